@@ -1,0 +1,179 @@
+/**
+ * The database client. `DATABASE_URL` set → a Postgres server through postgres.js; unset → an
+ * embedded PGlite database in `PGLITE_DIR` (default `.data/pglite`), created on first use and
+ * locked to this process. Migrations from drizzle/ are applied when the database is first
+ * opened, on either path; on Postgres they run under an advisory lock, so many instances
+ * starting together apply them once.
+ *
+ * Nothing here runs at import time: the database opens on the first `getDb()`, which keeps
+ * `next build` from touching it.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { env } from "../lib/env";
+import { log } from "../lib/log";
+import { acquirePgliteLock } from "./pglite-lock";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The common type of both drivers' databases; query code takes this. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly kind: DatabaseKind;
+  /** Where the data lives: the PGlite directory, "memory", or the server's host/database. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export type OpenDatabaseOptions = (
+  | { url: string }
+  | { dataDir: string }
+  /** An in-memory PGlite: gone when closed (tests). */
+  | { memory: true }
+) & {
+  /** Apply migrations before returning (default true). */
+  migrate?: boolean;
+  migrationsFolder?: string;
+};
+
+/** Arbitrary, fixed key for pg_advisory_lock around migrations. */
+const MIGRATION_LOCK_KEY = 7_361_420_021;
+
+const defaultMigrationsFolder = () => path.join(process.cwd(), "drizzle");
+
+function describeUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}`;
+}
+
+async function migratePostgresUnderLock(url: string, migrationsFolder: string) {
+  // One connection, so the advisory lock and the migrations share a session.
+  const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres(client), { migrationsFolder });
+    await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+async function openPostgres(url: string, migrationsFolder: string, migrate: boolean) {
+  if (migrate) await migratePostgresUnderLock(url, migrationsFolder);
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  const handle: DatabaseHandle = {
+    db: drizzlePostgres(client, { schema }),
+    kind: "postgres",
+    location: describeUrl(url),
+    close: () => client.end({ timeout: 5 }),
+  };
+  return handle;
+}
+
+async function openPglite(dataDir: string | null, migrationsFolder: string, migrate: boolean) {
+  const lock = dataDir === null ? null : acquirePgliteLock(dataDir);
+  let client: PGlite | undefined;
+  try {
+    if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+    client = dataDir === null ? new PGlite() : new PGlite(dataDir);
+    await client.waitReady;
+    const db = drizzlePglite(client, { schema });
+    if (migrate) await migratePglite(db, { migrationsFolder });
+    const opened = client;
+    const handle: DatabaseHandle = {
+      db,
+      kind: "pglite",
+      location: dataDir === null ? "memory" : path.resolve(dataDir),
+      close: async () => {
+        await opened.close();
+        lock?.release();
+      },
+    };
+    return handle;
+  } catch (error) {
+    await client?.close().catch(() => undefined);
+    lock?.release();
+    throw error;
+  }
+}
+
+/** Opens a database (and migrates it) for the given options. The caller closes it. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
+  const migrate = options.migrate ?? true;
+  if ("url" in options) return openPostgres(options.url, migrationsFolder, migrate);
+  return openPglite("dataDir" in options ? options.dataDir : null, migrationsFolder, migrate);
+}
+
+/** The options the configuration asks for: Postgres when DATABASE_URL is set, else PGlite. */
+export function configuredDatabase(): OpenDatabaseOptions {
+  const config = env();
+  return config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.PGLITE_DIR };
+}
+
+const globalForDb = globalThis as typeof globalThis & {
+  __tollgateDb?: Promise<DatabaseHandle>;
+};
+
+/**
+ * The process-wide database, opened and migrated on first call. Kept on globalThis so that
+ * every bundle of the app in this process (and every hot reload) shares one PGlite instance.
+ * A failed open is not cached: the next call tries again.
+ */
+export function getDatabase(): Promise<DatabaseHandle> {
+  if (!globalForDb.__tollgateDb) {
+    const opening = openDatabase(configuredDatabase()).then(
+      (handle) => {
+        log.info({ database: handle.kind, location: handle.location }, "database ready");
+        return handle;
+      },
+      (error: unknown) => {
+        globalForDb.__tollgateDb = undefined;
+        throw error;
+      },
+    );
+    globalForDb.__tollgateDb = opening;
+  }
+  return globalForDb.__tollgateDb;
+}
+
+export async function getDb(): Promise<Database> {
+  return (await getDatabase()).db;
+}
+
+/** Closes the process-wide database, if open (scripts call this before exiting). */
+export async function closeDb(): Promise<void> {
+  const opening = globalForDb.__tollgateDb;
+  globalForDb.__tollgateDb = undefined;
+  if (opening) await (await opening).close();
+}
+
+/**
+ * Runs raw SQL and returns its rows on either driver (postgres.js answers an array, PGlite an
+ * object with `rows`). For the rare query the query builder cannot express.
+ */
+export async function selectRows<Row extends Record<string, unknown>>(
+  db: Database,
+  query: SQL,
+): Promise<Row[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as Row[];
+  if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) {
+    return result.rows as Row[];
+  }
+  throw new Error("unexpected result shape from db.execute");
+}
+
+export { schema };

@@ -1,0 +1,404 @@
+/**
+ * The whole data model. Invariants live in the database, not only in code: Stripe ids are
+ * unique, enum-like columns carry CHECK constraints built from the same lists the code uses,
+ * money columns Stripe never sends negative are checked non-negative, and a usage record's
+ * idempotency key is unique per user. Indexes follow the queries the pages run.
+ *
+ * Change this file, then `npm run db:generate` to write a migration into drizzle/.
+ */
+import { relations, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import {
+  BILLING_PERIODS,
+  type BillingPeriod,
+  METRICS,
+  type Metric,
+  PLAN_TIERS,
+  type PlanTier,
+} from "../lib/billing/plans";
+
+export const USER_ROLES = ["user", "admin"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** Every status Stripe gives a subscription. */
+export const SUBSCRIPTION_STATUSES = [
+  "incomplete",
+  "incomplete_expired",
+  "trialing",
+  "active",
+  "past_due",
+  "canceled",
+  "unpaid",
+  "paused",
+] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+export const INVOICE_STATUSES = ["draft", "open", "paid", "uncollectible", "void"] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+export const WEBHOOK_EVENT_STATUSES = [
+  "received",
+  "processing",
+  "processed",
+  "failed",
+  "ignored",
+] as const;
+export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
+
+/** `skip`: nothing to report (free plan, no meter); `pending`: in the outbox; `sent`: reported. */
+export const USAGE_REPORT_STATUSES = ["skip", "pending", "sent"] as const;
+export type UsageReportStatus = (typeof USAGE_REPORT_STATUSES)[number];
+
+/** `column IN ('a', 'b', …)` for a CHECK constraint; the values are our own constants. */
+function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
+  const list = values.map((value) => `'${value.replaceAll("'", "''")}'`).join(", ");
+  return sql`${column} in (${sql.raw(list)})`;
+}
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp("updated_at", { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+
+// ---------------------------------------------------------------------------------------------
+// Auth.js (@auth/drizzle-adapter's PostgreSQL tables, plus role and password hash on user)
+
+export const users = pgTable(
+  "user",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    name: text("name"),
+    /** Stored lower-cased, so uniqueness is case-insensitive. */
+    email: text("email").unique(),
+    emailVerified: timestamp("emailVerified", { mode: "date", withTimezone: true }),
+    image: text("image"),
+    role: text("role").$type<UserRole>().notNull().default("user"),
+    /** scrypt hash for email + password sign-in; null for OAuth and magic-link users. */
+    passwordHash: text("password_hash"),
+    createdAt: createdAt(),
+  },
+  (table) => [check("user_role_check", oneOf(table.role, USER_ROLES))],
+);
+
+export const accounts = pgTable(
+  "account",
+  {
+    userId: text("userId")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").$type<"oauth" | "oidc" | "email" | "webauthn">().notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("providerAccountId").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.provider, table.providerAccountId] }),
+    index("account_user_idx").on(table.userId),
+  ],
+);
+
+export const sessions = pgTable(
+  "session",
+  {
+    sessionToken: text("sessionToken").primaryKey(),
+    userId: text("userId")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+  },
+  (table) => [index("session_user_idx").on(table.userId)],
+);
+
+export const verificationTokens = pgTable(
+  "verificationToken",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.identifier, table.token] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Billing
+
+/** One Stripe customer per user, created before the first checkout. */
+export const customers = pgTable("customers", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  userId: text("user_id")
+    .notNull()
+    .unique()
+    .references(() => users.id, { onDelete: "cascade" }),
+  stripeCustomerId: text("stripe_customer_id").notNull().unique(),
+  email: text("email"),
+  /** Set when Stripe reports the customer deleted. */
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    stripeSubscriptionId: text("stripe_subscription_id").notNull().unique(),
+    stripeCustomerId: text("stripe_customer_id").notNull(),
+    stripePriceId: text("stripe_price_id"),
+    priceLookupKey: text("price_lookup_key"),
+    planTier: text("plan_tier").$type<PlanTier>().notNull(),
+    billingPeriod: text("billing_period").$type<BillingPeriod>(),
+    status: text("status").$type<SubscriptionStatus>().notNull(),
+    quantity: integer("quantity").notNull().default(1),
+    trialStart: timestamp("trial_start", { withTimezone: true }),
+    trialEnd: timestamp("trial_end", { withTimezone: true }),
+    /** From the subscription items (where Stripe keeps them since API version basil). */
+    currentPeriodStart: timestamp("current_period_start", { withTimezone: true }),
+    currentPeriodEnd: timestamp("current_period_end", { withTimezone: true }),
+    cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
+    cancelAt: timestamp("cancel_at", { withTimezone: true }),
+    canceledAt: timestamp("canceled_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    /** First failed payment of the current dunning run; the grace period counts from here. */
+    paymentFailedAt: timestamp("payment_failed_at", { withTimezone: true }),
+    /**
+     * Version marker from Stripe (the `created` time, in seconds, of the newest event or fetch
+     * applied). A write carrying an older marker is stale and is rejected.
+     */
+    stripeVersion: bigint("stripe_version", { mode: "number" }).notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index("subscriptions_user_idx").on(table.userId, table.createdAt),
+    index("subscriptions_customer_idx").on(table.stripeCustomerId),
+    index("subscriptions_status_idx").on(table.status),
+    check("subscriptions_status_check", oneOf(table.status, SUBSCRIPTION_STATUSES)),
+    check("subscriptions_plan_tier_check", oneOf(table.planTier, PLAN_TIERS)),
+    check(
+      "subscriptions_billing_period_check",
+      sql`${table.billingPeriod} is null or ${oneOf(table.billingPeriod, BILLING_PERIODS)}`,
+    ),
+    check("subscriptions_quantity_check", sql`${table.quantity} >= 0`),
+  ],
+);
+
+/** Stripe invoices mirrored for the account and admin pages. Amounts in the smallest unit. */
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    stripeInvoiceId: text("stripe_invoice_id").notNull().unique(),
+    stripeCustomerId: text("stripe_customer_id").notNull(),
+    /** Null while the customer is not (yet) linked to a user. */
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** `parent.subscription_details.subscription` on the Stripe invoice. */
+    stripeSubscriptionId: text("stripe_subscription_id"),
+    planTier: text("plan_tier").$type<PlanTier>(),
+    customerEmail: text("customer_email"),
+    number: text("number"),
+    status: text("status").$type<InvoiceStatus>().notNull(),
+    currency: text("currency").notNull(),
+    amountDue: bigint("amount_due", { mode: "number" }).notNull().default(0),
+    amountPaid: bigint("amount_paid", { mode: "number" }).notNull().default(0),
+    amountRemaining: bigint("amount_remaining", { mode: "number" }).notNull().default(0),
+    subtotal: bigint("subtotal", { mode: "number" }).notNull().default(0),
+    /** May be negative when credits exceed charges. */
+    total: bigint("total", { mode: "number" }).notNull().default(0),
+    billingReason: text("billing_reason"),
+    hostedInvoiceUrl: text("hosted_invoice_url"),
+    invoicePdf: text("invoice_pdf"),
+    periodStart: timestamp("period_start", { withTimezone: true }),
+    periodEnd: timestamp("period_end", { withTimezone: true }),
+    paidAt: timestamp("paid_at", { withTimezone: true }),
+    attemptCount: integer("attempt_count").notNull().default(0),
+    nextPaymentAttempt: timestamp("next_payment_attempt", { withTimezone: true }),
+    /** Stripe's `created`: the order of the invoice lists. */
+    created: timestamp("created", { withTimezone: true }).notNull(),
+    stripeVersion: bigint("stripe_version", { mode: "number" }).notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index("invoices_created_id_idx").on(table.created.desc(), table.id.desc()),
+    index("invoices_status_created_idx").on(table.status, table.created.desc(), table.id.desc()),
+    index("invoices_customer_created_idx").on(table.stripeCustomerId, table.created.desc()),
+    index("invoices_user_created_idx").on(table.userId, table.created.desc(), table.id.desc()),
+    index("invoices_subscription_idx").on(table.stripeSubscriptionId),
+    index("invoices_number_idx").on(table.number),
+    index("invoices_customer_email_idx").on(sql`lower(${table.customerEmail})`),
+    check("invoices_status_check", oneOf(table.status, INVOICE_STATUSES)),
+    check(
+      "invoices_plan_tier_check",
+      sql`${table.planTier} is null or ${oneOf(table.planTier, PLAN_TIERS)}`,
+    ),
+    check(
+      "invoices_amounts_check",
+      sql`${table.amountDue} >= 0 and ${table.amountPaid} >= 0 and ${table.amountRemaining} >= 0 and ${table.subtotal} >= 0`,
+    ),
+    check("invoices_attempt_count_check", sql`${table.attemptCount} >= 0`),
+    check("invoices_currency_check", sql`${table.currency} ~ '^[a-z]{3}$'`),
+  ],
+);
+
+/**
+ * The append-only usage ledger. A row's id is the `identifier` of its Stripe meter event, so a
+ * report repeated after a crash is deduplicated by Stripe.
+ */
+export const usageRecords = pgTable(
+  "usage_records",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    metric: text("metric").$type<Metric>().notNull(),
+    quantity: bigint("quantity", { mode: "number" }).notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+    idempotencyKey: text("idempotency_key"),
+    reportStatus: text("report_status").$type<UsageReportStatus>().notNull().default("skip"),
+    stripeCustomerId: text("stripe_customer_id"),
+    reportAttempts: integer("report_attempts").notNull().default(0),
+    nextReportAt: timestamp("next_report_at", { withTimezone: true }),
+    reportedAt: timestamp("reported_at", { withTimezone: true }),
+    lastReportError: text("last_report_error"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("usage_records_user_idempotency_key").on(table.userId, table.idempotencyKey),
+    index("usage_records_user_metric_occurred_idx").on(
+      table.userId,
+      table.metric,
+      table.occurredAt,
+    ),
+    index("usage_records_outbox_idx")
+      .on(table.nextReportAt)
+      .where(sql`${table.reportStatus} = 'pending'`),
+    check("usage_records_metric_check", oneOf(table.metric, METRICS)),
+    check("usage_records_quantity_check", sql`${table.quantity} >= 0`),
+    check("usage_records_report_status_check", oneOf(table.reportStatus, USAGE_REPORT_STATUSES)),
+    check("usage_records_report_attempts_check", sql`${table.reportAttempts} >= 0`),
+  ],
+);
+
+/** The Stripe event ledger: dedupe, replay and audit. Keyed by Stripe's event id. */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    apiVersion: text("api_version"),
+    livemode: boolean("livemode").notNull().default(false),
+    /** Stripe's `created` for the event. */
+    created: timestamp("created", { withTimezone: true }).notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+    status: text("status").$type<WebhookEventStatus>().notNull().default("received"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    /** The customer the event is about, when it names one (for the admin customer page). */
+    stripeCustomerId: text("stripe_customer_id"),
+    objectId: text("object_id"),
+    payload: jsonb("payload").notNull(),
+  },
+  (table) => [
+    index("webhook_events_status_received_idx").on(table.status, table.receivedAt.desc()),
+    index("webhook_events_received_idx").on(table.receivedAt.desc()),
+    index("webhook_events_customer_idx").on(table.stripeCustomerId, table.created.desc()),
+    index("webhook_events_type_idx").on(table.type),
+    check("webhook_events_status_check", oneOf(table.status, WEBHOOK_EVENT_STATUSES)),
+    check("webhook_events_attempts_check", sql`${table.attempts} >= 0`),
+  ],
+);
+
+/** API keys for programs calling the usage API. Only a hash is stored; the prefix is shown. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [index("api_keys_user_idx").on(table.userId, table.createdAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Relations
+
+export const usersRelations = relations(users, ({ one, many }) => ({
+  customer: one(customers, { fields: [users.id], references: [customers.userId] }),
+  subscriptions: many(subscriptions),
+  invoices: many(invoices),
+  usageRecords: many(usageRecords),
+  apiKeys: many(apiKeys),
+}));
+
+export const customersRelations = relations(customers, ({ one }) => ({
+  user: one(users, { fields: [customers.userId], references: [users.id] }),
+}));
+
+export const subscriptionsRelations = relations(subscriptions, ({ one }) => ({
+  user: one(users, { fields: [subscriptions.userId], references: [users.id] }),
+}));
+
+export const invoicesRelations = relations(invoices, ({ one }) => ({
+  user: one(users, { fields: [invoices.userId], references: [users.id] }),
+}));
+
+export const usageRecordsRelations = relations(usageRecords, ({ one }) => ({
+  user: one(users, { fields: [usageRecords.userId], references: [users.id] }),
+}));
+
+export const apiKeysRelations = relations(apiKeys, ({ one }) => ({
+  user: one(users, { fields: [apiKeys.userId], references: [users.id] }),
+}));
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Customer = typeof customers.$inferSelect;
+export type NewCustomer = typeof customers.$inferInsert;
+export type Subscription = typeof subscriptions.$inferSelect;
+export type NewSubscription = typeof subscriptions.$inferInsert;
+export type Invoice = typeof invoices.$inferSelect;
+export type NewInvoice = typeof invoices.$inferInsert;
+export type UsageRecord = typeof usageRecords.$inferSelect;
+export type NewUsageRecord = typeof usageRecords.$inferInsert;
+export type WebhookEvent = typeof webhookEvents.$inferSelect;
+export type NewWebhookEvent = typeof webhookEvents.$inferInsert;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type NewApiKey = typeof apiKeys.$inferInsert;

@@ -1,0 +1,51 @@
+/**
+ * Demo data for development: one admin and a few plain users, all signing in with the same
+ * password. Idempotent: users are matched by email, so running it again changes nothing
+ * (an existing user keeps its password and role; an admin demoted by hand becomes admin again).
+ */
+import { sql } from "drizzle-orm";
+import { hashPassword } from "../lib/auth/password";
+import type { Database } from "./index";
+import { type NewUser, users } from "./schema";
+
+export const SEED_ADMIN_EMAIL = "admin@tollgate.local";
+export const SEED_USER_EMAILS = [
+  "ada@tollgate.local",
+  "grace@tollgate.local",
+  "linus@tollgate.local",
+] as const;
+
+export interface SeedResult {
+  created: string[];
+  existing: string[];
+}
+
+export async function seed(
+  db: Database,
+  options: { password: string; adminEmails?: string[] },
+): Promise<SeedResult> {
+  const passwordHash = await hashPassword(options.password);
+  const admins = new Set([SEED_ADMIN_EMAIL, ...(options.adminEmails ?? [])]);
+  const rows: NewUser[] = [
+    { email: SEED_ADMIN_EMAIL, name: "Admin", role: "admin", passwordHash },
+    ...SEED_USER_EMAILS.map((email) => ({
+      email,
+      name: email.split("@")[0]?.replace(/^./, (c) => c.toUpperCase()) ?? email,
+      role: admins.has(email) ? ("admin" as const) : ("user" as const),
+      passwordHash,
+    })),
+  ];
+  const inserted = await db
+    .insert(users)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: users.email,
+      // Changes nothing but making the admins admins again; nobody is demoted.
+      set: { role: sql`case when excluded.role = 'admin' then 'admin' else ${users.role} end` },
+    })
+    .returning({ email: users.email, isNew: sql<boolean>`xmax = 0` });
+  return {
+    created: inserted.filter((row) => row.isNew).flatMap((row) => (row.email ? [row.email] : [])),
+    existing: inserted.filter((row) => !row.isNew).flatMap((row) => (row.email ? [row.email] : [])),
+  };
+}

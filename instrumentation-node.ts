@@ -1,0 +1,22 @@
+import { getDatabase } from "./db";
+import { PgliteLockedError } from "./db/pglite-lock";
+import { log } from "./lib/log";
+
+/**
+ * Opens the database when the server starts, so that migrations are applied before the first
+ * request and a PGlite directory already held by another process stops this server at once
+ * with a clear message instead of failing later. A Postgres server that is down does not stop
+ * start-up: /api/health answers 503 until it is up. Skipped while `next build` prerenders.
+ */
+export async function openDatabaseAtStartup(): Promise<void> {
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
+  try {
+    await getDatabase();
+  } catch (error) {
+    if (error instanceof PgliteLockedError) {
+      log.fatal(error.message);
+      process.exit(1);
+    }
+    log.error({ err: error }, "database unavailable at start-up; will retry on first use");
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The one validated configuration. Every setting Tollgate reads comes through `env()`; nothing
+ * else reads `process.env` for them. Empty strings count as unset, so a blank line in `.env`
+ * means "use the default".
+ *
+ * `parseEnv` never throws: it returns every problem at once, so start-up can name all bad
+ * variables in one message (`formatEnvErrors`). `env()` throws `InvalidEnvError` with that
+ * message; `next.config.ts` and `scripts/dev.ts` call it, so a bad value stops start-up.
+ *
+ * Not marked `server-only`: next.config.ts and the scripts load it outside the Next runtime.
+ * Client code must never import it (it holds secrets).
+ */
+import { z } from "zod";
+
+/** The key the bundled Stripe emulator accepts; used when STRIPE_SECRET_KEY is unset. */
+export const EMULATOR_SECRET_KEY = "sk_test_tollgate_emulator";
+export const EMULATOR_PUBLISHABLE_KEY = "pk_test_tollgate_emulator";
+
+const emptyAsUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(emptyAsUndefined, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.util.NoUndefined<z.output<T>>) =>
+  z.preprocess(emptyAsUndefined, schema.default(fallback));
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://localhost:3000" })
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const postgresUrl = z.url({
+  protocol: /^postgres(ql)?$/,
+  error: "must be a connection URL such as postgres://user:password@host:5432/database",
+});
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+const emailList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((email) => email.trim().toLowerCase())
+      .filter((email) => email.length > 0),
+  )
+  .pipe(z.array(z.email("must be a comma-separated list of email addresses")));
+
+const schema = z.object({
+  NODE_ENV: withDefault(z.enum(["development", "test", "production"]), "development"),
+  LOG_LEVEL: withDefault(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    "info",
+  ),
+
+  /** Public base URL of the app: Stripe redirects and emails link here. */
+  FRONTEND_URL: withDefault(httpUrl, "http://localhost:3000"),
+
+  /** Unset → an embedded PGlite database in PGLITE_DIR. */
+  DATABASE_URL: optional(postgresUrl),
+  PGLITE_DIR: withDefault(z.string(), ".data/pglite"),
+
+  STRIPE_SECRET_KEY: withDefault(
+    z
+      .string()
+      .regex(
+        /^(sk|rk)_(test|live)_\w+$/,
+        "must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)",
+      ),
+    EMULATOR_SECRET_KEY,
+  ),
+  STRIPE_PUBLISHABLE_KEY: withDefault(
+    z
+      .string()
+      .regex(/^pk_(test|live)_\w+$/, "must be a Stripe publishable key (pk_test_… or pk_live_…)"),
+    EMULATOR_PUBLISHABLE_KEY,
+  ),
+  /** Webhook signing secret; empty means every webhook is refused. */
+  STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_\w+$/, "must start with whsec_")),
+  /** Base URL of the Stripe API; unset → api.stripe.com, or the emulator with its key. */
+  STRIPE_API_BASE: optional(httpUrl),
+  STRIPE_EMULATOR_PORT: withDefault(wholeNumber(1, 65_535), 12_111),
+
+  DEFAULT_TRIAL_DAYS: withDefault(wholeNumber(0, 730), 14),
+  BILLING_GRACE_PERIOD_DAYS: withDefault(wholeNumber(0, 60), 3),
+
+  AUTH_SECRET: optional(
+    z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
+  ),
+  ADMIN_EMAILS: withDefault(emailList, []),
+  AUTH_GITHUB_ID: optional(z.string()),
+  AUTH_GITHUB_SECRET: optional(z.string()),
+  AUTH_GOOGLE_ID: optional(z.string()),
+  AUTH_GOOGLE_SECRET: optional(z.string()),
+  /** SMTP URL for magic-link email; unset in development → links are written to the log. */
+  EMAIL_SERVER: optional(
+    z.url({ protocol: /^smtps?$/, error: "must be an SMTP URL such as smtp://user:pass@host:587" }),
+  ),
+  EMAIL_FROM: withDefault(z.string(), "Tollgate <billing@localhost>"),
+
+  /** Shared secret for internal cron routes (usage flush, reconciliation). */
+  CRON_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
+});
+
+export type Env = z.output<typeof schema>;
+
+export interface EnvIssue {
+  variable: string;
+  message: string;
+}
+
+/** Settings that only make sense together; checked on the raw values, beside the schema. */
+function pairIssues(source: Record<string, string | undefined>): EnvIssue[] {
+  const issues: EnvIssue[] = [];
+  for (const provider of ["GITHUB", "GOOGLE"] as const) {
+    const id = `AUTH_${provider}_ID`;
+    const secret = `AUTH_${provider}_SECRET`;
+    const hasId = Boolean(source[id]?.trim());
+    const hasSecret = Boolean(source[secret]?.trim());
+    if (hasId !== hasSecret) {
+      issues.push({
+        variable: hasId ? secret : id,
+        message: `must be set together with ${hasId ? id : secret}`,
+      });
+    }
+  }
+  return issues;
+}
+
+export type EnvResult = { ok: true; env: Env } | { ok: false; issues: EnvIssue[] };
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): EnvResult {
+  const result = schema.safeParse(source);
+  const issues = [
+    ...(result.success
+      ? []
+      : result.error.issues.map((issue) => ({
+          variable: String(issue.path[0] ?? "(environment)"),
+          message: issue.message,
+        }))),
+    ...pairIssues(source),
+  ];
+  if (result.success && issues.length === 0) return { ok: true, env: result.data };
+  return { ok: false, issues };
+}
+
+/** One message naming each bad variable and why. Values are never echoed: some are secrets. */
+export function formatEnvErrors(issues: EnvIssue[]): string {
+  const lines = issues.map(({ variable, message }) => `  - ${variable}: ${message}`);
+  return `Invalid configuration (see .env.example):\n${lines.join("\n")}`;
+}
+
+export class InvalidEnvError extends Error {
+  readonly issues: EnvIssue[];
+  constructor(issues: EnvIssue[]) {
+    super(formatEnvErrors(issues));
+    this.name = "InvalidEnvError";
+    this.issues = issues;
+  }
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration, parsed once per process; throws InvalidEnvError. */
+export function env(): Env {
+  if (cached) return cached;
+  const result = parseEnv();
+  if (!result.ok) throw new InvalidEnvError(result.issues);
+  cached = result.env;
+  return cached;
+}
+
+/** True when Stripe calls go to the bundled emulator rather than a real Stripe account. */
+export function usesStripeEmulator(config: Env = env()): boolean {
+  return config.STRIPE_SECRET_KEY === EMULATOR_SECRET_KEY;
+}

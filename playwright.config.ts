@@ -1,0 +1,45 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium } from "./e2e/browser";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+
+// The server under test gets a database of its own: the Postgres database named by
+// DATABASE_URL, or a fresh PGlite directory for this run. The config is evaluated again in
+// each worker, so the directory is chosen once and handed down through the environment.
+process.env.E2E_PGLITE_DIR ??= path.join(
+  mkdtempSync(path.join(tmpdir(), "tollgate-e2e-")),
+  "pglite",
+);
+
+export default defineConfig({
+  testDir: "./e2e",
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI ? 1 : 0,
+  workers: 2,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
+  },
+  projects: [{ name: "desktop", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: `npm run build && npx next start --hostname 127.0.0.1 --port ${port}`,
+    url: `${baseURL}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: !process.env.CI,
+    stdout: "pipe",
+    env: {
+      FRONTEND_URL: baseURL,
+      PGLITE_DIR: process.env.E2E_PGLITE_DIR,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    },
+  },
+});
