@@ -1,0 +1,121 @@
+import Link from "next/link";
+import { FeatureMark } from "@/components/ui/feature-mark";
+import {
+  BILLING_PERIODS,
+  type BillingPeriod,
+  FEATURE_LABELS,
+  FEATURES,
+  formatLimit,
+  formatPlanPrice,
+  isPaidTier,
+  type Plan,
+  yearlySavingPercent,
+} from "@/lib/billing/plans";
+
+const PER: Record<BillingPeriod, string> = { monthly: "/month", yearly: "/year" };
+
+export function PlanCard({
+  plan,
+  trialDays,
+  highlighted = false,
+}: {
+  plan: Plan;
+  trialDays: number;
+  highlighted?: boolean;
+}) {
+  const paid = isPaidTier(plan.tier);
+  const saving = yearlySavingPercent(plan.tier);
+  const headingId = `plan-${plan.tier}-name`;
+  return (
+    <section
+      aria-labelledby={headingId}
+      data-testid={`plan-${plan.tier}`}
+      className={`relative flex flex-col rounded-2xl border bg-white p-6 shadow-sm ${
+        highlighted ? "border-brand-600 ring-2 ring-brand-600" : "border-slate-200"
+      }`}
+    >
+      {highlighted && (
+        <p className="absolute -top-3 left-6 rounded-full bg-brand-600 px-3 py-0.5 text-xs font-semibold text-white">
+          Most popular
+        </p>
+      )}
+      <h2 id={headingId} className="text-xl font-semibold text-slate-900">
+        {plan.name}
+      </h2>
+      <p className="mt-1 min-h-12 text-sm text-slate-600">{plan.tagline}</p>
+
+      {BILLING_PERIODS.map((period) => (
+        <div key={period} data-period={period} className="mt-6">
+          <p className="flex items-baseline gap-1">
+            <span
+              data-testid={`price-${period}`}
+              className="text-4xl font-bold tracking-tight text-slate-900"
+            >
+              {formatPlanPrice(plan.tier, period)}
+            </span>
+            <span className="text-sm text-slate-600">{PER[period]}</span>
+          </p>
+          <p className="mt-1 h-5 text-sm text-emerald-800">
+            {period === "yearly" && saving > 0 ? `Save ${saving}% against monthly` : ""}
+          </p>
+          <Link
+            href={paid ? `/sign-up?plan=${plan.tier}&period=${period}` : "/sign-up"}
+            className={`mt-4 block rounded-lg px-4 py-2.5 text-center text-sm font-semibold ${
+              highlighted
+                ? "bg-brand-600 text-white hover:bg-brand-700"
+                : "border border-slate-300 text-slate-900 hover:bg-slate-50"
+            }`}
+          >
+            {paid
+              ? trialDays > 0
+                ? `Start ${trialDays}-day free trial`
+                : `Choose ${plan.name}`
+              : "Get started"}
+            <span className="sr-only">
+              {" "}
+              with {plan.name}, billed {period}
+            </span>
+          </Link>
+        </div>
+      ))}
+
+      <ul className="mt-6 space-y-2 text-sm text-slate-700">
+        <li>
+          <strong className="font-semibold">
+            {formatLimit("api_calls", plan.limits.monthly.api_calls)}
+          </strong>{" "}
+          API calls a month
+        </li>
+        <li>
+          <strong className="font-semibold">
+            {formatLimit("videos_processed", plan.limits.daily.videos_processed)}
+          </strong>{" "}
+          videos processed a day
+        </li>
+        <li>
+          <strong className="font-semibold">
+            {formatLimit("matches_performed", plan.limits.daily.matches_performed)}
+          </strong>{" "}
+          matches a day
+        </li>
+        <li>
+          <strong className="font-semibold">
+            {formatLimit("storage_bytes", plan.limits.monthly.storage_bytes)}
+          </strong>{" "}
+          storage
+        </li>
+      </ul>
+      <ul className="mt-4 space-y-2 border-t border-slate-100 pt-4 text-sm">
+        {FEATURES.map((feature) => (
+          <li
+            key={feature}
+            className={`flex items-center gap-2 ${plan.features[feature] ? "text-slate-800" : "text-slate-500"}`}
+          >
+            <FeatureMark included={plan.features[feature]} />
+            {FEATURE_LABELS[feature]}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

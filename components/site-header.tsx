@@ -1,0 +1,27 @@
+import Link from "next/link";
+
+export function SiteHeader() {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
+        <Link href="/" className="text-lg font-bold tracking-tight text-brand-900">
+          Tollgate
+        </Link>
+        <nav aria-label="Main" className="flex items-center gap-1 text-sm font-medium sm:gap-4">
+          <Link
+            href="/pricing"
+            className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+          >
+            Pricing
+          </Link>
+          <Link
+            href="/sign-in"
+            className="rounded-md border border-slate-300 px-3 py-2 text-slate-800 hover:border-slate-400 hover:bg-slate-50"
+          >
+            Sign in
+          </Link>
+        </nav>
+      </div>
+    </header>
+  );
+}
