@@ -2,6 +2,21 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 const root = import.meta.dirname;
+/** What every test process sees; route tests compare origins with FRONTEND_URL. */
+const sharedTest = {
+  environment: "node" as const,
+  env: {
+    LOG_LEVEL: "silent",
+    NODE_ENV: "test" as const,
+    FRONTEND_URL: "http://localhost:3000",
+    AUTH_SECRET: "tollgate-test-secret-that-is-only-for-tests",
+    ADMIN_EMAILS: "boss@example.com",
+  },
+  // next-auth imports "next/server" without an extension, which Node's ESM loader refuses;
+  // inlined, it goes through Vite's resolver like app code does.
+  server: { deps: { inline: ["next-auth"] } },
+};
+
 const shared = {
   resolve: {
     alias: {
@@ -21,8 +36,7 @@ export default defineConfig({
           name: "unit",
           include: ["{lib,db,app,components,scripts,stripe-emulator}/**/*.test.ts"],
           exclude: ["**/*.db.test.ts", "node_modules/**"],
-          environment: "node",
-          env: { LOG_LEVEL: "silent", NODE_ENV: "test" },
+          ...sharedTest,
         },
       },
       {
@@ -30,8 +44,7 @@ export default defineConfig({
         test: {
           name: "db",
           include: ["{lib,db,app,scripts}/**/*.db.test.ts"],
-          environment: "node",
-          env: { LOG_LEVEL: "silent", NODE_ENV: "test" },
+          ...sharedTest,
           // Opening a PGlite and migrating it takes a few seconds on a loaded machine.
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -134,6 +134,13 @@ const globalForDb = globalThis as typeof globalThis & {
  */
 export function getDatabase(): Promise<DatabaseHandle> {
   if (!globalForDb.__tollgateDb) {
+    if (process.env.NEXT_PHASE === "phase-production-build") {
+      // A page that reads data without opting out of prerendering would open (and lock) the
+      // database during `next build`; fail the build instead, naming the cause.
+      return Promise.reject(
+        new Error("The database was opened during `next build`; mark the page dynamic."),
+      );
+    }
     const opening = openDatabase(configuredDatabase()).then(
       (handle) => {
         log.info({ database: handle.kind, location: handle.location }, "database ready");
@@ -151,6 +158,11 @@ export function getDatabase(): Promise<DatabaseHandle> {
 
 export async function getDb(): Promise<Database> {
   return (await getDatabase()).db;
+}
+
+/** Makes `handle` the process-wide database: tests hand the app a database of their own. */
+export function provideDatabase(handle: DatabaseHandle): void {
+  globalForDb.__tollgateDb = Promise.resolve(handle);
 }
 
 /** Closes the process-wide database, if open (scripts call this before exiting). */

@@ -355,6 +355,27 @@ export const apiKeys = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------
+// Request safety
+
+/**
+ * Fixed-window counters for the rate limiter (lib/rate-limit.ts): one row per limited key
+ * (route and user or IP), reset in place when a new window starts, so the table holds at most
+ * one row per key. Rows whose window ended long ago are swept by the limiter itself.
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    count: integer("count").notNull(),
+  },
+  (table) => [
+    check("rate_limits_count_check", sql`${table.count} > 0`),
+    index("rate_limits_window_idx").on(table.windowStart),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
 // Relations
 
 export const usersRelations = relations(users, ({ one, many }) => ({
@@ -402,3 +423,4 @@ export type WebhookEvent = typeof webhookEvents.$inferSelect;
 export type NewWebhookEvent = typeof webhookEvents.$inferInsert;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;
+export type RateLimit = typeof rateLimits.$inferSelect;

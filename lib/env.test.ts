@@ -82,3 +82,27 @@ describe("parseEnv", () => {
     expect(result.ok && usesStripeEmulator(result.env)).toBe(true);
   });
 });
+
+describe("parseEnv for a starting server", () => {
+  it("refuses a production server without AUTH_SECRET, naming it", () => {
+    const result = parseEnv({ NODE_ENV: "production" }, { server: true });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((issue) => issue.variable)).toEqual(["AUTH_SECRET"]);
+    expect(formatEnvErrors(result.issues)).toMatch(/AUTH_SECRET: is required in production/);
+  });
+
+  it("lets a production build, a script or a development server run without AUTH_SECRET", () => {
+    expect(parseEnv({ NODE_ENV: "production" }).ok).toBe(true);
+    expect(parseEnv({ NODE_ENV: "development" }, { server: true }).ok).toBe(true);
+  });
+
+  it("accepts a production server with a long enough AUTH_SECRET", () => {
+    const secret = "s".repeat(32);
+    expect(parseEnv({ NODE_ENV: "production", AUTH_SECRET: secret }, { server: true }).ok).toBe(
+      true,
+    );
+    const short = parseEnv({ NODE_ENV: "production", AUTH_SECRET: "short" }, { server: true });
+    expect(!short.ok && short.issues[0]?.variable).toBe("AUTH_SECRET");
+  });
+});

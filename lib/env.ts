@@ -131,9 +131,32 @@ function pairIssues(source: Record<string, string | undefined>): EnvIssue[] {
   return issues;
 }
 
+/** Settings a running production server cannot do without (a build needs none of them). */
+function productionIssues(config: Env): EnvIssue[] {
+  if (config.NODE_ENV !== "production" || config.AUTH_SECRET) return [];
+  return [
+    {
+      variable: "AUTH_SECRET",
+      message: "is required in production (generate one with: openssl rand -base64 32)",
+    },
+  ];
+}
+
 export type EnvResult = { ok: true; env: Env } | { ok: false; issues: EnvIssue[] };
 
-export function parseEnv(source: Record<string, string | undefined> = process.env): EnvResult {
+export interface ParseEnvOptions {
+  /**
+   * True when a web server is about to start (`next start`, `next dev`): adds what only a
+   * serving process needs, such as AUTH_SECRET in production. Builds and scripts
+   * (migrations, seed) leave it false.
+   */
+  server?: boolean;
+}
+
+export function parseEnv(
+  source: Record<string, string | undefined> = process.env,
+  options: ParseEnvOptions = {},
+): EnvResult {
   const result = schema.safeParse(source);
   const issues = [
     ...(result.success
@@ -143,6 +166,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
           message: issue.message,
         }))),
     ...pairIssues(source),
+    ...(result.success && options.server ? productionIssues(result.data) : []),
   ];
   if (result.success && issues.length === 0) return { ok: true, env: result.data };
   return { ok: false, issues };

@@ -14,7 +14,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const result = parseEnv();
+const result = parseEnv(process.env, { server: true });
 if (!result.ok) fail(formatEnvErrors(result.issues));
 const config = result.env;
 
@@ -24,6 +24,8 @@ if (!config.DATABASE_URL) {
 }
 
 const port = process.env.PORT || new URL(config.FRONTEND_URL).port || "3000";
+// Auth.js builds its links from FRONTEND_URL; on another port, the default must follow.
+if (!process.env.FRONTEND_URL?.trim()) process.env.FRONTEND_URL = `http://localhost:${port}`;
 const database = config.DATABASE_URL
   ? "Postgres (DATABASE_URL)"
   : `embedded PGlite in ${config.PGLITE_DIR}`;

@@ -1,0 +1,21 @@
+// GET /api/account/api-keys — the caller's working keys (never the secrets).
+// POST /api/account/api-keys {name} — a new key; the secret is in this response only.
+import { getDb } from "@/db";
+import { createApiKey, listApiKeys } from "@/lib/auth/api-keys";
+import { readJson } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
+import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { createApiKeySchema } from "./schema";
+
+export const GET = route("user", async ({ caller }) => {
+  const keys = await listApiKeys(await getDb(), caller.user.id);
+  return Response.json({ data: keys });
+});
+
+export const POST = route("user", async ({ request, caller }) => {
+  const db = await getDb();
+  await enforceRateLimit(db, RATE_LIMITS.apiKeyCreate, caller.user.id);
+  const { name } = await readJson(request, createApiKeySchema);
+  const apiKey = await createApiKey(db, { userId: caller.user.id, name });
+  return Response.json({ apiKey }, { status: 201, headers: { "Cache-Control": "no-store" } });
+});

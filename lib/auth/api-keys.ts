@@ -1,0 +1,110 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Database } from "@/db";
+import { type ApiKey, apiKeys, users } from "@/db/schema";
+import type { AppUser } from "./users";
+
+/**
+ * API keys for programs calling the usage API. A key is `tg_<prefix>_<secret>`: the prefix is
+ * stored in clear so people can tell their keys apart; the whole key is stored only as its
+ * SHA-256 (keys are 192 random bits, so a slow hash adds nothing) and shown once, at creation.
+ */
+const KEY_PATTERN = /^tg_([a-z0-9]{8})_([A-Za-z0-9_-]{32})$/;
+
+export function generateApiKey(): { key: string; prefix: string } {
+  const prefix = randomBytes(6).toString("hex").slice(0, 8);
+  const secret = randomBytes(24).toString("base64url");
+  return { key: `tg_${prefix}_${secret}`, prefix: `tg_${prefix}` };
+}
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+export function looksLikeApiKey(value: string): boolean {
+  return KEY_PATTERN.test(value);
+}
+
+/** What a key's owner may see of it later: never the key or its hash. */
+export type ApiKeySummary = Pick<ApiKey, "id" | "name" | "prefix" | "createdAt" | "lastUsedAt">;
+
+const summaryColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+};
+
+/** Creates a key for the user; the returned `key` is the only time it is ever available. */
+export async function createApiKey(
+  db: Database,
+  input: { userId: string; name: string },
+): Promise<ApiKeySummary & { key: string }> {
+  const { key, prefix } = generateApiKey();
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ userId: input.userId, name: input.name.trim(), prefix, keyHash: hashApiKey(key) })
+    .returning(summaryColumns);
+  if (!row) throw new Error("inserting an API key returned no row");
+  return { ...row, key };
+}
+
+/** The user's keys that still work, newest first. */
+export async function listApiKeys(db: Database, userId: string): Promise<ApiKeySummary[]> {
+  return db
+    .select(summaryColumns)
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+}
+
+/**
+ * Revokes one of the user's own keys. False when the user has no such working key (another
+ * user's key id is "no such key", not an error that reveals it exists). Idempotent.
+ */
+export async function revokeApiKey(
+  db: Database,
+  input: { userId: string; keyId: string },
+): Promise<boolean> {
+  const revoked = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(eq(apiKeys.id, input.keyId), eq(apiKeys.userId, input.userId), isNull(apiKeys.revokedAt)),
+    )
+    .returning({ id: apiKeys.id });
+  return revoked.length > 0;
+}
+
+/** Last-used times are written at most this often per key, to keep hot keys from writing. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** The owner of a working key, or null for an unknown, malformed or revoked key. */
+export async function authenticateApiKey(
+  db: Database,
+  key: string,
+  now: Date = new Date(),
+): Promise<AppUser | null> {
+  if (!looksLikeApiKey(key)) return null;
+  const [row] = await db
+    .select({
+      keyId: apiKeys.id,
+      lastUsedAt: apiKeys.lastUsedAt,
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!row) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.keyId));
+  }
+  const { keyId: _keyId, lastUsedAt: _lastUsedAt, ...user } = row;
+  return user;
+}

@@ -1,0 +1,53 @@
+import type { NextAuthConfig } from "next-auth";
+import type { UserRole } from "@/db/schema";
+
+/**
+ * The part of the Auth.js configuration that needs no database: pages, the JWT session and
+ * the callbacks that read the token. `proxy.ts` uses only this (`NextAuth(authConfig).auth`);
+ * lib/auth/auth.ts adds the adapter and the providers for the Node server.
+ *
+ * Cookies are Auth.js's defaults: HttpOnly, SameSite=Lax, and Secure with the `__Secure-`
+ * prefix whenever FRONTEND_URL is https.
+ */
+
+/** Paths that need a signed-in user. The proxy redirects early; the pages check again. */
+export const PROTECTED_PATH_PREFIXES = ["/account", "/admin"] as const;
+
+export function isProtectedPath(pathname: string): boolean {
+  return PROTECTED_PATH_PREFIXES.some(
+    (prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`),
+  );
+}
+
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+export const authConfig = {
+  pages: { signIn: "/sign-in", error: "/sign-in", verifyRequest: "/sign-in/check-email" },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  // Links are built from AUTH_URL, which next.config.ts sets to FRONTEND_URL at start-up, not
+  // from the request's Host header.
+  trustHost: true,
+  providers: [],
+  callbacks: {
+    authorized({ auth, request }) {
+      return isProtectedPath(request.nextUrl.pathname) ? Boolean(auth?.user?.id) : true;
+    },
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      session.user.role = token.role ?? "user";
+      return session;
+    },
+  },
+} satisfies NextAuthConfig;
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; role: UserRole; email?: string | null; name?: string | null };
+  }
+}
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    role?: UserRole;
+  }
+}

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db";
+import { createTestDatabase } from "@/db/testing";
+import { AppError } from "@/lib/errors";
+import {
+  applyAdminEmails,
+  createPasswordUser,
+  getUserById,
+  setUserRole,
+  verifyPasswordUser,
+} from "./users";
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+});
+afterAll(async () => {
+  await handle.close();
+});
+
+const ADMINS = ["boss@example.com"];
+
+describe("password accounts", () => {
+  it("creates a user with a lower-cased email and signs it in with the right password only", async () => {
+    const user = await createPasswordUser(
+      handle.db,
+      { email: "  Ada@Example.COM ", password: "correct horse", name: "Ada" },
+      ADMINS,
+    );
+    expect(user).toMatchObject({ email: "ada@example.com", name: "Ada", role: "user" });
+    expect(user).not.toHaveProperty("passwordHash");
+
+    expect(await verifyPasswordUser(handle.db, "ADA@example.com", "correct horse")).toMatchObject({
+      id: user.id,
+    });
+    expect(await verifyPasswordUser(handle.db, "ada@example.com", "wrong horse")).toBeNull();
+    expect(await verifyPasswordUser(handle.db, "nobody@example.com", "correct horse")).toBeNull();
+  });
+
+  it("refuses a second account for the same email, whatever its case", async () => {
+    await createPasswordUser(
+      handle.db,
+      { email: "grace@example.com", password: "x".repeat(8) },
+      [],
+    );
+    const error = await createPasswordUser(
+      handle.db,
+      { email: "Grace@Example.com", password: "y".repeat(8) },
+      [],
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error instanceof AppError && error.status).toBe(409);
+  });
+
+  it("makes an email listed in ADMIN_EMAILS an admin at sign-up", async () => {
+    const boss = await createPasswordUser(
+      handle.db,
+      { email: "Boss@example.com", password: "x".repeat(8) },
+      ADMINS,
+    );
+    expect(boss.role).toBe("admin");
+  });
+});
+
+describe("roles", () => {
+  it("promotes a listed email at sign-in and never demotes an unlisted admin", async () => {
+    const user = await createPasswordUser(
+      handle.db,
+      { email: "linus@example.com", password: "x".repeat(8) },
+      [],
+    );
+    expect(await applyAdminEmails(handle.db, user, [])).toBe("user");
+    expect(await applyAdminEmails(handle.db, user, ["linus@example.com"])).toBe("admin");
+    expect((await getUserById(handle.db, user.id))?.role).toBe("admin");
+    expect(await applyAdminEmails(handle.db, user, [])).toBe("admin");
+  });
+
+  it("promotes and demotes by id, and reports an unknown id", async () => {
+    const user = await createPasswordUser(
+      handle.db,
+      { email: "ken@example.com", password: "x".repeat(8) },
+      [],
+    );
+    expect((await setUserRole(handle.db, { userId: user.id, role: "admin" })).role).toBe("admin");
+    expect((await setUserRole(handle.db, { userId: user.id, role: "user" })).role).toBe("user");
+    const error = await setUserRole(handle.db, { userId: "no-such-user", role: "admin" }).catch(
+      (e: unknown) => e,
+    );
+    expect(error instanceof AppError && error.code).toBe("not_found");
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { assertSameOrigin, readBodyText, readJson } from "./request";
+
+const post = (headers: Record<string, string>, body?: BodyInit) =>
+  new Request("http://localhost:3000/api/thing", { method: "POST", headers, body });
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof AppError ? error.code : "not an AppError";
+  }
+  return undefined;
+}
+
+async function codeOfAsync(run: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await run();
+  } catch (error) {
+    return error instanceof AppError ? error.code : `not an AppError: ${String(error)}`;
+  }
+  return undefined;
+}
+
+describe("assertSameOrigin", () => {
+  it("lets same-origin browsers and header-less programs through", () => {
+    expect(
+      codeOf(() => assertSameOrigin(post({ origin: "http://localhost:3000" }))),
+    ).toBeUndefined();
+    expect(
+      codeOf(() => assertSameOrigin(post({ "sec-fetch-site": "same-origin" }))),
+    ).toBeUndefined();
+    expect(codeOf(() => assertSameOrigin(post({})))).toBeUndefined();
+  });
+
+  it("refuses a foreign Origin and a cross-site fetch with 403", () => {
+    expect(codeOf(() => assertSameOrigin(post({ origin: "https://evil.example" })))).toBe(
+      "forbidden",
+    );
+    expect(codeOf(() => assertSameOrigin(post({ origin: "null" })))).toBe("forbidden");
+    expect(codeOf(() => assertSameOrigin(post({ "sec-fetch-site": "cross-site" })))).toBe(
+      "forbidden",
+    );
+  });
+
+  it("does not police reads", () => {
+    const get = new Request("http://localhost:3000/api/thing", {
+      headers: { origin: "https://evil.example" },
+    });
+    expect(codeOf(() => assertSameOrigin(get))).toBeUndefined();
+  });
+});
+
+describe("readJson", () => {
+  const schema = z.object({ name: z.string().min(1) });
+
+  it("parses and validates a body", async () => {
+    await expect(readJson(post({}, JSON.stringify({ name: "ci" })), schema)).resolves.toEqual({
+      name: "ci",
+    });
+  });
+
+  it("answers 400 for a body that is not JSON", async () => {
+    expect(await codeOfAsync(() => readJson(post({}, "{name:"), schema))).toBe("invalid_json");
+    expect(await codeOfAsync(() => readJson(post({}), schema))).toBe("invalid_json");
+  });
+
+  it("answers 422 naming the failing field", async () => {
+    const error = await readJson(post({}, JSON.stringify({ name: "" })), schema).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(z.ZodError);
+  });
+
+  it("answers 413 past the cap, whether the size is declared or only sent", async () => {
+    const big = JSON.stringify({ name: "x".repeat(2000) });
+    expect(await codeOfAsync(() => readJson(post({}, big), schema, 1000))).toBe(
+      "payload_too_large",
+    );
+    // A stream has no Content-Length: the cap is enforced while reading.
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode("x".repeat(200)));
+        controller.close();
+      },
+    });
+    const streamed = new Request("http://localhost:3000/api/thing", {
+      method: "POST",
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(await codeOfAsync(() => readBodyText(streamed, 1000))).toBe("payload_too_large");
+  });
+});

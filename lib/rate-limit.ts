@@ -1,0 +1,99 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { type Database, selectRows } from "@/db";
+import { rateLimits } from "@/db/schema";
+import { AppError } from "./errors";
+
+/**
+ * A fixed-window rate limiter kept in Postgres, so every app instance shares the same counts.
+ * One atomic upsert per call: the first hit in a window resets the row, later hits increment
+ * it, and concurrent calls cannot both slip under the limit. A burst at a window boundary can
+ * reach twice the limit across the two windows; that is the accepted price of one row per key.
+ */
+export interface RateLimitRule {
+  /** What is limited, e.g. "sign-in:ip". Combined with the subject into the row's key. */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets (at least 1). */
+  retryAfterSeconds: number;
+}
+
+/** Rows older than this many windows are deleted now and then by `hitRateLimit`. */
+const SWEEP_AFTER_MS = 24 * 60 * 60 * 1000;
+const SWEEP_PROBABILITY = 0.01;
+
+export async function hitRateLimit(
+  db: Database,
+  rule: RateLimitRule,
+  subject: string,
+  now: Date = new Date(),
+): Promise<RateLimitResult> {
+  const windowMs = rule.windowSeconds * 1000;
+  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const key = `${rule.name}:${subject}`;
+
+  const [row] = await selectRows<{ count: number }>(
+    db,
+    sql`insert into ${rateLimits} (key, window_start, count)
+        values (${key}, ${windowStart.toISOString()}, 1)
+        on conflict (key) do update set
+          count = case when ${rateLimits.windowStart} = excluded.window_start
+                       then ${rateLimits.count} + 1 else 1 end,
+          window_start = excluded.window_start
+        returning count`,
+  );
+  const count = Number(row?.count ?? 1);
+
+  if (Math.random() < SWEEP_PROBABILITY) {
+    const cutoff = new Date(now.getTime() - Math.max(SWEEP_AFTER_MS, windowMs * 2));
+    await db.execute(sql`delete from ${rateLimits} where window_start < ${cutoff.toISOString()}`);
+  }
+
+  const resetsAt = windowStart.getTime() + windowMs;
+  return {
+    allowed: count <= rule.limit,
+    limit: rule.limit,
+    remaining: Math.max(0, rule.limit - count),
+    retryAfterSeconds: Math.max(1, Math.ceil((resetsAt - now.getTime()) / 1000)),
+  };
+}
+
+/** `hitRateLimit`, throwing a 429 AppError (with Retry-After) when the limit is passed. */
+export async function enforceRateLimit(
+  db: Database,
+  rule: RateLimitRule,
+  subject: string,
+  now?: Date,
+): Promise<void> {
+  const result = await hitRateLimit(db, rule, subject, now);
+  if (!result.allowed) throw rateLimitedError(result.retryAfterSeconds);
+}
+
+export function rateLimitedError(retryAfterSeconds: number): AppError {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return new AppError(
+    "rate_limited",
+    `Too many attempts. Try again in ${minutes === 1 ? "a minute" : `${minutes} minutes`}.`,
+    {
+      details: { retryAfter: retryAfterSeconds },
+      headers: { "Retry-After": String(retryAfterSeconds) },
+    },
+  );
+}
+
+/** The limits Tollgate applies. Sign-in is limited per IP and per email address. */
+export const RATE_LIMITS = {
+  signInByIp: { name: "sign-in:ip", limit: 30, windowSeconds: 10 * 60 },
+  signInByEmail: { name: "sign-in:email", limit: 10, windowSeconds: 10 * 60 },
+  signUpByIp: { name: "sign-up:ip", limit: 10, windowSeconds: 60 * 60 },
+  magicLinkByIp: { name: "magic-link:ip", limit: 10, windowSeconds: 60 * 60 },
+  apiKeyCreate: { name: "api-key:create", limit: 20, windowSeconds: 60 * 60 },
+  checkout: { name: "checkout", limit: 20, windowSeconds: 10 * 60 },
+} as const satisfies Record<string, RateLimitRule>;
