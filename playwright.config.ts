@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "./e2e/browser";
+import { E2E_ADMIN_EMAIL } from "./e2e/constants";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -40,6 +41,9 @@ export default defineConfig({
       FRONTEND_URL: baseURL,
       PGLITE_DIR: process.env.E2E_PGLITE_DIR,
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      // `next start` is a production server: it refuses to start without AUTH_SECRET.
+      AUTH_SECRET: "tollgate-e2e-secret-used-only-by-the-test-server",
+      ADMIN_EMAILS: E2E_ADMIN_EMAIL,
     },
   },
 });

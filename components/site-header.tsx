@@ -1,25 +1,41 @@
 import Link from "next/link";
+import type { AppUser } from "@/lib/auth/users";
 
-export function SiteHeader() {
+const link = "rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 hover:text-slate-900";
+const button =
+  "rounded-md border border-slate-300 px-3 py-2 text-slate-800 hover:border-slate-400 hover:bg-slate-50";
+
+/** The header; `user` is the signed-in user (the layout reads it), or null. */
+export function SiteHeader({ user }: { user: AppUser | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
         <Link href="/" className="text-lg font-bold tracking-tight text-brand-900">
           Tollgate
         </Link>
-        <nav aria-label="Main" className="flex items-center gap-1 text-sm font-medium sm:gap-4">
-          <Link
-            href="/pricing"
-            className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 hover:text-slate-900"
-          >
+        <nav aria-label="Main" className="flex items-center gap-1 text-sm font-medium sm:gap-3">
+          <Link href="/pricing" className={link}>
             Pricing
           </Link>
-          <Link
-            href="/sign-in"
-            className="rounded-md border border-slate-300 px-3 py-2 text-slate-800 hover:border-slate-400 hover:bg-slate-50"
-          >
-            Sign in
-          </Link>
+          {user ? (
+            <>
+              {user.role === "admin" && (
+                <Link href="/admin" className={link}>
+                  Admin
+                </Link>
+              )}
+              <Link href="/account" className={link}>
+                Account
+              </Link>
+              <Link href="/sign-out" className={button}>
+                Sign out
+              </Link>
+            </>
+          ) : (
+            <Link href="/sign-in" className={button}>
+              Sign in
+            </Link>
+          )}
         </nav>
       </div>
     </header>

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
 import type { Database } from "@/db";
 import { type ApiKey, apiKeys, users } from "@/db/schema";
 import type { AppUser } from "./users";
@@ -11,6 +12,10 @@ import type { AppUser } from "./users";
  * SHA-256 (keys are 192 random bits, so a slow hash adds nothing) and shown once, at creation.
  */
 const KEY_PATTERN = /^tg_([a-z0-9]{8})_([A-Za-z0-9_-]{32})$/;
+
+export const createApiKeySchema = z.object({
+  name: z.string().trim().min(1, "Give the key a name").max(100, "Use at most 100 characters"),
+});
 
 export function generateApiKey(): { key: string; prefix: string } {
   const prefix = randomBytes(6).toString("hex").slice(0, 8);

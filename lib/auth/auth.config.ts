@@ -10,15 +10,6 @@ import type { UserRole } from "@/db/schema";
  * prefix whenever FRONTEND_URL is https.
  */
 
-/** Paths that need a signed-in user. The proxy redirects early; the pages check again. */
-export const PROTECTED_PATH_PREFIXES = ["/account", "/admin"] as const;
-
-export function isProtectedPath(pathname: string): boolean {
-  return PROTECTED_PATH_PREFIXES.some(
-    (prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`),
-  );
-}
-
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 export const authConfig = {
@@ -29,9 +20,6 @@ export const authConfig = {
   trustHost: true,
   providers: [],
   callbacks: {
-    authorized({ auth, request }) {
-      return isProtectedPath(request.nextUrl.pathname) ? Boolean(auth?.user?.id) : true;
-    },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
       session.user.role = token.role ?? "user";

@@ -1,6 +1,6 @@
 import "server-only";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
-import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import NextAuth, { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
 import type { Provider } from "next-auth/providers";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
@@ -133,8 +133,10 @@ async function buildConfig(): Promise<NextAuthConfig> {
     },
     logger: {
       error(error) {
-        // A wrong password is an answer, not a fault.
+        // A wrong password or a used sign-in link is an answer, not a fault.
         if (error instanceof CredentialsSignin) log.debug({ code: error.code }, "sign-in refused");
+        else if (error instanceof AuthError && error.type === "Verification")
+          log.info("sign-in link expired or already used");
         else log.error({ err: error }, "auth error");
       },
       warn(code) {

@@ -1,11 +1,10 @@
 // GET /api/account/api-keys — the caller's working keys (never the secrets).
 // POST /api/account/api-keys {name} — a new key; the secret is in this response only.
 import { getDb } from "@/db";
-import { createApiKey, listApiKeys } from "@/lib/auth/api-keys";
+import { createApiKey, createApiKeySchema, listApiKeys } from "@/lib/auth/api-keys";
 import { readJson } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
-import { createApiKeySchema } from "./schema";
 
 export const GET = route("user", async ({ caller }) => {
   const keys = await listApiKeys(await getDb(), caller.user.id);
