@@ -1,8 +1,10 @@
 import type { Metadata, Viewport } from "next";
+import { unstable_rethrow } from "next/navigation";
 import type { ReactNode } from "react";
 import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
 import { currentUser } from "@/lib/auth/session";
+import { log } from "@/lib/log";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -14,7 +16,12 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await currentUser();
+  // The header only decorates: public pages still render when the database is unreachable.
+  const user = await currentUser().catch((error: unknown) => {
+    unstable_rethrow(error); // Next's own signals (dynamic rendering, redirects) pass through
+    log.error({ err: error }, "could not read the signed-in user for the header");
+    return null;
+  });
   return (
     <html lang="en">
       <body className="flex min-h-screen flex-col">
