@@ -1,5 +1,5 @@
 import { E2E_ADMIN_EMAIL, E2E_PASSWORD } from "./constants";
-import { expect, fillSignIn, signIn, signUp, test, uniqueEmail } from "./fixtures";
+import { expect, fillSignIn, forgetSession, signIn, signUp, test, uniqueEmail } from "./fixtures";
 
 test("sign up, sign out and sign in again, landing on the account page", async ({ page }) => {
   const email = uniqueEmail("cycle");
@@ -30,7 +30,7 @@ test("sign-in never says whether the email or the password was wrong", async ({ 
   const email = uniqueEmail("wrong");
   await signUp(page, { email });
   await expect(page).toHaveURL(/\/account$/);
-  await page.context().clearCookies();
+  await forgetSession(page);
 
   await signIn(page, { email, password: "not-the-password" });
   // The test server configures no OAuth app and no email server: no buttons for them.
@@ -63,7 +63,7 @@ test("sign-up with a taken email says so and points to sign-in", async ({ page }
   const email = uniqueEmail("taken");
   await signUp(page, { email });
   await expect(page).toHaveURL(/\/account$/);
-  await page.context().clearCookies();
+  await forgetSession(page);
 
   await signUp(page, { email: email.toUpperCase() });
   await expect(page.getByText("An account with this email already exists")).toBeVisible();
@@ -103,7 +103,7 @@ for (const target of ["//evil.example", "https://evil.example", "/\\evil.example
     await expect(page).toHaveURL(/\/account$/);
     expect(new URL(page.url()).origin).toBe(baseURL);
 
-    await page.context().clearCookies();
+    await forgetSession(page);
     await signIn(page, { email, callbackUrl: target });
     await expect(page).toHaveURL(/\/account$/);
     expect(new URL(page.url()).origin).toBe(baseURL);
@@ -113,7 +113,7 @@ for (const target of ["//evil.example", "https://evil.example", "/\\evil.example
 test("a signed-in visitor of a protected page returns to it after signing in", async ({ page }) => {
   const email = uniqueEmail("return");
   await signUp(page, { email });
-  await page.context().clearCookies();
+  await forgetSession(page);
   await page.goto("/account/api-keys");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
   await fillSignIn(page, { email, password: E2E_PASSWORD });

@@ -54,3 +54,12 @@ export async function fillSignIn(
   await page.getByLabel("Password").fill(options.password ?? E2E_PASSWORD);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
+
+/**
+ * Forgets the session. Leaves the page first: a prefetch still in flight through the proxy
+ * could otherwise answer with a refreshed session cookie after the cookies were cleared.
+ */
+export async function forgetSession(page: Page): Promise<void> {
+  await page.goto("about:blank");
+  await page.context().clearCookies();
+}
