@@ -198,6 +198,7 @@ function create({ em, params }: ApiRequest): Stripe.Checkout.Session {
     payment_method_types: ["card"],
     payment_status: "unpaid",
     permissions: null,
+    phone_number_collection: { enabled: false },
     recovered_from: null,
     saved_payment_method_options: null,
     setup_intent: null,

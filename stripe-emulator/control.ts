@@ -7,7 +7,8 @@
  * - `POST /_emulator/clock/advance`       `{ seconds }` or `{ to }`: move the wall clock forward
  *                                         and run what became due (trials, renewals, retries)
  * - `GET  /_emulator/deliveries`          the webhook delivery log (`?event=`, `?type=`)
- * - `POST /_emulator/deliveries/flush`    wait until no delivery is due
+ * - `POST /_emulator/deliveries/flush`    `{ horizonMs? }`: wait until no delivery is due
+ *                                         within horizonMs (default a minute)
  * - `GET|POST /_emulator/switches`        `{ duplicates, shuffle, delayMs, failFirstAttempts,
  *                                         finalFailure }`
  * - `POST /_emulator/faults`              `{ status: 409|429|500|503, count }`: the next API
@@ -129,7 +130,8 @@ export async function handleControl(
     return { status: 200, body: { data, queued: em.state.queue.length } };
   }
   if (route === "POST /_emulator/deliveries/flush") {
-    const horizon = typeof body.horizonMs === "number" ? body.horizonMs : 0;
+    // By default waits for every delivery due within a minute: compressed retries included.
+    const horizon = typeof body.horizonMs === "number" ? body.horizonMs : 60_000;
     await deliverer.idle(horizon);
     return { status: 200, body: { queued: em.state.queue.length } };
   }

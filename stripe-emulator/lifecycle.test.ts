@@ -1,0 +1,421 @@
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Catalog,
+  clockCustomer,
+  createCatalog,
+  DAY,
+  eventTypes,
+  startTestEmulator,
+  type TestEmulator,
+} from "./testing";
+
+let t: TestEmulator;
+let catalog: Catalog;
+/** 2026-01-15 00:00 UTC: far from month ends, so periods are easy to reason about. */
+const START = Date.UTC(2026, 0, 15) / 1000;
+
+beforeAll(async () => {
+  t = await startTestEmulator();
+  catalog = await createCatalog(t.stripe);
+});
+afterAll(() => t.close());
+
+function about(customer: string) {
+  return (event: Stripe.Event) => {
+    const object = event.data.object as { customer?: unknown; id?: string };
+    return object.customer === customer || object.id === customer;
+  };
+}
+
+async function advance(clock: string, to: number) {
+  return t.stripe.testHelpers.testClocks.advance(clock, { frozen_time: to });
+}
+
+describe("a trial", () => {
+  it("warns three days before it ends, then starts paying", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+      trial_period_days: 14,
+    });
+    expect(subscription.status).toBe("trialing");
+    expect(subscription.trial_end).toBe(START + 14 * DAY);
+    expect(subscription.items.data[0]?.current_period_end).toBe(START + 14 * DAY);
+
+    await advance(clock.id, START + 10 * DAY);
+    expect(await eventTypes(t.stripe, about(customer.id))).not.toContain(
+      "customer.subscription.trial_will_end",
+    );
+    await advance(clock.id, START + 12 * DAY);
+    const types = await eventTypes(t.stripe, about(customer.id));
+    expect(types.slice(-1)).toEqual(["customer.subscription.trial_will_end"]);
+    const warning = (
+      await t.stripe.events.list({ type: "customer.subscription.trial_will_end", limit: 100 })
+    ).data.find((event) => (event.data.object as Stripe.Subscription).id === subscription.id);
+    expect(warning?.created).toBe(START + 11 * DAY);
+
+    await advance(clock.id, START + 15 * DAY);
+    const after = await eventTypes(t.stripe, about(customer.id));
+    expect(after.slice(after.indexOf("customer.subscription.trial_will_end") + 1)).toEqual([
+      "customer.subscription.updated",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+    ]);
+    const active = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(active.status).toBe("active");
+    expect(active.items.data[0]?.current_period_start).toBe(START + 14 * DAY);
+    // The anchor is Jan 29; February has no 29th in 2026, so the period ends on its last day.
+    expect(active.items.data[0]?.current_period_end).toBe(Date.UTC(2026, 1, 28) / 1000);
+    const invoice = await t.stripe.invoices.retrieve(String(active.latest_invoice));
+    expect(invoice).toMatchObject({
+      status: "paid",
+      amount_paid: 2900,
+      billing_reason: "subscription_cycle",
+    });
+    expect(invoice.parent?.subscription_details?.subscription).toBe(subscription.id);
+    expect(invoice.status_transitions.paid_at).toBe(START + 14 * DAY);
+  });
+});
+
+describe("renewals", () => {
+  it("renews each month with the documented events", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    expect(subscription.status).toBe("active");
+    expect(await eventTypes(t.stripe, about(customer.id))).toEqual([
+      "customer.created",
+      "payment_method.attached",
+      "customer.updated",
+      "customer.subscription.created",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+      "customer.subscription.updated",
+    ]);
+    await advance(clock.id, Date.UTC(2026, 2, 16) / 1000);
+    const invoices = await t.stripe.invoices.list({ subscription: subscription.id });
+    expect(
+      invoices.data.map((invoice) => [
+        invoice.billing_reason,
+        invoice.amount_paid,
+        invoice.period_start,
+      ]),
+    ).toEqual([
+      ["subscription_cycle", 2900, Date.UTC(2026, 2, 15) / 1000],
+      ["subscription_cycle", 2900, Date.UTC(2026, 1, 15) / 1000],
+      ["subscription_create", 2900, START],
+    ]);
+    expect(new Set(invoices.data.map((invoice) => invoice.number)).size).toBe(3);
+  });
+
+  it("retries a failing card, goes past_due, then cancels after the last retry", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START, "pm_card_chargeCustomerFail");
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+      trial_period_days: 7,
+    });
+    const trialEnd = START + 7 * DAY;
+    await advance(clock.id, trialEnd + 60);
+    const pastDue = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(pastDue.status).toBe("past_due");
+    const invoice = await t.stripe.invoices.retrieve(String(pastDue.latest_invoice));
+    expect(invoice).toMatchObject({
+      status: "open",
+      attempt_count: 1,
+      next_payment_attempt: trialEnd + 3 * DAY,
+    });
+
+    await advance(clock.id, trialEnd + 6 * DAY);
+    expect((await t.stripe.invoices.retrieve(invoice.id)).attempt_count).toBe(3);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("past_due");
+
+    await advance(clock.id, trialEnd + 8 * DAY);
+    const ended = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(ended.status).toBe("canceled");
+    expect(ended.ended_at).toBe(trialEnd + 7 * DAY);
+    expect(ended.cancellation_details?.reason).toBe("payment_failed");
+    const types = await eventTypes(t.stripe, about(customer.id));
+    const fromTrialEnd = types.slice(types.indexOf("customer.subscription.trial_will_end") + 1);
+    expect(fromTrialEnd).toEqual([
+      "customer.subscription.updated",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.payment_failed",
+      "customer.subscription.updated",
+      "invoice.payment_failed",
+      "invoice.payment_failed",
+      "invoice.payment_failed",
+      "customer.subscription.deleted",
+    ]);
+  });
+
+  it("recovers to active when a retry succeeds after the card is replaced", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START, "pm_card_chargeCustomerFail");
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+      trial_period_days: 7,
+    });
+    await advance(clock.id, START + 7 * DAY + 60);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("past_due");
+    const good = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await t.stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: good.id },
+    });
+    await advance(clock.id, START + 10 * DAY + 60);
+    const recovered = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(recovered.status).toBe("active");
+    expect((await t.stripe.invoices.retrieve(String(recovered.latest_invoice))).status).toBe(
+      "paid",
+    );
+  });
+
+  it("declines a 9995 card when it is attached", async () => {
+    const customer = await t.stripe.customers.create({ email: "poor@example.com" });
+    const error = (await t.stripe.paymentMethods
+      .attach("pm_card_chargeDeclinedInsufficientFunds", { customer: customer.id })
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(error.statusCode).toBe(402);
+    expect(error.type).toBe("StripeCardError");
+    expect(error.decline_code).toBe("insufficient_funds");
+  });
+});
+
+describe("cancel at period end", () => {
+  it("keeps the subscription until the period ends, then deletes it", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
+    const scheduled = await t.stripe.subscriptions.update(subscription.id, {
+      cancel_at_period_end: true,
+    });
+    expect(scheduled).toMatchObject({
+      status: "active",
+      cancel_at_period_end: true,
+      cancel_at: periodEnd,
+      canceled_at: START,
+    });
+    const update = (
+      await t.stripe.events.list({ type: "customer.subscription.updated", limit: 100 })
+    ).data.find(
+      (event) =>
+        (event.data.object as Stripe.Subscription).id === subscription.id &&
+        event.data.previous_attributes,
+    );
+    expect(update?.data.previous_attributes).toMatchObject({
+      cancel_at_period_end: false,
+      cancel_at: null,
+    });
+
+    await advance(clock.id, periodEnd - 60);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
+    await advance(clock.id, periodEnd + 60);
+    const ended = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(ended).toMatchObject({ status: "canceled", ended_at: periodEnd });
+    const types = await eventTypes(t.stripe, about(customer.id));
+    expect(types.at(-1)).toBe("customer.subscription.deleted");
+    expect(types.filter((type) => type === "invoice.created")).toHaveLength(1);
+  });
+
+  it("resumes when cancel_at_period_end is cleared", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    await t.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    const resumed = await t.stripe.subscriptions.update(subscription.id, {
+      cancel_at_period_end: false,
+    });
+    expect(resumed).toMatchObject({
+      cancel_at_period_end: false,
+      cancel_at: null,
+      canceled_at: null,
+    });
+    await advance(clock.id, (subscription.items.data[0]?.current_period_end ?? 0) + 60);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
+  });
+
+  it("cancels at once on delete", async () => {
+    const { customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    const canceled = await t.stripe.subscriptions.cancel(subscription.id);
+    expect(canceled).toMatchObject({ status: "canceled", ended_at: START, canceled_at: START });
+    expect((await eventTypes(t.stripe, about(customer.id))).at(-1)).toBe(
+      "customer.subscription.deleted",
+    );
+    const listed = await t.stripe.subscriptions.list({ customer: customer.id });
+    expect(listed.data).toEqual([]);
+    expect(
+      (await t.stripe.subscriptions.list({ customer: customer.id, status: "canceled" })).data,
+    ).toHaveLength(1);
+  });
+});
+
+describe("plan changes", () => {
+  it("invoices the proration at once for an upgrade with always_invoice", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    const item = subscription.items.data[0];
+    const { start, end } = {
+      start: item?.current_period_start ?? 0,
+      end: item?.current_period_end ?? 0,
+    };
+    const half = start + Math.floor((end - start) / 2);
+    await advance(clock.id, half);
+    const preview = await t.stripe.invoices.createPreview({
+      customer: customer.id,
+      subscription: subscription.id,
+      subscription_details: {
+        items: [{ id: item?.id, price: catalog.enterpriseMonthly.id }],
+        proration_behavior: "always_invoice",
+        proration_date: half,
+      },
+    });
+    const fraction = (end - half) / (end - start);
+    const expected = Math.round(29900 * fraction) - Math.round(2900 * fraction);
+    expect(preview.amount_due).toBe(expected);
+    expect(preview.lines.data).toHaveLength(2);
+
+    const upgraded = await t.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item?.id, price: catalog.enterpriseMonthly.id }],
+      proration_behavior: "always_invoice",
+      proration_date: half,
+    });
+    expect(upgraded.items.data[0]?.price.id).toBe(catalog.enterpriseMonthly.id);
+    expect(upgraded.items.data[0]?.current_period_end).toBe(end);
+    const invoice = await t.stripe.invoices.retrieve(String(upgraded.latest_invoice));
+    expect(invoice).toMatchObject({
+      billing_reason: "subscription_update",
+      status: "paid",
+      amount_paid: expected,
+    });
+    expect(
+      invoice.lines.data.map((line) => line.parent?.subscription_item_details?.proration),
+    ).toEqual([true, true]);
+  });
+
+  it("carries create_prorations to the next renewal invoice", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.enterpriseMonthly.id }],
+    });
+    const item = subscription.items.data[0];
+    const end = item?.current_period_end ?? 0;
+    await advance(clock.id, START + 10 * DAY);
+    await t.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item?.id, price: catalog.monthly.id }],
+    });
+    expect((await t.stripe.invoices.list({ subscription: subscription.id })).data).toHaveLength(1);
+    await advance(clock.id, end + 60);
+    const renewal = (await t.stripe.invoices.list({ subscription: subscription.id, limit: 1 }))
+      .data[0];
+    const prorations =
+      renewal?.lines.data.filter((line) => line.parent?.subscription_item_details?.proration) ?? [];
+    expect(prorations).toHaveLength(2);
+    expect(renewal?.lines.data.some((line) => line.amount === 2900)).toBe(true);
+    expect(renewal?.total).toBe(prorations.reduce((sum, line) => sum + line.amount, 0) + 2900);
+    expect(renewal?.total).toBeLessThan(2900);
+  });
+
+  it("starts a new period and invoices at once when the interval changes", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    await advance(clock.id, START + 10 * DAY);
+    const yearly = await t.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: subscription.items.data[0]?.id, price: catalog.yearly.id }],
+    });
+    expect(yearly.items.data[0]?.current_period_start).toBe(START + 10 * DAY);
+    expect(yearly.items.data[0]?.current_period_end).toBe(Date.UTC(2027, 0, 25) / 1000);
+    const invoice = await t.stripe.invoices.retrieve(String(yearly.latest_invoice));
+    expect(invoice.billing_reason).toBe("subscription_update");
+    expect(invoice.lines.data.some((line) => line.amount === 29000)).toBe(true);
+    expect(invoice.lines.data.some((line) => line.amount < 0)).toBe(true);
+  });
+});
+
+describe("metered usage", () => {
+  it("counts each identifier once and bills the period's usage on the next invoice", async () => {
+    const meter = await t.stripe.billing.meters.create({
+      display_name: "API calls",
+      event_name: `api_calls_${Date.now()}`,
+      default_aggregation: { formula: "sum" },
+    });
+    const metered = await t.stripe.prices.create({
+      product: catalog.product.id,
+      currency: "usd",
+      unit_amount_decimal: "0.5",
+      recurring: { interval: "month", usage_type: "metered", meter: meter.id },
+    });
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }, { price: metered.id }],
+    });
+    await advance(clock.id, START + 2 * DAY);
+    for (const [identifier, value] of [
+      ["u1", 100],
+      ["u2", 250],
+      ["u1", 100],
+    ] as const) {
+      const event = await t.stripe.billing.meterEvents.create({
+        event_name: meter.event_name,
+        identifier,
+        payload: { stripe_customer_id: customer.id, value: String(value) },
+        timestamp: START + DAY,
+      });
+      expect(event.identifier).toBe(identifier);
+    }
+    const summary = await t.stripe.billing.meters.listEventSummaries(meter.id, {
+      customer: customer.id,
+      start_time: START,
+      end_time: START + 2 * DAY,
+    });
+    expect(summary.data.map((row) => row.aggregated_value)).toEqual([350]);
+
+    const stale = (await t.stripe.billing.meterEvents
+      .create({
+        event_name: meter.event_name,
+        payload: { stripe_customer_id: customer.id, value: "1" },
+        timestamp: START - 40 * DAY,
+      })
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(stale.statusCode).toBe(400);
+    expect(stale.param).toBe("timestamp");
+
+    await advance(clock.id, (subscription.items.data[0]?.current_period_end ?? 0) + 60);
+    const renewal = (await t.stripe.invoices.list({ subscription: subscription.id, limit: 1 }))
+      .data[0];
+    const usage = renewal?.lines.data.find(
+      (line) => line.pricing?.price_details?.price === metered.id,
+    );
+    expect(usage).toMatchObject({ quantity: 350, amount: 175 });
+    expect(usage?.period).toEqual({
+      start: START,
+      end: subscription.items.data[0]?.current_period_end,
+    });
+    expect(renewal?.total).toBe(2900 + 175);
+  });
+});

@@ -1,0 +1,231 @@
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseForm } from "./form";
+import { clientFor, createCatalog, startTestEmulator, type TestEmulator } from "./testing";
+
+let t: TestEmulator;
+beforeAll(async () => {
+  t = await startTestEmulator();
+});
+afterAll(() => t.close());
+
+describe("form decoding", () => {
+  it("builds nested objects and indexed arrays from bracket notation", () => {
+    expect(
+      parseForm(
+        "items[0][price]=p1&items[1][price]=p2&items[1][quantity]=3&metadata[a]=b&expand[]=x&expand[]=y",
+      ),
+    ).toEqual({
+      items: [{ price: "p1" }, { price: "p2", quantity: "3" }],
+      metadata: { a: "b" },
+      expand: ["x", "y"],
+    });
+  });
+
+  it("keeps an empty value as the empty string, which Stripe reads as unset", () => {
+    expect(parseForm("cancel_at=&description=")).toEqual({ cancel_at: "", description: "" });
+  });
+
+  it("ignores prototype keys", () => {
+    const parsed = parseForm("__proto__[x]=1&a[constructor]=2&b=3");
+    expect(parsed).toEqual({ b: "3" });
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
+
+describe("authentication", () => {
+  it("answers an unknown key with Stripe's 401", async () => {
+    const wrong = clientFor(t.emu, "sk_test_not_the_key_1234");
+    const error = await wrong.customers.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+    expect((error as Stripe.errors.StripeError).statusCode).toBe(401);
+    expect((error as Error).message).toContain("Invalid API Key provided: sk_test_");
+    expect((error as Error).message).not.toContain("not_the_key");
+  });
+
+  it("answers a request without a key with 401", async () => {
+    const response = await fetch(`${t.emu.url}/v1/customers`);
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { error: { type: string; message: string } };
+    expect(body.error.type).toBe("invalid_request_error");
+    expect(body.error.message).toMatch(/did not provide an API key/);
+  });
+});
+
+describe("errors", () => {
+  it("names the missing object and parameter with a 404", async () => {
+    const error = (await t.stripe.customers
+      .retrieve("cus_missing")
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error.statusCode).toBe(404);
+    expect(error.code).toBe("resource_missing");
+    expect(error.param).toBe("id");
+    expect(error.message).toBe("No such customer: 'cus_missing'");
+  });
+
+  it("answers a missing required parameter with a 400 naming it", async () => {
+    const error = (await t.stripe.prices
+      .create({ currency: "usd", unit_amount: 100 } as Stripe.PriceCreateParams)
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(error.statusCode).toBe(400);
+    expect(error.param).toBe("product");
+  });
+
+  it("answers injected faults with 429, 409 and 500 as Stripe's errors", async () => {
+    await t.control("POST", "/faults", { status: 429, count: 1 });
+    const limited = await t.stripe.customers.list().catch((caught: unknown) => caught);
+    expect(limited).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
+    await t.control("POST", "/faults", { status: 409 });
+    const conflict = (await t.stripe.customers
+      .list()
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(conflict.statusCode).toBe(409);
+    await t.control("POST", "/faults", { status: 500 });
+    const broken = await t.stripe.customers.list().catch((caught: unknown) => caught);
+    expect(broken).toBeInstanceOf(Stripe.errors.StripeAPIError);
+    await expect(t.stripe.customers.list()).resolves.toMatchObject({ object: "list" });
+  });
+
+  it("changes nothing when a request fails half-way", async () => {
+    const { monthly } = await createCatalog(t.stripe);
+    const customer = await t.stripe.customers.create({ email: "half@example.com" });
+    const before = (await t.stripe.events.list({ limit: 1 })).data[0]?.id;
+    const error = (await t.stripe.subscriptions
+      .create({ customer: customer.id, items: [{ price: monthly.id }, { price: "price_missing" }] })
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(error.statusCode).toBe(404);
+    expect(error.param).toBe("items[1][price]");
+    expect(
+      (await t.stripe.subscriptions.list({ customer: customer.id, status: "all" })).data,
+    ).toEqual([]);
+    expect((await t.stripe.events.list({ limit: 1 })).data[0]?.id).toBe(before);
+  });
+});
+
+describe("lists", () => {
+  it("pages newest first with limit, starting_after, ending_before and has_more", async () => {
+    const email = `page-${Date.now()}@example.com`;
+    const created: string[] = [];
+    for (let i = 0; i < 25; i++) created.push((await t.stripe.customers.create({ email })).id);
+    const first = await t.stripe.customers.list({ email, limit: 10 });
+    expect(first.data.map((customer) => customer.id)).toEqual(created.slice(-10).reverse());
+    expect(first.has_more).toBe(true);
+    const second = await t.stripe.customers.list({
+      email,
+      limit: 10,
+      starting_after: first.data.at(-1)?.id,
+    });
+    expect(second.data.map((customer) => customer.id)).toEqual(created.slice(5, 15).reverse());
+    const back = await t.stripe.customers.list({
+      email,
+      limit: 10,
+      ending_before: second.data[0]?.id,
+    });
+    expect(back.data.map((customer) => customer.id)).toEqual(
+      first.data.map((customer) => customer.id),
+    );
+    const all: string[] = [];
+    for await (const customer of t.stripe.customers.list({ email, limit: 7 }))
+      all.push(customer.id);
+    expect(all).toEqual([...created].reverse());
+  });
+
+  it("refuses a limit above 100", async () => {
+    const error = (await t.stripe.customers
+      .list({ limit: 101 })
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(error.statusCode).toBe(400);
+    expect(error.param).toBe("limit");
+  });
+
+  it("finds prices by lookup key and expands their product", async () => {
+    const { monthly, product } = await createCatalog(t.stripe);
+    const found = await t.stripe.prices.list({
+      lookup_keys: [monthly.lookup_key ?? ""],
+      expand: ["data.product"],
+    });
+    expect(found.data).toHaveLength(1);
+    expect(found.data[0]?.id).toBe(monthly.id);
+    expect((found.data[0]?.product as Stripe.Product).name).toBe(product.name);
+  });
+
+  it("moves a lookup key only with transfer_lookup_key", async () => {
+    const { monthly, product } = await createCatalog(t.stripe);
+    const key = monthly.lookup_key ?? "";
+    const refused = (await t.stripe.prices
+      .create({
+        product: product.id,
+        currency: "usd",
+        unit_amount: 3900,
+        recurring: { interval: "month" },
+        lookup_key: key,
+      })
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(refused.statusCode).toBe(400);
+    expect(refused.param).toBe("lookup_key");
+    const moved = await t.stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: 3900,
+      recurring: { interval: "month" },
+      lookup_key: key,
+      transfer_lookup_key: true,
+    });
+    expect((await t.stripe.prices.retrieve(monthly.id)).lookup_key).toBeNull();
+    expect(
+      (await t.stripe.prices.list({ lookup_keys: [key] })).data.map((price) => price.id),
+    ).toEqual([moved.id]);
+  });
+});
+
+describe("idempotency", () => {
+  it("replays the first answer for the same key and parameters", async () => {
+    const key = `idem-${Date.now()}`;
+    const first = await t.stripe.customers.create(
+      { email: "same@example.com" },
+      { idempotencyKey: key },
+    );
+    const again = await t.stripe.customers.create(
+      { email: "same@example.com" },
+      { idempotencyKey: key },
+    );
+    expect(again.id).toBe(first.id);
+    expect(again.lastResponse.headers["idempotent-replayed"]).toBe("true");
+    expect((await t.stripe.customers.list({ email: "same@example.com" })).data).toHaveLength(1);
+  });
+
+  it("refuses the same key with other parameters", async () => {
+    const key = `idem-other-${Date.now()}`;
+    await t.stripe.customers.create({ email: "one@example.com" }, { idempotencyKey: key });
+    const error = await t.stripe.customers
+      .create({ email: "two@example.com" }, { idempotencyKey: key })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+    expect((error as Stripe.errors.StripeError).statusCode).toBe(400);
+  });
+
+  it("replays an error answer too, and does not keep a 5xx", async () => {
+    const key = `idem-error-${Date.now()}`;
+    const first = (await t.stripe.customers
+      .update("cus_missing", { name: "x" }, { idempotencyKey: key })
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(first.statusCode).toBe(404);
+    const second = (await t.stripe.customers
+      .update("cus_missing", { name: "x" }, { idempotencyKey: key })
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(second.statusCode).toBe(404);
+    expect(second.headers?.["idempotent-replayed"]).toBe("true");
+
+    const retryKey = `idem-5xx-${Date.now()}`;
+    await t.control("POST", "/faults", { status: 500 });
+    await expect(
+      t.stripe.customers.create({ email: "retry@example.com" }, { idempotencyKey: retryKey }),
+    ).rejects.toThrow();
+    const retried = await t.stripe.customers.create(
+      { email: "retry@example.com" },
+      { idempotencyKey: retryKey },
+    );
+    expect(retried.email).toBe("retry@example.com");
+  });
+});
