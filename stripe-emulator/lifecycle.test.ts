@@ -1,4 +1,4 @@
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Catalog,
@@ -366,7 +366,7 @@ describe("metered usage", () => {
     const metered = await t.stripe.prices.create({
       product: catalog.product.id,
       currency: "usd",
-      unit_amount_decimal: "0.5",
+      unit_amount_decimal: Stripe.Decimal.from("0.5"),
       recurring: { interval: "month", usage_type: "metered", meter: meter.id },
     });
     const { clock, customer } = await clockCustomer(t.stripe, START);

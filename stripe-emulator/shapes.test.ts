@@ -31,17 +31,17 @@ beforeAll(async () => {
   const start = Date.UTC(2026, 0, 15) / 1000;
   const { clock, customer, paymentMethod } = await clockCustomer(stripe, start);
   objects.customer = await stripe.customers.retrieve(customer.id);
-  objects["payment_method"] = paymentMethod;
+  objects.payment_method = paymentMethod;
   objects["test_helpers.test_clock"] = clock;
   const subscription = await stripe.subscriptions.create({
     customer: customer.id,
     items: [{ price: catalog.monthly.id }],
   });
   objects.subscription = subscription;
-  objects["subscription_item"] = subscription.items.data[0] ?? {};
+  objects.subscription_item = subscription.items.data[0] ?? {};
   const invoice = await stripe.invoices.retrieve(String(subscription.latest_invoice));
   objects.invoice = invoice;
-  objects["line_item"] = invoice.lines.data[0] ?? {};
+  objects.line_item = invoice.lines.data[0] ?? {};
   const session = await stripe.checkout.sessions.create({
     mode: "subscription",
     customer: customer.id,
@@ -81,7 +81,7 @@ beforeAll(async () => {
     url: "http://127.0.0.1:9/hook",
     enabled_events: ["*"],
   });
-  objects["webhook_endpoint"] = await stripe.webhookEndpoints.retrieve(endpoint.id);
+  objects.webhook_endpoint = await stripe.webhookEndpoints.retrieve(endpoint.id);
 });
 afterAll(() => t.close());
 
@@ -101,6 +101,6 @@ describe("object shapes", () => {
   );
 
   it("keeps the webhook secret out of everything but the create answer", () => {
-    expect("secret" in (objects["webhook_endpoint"] as Stripe.WebhookEndpoint)).toBe(false);
+    expect("secret" in (objects.webhook_endpoint as Stripe.WebhookEndpoint)).toBe(false);
   });
 });

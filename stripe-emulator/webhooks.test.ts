@@ -96,7 +96,7 @@ describe("webhook delivery", () => {
       api_version: "2026-10-28.endive",
       livemode: false,
     });
-    expect(event.request.id).toMatch(/^req_/);
+    expect(event.request?.id).toMatch(/^req_/);
   });
 
   it("fails verification for a tampered body, another secret or re-serialised JSON, and signs with the current time", async () => {
