@@ -146,8 +146,9 @@ describe("lists", () => {
       expand: ["data.product"],
     });
     expect(found.data).toHaveLength(1);
-    expect(found.data[0]?.id).toBe(monthly.id);
-    expect((found.data[0]?.product as Stripe.Product).name).toBe(product.name);
+    const [price] = found.data;
+    expect(price?.id).toBe(monthly.id);
+    expect((price?.product as Stripe.Product | undefined)?.name).toBe(product.name);
   });
 
   it("moves a lookup key only with transfer_lookup_key", async () => {
