@@ -10,7 +10,7 @@
  */
 import type Stripe from "stripe";
 import type { Emulator } from "./context";
-import { StripeApiError } from "./errors";
+import { cardError, type StripeApiError } from "./errors";
 import type { CardBehaviour } from "./state";
 
 interface TestCard {
@@ -51,21 +51,6 @@ function brandOf(digits: string): string {
   if (/^5[1-5]|^2[2-7]/.test(digits)) return "mastercard";
   if (/^3[47]/.test(digits)) return "amex";
   return "unknown";
-}
-
-export function cardError(
-  code: string,
-  message: string,
-  param: string,
-  declineCode?: string,
-): StripeApiError {
-  return new StripeApiError(402, {
-    type: "card_error",
-    code,
-    message,
-    param,
-    ...(declineCode ? { decline_code: declineCode } : {}),
-  });
 }
 
 export function readCard(number: string, param = "card[number]"): TestCard {

@@ -10,7 +10,7 @@
 import type Stripe from "stripe";
 import { type CardDetails, createCardPaymentMethod, declinedError, readCard } from "./cards";
 import type { Emulator } from "./context";
-import { invalidRequest, noSuch } from "./errors";
+import { cardError, invalidRequest, noSuch } from "./errors";
 import {
   bool,
   int,
@@ -22,6 +22,7 @@ import {
   type Params,
   requiredStr,
   str,
+  strList,
 } from "./params";
 import { type ApiRequest, idAt, route } from "./router";
 import { createSubscription } from "./subscriptions";
@@ -226,21 +227,15 @@ function create({ em, params }: ApiRequest): Stripe.Checkout.Session {
   return withLineItems(em, session, params);
 }
 
+/** `line_items` is not stored on the session: Stripe includes it only when it is expanded. */
 function withLineItems(
   em: Emulator,
   session: Stripe.Checkout.Session,
   params: Params,
 ): Stripe.Checkout.Session {
-  const expanded = em.expand(
-    { ...session },
-    {
-      ...params,
-      expand:
-        (params.expand as string[] | undefined)?.filter?.((path) => path !== "line_items") ?? [],
-    },
-  );
-  const wantsLines = Array.isArray(params.expand) && params.expand.includes("line_items");
-  if (!wantsLines) return expanded;
+  const paths = strList(params, "expand") ?? [];
+  const expanded = em.expand(session, { expand: paths.filter((path) => path !== "line_items") });
+  if (!paths.includes("line_items")) return expanded;
   const data = em.state.checkoutLineItems[session.id] ?? [];
   return {
     ...expanded,
@@ -315,7 +310,7 @@ export function completeCheckout(
   // Without a trial the first invoice is charged now, so a card whose charges fail is declined.
   const chargesNow = !trialDays && (session.amount_total ?? 0) > 0;
   if (chargesNow && tested.behaviour === "fail_charges") {
-    throw Object.assign(declinedError(), {});
+    throw cardError("card_declined", "Your card was declined.", "", "generic_decline");
   }
   let customer: Stripe.Customer;
   if (session.customer) {

@@ -59,14 +59,24 @@ export function noSuch(resource: string, id: string, param = "id"): StripeApiErr
   });
 }
 
-export function cardDeclined(declineCode: string, message: string): StripeApiError {
+/** A card error, 402: `code` as Stripe's (`card_declined`, `incorrect_number`, ...). */
+export function cardError(
+  code: string,
+  message: string,
+  param: string,
+  declineCode?: string,
+): StripeApiError {
   return new StripeApiError(402, {
     type: "card_error",
-    code: declineCode === "generic_decline" ? "card_declined" : "card_declined",
-    decline_code: declineCode,
+    code,
     message,
-    param: "",
+    param,
+    ...(declineCode ? { decline_code: declineCode } : {}),
   });
+}
+
+export function cardDeclined(declineCode: string, message: string): StripeApiError {
+  return cardError("card_declined", message, "", declineCode);
 }
 
 export function unauthorized(message: string): StripeApiError {
