@@ -79,12 +79,11 @@ export interface CardDetails {
   email?: string | null;
 }
 
-/** A card payment method; a 9995 card is refused here, as Stripe refuses it on setup. */
-export function createCardPaymentMethod(
-  em: Emulator,
-  details: CardDetails,
-  customer: string | null,
-): Stripe.PaymentMethod {
+/**
+ * Checks a card as Stripe does when it is presented: number, expiry, and a 9995 card's
+ * decline. Throws the card error; changes nothing.
+ */
+export function checkCard(details: CardDetails): TestCard {
   const card = readCard(details.number);
   const year = new Date().getUTCFullYear();
   if (
@@ -100,6 +99,16 @@ export function createCardPaymentMethod(
     );
   }
   if (card.behaviour === "decline") throw declinedError();
+  return card;
+}
+
+/** A card payment method; a 9995 card is refused here, as Stripe refuses it on setup. */
+export function createCardPaymentMethod(
+  em: Emulator,
+  details: CardDetails,
+  customer: string | null,
+): Stripe.PaymentMethod {
+  const card = checkCard(details);
   const id = em.newId("pm", 24);
   const paymentMethod: Stripe.PaymentMethod = {
     id,

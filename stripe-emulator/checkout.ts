@@ -8,7 +8,7 @@
  * changes nothing and is reported to the page.
  */
 import type Stripe from "stripe";
-import { type CardDetails, createCardPaymentMethod, declinedError, readCard } from "./cards";
+import { type CardDetails, checkCard, createCardPaymentMethod } from "./cards";
 import type { Emulator } from "./context";
 import { cardError, invalidRequest, noSuch } from "./errors";
 import {
@@ -294,8 +294,8 @@ export function completeCheckout(
       "checkout_session_not_open",
     );
   }
+  // The clock's tick marks it expired; a payment racing the tick is refused all the same.
   if (session.expires_at <= em.now(session.customer ? String(session.customer) : null)) {
-    expireSession(em, session);
     throw invalidRequest(
       "This Checkout Session has expired.",
       "session",
@@ -305,8 +305,7 @@ export function completeCheckout(
   const settings = em.state.checkoutSettings[settingsKey(session.id)];
   const items = em.state.checkoutLineItems[session.id] ?? [];
   const trialDays = sessionTrialDays(em, session);
-  const tested = readCard(card.number);
-  if (tested.behaviour === "decline") throw declinedError();
+  const tested = checkCard(card);
   // Without a trial the first invoice is charged now, so a card whose charges fail is declined.
   const chargesNow = !trialDays && (session.amount_total ?? 0) > 0;
   if (chargesNow && tested.behaviour === "fail_charges") {

@@ -190,6 +190,45 @@ describe("renewals", () => {
   });
 });
 
+describe("a first payment", () => {
+  it("leaves the subscription incomplete when it fails, and activates it once paid", async () => {
+    const { customer } = await clockCustomer(t.stripe, START, "pm_card_chargeCustomerFail");
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    expect(subscription.status).toBe("incomplete");
+    const invoice = String(subscription.latest_invoice);
+    expect((await t.stripe.invoices.retrieve(invoice)).status).toBe("open");
+    const declined = (await t.stripe.invoices
+      .pay(invoice)
+      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
+    expect(declined.statusCode).toBe(402);
+    expect((await t.stripe.invoices.retrieve(invoice)).attempt_count).toBe(2);
+    const good = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await t.stripe.invoices.pay(invoice, { payment_method: good.id });
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
+  });
+});
+
+describe("an unpaid first invoice", () => {
+  it("expires the subscription after 23 hours and voids the invoice", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START, "pm_card_chargeCustomerFail");
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    const invoice = await t.stripe.invoices.retrieve(String(subscription.latest_invoice));
+    expect(invoice.next_payment_attempt).toBeNull();
+    await advance(clock.id, START + 22 * 3600);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("incomplete");
+    await advance(clock.id, START + DAY);
+    const expired = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(expired).toMatchObject({ status: "incomplete_expired", ended_at: START + 23 * 3600 });
+    expect((await t.stripe.invoices.retrieve(invoice.id)).status).toBe("void");
+  });
+});
+
 describe("cancel at period end", () => {
   it("keeps the subscription until the period ends, then deletes it", async () => {
     const { clock, customer } = await clockCustomer(t.stripe, START);
@@ -227,6 +266,21 @@ describe("cancel at period end", () => {
     const types = await eventTypes(t.stripe, about(customer.id));
     expect(types.at(-1)).toBe("customer.subscription.deleted");
     expect(types.filter((type) => type === "invoice.created")).toHaveLength(1);
+  });
+
+  it("ends a trial that is set to cancel at its end without charging", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+      trial_period_days: 7,
+    });
+    await t.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    await advance(clock.id, START + 8 * DAY);
+    const ended = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(ended).toMatchObject({ status: "canceled", ended_at: START + 7 * DAY });
+    const invoices = await t.stripe.invoices.list({ subscription: subscription.id });
+    expect(invoices.data.map((invoice) => invoice.amount_paid)).toEqual([0]);
   });
 
   it("resumes when cancel_at_period_end is cleared", async () => {

@@ -36,6 +36,7 @@ type Step =
   | { at: number; kind: "trial_end"; subscription: Stripe.Subscription }
   | { at: number; kind: "period_end"; subscription: Stripe.Subscription }
   | { at: number; kind: "cancel_at"; subscription: Stripe.Subscription }
+  | { at: number; kind: "incomplete_expired"; subscription: Stripe.Subscription }
   | { at: number; kind: "retry"; invoice: Stripe.Invoice };
 
 function stepsOf(em: Emulator, subscription: Stripe.Subscription): Step[] {
@@ -47,7 +48,14 @@ function stepsOf(em: Emulator, subscription: Stripe.Subscription): Step[] {
       const at = Math.max(subscription.trial_end - 3 * DAY, subscription.trial_start ?? 0);
       steps.push({ at, kind: "trial_will_end", subscription });
     }
-    steps.push({ at: subscription.trial_end, kind: "trial_end", subscription });
+    // A cancel due by the trial's end ends the subscription then, without a charge.
+    if (subscription.cancel_at !== null && subscription.cancel_at <= subscription.trial_end) {
+      steps.push({ at: subscription.cancel_at, kind: "cancel_at", subscription });
+    } else {
+      steps.push({ at: subscription.trial_end, kind: "trial_end", subscription });
+    }
+  } else if (subscription.status === "incomplete") {
+    steps.push({ at: subscription.created + 23 * 3600, kind: "incomplete_expired", subscription });
   } else if (["active", "past_due", "unpaid"].includes(subscription.status)) {
     if (subscription.cancel_at !== null && subscription.cancel_at < end) {
       steps.push({ at: subscription.cancel_at, kind: "cancel_at", subscription });
@@ -73,15 +81,36 @@ function dueSteps(em: Emulator, clock: string | null): Step[] {
   return steps;
 }
 
-/** The subscription's status after a payment: past_due while any of its invoices is open. */
+/**
+ * The subscription's status after a payment: past_due while any of its invoices is open,
+ * active once none is; an incomplete one becomes active when its first invoice is paid.
+ */
 export function settleStatus(em: Emulator, subscription: Stripe.Subscription): void {
-  if (!["active", "past_due", "unpaid"].includes(subscription.status)) return;
   const open = Object.values(em.state.invoices).some(
     (invoice) =>
       invoice.status === "open" &&
       invoice.parent?.subscription_details?.subscription === subscription.id,
   );
+  if (subscription.status === "incomplete") {
+    if (!open) setStatus(em, subscription, "active");
+    return;
+  }
+  if (!["active", "past_due", "unpaid"].includes(subscription.status)) return;
   setStatus(em, subscription, open ? "past_due" : "active");
+}
+
+/** An unpaid first invoice after 23 hours: incomplete_expired, and the invoice voided. */
+function expireIncomplete(em: Emulator, subscription: Stripe.Subscription, at: number): void {
+  const customer = String(subscription.customer);
+  for (const invoice of Object.values(em.state.invoices)) {
+    if (invoice.status !== "open") continue;
+    if (invoice.parent?.subscription_details?.subscription !== subscription.id) continue;
+    invoice.status = "void";
+    invoice.status_transitions.voided_at = at;
+    em.emit("invoice.voided", invoice, { status: "open" }, customer);
+  }
+  subscription.ended_at = at;
+  setStatus(em, subscription, "incomplete_expired");
 }
 
 function endTrial(em: Emulator, subscription: Stripe.Subscription, at: number): void {
@@ -224,6 +253,9 @@ export function advance(em: Emulator, clock: string | null, target: number): num
         break;
       case "period_end":
         renew(em, step.subscription, step.at);
+        break;
+      case "incomplete_expired":
+        expireIncomplete(em, step.subscription, step.at);
         break;
       case "cancel_at":
         cancelNow(em, step.subscription, "cancellation_requested", step.at);

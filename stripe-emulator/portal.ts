@@ -192,6 +192,9 @@ function createSession({ em, params }: ApiRequest): Stripe.BillingPortal.Session
   }
   const returnUrl = str(params, "return_url") ?? config.default_return_url;
   if (!returnUrl) throw invalidRequest("Missing required param: return_url.", "return_url");
+  if (!/^https?:\/\//.test(returnUrl) || !URL.canParse(returnUrl)) {
+    throw invalidRequest("Not a valid URL", "return_url", "url_invalid");
+  }
   const id = em.newId("bps", 24);
   const session: Stripe.BillingPortal.Session = {
     id,

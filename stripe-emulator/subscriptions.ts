@@ -324,7 +324,7 @@ export function createSubscription(em: Emulator, input: NewSubscription): Stripe
   em.state.subscriptions[id] = subscription;
   subscriptionState(em, id);
   em.emit("customer.subscription.created", subscription, undefined, customer.id);
-  const { paid } = invoiceSubscription(
+  const { invoice, paid } = invoiceSubscription(
     em,
     subscription,
     "subscription_create",
@@ -333,6 +333,8 @@ export function createSubscription(em: Emulator, input: NewSubscription): Stripe
     { pay: !input.deferPayment || trialing },
   );
   if (!trialing && paid) setStatus(em, subscription, "active");
+  // A first invoice is not retried: the subscription expires 23 hours later unless it is paid.
+  if (!paid) invoice.next_payment_attempt = null;
   return subscription;
 }
 
