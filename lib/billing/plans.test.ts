@@ -7,8 +7,10 @@ import {
   isPlanTier,
   listPlans,
   lookupKeyFor,
+  meteredLookupKeyFor,
   planByLookupKey,
   priceFor,
+  stripeProductIdFor,
   yearlySaving,
   yearlySavingPercent,
 } from "./plans";
@@ -86,6 +88,12 @@ describe("plan catalog", () => {
     expect(yearlySavingPercent("pro")).toBe(17);
     expect(yearlySavingPercent("enterprise")).toBe(17);
     expect(yearlySavingPercent("free")).toBe(0);
+  });
+
+  it("names the Stripe product and the metered API-calls price of each paid tier", () => {
+    expect(stripeProductIdFor("pro")).toBe("tollgate_pro");
+    expect(meteredLookupKeyFor("pro")).toBe("pro_api_calls");
+    expect(meteredLookupKeyFor("enterprise")).toBe("enterprise_api_calls");
   });
 });
 

@@ -162,6 +162,38 @@ export function lookupKeyFor(tier: PaidPlanTier, period: BillingPeriod): LookupK
   return `${tier}_${period}`;
 }
 
+/** The Stripe product of a paid tier; `npm run stripe:sync` creates it with this id. */
+export function stripeProductIdFor(tier: PaidPlanTier): `tollgate_${PaidPlanTier}` {
+  return `tollgate_${tier}`;
+}
+
+/**
+ * API calls are also billed by usage: each paid tier has a metered price (lookup key
+ * `pro_api_calls`, …) tied to one Stripe Billing Meter. Usage is reported as meter events named
+ * `API_CALLS_METER.eventName`, whose payload carries the Stripe customer id and the count under
+ * the two keys below; the meter sums them per customer.
+ */
+export const METERED_METRIC = "api_calls" satisfies MonthlyMetric;
+
+export const API_CALLS_METER = {
+  eventName: "tollgate_api_calls",
+  displayName: "API calls",
+  customerPayloadKey: "stripe_customer_id",
+  valuePayloadKey: "value",
+} as const;
+
+/** Price of one API call, in cents as a decimal string (Stripe's `unit_amount_decimal`). */
+export const API_CALL_UNIT_AMOUNTS: Readonly<Record<PaidPlanTier, string>> = {
+  pro: "0.1",
+  enterprise: "0.05",
+};
+
+export type MeteredLookupKey = `${PaidPlanTier}_${typeof METERED_METRIC}`;
+
+export function meteredLookupKeyFor(tier: PaidPlanTier): MeteredLookupKey {
+  return `${tier}_${METERED_METRIC}`;
+}
+
 /** Resolves a Stripe lookup key back to its plan and period; null for a key not in the catalog. */
 export function planByLookupKey(
   lookupKey: string | null | undefined,
