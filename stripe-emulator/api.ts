@@ -76,10 +76,10 @@ function faultError(status: number): StripeApiError {
   }
   if (status === 409) {
     return new StripeApiError(409, {
-      type: "invalid_request_error",
-      code: "lock_timeout",
+      type: "idempotency_error",
+      code: "idempotency_key_in_use",
       message:
-        "This object cannot be accessed right now because another API request or Stripe process is currently accessing it.",
+        "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): please retry that request in a few seconds.",
     });
   }
   return new StripeApiError(status, {
@@ -145,9 +145,10 @@ export function handleApi(
     }
   }
   const response = dispatch(em, method, url, rawBody, headers, { id: requestId, idempotencyKey });
-  // Stripe saves the result of every request that began executing, errors included, except
-  // 5xx answers, so that a retry can succeed.
-  if (storeKey && response.status < 500) {
+  // Stripe saves the result of a request that ran: a success, or a card error whose attempt is
+  // real. Requests refused by validation and failures on Stripe's side are not saved, so a retry
+  // with the same key (and, after a validation error, corrected parameters) can still succeed.
+  if (storeKey && (response.status < 300 || response.status === 402)) {
     em.state.idempotency[storeKey] = {
       key: storeKey,
       fingerprint,

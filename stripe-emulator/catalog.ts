@@ -10,6 +10,7 @@ import {
   nullableStr,
   obj,
   oneOf,
+  type Params,
   requiredStr,
   str,
   strList,
@@ -73,6 +74,27 @@ function updateProduct(request: ApiRequest): Stripe.Product {
   return found;
 }
 
+/** Stripe allows at most three years between billings (36 months, 156 weeks, 1095 days). */
+const MAX_INTERVALS: Record<Stripe.Price.Recurring.Interval, number> = {
+  day: 1095,
+  week: 156,
+  month: 36,
+  year: 3,
+};
+
+function intervalCount(recurring: Params): number {
+  const count = int(recurring, "interval_count", "recurring[interval_count]") ?? 1;
+  const interval =
+    oneOf(recurring, "interval", ["day", "week", "month", "year"] as const) ?? "month";
+  if (count < 1 || count > MAX_INTERVALS[interval]) {
+    throw invalidRequest(
+      `Invalid recurring[interval_count]: must be between 1 and ${MAX_INTERVALS[interval]} for interval ${interval}.`,
+      "recurring[interval_count]",
+    );
+  }
+  return count;
+}
+
 function createPrice({ em, params }: ApiRequest): Stripe.Price {
   const currency = requiredStr(params, "currency").toLowerCase();
   const productId = str(params, "product");
@@ -114,7 +136,7 @@ function createPrice({ em, params }: ApiRequest): Stripe.Price {
             "recurring[interval]",
           );
         })(),
-      interval_count: int(recurringParams, "interval_count", "recurring[interval_count]") ?? 1,
+      interval_count: intervalCount(recurringParams),
       meter,
       trial_period_days:
         int(recurringParams, "trial_period_days", "recurring[trial_period_days]") ?? null,

@@ -41,6 +41,10 @@ const settingsKey = (id: string) => `${id}:settings`;
 function checkUrl(params: Params, key: string): string | null {
   const value = nullableStr(params, key) ?? null;
   if (value === null) return null;
+  // The URL parser drops tabs and line breaks; a Location header cannot carry them.
+  if ([...value].some((char) => char.charCodeAt(0) <= 0x20 || char.charCodeAt(0) === 0x7f)) {
+    throw invalidRequest("Not a valid URL", key, "url_invalid");
+  }
   try {
     const url = new URL(value.replace("{CHECKOUT_SESSION_ID}", "x"));
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("protocol");
@@ -64,7 +68,7 @@ function lineItem(em: Emulator, price: Stripe.Price, quantity: number): Stripe.L
     currency: price.currency,
     description: product?.name ?? price.nickname ?? price.id,
     metadata: {},
-    price,
+    price: structuredClone(price),
     quantity,
   };
 }
@@ -124,12 +128,20 @@ function create({ em, params }: ApiRequest): Stripe.Checkout.Session {
       "subscription_data[trial_period_days]",
     );
   }
-  const now = em.now(customerId);
+  // Sessions expire on wall time, like the tick that expires them, whatever the customer's clock.
+  const now = em.wallNow();
   const expiresAt = int(params, "expires_at") ?? now + DAY;
   if (expiresAt < now + 1800 || expiresAt > now + DAY) {
     throw invalidRequest(
       "expires_at must be between 30 minutes and 24 hours from now.",
       "expires_at",
+    );
+  }
+  const trialEnd = int(subscriptionData, "trial_end", "subscription_data[trial_end]") ?? null;
+  if (trialEnd !== null && trialEnd < em.now(customerId) + 2 * DAY) {
+    throw invalidRequest(
+      "subscription_data[trial_end] must be at least 48 hours in the future.",
+      "subscription_data[trial_end]",
     );
   }
   const id = em.newId("cs_test", 58);
@@ -219,7 +231,7 @@ function create({ em, params }: ApiRequest): Stripe.Checkout.Session {
   em.state.checkoutLineItems[id] = items;
   const settings: SessionSettings = {
     trialDays,
-    trialEnd: int(subscriptionData, "trial_end", "subscription_data[trial_end]") ?? null,
+    trialEnd,
     subscriptionMetadata: mergeMetadata({}, subscriptionData),
     description: str(subscriptionData, "description") ?? null,
   };
@@ -295,7 +307,7 @@ export function completeCheckout(
     );
   }
   // The clock's tick marks it expired; a payment racing the tick is refused all the same.
-  if (session.expires_at <= em.now(session.customer ? String(session.customer) : null)) {
+  if (session.expires_at <= em.wallNow()) {
     throw invalidRequest(
       "This Checkout Session has expired.",
       "session",
@@ -365,7 +377,7 @@ export function completeCheckout(
     })),
     trialEnd: settings?.trialEnd ?? (trialDays ? now + trialDays * DAY : null),
     defaultPaymentMethod: paymentMethod.id,
-    metadata: settings?.subscriptionMetadata ?? {},
+    metadata: { ...settings?.subscriptionMetadata },
     description: settings?.description ?? null,
   });
   session.status = "complete";

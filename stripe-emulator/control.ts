@@ -165,10 +165,12 @@ export async function handleControl(
       name: typeof body.name === "string" ? body.name : null,
       email: typeof body.email === "string" ? body.email : null,
     };
+    const snapshot = structuredClone(em.state);
     try {
       const session = completeCheckout(em, checkoutSession(em, decodeURIComponent(pay[1])), card);
       return { status: 200, body: session };
     } catch (error) {
+      em.state = snapshot;
       if (error instanceof StripeApiError) return { status: error.status, body: error.toJSON() };
       throw error;
     } finally {

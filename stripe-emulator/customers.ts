@@ -87,16 +87,11 @@ export function updateCustomer(
   return customer;
 }
 
-function retrieve({
-  em,
-  params,
-  ...request
-}: ApiRequest): Stripe.Customer | Stripe.DeletedCustomer {
-  const id = idAt({ em, params, ...request });
-  const customer = em.state.customers[id];
-  if (!customer) throw noSuch("customer", id);
-  if ((customer as { deleted?: boolean }).deleted) return { id, object: "customer", deleted: true };
-  return em.expand(customer, params);
+function retrieve(request: ApiRequest): Stripe.Customer | Stripe.DeletedCustomer {
+  const { em, params } = request;
+  const id = idAt(request);
+  if (em.state.deletedCustomers[id]) return { id, object: "customer", deleted: true };
+  return em.expand(em.customer(id, "id"), params);
 }
 
 function remove(request: ApiRequest): Stripe.DeletedCustomer {
@@ -109,6 +104,7 @@ function remove(request: ApiRequest): Stripe.DeletedCustomer {
     }
   }
   delete em.state.customers[id];
+  em.state.deletedCustomers[id] = true;
   em.emit("customer.deleted", customer, undefined, null);
   return { id, object: "customer", deleted: true };
 }

@@ -45,10 +45,6 @@ export function missingParam(param: string): StripeApiError {
   return invalidRequest(`Missing required param: ${param}.`, param, "parameter_missing");
 }
 
-export function invalidParam(param: string, message: string): StripeApiError {
-  return invalidRequest(message, param, "parameter_invalid_empty");
-}
-
 /** `No such customer: 'cus_123'`, as Stripe words it, 404. */
 export function noSuch(resource: string, id: string, param = "id"): StripeApiError {
   return new StripeApiError(404, {

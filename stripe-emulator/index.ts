@@ -16,7 +16,7 @@ import { Emulator } from "./context";
 import { handleControl } from "./control";
 import { advance } from "./lifecycle";
 import { handlePage } from "./pages";
-import { type EmulatorState, emptyState } from "./state";
+import { type EmulatorState, emptyState, pruneState } from "./state";
 import { Deliverer, STRIPE_RETRY_SCHEDULE_MS } from "./webhooks";
 
 export const EMULATOR_SECRET_KEY = "sk_test_tollgate_emulator";
@@ -37,6 +37,8 @@ export interface EmulatorOptions {
   webhookTimeoutMs?: number;
   /** How often the wall clock's due work runs, milliseconds. */
   tickMs?: number;
+  /** Where failures of background work are reported; default standard error. */
+  onError?: (message: string) => void;
 }
 
 export interface RunningEmulator {
@@ -109,6 +111,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     timeoutMs: options.webhookTimeoutMs ?? 10_000,
   });
 
+  const report =
+    options.onError ??
+    ((message: string) => process.stderr.write(`[stripe-emulator] ${message}\n`));
   let saveTimer: NodeJS.Timeout | null = null;
   const dataFile = options.dataFile;
   if (dataFile) {
@@ -116,16 +121,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (saveTimer) return;
       saveTimer = setTimeout(() => {
         saveTimer = null;
-        saveState(dataFile, em.state);
+        try {
+          saveState(dataFile, em.state);
+        } catch (error) {
+          report(`cannot save state to ${dataFile}: ${String(error)}`);
+        }
       }, 50);
     });
   }
 
+  /** Clock-driven work; a failure is reported and retried on the next tick, never fatal. */
   const tick = () => {
-    advance(em, null, em.wallNow());
-    const now = em.wallNow();
-    for (const session of Object.values(em.state.checkoutSessions)) {
-      if (session.status === "open" && session.expires_at <= now) expireSession(em, session);
+    try {
+      advance(em, null, em.wallNow());
+      const now = em.wallNow();
+      for (const session of Object.values(em.state.checkoutSessions)) {
+        if (session.status === "open" && session.expires_at <= now) expireSession(em, session);
+      }
+      pruneState(em.state, now);
+    } catch (error) {
+      report(`clock work failed: ${error instanceof Error ? error.stack : String(error)}`);
     }
   };
 

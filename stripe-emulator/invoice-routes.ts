@@ -1,11 +1,10 @@
 /** The invoices API: list, retrieve, lines, pay, void, mark uncollectible, create_preview. */
 import type Stripe from "stripe";
-import type { Emulator } from "./context";
 import { invalidRequest, noSuch } from "./errors";
 import { buildInvoice, type DraftLine, finalizeInvoice, payOnRequest } from "./invoices";
 import { payAndSettle, settleStatus } from "./lifecycle";
 import { usageLines } from "./meters";
-import { int, obj, objList, oneOf, requiredStr, str } from "./params";
+import { int, obj, objList, oneOf, str } from "./params";
 import { type ApiRequest, idAt, route } from "./router";
 import {
   intervalOf,
@@ -66,7 +65,7 @@ function voidInvoice(request: ApiRequest): Stripe.Invoice {
   em.emit("invoice.voided", invoice, previous, String(invoice.customer));
   const subscriptionId = invoice.parent?.subscription_details?.subscription;
   const subscription = subscriptionId ? em.state.subscriptions[String(subscriptionId)] : undefined;
-  if (subscription) settleStatus(em, subscription);
+  if (subscription) settleStatus(em, subscription, false);
   return invoice;
 }
 
@@ -82,6 +81,9 @@ function markUncollectible(request: ApiRequest): Stripe.Invoice {
   invoice.next_payment_attempt = null;
   invoice.status_transitions.marked_uncollectible_at = em.now(String(invoice.customer));
   em.emit("invoice.marked_uncollectible", invoice, { status: "open" }, String(invoice.customer));
+  const subscriptionId = invoice.parent?.subscription_details?.subscription;
+  const subscription = subscriptionId ? em.state.subscriptions[String(subscriptionId)] : undefined;
+  if (subscription) settleStatus(em, subscription, false);
   return invoice;
 }
 
@@ -172,12 +174,6 @@ function preview({ em, params }: ApiRequest): Stripe.Invoice {
   );
 }
 
-export function finalizeRoute(em: Emulator, id: string): Stripe.Invoice {
-  const invoice = em.invoice(id);
-  finalizeInvoice(em, invoice);
-  return invoice;
-}
-
 export const invoiceRoutes = [
   route("GET", "/v1/invoices", list),
   route("POST", "/v1/invoices/create_preview", preview),
@@ -189,7 +185,11 @@ export const invoiceRoutes = [
     return request.em.page(invoice.lines.data, request.params, request.path);
   }),
   route("POST", "/v1/invoices/:id/pay", pay),
-  route("POST", "/v1/invoices/:id/finalize", (request) => finalizeRoute(request.em, idAt(request))),
+  route("POST", "/v1/invoices/:id/finalize", (request) => {
+    const invoice = request.em.invoice(idAt(request));
+    finalizeInvoice(request.em, invoice);
+    return invoice;
+  }),
   route("POST", "/v1/invoices/:id/void", voidInvoice),
   route("POST", "/v1/invoices/:id/mark_uncollectible", markUncollectible),
   route("POST", "/v1/invoices/:id", (request) => {
@@ -200,5 +200,3 @@ export const invoiceRoutes = [
     return invoice;
   }),
 ];
-
-export { requiredStr };

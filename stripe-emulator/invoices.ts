@@ -296,16 +296,17 @@ export function markPaid(em: Emulator, invoice: Stripe.Invoice): void {
 }
 
 /**
- * Charges an open invoice once. A zero amount is paid without a charge. On failure the
- * invoice stays open with the next retry time (none after the last retry). Returns the outcome;
- * the subscription's status is the caller's business.
+ * Charges an open (or uncollectible) invoice once. A zero amount is paid without a charge. On
+ * failure the invoice stays as it was with the next retry time: none after the last retry, and
+ * none for the first invoice of an incomplete subscription, which Stripe does not retry.
+ * Returns the outcome; the subscription's status is the caller's business.
  */
 export function attemptPayment(
   em: Emulator,
   invoice: Stripe.Invoice,
   paymentMethod: string | null = paymentMethodFor(em, invoice),
 ): ChargeOutcome {
-  if (invoice.status !== "open") {
+  if (invoice.status !== "open" && invoice.status !== "uncollectible") {
     throw invalidRequest(`Invoice is already ${invoice.status}.`, undefined, "invoice_not_open");
   }
   if (invoice.amount_remaining === 0) {
@@ -320,11 +321,15 @@ export function attemptPayment(
     return outcome;
   }
   const customerId = String(invoice.customer);
-  const isSubscription = invoice.parent?.subscription_details !== null && invoice.parent !== null;
+  const subscriptionId = invoice.parent?.subscription_details?.subscription;
+  const subscription = subscriptionId ? em.state.subscriptions[String(subscriptionId)] : undefined;
+  const retried = subscription !== undefined && subscription.status !== "incomplete";
   const firstAttemptAt = invoice.status_transitions.finalized_at ?? em.now(customerId);
   const retryDay = RETRY_DAYS[invoice.attempt_count - 1];
   invoice.next_payment_attempt =
-    isSubscription && retryDay !== undefined ? firstAttemptAt + retryDay * DAY : null;
+    retried && invoice.status === "open" && retryDay !== undefined
+      ? firstAttemptAt + retryDay * DAY
+      : null;
   invoice.last_finalization_error = null;
   em.emit(
     "invoice.payment_failed",

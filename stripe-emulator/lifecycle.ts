@@ -17,7 +17,7 @@
  */
 import type Stripe from "stripe";
 import type { Emulator } from "./context";
-import { attemptPayment, type DraftLine, markPaid } from "./invoices";
+import { attemptPayment, type DraftLine } from "./invoices";
 import { usageLines } from "./meters";
 import {
   cancelNow,
@@ -82,17 +82,18 @@ function dueSteps(em: Emulator, clock: string | null): Step[] {
 }
 
 /**
- * The subscription's status after a payment: past_due while any of its invoices is open,
- * active once none is; an incomplete one becomes active when its first invoice is paid.
+ * The subscription's status once an invoice of it was paid, voided or written off: past_due
+ * while any of its invoices is open, active once none is. An incomplete one becomes active only
+ * by a payment of its first invoice (`paid`); voiding that invoice does not activate it.
  */
-export function settleStatus(em: Emulator, subscription: Stripe.Subscription): void {
+export function settleStatus(em: Emulator, subscription: Stripe.Subscription, paid: boolean): void {
   const open = Object.values(em.state.invoices).some(
     (invoice) =>
       invoice.status === "open" &&
       invoice.parent?.subscription_details?.subscription === subscription.id,
   );
   if (subscription.status === "incomplete") {
-    if (!open) setStatus(em, subscription, "active");
+    if (!open && paid) setStatus(em, subscription, "active");
     return;
   }
   if (!["active", "past_due", "unpaid"].includes(subscription.status)) return;
@@ -113,7 +114,7 @@ function expireIncomplete(em: Emulator, subscription: Stripe.Subscription, at: n
   setStatus(em, subscription, "incomplete_expired");
 }
 
-function endTrial(em: Emulator, subscription: Stripe.Subscription, at: number): void {
+export function endTrial(em: Emulator, subscription: Stripe.Subscription, at: number): void {
   const customer = String(subscription.customer);
   const recurring = intervalOf(subscription);
   const { start: trialStart } = periodOf(subscription);
@@ -211,7 +212,7 @@ function retry(em: Emulator, invoice: Stripe.Invoice): void {
   const outcome = attemptPayment(em, invoice);
   if (!subscription) return;
   if (outcome.ok) {
-    settleStatus(em, subscription);
+    settleStatus(em, subscription, true);
     return;
   }
   if (invoice.next_payment_attempt === null && subscription.status !== "canceled") {
@@ -272,10 +273,9 @@ export function advance(em: Emulator, clock: string | null, target: number): num
   return processed;
 }
 
-/** Pays an open subscription invoice on request and settles the subscription's status. */
+/** Settles the subscription of an invoice after a payment attempt on request. */
 export function payAndSettle(em: Emulator, invoice: Stripe.Invoice): void {
-  if (invoice.status === "open" && invoice.amount_remaining === 0) markPaid(em, invoice);
   const subscriptionId = invoice.parent?.subscription_details?.subscription;
   const subscription = subscriptionId ? em.state.subscriptions[String(subscriptionId)] : undefined;
-  if (subscription) settleStatus(em, subscription);
+  if (subscription) settleStatus(em, subscription, invoice.status === "paid");
 }

@@ -125,7 +125,3 @@ export function mergeMetadata(
     throw invalidRequest("Metadata can have at most 50 keys", "metadata");
   return next;
 }
-
-export function expandList(params: Params): string[] {
-  return strList(params, "expand") ?? [];
-}

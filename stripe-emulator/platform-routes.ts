@@ -1,7 +1,7 @@
 /** Events, webhook endpoints and test clocks. */
 import { randomBytes } from "node:crypto";
 import type Stripe from "stripe";
-import { API_VERSION, type Emulator } from "./context";
+import type { Emulator } from "./context";
 import { invalidRequest, noSuch } from "./errors";
 import { advance } from "./lifecycle";
 import { bool, int, mergeMetadata, nullableStr, requiredStr, str, strList } from "./params";
@@ -165,5 +165,3 @@ export const platformRoutes = [
     return { id: found.id, object: "test_helpers.test_clock", deleted: true };
   }),
 ];
-
-export { API_VERSION };

@@ -1,7 +1,13 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseForm } from "./form";
-import { clientFor, createCatalog, startTestEmulator, type TestEmulator } from "./testing";
+import {
+  clientFor,
+  createCatalog,
+  startTestEmulator,
+  stripeError,
+  type TestEmulator,
+} from "./testing";
 
 let t: TestEmulator;
 beforeAll(async () => {
@@ -88,17 +94,26 @@ describe("errors", () => {
   });
 
   it("changes nothing when a request fails half-way", async () => {
-    const { monthly } = await createCatalog(t.stripe);
+    const { monthly, enterpriseMonthly } = await createCatalog(t.stripe);
     const customer = await t.stripe.customers.create({ email: "half@example.com" });
+    const pm = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      default_payment_method: pm.id,
+    });
     const before = (await t.stripe.events.list({ limit: 1 })).data[0]?.id;
+    // The item is swapped first; the cancel_at in the past fails after that.
     const error = (await t.stripe.subscriptions
-      .create({ customer: customer.id, items: [{ price: monthly.id }, { price: "price_missing" }] })
+      .update(subscription.id, {
+        items: [{ id: subscription.items.data[0]?.id, price: enterpriseMonthly.id }],
+        cancel_at: 1,
+      })
       .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
-    expect(error.statusCode).toBe(404);
-    expect(error.param).toBe("items[1][price]");
-    expect(
-      (await t.stripe.subscriptions.list({ customer: customer.id, status: "all" })).data,
-    ).toEqual([]);
+    expect(error.statusCode).toBe(400);
+    expect(error.param).toBe("cancel_at");
+    const after = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(after.items.data[0]?.price.id).toBe(monthly.id);
     expect((await t.stripe.events.list({ limit: 1 })).data[0]?.id).toBe(before);
   });
 });
@@ -206,17 +221,37 @@ describe("idempotency", () => {
     expect((error as Stripe.errors.StripeError).statusCode).toBe(400);
   });
 
-  it("replays an error answer too, and does not keep a 5xx", async () => {
-    const key = `idem-error-${Date.now()}`;
-    const first = (await t.stripe.customers
-      .update("cus_missing", { name: "x" }, { idempotencyKey: key })
+  it("replays a card error, and keeps neither a validation error nor a 5xx", async () => {
+    const { monthly } = await createCatalog(t.stripe);
+    const customer = await t.stripe.customers.create({ email: "declined@example.com" });
+    const declinedKey = `idem-card-${Date.now()}`;
+    const attach = () =>
+      stripeError(
+        t.stripe.paymentMethods.attach(
+          "pm_card_chargeDeclinedInsufficientFunds",
+          { customer: customer.id },
+          { idempotencyKey: declinedKey },
+        ),
+      );
+    expect((await attach()).statusCode).toBe(402);
+    const replayed = await attach();
+    expect(replayed.statusCode).toBe(402);
+    expect(replayed.headers?.["idempotent-replayed"]).toBe("true");
+
+    const fixedKey = `idem-fixed-${Date.now()}`;
+    const invalid = (await t.stripe.subscriptions
+      .create(
+        { customer: customer.id, items: [{ price: "price_missing" }] },
+        { idempotencyKey: fixedKey },
+      )
       .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
-    expect(first.statusCode).toBe(404);
-    const second = (await t.stripe.customers
-      .update("cus_missing", { name: "x" }, { idempotencyKey: key })
-      .catch((caught: unknown) => caught)) as Stripe.errors.StripeError;
-    expect(second.statusCode).toBe(404);
-    expect(second.headers?.["idempotent-replayed"]).toBe("true");
+    expect(invalid.statusCode).toBe(404);
+    const pm = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    const fixed = await t.stripe.subscriptions.create(
+      { customer: customer.id, items: [{ price: monthly.id }], default_payment_method: pm.id },
+      { idempotencyKey: fixedKey },
+    );
+    expect(fixed.status).toBe("active");
 
     const retryKey = `idem-5xx-${Date.now()}`;
     await t.control("POST", "/faults", { status: 500 });

@@ -89,6 +89,8 @@ export interface EmulatorState {
   clockOffset: number;
   invoiceSequence: number;
   customers: Record<string, Stripe.Customer>;
+  /** Ids of deleted customers: retrieving one answers `{ deleted: true }`, as Stripe does. */
+  deletedCustomers: Record<string, true>;
   products: Record<string, Stripe.Product>;
   prices: Record<string, Stripe.Price>;
   checkoutSessions: Record<string, Stripe.Checkout.Session>;
@@ -133,12 +135,30 @@ export const DEFAULT_SWITCHES: Switches = {
   finalFailure: "cancel",
 };
 
+const DAY_SECONDS = 86_400;
+
+/**
+ * Forgets what Stripe forgets: idempotent results after 24 hours and meter event identifiers
+ * after 35 days (their timestamp window). Idempotent results are the bulk: stripe-node sends a
+ * key with every POST. Events are kept: those on test clocks carry the clock's time, which may
+ * be long past.
+ */
+export function pruneState(state: EmulatorState, now: number): void {
+  for (const [key, stored] of Object.entries(state.idempotency)) {
+    if (stored.createdAt <= now - DAY_SECONDS) delete state.idempotency[key];
+  }
+  for (const [id, stored] of Object.entries(state.meterEvents)) {
+    if (stored.event.created <= now - 35 * DAY_SECONDS) delete state.meterEvents[id];
+  }
+}
+
 export function emptyState(): EmulatorState {
   return {
     version: 1,
     clockOffset: 0,
     invoiceSequence: 0,
     customers: {},
+    deletedCustomers: {},
     products: {},
     prices: {},
     checkoutSessions: {},

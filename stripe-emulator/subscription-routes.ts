@@ -5,6 +5,7 @@
 import type Stripe from "stripe";
 import type { Emulator } from "./context";
 import { invalidRequest, noSuch } from "./errors";
+import { endTrial } from "./lifecycle";
 import {
   bool,
   int,
@@ -108,10 +109,8 @@ function create({ em, params }: ApiRequest): Stripe.Subscription {
       ? oneOf(endBehavior, "missing_payment_method", ["cancel", "create_invoice", "pause"] as const)
       : undefined,
     deferPayment: str(params, "payment_behavior") === "default_incomplete",
+    cancelAtPeriodEnd: bool(params, "cancel_at_period_end") ?? false,
   });
-  if (bool(params, "cancel_at_period_end")) {
-    update(em, subscription, { cancel_at_period_end: "true" });
-  }
   return em.expand(subscription, params);
 }
 
@@ -194,6 +193,20 @@ export function update(
   }
   if (subscription.items.data.length === 0) {
     throw invalidRequest("A subscription must have at least one item.", "items");
+  }
+  const first = subscription.items.data[0]?.price.recurring;
+  for (const [index, item] of subscription.items.data.entries()) {
+    const recurring = item.price.recurring;
+    if (
+      recurring?.interval !== first?.interval ||
+      recurring?.interval_count !== first?.interval_count ||
+      item.price.currency !== subscription.currency
+    ) {
+      throw invalidRequest(
+        "Currency and interval fields must match across all plans on this subscription.",
+        `items[${index}][price]`,
+      );
+    }
   }
   const newInterval = intervalOf(subscription);
   const cycleReset =
@@ -309,7 +322,10 @@ export function update(
     }
   }
   if (trialEnd === "now" && trialing) {
+    // Ending a trial now warns (as Stripe does) and then bills at once, in this request.
+    subscriptionState(em, subscription.id).trialWillEndSentFor = now;
     em.emit("customer.subscription.trial_will_end", subscription, undefined, customerId);
+    endTrial(em, subscription, now);
   }
   return subscription;
 }

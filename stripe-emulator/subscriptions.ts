@@ -10,16 +10,7 @@ import type { Emulator } from "./context";
 import { invalidRequest } from "./errors";
 import { attemptPayment, buildInvoice, type DraftLine, finalizeInvoice } from "./invoices";
 import type { PendingLine } from "./state";
-import { addInterval, DAY, humanDay } from "./time";
-
-export const ACTIVE_STATUSES: ReadonlySet<Stripe.Subscription.Status> = new Set([
-  "trialing",
-  "active",
-  "past_due",
-  "unpaid",
-  "paused",
-  "incomplete",
-]);
+import { addInterval, humanDay } from "./time";
 
 export interface NewItem {
   price: Stripe.Price;
@@ -36,6 +27,7 @@ export interface NewSubscription {
   missingPaymentMethod?: Stripe.Subscription.TrialSettings.EndBehavior.MissingPaymentMethod;
   /** `default_incomplete`: leave the first invoice open for the caller to pay. */
   deferPayment?: boolean;
+  cancelAtPeriodEnd?: boolean;
 }
 
 function recurringOf(price: Stripe.Price, param = "price"): Stripe.Price.Recurring {
@@ -321,10 +313,16 @@ export function createSubscription(em: Emulator, input: NewSubscription): Stripe
   subscription.items.data = input.items.map((item) =>
     buildItem(em, id, item, { start: now, end: periodEnd }, now),
   );
+  if (input.cancelAtPeriodEnd) {
+    subscription.cancel_at_period_end = true;
+    subscription.cancel_at = periodEnd;
+    subscription.canceled_at = now;
+    subscription.cancellation_details = cancellationDetails("cancellation_requested");
+  }
   em.state.subscriptions[id] = subscription;
   subscriptionState(em, id);
   em.emit("customer.subscription.created", subscription, undefined, customer.id);
-  const { invoice, paid } = invoiceSubscription(
+  const { paid } = invoiceSubscription(
     em,
     subscription,
     "subscription_create",
@@ -333,8 +331,6 @@ export function createSubscription(em: Emulator, input: NewSubscription): Stripe
     { pay: !input.deferPayment || trialing },
   );
   if (!trialing && paid) setStatus(em, subscription, "active");
-  // A first invoice is not retried: the subscription expires 23 hours later unless it is paid.
-  if (!paid) invoice.next_payment_attempt = null;
   return subscription;
 }
 
@@ -420,5 +416,3 @@ export function replaceItemPrice(
   if (isMetered(price)) delete item.quantity;
   else item.quantity = quantity;
 }
-
-export { DAY };

@@ -119,3 +119,14 @@ export async function eventTypes(
 }
 
 export const DAY = 86_400;
+
+/** The Stripe error a call fails with; fails the test when the call succeeds. */
+export async function stripeError(call: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeError) return error;
+    throw error;
+  }
+  throw new Error("the call succeeded, an error was expected");
+}

@@ -46,10 +46,6 @@ export function periodEndAfter(
   throw new Error("billing period out of range");
 }
 
-export function isoDay(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(0, 10);
-}
-
 /** "25 Nov 2026", the way Stripe's line descriptions write dates. */
 export function humanDay(seconds: number): string {
   return new Date(seconds * 1000).toLocaleDateString("en-GB", {

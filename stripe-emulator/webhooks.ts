@@ -36,6 +36,7 @@ export class Deliverer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private readonly inFlight = new Set<QueuedDelivery>();
 
   constructor(
     private readonly em: Emulator,
@@ -65,7 +66,9 @@ export class Deliverer {
   kick(): void {
     if (this.stopped || this.running) return;
     if (this.timer) clearTimeout(this.timer);
-    const next = Math.min(...this.em.state.queue.map((item) => item.dueAt));
+    const next = Math.min(
+      ...this.em.state.queue.filter((item) => !this.inFlight.has(item)).map((item) => item.dueAt),
+    );
     if (!Number.isFinite(next)) return;
     this.timer = setTimeout(
       () => {
@@ -80,11 +83,15 @@ export class Deliverer {
     this.timer.unref?.();
   }
 
+  /**
+   * Sends what is due. Items stay in the queue until their attempt is over, so a save taken
+   * meanwhile (or a stop) keeps them and they go out after a restart: at least once.
+   */
   private async pass(): Promise<void> {
     const now = Date.now();
-    const due = this.em.state.queue.filter((item) => item.dueAt <= now);
+    const due = this.em.state.queue.filter((item) => item.dueAt <= now && !this.inFlight.has(item));
     if (due.length === 0) return;
-    this.em.state.queue = this.em.state.queue.filter((item) => item.dueAt > now);
+    for (const item of due) this.inFlight.add(item);
     if (this.em.state.switches.shuffle) {
       for (let i = due.length - 1; i > 0; i--) {
         const j = Math.floor(Math.random() * (i + 1));
@@ -93,7 +100,12 @@ export class Deliverer {
     }
     for (const item of due) {
       if (this.stopped) return;
-      await this.attempt(item);
+      try {
+        await this.attempt(item);
+      } finally {
+        this.inFlight.delete(item);
+        this.em.state.queue = this.em.state.queue.filter((queued) => queued !== item);
+      }
     }
     this.em.changed();
   }
@@ -130,6 +142,9 @@ export class Deliverer {
       }
     }
     const ok = error === null;
+    // The state may have been replaced while the request was out (a reset, a rolled-back
+    // request): record against what is current now.
+    const current = this.em.state.events[item.event];
     this.em.state.deliveries.push({
       id: `dlv_${randomBytes(8).toString("hex")}`,
       event: event.id,
@@ -146,9 +161,10 @@ export class Deliverer {
     });
     if (this.em.state.deliveries.length > MAX_LOG) this.em.state.deliveries.splice(0, 1_000);
     if (ok) {
-      event.pending_webhooks = Math.max(0, event.pending_webhooks - 1);
+      if (current) current.pending_webhooks = Math.max(0, current.pending_webhooks - 1);
       return;
     }
+    if (!current) return;
     const wait = this.options.retrySchedule[item.attempt - 1];
     if (wait !== undefined) {
       this.em.state.queue.push({ ...item, attempt: item.attempt + 1, dueAt: Date.now() + wait });
@@ -156,7 +172,7 @@ export class Deliverer {
   }
 
   /** Resolves when nothing is due within `horizonMs` and no delivery is in flight. */
-  async idle(horizonMs = 0, timeoutMs = 30_000): Promise<void> {
+  async idle(horizonMs = 0, timeoutMs = horizonMs + 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.running) await this.running;
