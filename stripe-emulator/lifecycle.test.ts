@@ -7,6 +7,7 @@ import {
   DAY,
   eventTypes,
   startTestEmulator,
+  stripeError,
   type TestEmulator,
 } from "./testing";
 
@@ -229,6 +230,85 @@ describe("an unpaid first invoice", () => {
   });
 });
 
+describe("changes Stripe refuses or handles at once", () => {
+  it("ends a trial now when asked, warning once and billing in the same request", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+      trial_period_days: 14,
+    });
+    const ended = await t.stripe.subscriptions.update(subscription.id, { trial_end: "now" });
+    expect(ended.status).toBe("active");
+    expect(ended.items.data[0]?.current_period_start).toBe(START);
+    const invoice = await t.stripe.invoices.retrieve(String(ended.latest_invoice));
+    expect(invoice).toMatchObject({ status: "paid", amount_paid: 2900 });
+    await advance(clock.id, START + 20 * DAY);
+    const types = await eventTypes(t.stripe, about(customer.id));
+    expect(types.filter((type) => type === "customer.subscription.trial_will_end")).toHaveLength(1);
+  });
+
+  it("refuses an item on another interval", async () => {
+    const { customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    const error = await stripeError(
+      t.stripe.subscriptions.update(subscription.id, { items: [{ price: catalog.yearly.id }] }),
+    );
+    expect(error.statusCode).toBe(400);
+    expect(error.param).toBe("items[1][price]");
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).items.data).toHaveLength(1);
+  });
+
+  it("sends one created event for a subscription created to cancel at period end", async () => {
+    const { customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+      cancel_at_period_end: true,
+    });
+    expect(subscription).toMatchObject({ cancel_at_period_end: true, canceled_at: START });
+    const types = await eventTypes(t.stripe, about(customer.id));
+    expect(types.filter((type) => type.startsWith("customer.subscription."))).toEqual([
+      "customer.subscription.created",
+      "customer.subscription.updated",
+    ]);
+  });
+
+  it("keeps an incomplete subscription incomplete when its first invoice is voided", async () => {
+    const { customer } = await clockCustomer(t.stripe, START, "pm_card_chargeCustomerFail");
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    const failed = (await t.stripe.events.list({ type: "invoice.payment_failed", limit: 1 }))
+      .data[0];
+    expect((failed?.data.object as Stripe.Invoice | undefined)?.next_payment_attempt).toBeNull();
+    await t.stripe.invoices.voidInvoice(String(subscription.latest_invoice));
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("incomplete");
+  });
+
+  it("settles past_due when the open invoice is written off, and still takes a payment", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START, "pm_card_chargeCustomerFail");
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+      trial_period_days: 7,
+    });
+    await advance(clock.id, START + 7 * DAY + 60);
+    const pastDue = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(pastDue.status).toBe("past_due");
+    const invoice = String(pastDue.latest_invoice);
+    await t.stripe.invoices.markUncollectible(invoice);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
+    const good = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    const paid = await t.stripe.invoices.pay(invoice, { payment_method: good.id });
+    expect(paid).toMatchObject({ status: "paid", amount_paid: 2900 });
+  });
+});
+
 describe("cancel at period end", () => {
   it("keeps the subscription until the period ends, then deletes it", async () => {
     const { clock, customer } = await clockCustomer(t.stripe, START);
@@ -344,10 +424,10 @@ describe("plan changes", () => {
         proration_date: half,
       },
     });
-    const fraction = (end - half) / (end - start);
-    const expected = Math.round(29900 * fraction) - Math.round(2900 * fraction);
+    // Jan 15 → Feb 15 is 31 days; at its middle half of each price is left: 14950 − 1450.
+    const expected = 13_500;
     expect(preview.amount_due).toBe(expected);
-    expect(preview.lines.data).toHaveLength(2);
+    expect(preview.lines.data.map((line) => line.amount)).toEqual([-1450, 14_950]);
 
     const upgraded = await t.stripe.subscriptions.update(subscription.id, {
       items: [{ id: item?.id, price: catalog.enterpriseMonthly.id }],
@@ -385,10 +465,11 @@ describe("plan changes", () => {
       .data[0];
     const prorations =
       renewal?.lines.data.filter((line) => line.parent?.subscription_item_details?.proration) ?? [];
-    expect(prorations).toHaveLength(2);
-    expect(renewal?.lines.data.some((line) => line.amount === 2900)).toBe(true);
-    expect(renewal?.total).toBe(prorations.reduce((sum, line) => sum + line.amount, 0) + 2900);
-    expect(renewal?.total).toBeLessThan(2900);
+    // 21 of the period's 31 days were left: −29900·21/31 and +2900·21/31, rounded to cents.
+    expect(prorations.map((line) => line.amount)).toEqual([-20_255, 1965]);
+    expect(renewal?.lines.data.map((line) => line.amount)).toEqual([-20_255, 1965, 2900]);
+    expect(renewal?.total).toBe(-15_390);
+    expect(renewal?.amount_due).toBe(0);
   });
 
   it("starts a new period and invoices at once when the interval changes", async () => {
@@ -405,8 +486,9 @@ describe("plan changes", () => {
     expect(yearly.items.data[0]?.current_period_end).toBe(Date.UTC(2027, 0, 25) / 1000);
     const invoice = await t.stripe.invoices.retrieve(String(yearly.latest_invoice));
     expect(invoice.billing_reason).toBe("subscription_update");
-    expect(invoice.lines.data.some((line) => line.amount === 29000)).toBe(true);
-    expect(invoice.lines.data.some((line) => line.amount < 0)).toBe(true);
+    // The unused 21 of 31 days of the monthly price are credited: −2900·21/31.
+    expect(invoice.lines.data.map((line) => line.amount)).toEqual([-1965, 29_000]);
+    expect(invoice.amount_paid).toBe(27_035);
   });
 });
 

@@ -195,6 +195,35 @@ describe("lists", () => {
   });
 });
 
+describe("validation", () => {
+  it("refuses an interval_count outside Stripe's range", async () => {
+    const { product } = await createCatalog(t.stripe);
+    for (const count of [0, 37]) {
+      const error = await stripeError(
+        t.stripe.prices.create({
+          product: product.id,
+          currency: "usd",
+          unit_amount: 100,
+          recurring: { interval: "month", interval_count: count },
+        }),
+      );
+      expect(error.param).toBe("recurring[interval_count]");
+    }
+  });
+
+  it("answers a deleted customer with deleted: true", async () => {
+    const customer = await t.stripe.customers.create({ email: "bye@example.com" });
+    await t.stripe.customers.del(customer.id);
+    expect(await t.stripe.customers.retrieve(customer.id)).toMatchObject({
+      id: customer.id,
+      deleted: true,
+    });
+    expect(
+      (await stripeError(t.stripe.customers.update(customer.id, { name: "x" }))).statusCode,
+    ).toBe(404);
+  });
+});
+
 describe("idempotency", () => {
   it("replays the first answer for the same key and parameters", async () => {
     const key = `idem-${Date.now()}`;
