@@ -15,7 +15,7 @@ import type { FormObject } from "../form";
 import { parseForm } from "../form";
 import { payOnRequest } from "../invoices";
 import { payAndSettle } from "../lifecycle";
-import { update } from "../subscription-routes";
+import { updateSubscription } from "../subscription-update";
 import { cancelNow, periodOf } from "../subscriptions";
 import type { PageRequest } from "./index";
 import {
@@ -339,7 +339,7 @@ function apply(context: Context, form: FormObject, card: ReturnType<typeof readC
     });
     const subscriptions = liveSubscriptions(em, customer.id);
     for (const subscription of subscriptions) {
-      update(em, subscription, { default_payment_method: paymentMethod.id });
+      updateSubscription(em, subscription, { default_payment_method: paymentMethod.id });
     }
     const ids = new Set(subscriptions.map((subscription) => subscription.id));
     const open = Object.values(em.state.invoices)
@@ -371,7 +371,7 @@ function apply(context: Context, form: FormObject, card: ReturnType<typeof readC
     );
     const item = subscription.items.data[0];
     if (!price || !item) throw invalidRequest("That plan is not available.");
-    update(em, subscription, {
+    updateSubscription(em, subscription, {
       items: [{ id: item.id, price: price.id }],
       proration_behavior: config?.features.subscription_update.proration_behavior ?? "none",
     });
@@ -384,12 +384,12 @@ function apply(context: Context, form: FormObject, card: ReturnType<typeof readC
       cancelNow(em, subscription, "cancellation_requested");
       return "notice=canceled";
     }
-    update(em, subscription, { cancel_at_period_end: "true" });
+    updateSubscription(em, subscription, { cancel_at_period_end: "true" });
     return "notice=cancel_scheduled";
   }
   if (action === "resume") {
     if (!cancelScheduled(subscription)) throw invalidRequest("This plan is not set to cancel.");
-    update(
+    updateSubscription(
       em,
       subscription,
       subscription.cancel_at_period_end ? { cancel_at_period_end: "false" } : { cancel_at: "" },
