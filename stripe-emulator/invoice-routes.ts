@@ -1,19 +1,13 @@
 /** The invoices API: list, retrieve, lines, pay, void, mark uncollectible, create_preview. */
 import type Stripe from "stripe";
+import type { Emulator } from "./context";
 import { invalidRequest, noSuch } from "./errors";
-import { buildInvoice, type DraftLine, finalizeInvoice, payOnRequest } from "./invoices";
-import { payAndSettle, settleStatus } from "./lifecycle";
-import { usageLines } from "./meters";
-import { int, obj, objList, oneOf, str } from "./params";
+import { finalizeInvoice, payOnRequest } from "./invoices";
+import { advance, payAndSettle, settleStatus } from "./lifecycle";
+import { obj, oneOf, type Params, str } from "./params";
 import { type ApiRequest, idAt, route } from "./router";
-import {
-  intervalOf,
-  licensedLines,
-  periodOf,
-  prorationLines,
-  subscriptionState,
-} from "./subscriptions";
-import { addInterval } from "./time";
+import { updateSubscription } from "./subscription-update";
+import { periodOf } from "./subscriptions";
 
 function list({ em, params, path }: ApiRequest): Stripe.ApiList<Stripe.Invoice> {
   const customer = str(params, "customer");
@@ -87,91 +81,106 @@ function markUncollectible(request: ApiRequest): Stripe.Invoice {
   return invoice;
 }
 
+/** A stored invoice shown as a preview: not numbered, not charged, not stored. */
+function asPreview(invoice: Stripe.Invoice): Stripe.Invoice {
+  const preview = structuredClone(invoice);
+  preview.id = `upcoming_${invoice.id.slice(3)}`;
+  preview.status = "draft";
+  preview.number = null;
+  preview.amount_paid = 0;
+  preview.amount_remaining = preview.amount_due;
+  preview.attempt_count = 0;
+  preview.attempted = false;
+  preview.next_payment_attempt = null;
+  preview.hosted_invoice_url = null;
+  preview.invoice_pdf = null;
+  preview.effective_at = null;
+  preview.status_transitions = {
+    finalized_at: null,
+    marked_uncollectible_at: null,
+    paid_at: null,
+    voided_at: null,
+  };
+  for (const line of preview.lines.data) line.invoice = null;
+  return preview;
+}
+
 /**
- * What the subscription's next invoice would be, or — with `subscription_details[items]` —
- * what changing it would invoice (proration lines for the change, dated `proration_date`).
- * Nothing is stored and no event is sent.
+ * What a subscription will invoice next: with `subscription_details`, what the change would
+ * invoice at once (`always_invoice`, a new interval) or else on the next renewal. It is worked
+ * out by doing it — the change, then the clock run to the next invoice — on a copy of the
+ * state that is thrown away, so the preview is the invoice the real calls would make. Nothing
+ * is stored and no event leaves.
  */
 function preview({ em, params }: ApiRequest): Stripe.Invoice {
   const subscriptionId = str(params, "subscription");
-  const subscription = subscriptionId ? em.subscription(subscriptionId, "subscription") : null;
-  const customerId =
-    str(params, "customer") ?? (subscription ? String(subscription.customer) : undefined);
-  if (!customerId) throw invalidRequest("Missing required param: customer.", "customer");
-  const customer = em.customer(customerId);
-  if (!subscription) {
-    throw invalidRequest(
-      "The emulator previews invoices of existing subscriptions only.",
-      "subscription",
-    );
+  if (!subscriptionId) {
+    throw invalidRequest("The emulator previews invoices of subscriptions only.", "subscription");
   }
-  if (subscription.customer !== customer.id) {
+  const subscription = em.subscription(subscriptionId, "subscription");
+  const customer = str(params, "customer") ?? String(subscription.customer);
+  em.customer(customer);
+  if (subscription.customer !== customer) {
     throw invalidRequest("The subscription does not belong to this customer.", "subscription");
   }
-  const details = obj(params, "subscription_details") ?? {};
-  const at =
-    int(details, "proration_date", "subscription_details[proration_date]") ?? em.now(customer.id);
-  const behaviour =
-    oneOf(details, "proration_behavior", [
-      "always_invoice",
-      "create_prorations",
-      "none",
-    ] as const) ?? "create_prorations";
-  const draft = structuredClone(subscription);
-  const prorations: DraftLine[] = [];
-  for (const [index, spec] of (
-    objList(details, "items", "subscription_details[items]") ?? []
-  ).entries()) {
-    const itemId = str(spec, "id");
-    const priceId = str(spec, "price");
-    const item = draft.items.data.find((candidate) => candidate.id === itemId);
-    if (!item)
-      throw noSuch("subscription_item", itemId ?? "", `subscription_details[items][${index}][id]`);
-    if (!priceId) continue;
-    const price = em.price(priceId, `subscription_details[items][${index}][price]`);
-    const quantity = int(spec, "quantity") ?? item.quantity ?? 1;
-    if (draft.status !== "trialing" && behaviour !== "none") {
-      for (const line of prorationLines(em, draft, item, price, quantity, at)) {
-        prorations.push({
-          ...line,
-          price: em.price(line.price),
-          subscriptionItem: line.subscriptionItem,
-          proration: true,
-        });
+  const details = obj(params, "subscription_details");
+  const known = new Set(Object.keys(em.state.invoices));
+  const original = em.state;
+  em.state = structuredClone(original);
+  try {
+    const draft = em.subscription(subscription.id, "subscription");
+    if (details) {
+      const change: Params = {};
+      for (const key of [
+        "items",
+        "proration_behavior",
+        "proration_date",
+        "billing_cycle_anchor",
+        "cancel_at_period_end",
+        "trial_end",
+      ]) {
+        const value = details[key];
+        if (value !== undefined) change[key] = value;
       }
+      updateSubscription(em, draft, change);
     }
-    item.price = price;
-    item.quantity = quantity;
+    let invoice = newInvoiceOf(em, draft.id, known);
+    if (!invoice && draft.status !== "canceled") {
+      advance(em, draft.test_clock ? String(draft.test_clock) : null, nextBillingTime(draft));
+      invoice = newInvoiceOf(em, draft.id, known);
+    }
+    if (!invoice) {
+      throw invalidRequest(
+        `No upcoming invoices for customer: ${customer}`,
+        undefined,
+        "invoice_upcoming_none",
+      );
+    }
+    return asPreview(invoice);
+  } finally {
+    em.state = original;
   }
-  const pending: DraftLine[] = subscriptionState(em, subscription.id).pendingLines.map((line) => ({
-    ...line,
-    price: em.price(line.price),
-    proration: true,
-  }));
-  const { start, end } = periodOf(draft);
-  const recurring = intervalOf(draft);
-  const next = addInterval(end, recurring.interval, recurring.interval_count);
-  const lines =
-    behaviour === "always_invoice"
-      ? prorations
-      : [
-          ...pending,
-          ...prorations,
-          ...usageLines(em, draft, start, end, draft.status === "trialing"),
-          ...licensedLines(em, draft, end, next, false),
-        ];
-  return buildInvoice(
-    em,
-    {
-      customer,
-      subscription: draft,
-      reason: behaviour === "always_invoice" ? "subscription_update" : "upcoming",
-      lines,
-      periodStart: start,
-      periodEnd: end,
-    },
-    { preview: true },
-  );
+}
+
+function nextBillingTime(subscription: Stripe.Subscription): number {
+  if (subscription.status === "trialing" && subscription.trial_end !== null) {
+    return subscription.trial_end;
+  }
+  return periodOf(subscription).end;
+}
+
+function newInvoiceOf(
+  em: Emulator,
+  subscription: string,
+  known: Set<string>,
+): Stripe.Invoice | undefined {
+  return Object.values(em.state.invoices)
+    .filter(
+      (invoice) =>
+        !known.has(invoice.id) &&
+        invoice.parent?.subscription_details?.subscription === subscription,
+    )
+    .sort((a, b) => (em.state.order[a.id] ?? 0) - (em.state.order[b.id] ?? 0))[0];
 }
 
 export const invoiceRoutes = [

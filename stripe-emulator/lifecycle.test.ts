@@ -472,6 +472,61 @@ describe("plan changes", () => {
     expect(renewal?.amount_due).toBe(0);
   });
 
+  it("previews exactly the invoice that the change and the renewal then make", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.enterpriseMonthly.id }],
+    });
+    const item = subscription.items.data[0];
+    await advance(clock.id, START + 10 * DAY);
+    // A downgrade with create_prorations leaves two pending lines for the renewal.
+    await t.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item?.id, price: catalog.monthly.id }],
+    });
+    const upgrade = {
+      items: [{ id: item?.id, price: catalog.enterpriseMonthly.id }],
+      proration_behavior: "always_invoice" as const,
+      proration_date: START + 10 * DAY,
+    };
+    const preview = await t.stripe.invoices.createPreview({
+      subscription: subscription.id,
+      subscription_details: upgrade,
+    });
+    const before = await t.stripe.invoices.list({ subscription: subscription.id });
+    expect(before.data).toHaveLength(1);
+    const upgraded = await t.stripe.subscriptions.update(subscription.id, upgrade);
+    const actual = await t.stripe.invoices.retrieve(String(upgraded.latest_invoice));
+    expect(preview.status).toBe("draft");
+    expect(preview.lines.data.map((line) => line.amount)).toEqual(
+      actual.lines.data.map((line) => line.amount),
+    );
+    expect(preview.amount_due).toBe(actual.amount_due);
+    expect(preview.lines.data).toHaveLength(4);
+
+    const renewal = await t.stripe.invoices.createPreview({ subscription: subscription.id });
+    await advance(clock.id, (item?.current_period_end ?? 0) + 60);
+    const renewed = (await t.stripe.invoices.list({ subscription: subscription.id, limit: 1 }))
+      .data[0];
+    expect(renewal.billing_reason).toBe("subscription_cycle");
+    expect(renewal.total).toBe(renewed?.total);
+    expect(renewed?.total).toBe(29_900);
+  });
+
+  it("has no upcoming invoice for a subscription that cancels at period end", async () => {
+    const { customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+      cancel_at_period_end: true,
+    });
+    const error = await stripeError(
+      t.stripe.invoices.createPreview({ subscription: subscription.id }),
+    );
+    expect(error.code).toBe("invoice_upcoming_none");
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
+  });
+
   it("starts a new period and invoices at once when the interval changes", async () => {
     const { clock, customer } = await clockCustomer(t.stripe, START);
     const subscription = await t.stripe.subscriptions.create({
