@@ -2,7 +2,7 @@
 import type Stripe from "stripe";
 import type { Emulator } from "./context";
 import { invalidRequest, noSuch } from "./errors";
-import { finalizeInvoice, payOnRequest } from "./invoices";
+import { finalizeInvoice, payOnRequest, voidInvoice } from "./invoices";
 import { advance, payAndSettle, settleStatus } from "./lifecycle";
 import { obj, oneOf, type Params, str } from "./params";
 import { type ApiRequest, idAt, route } from "./router";
@@ -44,7 +44,7 @@ function pay(request: ApiRequest): Stripe.Invoice {
   return em.expand(invoice, params);
 }
 
-function voidInvoice(request: ApiRequest): Stripe.Invoice {
+function voidRoute(request: ApiRequest): Stripe.Invoice {
   const { em } = request;
   const invoice = em.invoice(idAt(request));
   if (invoice.status !== "open" && invoice.status !== "uncollectible") {
@@ -52,11 +52,7 @@ function voidInvoice(request: ApiRequest): Stripe.Invoice {
       `You can only void an open or uncollectible invoice. This invoice is ${invoice.status}.`,
     );
   }
-  const previous = { status: invoice.status };
-  invoice.status = "void";
-  invoice.next_payment_attempt = null;
-  invoice.status_transitions.voided_at = em.now(String(invoice.customer));
-  em.emit("invoice.voided", invoice, previous, String(invoice.customer));
+  voidInvoice(em, invoice, em.now(String(invoice.customer)));
   const subscriptionId = invoice.parent?.subscription_details?.subscription;
   const subscription = subscriptionId ? em.state.subscriptions[String(subscriptionId)] : undefined;
   if (subscription) settleStatus(em, subscription, false);
@@ -199,7 +195,7 @@ export const invoiceRoutes = [
     finalizeInvoice(request.em, invoice);
     return invoice;
   }),
-  route("POST", "/v1/invoices/:id/void", voidInvoice),
+  route("POST", "/v1/invoices/:id/void", voidRoute),
   route("POST", "/v1/invoices/:id/mark_uncollectible", markUncollectible),
   route("POST", "/v1/invoices/:id", (request) => {
     const invoice = request.em.invoice(idAt(request));

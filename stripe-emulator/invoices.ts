@@ -236,6 +236,15 @@ export function finalizeInvoice(em: Emulator, invoice: Stripe.Invoice): void {
   em.emit("invoice.finalized", invoice, { status: "draft" }, customerId);
 }
 
+/** Voids an open or uncollectible invoice: no more attempts, invoice.voided. */
+export function voidInvoice(em: Emulator, invoice: Stripe.Invoice, at: number): void {
+  const previous = { status: invoice.status };
+  invoice.status = "void";
+  invoice.next_payment_attempt = null;
+  invoice.status_transitions.voided_at = at;
+  em.emit("invoice.voided", invoice, previous, String(invoice.customer));
+}
+
 export type ChargeOutcome =
   | { ok: true }
   | { ok: false; code: string; declineCode: string; message: string };

@@ -60,8 +60,8 @@ describe("a trial", () => {
     await advance(clock.id, START + 15 * DAY);
     const after = await eventTypes(t.stripe, about(customer.id));
     expect(after.slice(after.indexOf("customer.subscription.trial_will_end") + 1)).toEqual([
-      "customer.subscription.updated",
       "invoice.created",
+      "customer.subscription.updated",
       "invoice.finalized",
       "invoice.paid",
       "invoice.payment_succeeded",
@@ -115,6 +115,34 @@ describe("renewals", () => {
       ["subscription_create", 2900, START],
     ]);
     expect(new Set(invoices.data.map((invoice) => invoice.number)).size).toBe(3);
+    const renewalUpdate = (
+      await t.stripe.events.list({ type: "customer.subscription.updated", limit: 100 })
+    ).data.find((event) => (event.data.object as Stripe.Subscription).id === subscription.id);
+    expect((renewalUpdate?.data.object as Stripe.Subscription | undefined)?.latest_invoice).toBe(
+      invoices.data[0]?.id,
+    );
+    expect(renewalUpdate?.data.previous_attributes).toMatchObject({
+      latest_invoice: invoices.data[1]?.id,
+    });
+  });
+
+  it("leaves renewal invoices as drafts while collection is paused, until resumes_at", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    await t.stripe.subscriptions.update(subscription.id, {
+      pause_collection: { behavior: "keep_as_draft", resumes_at: Date.UTC(2026, 2, 1) / 1000 },
+    });
+    await advance(clock.id, Date.UTC(2026, 2, 20) / 1000);
+    const invoices = await t.stripe.invoices.list({ subscription: subscription.id });
+    expect(invoices.data.map((invoice) => [invoice.status, invoice.amount_paid])).toEqual([
+      ["paid", 2900],
+      ["draft", 0],
+      ["paid", 2900],
+    ]);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).pause_collection).toBeNull();
   });
 
   it("retries a failing card, goes past_due, then cancels after the last retry", async () => {
@@ -147,8 +175,8 @@ describe("renewals", () => {
     const types = await eventTypes(t.stripe, about(customer.id));
     const fromTrialEnd = types.slice(types.indexOf("customer.subscription.trial_will_end") + 1);
     expect(fromTrialEnd).toEqual([
-      "customer.subscription.updated",
       "invoice.created",
+      "customer.subscription.updated",
       "invoice.finalized",
       "invoice.payment_failed",
       "customer.subscription.updated",

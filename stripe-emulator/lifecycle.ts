@@ -1,15 +1,18 @@
 /**
  * What time does to subscriptions, as Stripe documents it:
  * - a trial: customer.subscription.trial_will_end three days before its end (at once for a
- *   shorter trial); at the end, customer.subscription.updated (trialing → active), then the
- *   first paid invoice: invoice.created, invoice.finalized, invoice.paid +
- *   invoice.payment_succeeded — or invoice.payment_failed and the subscription past_due;
- * - a renewal: customer.subscription.updated (the new period), then the same invoice events;
- *   metered usage of the period that ended is billed on it;
+ *   shorter trial); at the end the first paid invoice is drafted (invoice.created), then
+ *   customer.subscription.updated (trialing → active, the new period and latest_invoice), then
+ *   invoice.finalized, invoice.paid + invoice.payment_succeeded — or invoice.payment_failed
+ *   and the subscription past_due;
+ * - a renewal: invoice.created, customer.subscription.updated (the new period), then the same
+ *   invoice events; metered usage of the period that ended is billed on it;
  * - a failed payment: retried RETRY_DAYS after the first attempt; each failure sends
  *   invoice.payment_failed; after the last one the subscription is canceled
  *   (customer.subscription.deleted), or made unpaid, as `finalFailure` says;
- * - cancel at period end: customer.subscription.deleted at the period's end.
+ * - cancel at period end: customer.subscription.deleted at the period's end;
+ * - paused collection: the renewal invoice is left a draft, voided or written off, until
+ *   `resumes_at`.
  *
  * `advance` runs every due step in time order, so one long jump of a clock produces the same
  * events as many small ones. The clock (a test clock's frozen_time, or the wall clock's offset)
@@ -17,7 +20,7 @@
  */
 import type Stripe from "stripe";
 import type { Emulator } from "./context";
-import { attemptPayment, type DraftLine } from "./invoices";
+import { attemptPayment, type DraftLine, voidInvoice } from "./invoices";
 import { usageLines } from "./meters";
 import {
   cancelNow,
@@ -102,13 +105,10 @@ export function settleStatus(em: Emulator, subscription: Stripe.Subscription, pa
 
 /** An unpaid first invoice after 23 hours: incomplete_expired, and the invoice voided. */
 function expireIncomplete(em: Emulator, subscription: Stripe.Subscription, at: number): void {
-  const customer = String(subscription.customer);
   for (const invoice of Object.values(em.state.invoices)) {
     if (invoice.status !== "open") continue;
     if (invoice.parent?.subscription_details?.subscription !== subscription.id) continue;
-    invoice.status = "void";
-    invoice.status_transitions.voided_at = at;
-    em.emit("invoice.voided", invoice, { status: "open" }, customer);
+    voidInvoice(em, invoice, at);
   }
   subscription.ended_at = at;
   setStatus(em, subscription, "incomplete_expired");
@@ -127,7 +127,11 @@ export function endTrial(em: Emulator, subscription: Stripe.Subscription, at: nu
     cancelNow(em, subscription, "cancellation_requested", at);
     return;
   }
-  const previous = { status: subscription.status, items: structuredClone(subscription.items) };
+  const previous = {
+    status: subscription.status,
+    items: structuredClone(subscription.items),
+    latest_invoice: subscription.latest_invoice,
+  };
   subscription.billing_cycle_anchor = at;
   setPeriod(subscription, at, end);
   if (!hasPaymentMethod && behaviour === "pause") {
@@ -137,15 +141,19 @@ export function endTrial(em: Emulator, subscription: Stripe.Subscription, at: nu
     return;
   }
   subscription.status = "active";
-  em.emit("customer.subscription.updated", subscription, previous, customer);
   const lines: DraftLine[] = [
     ...usageLines(em, subscription, trialStart, at, true),
     ...licensedLines(em, subscription, at, end, false),
   ];
-  const { paid } = invoiceSubscription(em, subscription, "subscription_cycle", lines, {
-    start: at,
-    end,
-  });
+  const announce = () => em.emit("customer.subscription.updated", subscription, previous, customer);
+  const { paid } = invoiceSubscription(
+    em,
+    subscription,
+    "subscription_cycle",
+    lines,
+    { start: at, end },
+    { announce },
+  );
   if (!paid) setStatus(em, subscription, "past_due");
 }
 
@@ -171,27 +179,32 @@ function renew(em: Emulator, subscription: Stripe.Subscription, at: number): voi
     recurring.interval_count,
     oldEnd,
   );
-  const previous = { items: structuredClone(subscription.items) };
+  const previous = {
+    items: structuredClone(subscription.items),
+    latest_invoice: subscription.latest_invoice,
+  };
   setPeriod(subscription, oldEnd, end);
-  em.emit("customer.subscription.updated", subscription, previous, customer);
+  const announce = () => em.emit("customer.subscription.updated", subscription, previous, customer);
   const lines = [
     ...usageLines(em, subscription, oldStart, oldEnd, false),
     ...licensedLines(em, subscription, oldEnd, end, false),
   ];
   const pause = subscription.pause_collection;
-  if (pause) {
+  if (pause && pause.resumes_at !== null && pause.resumes_at <= at) {
+    subscription.pause_collection = null;
+  } else if (pause) {
+    // Collection is paused: the invoice is made, then left as a draft, voided or written off.
+    const keep = pause.behavior === "keep_as_draft";
     const { invoice } = invoiceSubscription(
       em,
       subscription,
       "subscription_cycle",
       lines,
       { start: oldEnd, end },
-      { pay: false },
+      { pay: false, finalize: !keep, announce },
     );
     if (pause.behavior === "void") {
-      invoice.status = "void";
-      invoice.status_transitions.voided_at = at;
-      em.emit("invoice.voided", invoice, { status: "open" }, customer);
+      voidInvoice(em, invoice, at);
     } else if (pause.behavior === "mark_uncollectible") {
       invoice.status = "uncollectible";
       invoice.status_transitions.marked_uncollectible_at = at;
@@ -199,10 +212,14 @@ function renew(em: Emulator, subscription: Stripe.Subscription, at: number): voi
     }
     return;
   }
-  const { paid } = invoiceSubscription(em, subscription, "subscription_cycle", lines, {
-    start: oldEnd,
-    end,
-  });
+  const { paid } = invoiceSubscription(
+    em,
+    subscription,
+    "subscription_cycle",
+    lines,
+    { start: oldEnd, end },
+    { announce },
+  );
   if (!paid) setStatus(em, subscription, "past_due");
 }
 

@@ -147,14 +147,18 @@ function formatAmount(price: Stripe.Price): string {
   return `${((price.unit_amount ?? 0) / 100).toFixed(2)} ${price.currency.toUpperCase()}`;
 }
 
-/** Creates, finalizes and charges an invoice for a subscription; updates its latest_invoice. */
+/**
+ * Creates, finalizes and charges an invoice for a subscription, with its pending prorations;
+ * updates its latest_invoice. `announce` runs once the draft exists and before it is finalized
+ * (where a renewal sends customer.subscription.updated); `finalize: false` leaves a draft.
+ */
 export function invoiceSubscription(
   em: Emulator,
   subscription: Stripe.Subscription,
   reason: Stripe.Invoice.BillingReason,
   lines: DraftLine[],
   period: { start: number; end: number },
-  options: { pay?: boolean } = {},
+  options: { pay?: boolean; finalize?: boolean; announce?: () => void } = {},
 ): { invoice: Stripe.Invoice; paid: boolean } {
   const customer = em.customer(String(subscription.customer));
   const pending = em.state.subscriptionState[subscription.id]?.pendingLines ?? [];
@@ -172,6 +176,8 @@ export function invoiceSubscription(
     periodEnd: period.end,
   });
   subscription.latest_invoice = invoice.id;
+  options.announce?.();
+  if (options.finalize === false) return { invoice, paid: false };
   finalizeInvoice(em, invoice);
   if (options.pay === false) return { invoice, paid: false };
   const outcome = attemptPayment(em, invoice);
