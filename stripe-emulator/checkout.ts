@@ -10,6 +10,7 @@
 import type Stripe from "stripe";
 import { type CardDetails, checkCard, createCardPaymentMethod } from "./cards";
 import type { Emulator } from "./context";
+import { createCustomer } from "./customers";
 import { cardError, invalidRequest, noSuch } from "./errors";
 import {
   bool,
@@ -327,41 +328,11 @@ export function completeCheckout(
   if (session.customer) {
     customer = em.customer(String(session.customer));
   } else {
-    const id = em.newId("cus", 14);
-    const email = card.email ?? session.customer_email;
-    customer = {
-      id,
-      object: "customer",
-      address: null,
-      balance: 0,
-      created: em.wallNow(),
-      currency: session.currency,
-      customer_account: null,
-      default_source: null,
-      delinquent: false,
-      description: null,
-      discount: null,
-      email,
-      invoice_prefix: id.slice(4, 12).toUpperCase(),
-      invoice_settings: {
-        custom_fields: null,
-        default_payment_method: null,
-        footer: null,
-        rendering_options: null,
-      },
-      livemode: false,
-      metadata: {},
+    customer = createCustomer(em, {
+      email: card.email ?? session.customer_email,
       name: card.name ?? null,
-      next_invoice_sequence: 1,
-      phone: null,
-      preferred_locales: [],
-      shipping: null,
-      tax_exempt: "none",
-      test_clock: null,
-    };
-    em.state.customers[id] = customer;
-    em.emit("customer.created", customer, undefined, id);
-    session.customer = id;
+    });
+    session.customer = customer.id;
   }
   const paymentMethod = createCardPaymentMethod(
     em,

@@ -13,12 +13,20 @@ function invoicePrefix(): string {
   return out;
 }
 
-function create({ em, params }: ApiRequest): Stripe.Customer {
-  const clock = str(params, "test_clock") ?? null;
-  if (clock && !em.state.testClocks[clock]) throw noSuch("test_clock", clock, "test_clock");
+export interface NewCustomer {
+  email: string | null;
+  name: string | null;
+  description?: string | null;
+  phone?: string | null;
+  metadata?: Stripe.Metadata;
+  testClock?: string | null;
+  defaultPaymentMethod?: string | null;
+}
+
+/** Stores a new customer and announces it with customer.created. */
+export function createCustomer(em: Emulator, input: NewCustomer): Stripe.Customer {
   const id = em.newId("cus", 14);
-  const settings = obj(params, "invoice_settings");
-  const defaultPm = settings ? (str(settings, "default_payment_method") ?? null) : null;
+  const clock = input.testClock ?? null;
   const customer: Stripe.Customer = {
     id,
     object: "customer",
@@ -29,21 +37,21 @@ function create({ em, params }: ApiRequest): Stripe.Customer {
     customer_account: null,
     default_source: null,
     delinquent: false,
-    description: nullableStr(params, "description") ?? null,
+    description: input.description ?? null,
     discount: null,
-    email: nullableStr(params, "email") ?? null,
+    email: input.email,
     invoice_prefix: invoicePrefix(),
     invoice_settings: {
       custom_fields: null,
-      default_payment_method: defaultPm,
+      default_payment_method: input.defaultPaymentMethod ?? null,
       footer: null,
       rendering_options: null,
     },
     livemode: false,
-    metadata: mergeMetadata({}, params),
-    name: nullableStr(params, "name") ?? null,
+    metadata: input.metadata ?? {},
+    name: input.name,
     next_invoice_sequence: 1,
-    phone: nullableStr(params, "phone") ?? null,
+    phone: input.phone ?? null,
     preferred_locales: [],
     shipping: null,
     tax_exempt: "none",
@@ -52,6 +60,25 @@ function create({ em, params }: ApiRequest): Stripe.Customer {
   em.state.customers[id] = customer;
   em.emit("customer.created", customer, undefined, id);
   return customer;
+}
+
+function create({ em, params }: ApiRequest): Stripe.Customer {
+  const clock = str(params, "test_clock") ?? null;
+  if (clock && !em.state.testClocks[clock]) throw noSuch("test_clock", clock, "test_clock");
+  const settings = obj(params, "invoice_settings");
+  const defaultPm = settings ? (str(settings, "default_payment_method") ?? null) : null;
+  if (defaultPm && !em.state.paymentMethods[defaultPm]) {
+    throw noSuch("PaymentMethod", defaultPm, "invoice_settings[default_payment_method]");
+  }
+  return createCustomer(em, {
+    email: nullableStr(params, "email") ?? null,
+    name: nullableStr(params, "name") ?? null,
+    description: nullableStr(params, "description") ?? null,
+    phone: nullableStr(params, "phone") ?? null,
+    metadata: mergeMetadata({}, params),
+    testClock: clock,
+    defaultPaymentMethod: defaultPm,
+  });
 }
 
 export function updateCustomer(

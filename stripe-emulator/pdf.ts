@@ -9,6 +9,8 @@
  * left uncompressed so tests, and people, can grep the text.
  */
 
+import { formatMoney } from "./money";
+
 export interface InvoicePdfLine {
   description: string;
   quantity: number | null;
@@ -89,15 +91,6 @@ function truncateToWidth(bytes: string, size: number, max: number): string {
   return cut.trimEnd() + ELLIPSIS;
 }
 
-function moneyFormatter(currency: string): (amount: number) => string {
-  const format = new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency: currency.toUpperCase(),
-  });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return (amount) => format.format(amount / 10 ** digits);
-}
-
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 const num = (n: number) => String(Math.round(n * 100) / 100);
 
@@ -109,7 +102,7 @@ interface DrawOptions {
 }
 
 export function renderInvoicePdf(input: InvoicePdfInput): Buffer {
-  const money = moneyFormatter(input.currency);
+  const money = (amount: number) => formatMoney(amount, input.currency);
   const label = input.number ?? "Draft";
   const pages: string[][] = [];
   let ops: string[] = [];

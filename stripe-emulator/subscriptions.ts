@@ -9,6 +9,7 @@ import type Stripe from "stripe";
 import type { Emulator } from "./context";
 import { invalidRequest } from "./errors";
 import { attemptPayment, buildInvoice, type DraftLine, finalizeInvoice } from "./invoices";
+import { formatMoney } from "./money";
 import type { PendingLine } from "./state";
 import { addInterval, humanDay } from "./time";
 
@@ -144,7 +145,7 @@ export function licensedLines(
 }
 
 function formatAmount(price: Stripe.Price): string {
-  return `${((price.unit_amount ?? 0) / 100).toFixed(2)} ${price.currency.toUpperCase()}`;
+  return formatMoney(price.unit_amount ?? 0, price.currency);
 }
 
 /**

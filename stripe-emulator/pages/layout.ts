@@ -4,12 +4,14 @@
  * the card fields and their validation, responses, and `mutate`, which makes a page's state
  * change all-or-nothing the way the API's requests are.
  */
+
 import type { ServerResponse } from "node:http";
 import type Stripe from "stripe";
 import type { CardDetails } from "../cards";
 import type { Emulator } from "../context";
 import { StripeApiError } from "../errors";
 import type { FormObject } from "../form";
+import { formatMoney } from "../money";
 
 /** Markup that is already safe to send: only `html` and `raw` make one. */
 export class SafeHtml {
@@ -57,21 +59,9 @@ function raw(markup: string): SafeHtml {
 }
 
 /** The business the pages speak for; the emulator has no account object. */
+export { formatMoney };
+
 export const BUSINESS_NAME = "Tollgate";
-
-const moneyFormats = new Map<string, Intl.NumberFormat>();
-
-/** An amount in the currency's smallest unit, formatted in that currency ("$29.00", "¥500"). */
-export function formatMoney(amount: number, currency: string): string {
-  const code = currency.toUpperCase();
-  let format = moneyFormats.get(code);
-  if (!format) {
-    format = new Intl.NumberFormat("en-US", { style: "currency", currency: code });
-    moneyFormats.set(code, format);
-  }
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amount / 10 ** digits);
-}
 
 const dateFormat = new Intl.DateTimeFormat("en-US", {
   month: "long",
