@@ -212,7 +212,26 @@ export function buildInvoice(
   return invoice;
 }
 
-/** draft → open: the invoice gets its number, hosted page and PDF. */
+/**
+ * The customer's balance meets the invoice when it is finalized, as at Stripe: a credit (a
+ * negative balance) lowers what is due, and an invoice whose total is below zero (a downgrade
+ * invoiced at once) leaves its remainder as credit for later invoices.
+ */
+function applyBalance(em: Emulator, invoice: Stripe.Invoice, customer: Stripe.Customer): void {
+  const starting = customer.balance;
+  const net = invoice.total + starting;
+  invoice.starting_balance = starting;
+  invoice.ending_balance = Math.min(0, net);
+  invoice.amount_due = Math.max(0, net);
+  invoice.amount_remaining = invoice.amount_due;
+  if (customer.balance !== invoice.ending_balance) {
+    const previous = { balance: customer.balance };
+    customer.balance = invoice.ending_balance;
+    em.emit("customer.updated", customer, previous, customer.id);
+  }
+}
+
+/** draft → open: the invoice gets its number, the customer's balance, a hosted page and PDF. */
 export function finalizeInvoice(em: Emulator, invoice: Stripe.Invoice): void {
   if (invoice.status !== "draft") {
     throw invalidRequest(
@@ -228,6 +247,7 @@ export function finalizeInvoice(em: Emulator, invoice: Stripe.Invoice): void {
   const prefix = customer?.invoice_prefix ?? "EMULATOR";
   const now = em.now(customerId);
   invoice.number = `${prefix}-${String(sequence).padStart(4, "0")}`;
+  if (customer) applyBalance(em, invoice, customer);
   invoice.status = "open";
   invoice.effective_at = now;
   invoice.status_transitions.finalized_at = now;

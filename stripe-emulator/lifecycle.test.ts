@@ -219,6 +219,21 @@ describe("renewals", () => {
   });
 });
 
+describe("test clocks", () => {
+  it("delete their customers and subscriptions with them", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    await t.stripe.testHelpers.testClocks.del(clock.id);
+    expect(await t.stripe.customers.retrieve(customer.id)).toMatchObject({ deleted: true });
+    expect((await stripeError(t.stripe.subscriptions.retrieve(subscription.id))).statusCode).toBe(
+      404,
+    );
+  });
+});
+
 describe("a first payment", () => {
   it("leaves the subscription incomplete when it fails, and activates it once paid", async () => {
     const { customer } = await clockCustomer(t.stripe, START, "pm_card_chargeCustomerFail");
@@ -498,6 +513,16 @@ describe("plan changes", () => {
     expect(renewal?.lines.data.map((line) => line.amount)).toEqual([-20_255, 1965, 2900]);
     expect(renewal?.total).toBe(-15_390);
     expect(renewal?.amount_due).toBe(0);
+    // What the renewal could not absorb is credit: the next renewal is paid from it.
+    expect(renewal?.ending_balance).toBe(-15_390);
+    expect((await t.stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({
+      balance: -15_390,
+    });
+    await advance(clock.id, Date.UTC(2026, 2, 15) / 1000 + 60);
+    const next = (await t.stripe.invoices.list({ subscription: subscription.id, limit: 1 }))
+      .data[0];
+    expect(next).toMatchObject({ total: 2900, starting_balance: -15_390, amount_due: 0 });
+    expect(next?.ending_balance).toBe(-12_490);
   });
 
   it("previews exactly the invoice that the change and the renewal then make", async () => {

@@ -138,6 +138,33 @@ function advanceClock(request: ApiRequest): Stripe.TestHelpers.TestClock {
   return found;
 }
 
+/** Deleting a clock deletes its customers and everything attached to them, as at Stripe. */
+function deleteClockObjects(em: Emulator, clockId: string): void {
+  const state = em.state;
+  const customers = new Set(
+    Object.values(state.customers)
+      .filter((customer) => customer.test_clock === clockId)
+      .map((customer) => customer.id),
+  );
+  const owned = (value: unknown) => customers.has(String(value));
+  for (const [id, subscription] of Object.entries(state.subscriptions)) {
+    if (owned(subscription.customer)) {
+      delete state.subscriptions[id];
+      delete state.subscriptionState[id];
+    }
+  }
+  for (const [id, invoice] of Object.entries(state.invoices)) {
+    if (owned(invoice.customer)) delete state.invoices[id];
+  }
+  for (const [id, paymentMethod] of Object.entries(state.paymentMethods)) {
+    if (owned(paymentMethod.customer)) delete state.paymentMethods[id];
+  }
+  for (const id of customers) {
+    delete state.customers[id];
+    state.deletedCustomers[id] = true;
+  }
+}
+
 export const platformRoutes = [
   route("GET", "/v1/events", listEvents),
   route("GET", "/v1/events/:id", (request) => event(request.em, idAt(request))),
@@ -161,6 +188,7 @@ export const platformRoutes = [
   route("POST", "/v1/test_helpers/test_clocks/:id/advance", advanceClock),
   route("DELETE", "/v1/test_helpers/test_clocks/:id", (request) => {
     const found = clock(request.em, idAt(request));
+    deleteClockObjects(request.em, found.id);
     delete request.em.state.testClocks[found.id];
     return { id: found.id, object: "test_helpers.test_clock", deleted: true };
   }),
