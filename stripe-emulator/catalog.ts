@@ -215,7 +215,7 @@ function updatePrice(request: ApiRequest): Stripe.Price {
   const nickname = nullableStr(params, "nickname");
   if (nickname !== undefined) price.nickname = nickname;
   price.metadata = mergeMetadata(price.metadata, params);
-  em.emit("price.updated", price, previous);
+  if (Object.keys(previous).length > 0) em.emit("price.updated", price, previous);
   return price;
 }
 

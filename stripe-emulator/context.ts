@@ -264,6 +264,20 @@ export class Emulator {
     return subscription;
   }
 
+  /** A payment method that must be attached to `customer`, as defaults must be at Stripe. */
+  customerPaymentMethod(id: string, customer: string, param: string): Stripe.PaymentMethod {
+    const found = this.state.paymentMethods[id];
+    if (!found) throw noSuch("PaymentMethod", id, param);
+    if (found.customer !== customer) {
+      throw invalidRequest(
+        `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`,
+        param,
+        "resource_missing",
+      );
+    }
+    return found;
+  }
+
   invoice(id: string, param = "id"): Stripe.Invoice {
     const invoice = this.state.invoices[id];
     if (!invoice) throw noSuch("invoice", id, param);

@@ -104,8 +104,7 @@ export function updateCustomer(
       "default_payment_method",
       "invoice_settings[default_payment_method]",
     );
-    if (pm && !em.state.paymentMethods[pm])
-      throw noSuch("PaymentMethod", pm, "invoice_settings[default_payment_method]");
+    if (pm) em.customerPaymentMethod(pm, customer.id, "invoice_settings[default_payment_method]");
     if (pm !== undefined)
       set("invoice_settings", { ...customer.invoice_settings, default_payment_method: pm });
   }

@@ -200,8 +200,11 @@ export const invoiceRoutes = [
   route("POST", "/v1/invoices/:id", (request) => {
     const invoice = request.em.invoice(idAt(request));
     const description = str(request.params, "description");
-    if (description !== undefined) invoice.description = description || null;
-    request.em.emit("invoice.updated", invoice, {}, String(invoice.customer));
+    if (description !== undefined && (description || null) !== invoice.description) {
+      const previous = { description: invoice.description };
+      invoice.description = description || null;
+      request.em.emit("invoice.updated", invoice, previous, String(invoice.customer));
+    }
     return invoice;
   }),
 ];

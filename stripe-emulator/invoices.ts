@@ -195,7 +195,9 @@ export function buildInvoice(
       paid_at: null,
       voided_at: null,
     },
-    subscription: subscription?.id ?? null,
+    // Stripe's reference object still lists `subscription`, always null since API version basil:
+    // the subscription is named under parent.subscription_details.
+    subscription: null,
     subtotal: total,
     subtotal_excluding_tax: total,
     test_clock: customer.test_clock ?? null,

@@ -74,8 +74,7 @@ function create({ em, params }: ApiRequest): Stripe.Subscription {
     );
   }
   const pm = str(params, "default_payment_method") ?? null;
-  if (pm && !em.state.paymentMethods[pm])
-    throw noSuch("PaymentMethod", pm, "default_payment_method");
+  if (pm) em.customerPaymentMethod(pm, customer.id, "default_payment_method");
   const trialSettings = obj(params, "trial_settings");
   const endBehavior = trialSettings
     ? obj(trialSettings, "end_behavior", "trial_settings[end_behavior]")

@@ -201,8 +201,7 @@ export function updateSubscription(
   }
   const pm = nullableStr(params, "default_payment_method");
   if (pm !== undefined) {
-    if (pm && !em.state.paymentMethods[pm])
-      throw noSuch("PaymentMethod", pm, "default_payment_method");
+    if (pm) em.customerPaymentMethod(pm, customerId, "default_payment_method");
     subscription.default_payment_method = pm;
   }
   subscription.metadata = mergeMetadata(subscription.metadata, params);
