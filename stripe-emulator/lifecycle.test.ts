@@ -101,7 +101,19 @@ describe("renewals", () => {
       "invoice.payment_succeeded",
       "customer.subscription.updated",
     ]);
+    const created = (await eventTypes(t.stripe, about(customer.id))).length;
     await advance(clock.id, Date.UTC(2026, 2, 16) / 1000);
+    const renewal = [
+      "invoice.created",
+      "customer.subscription.updated",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+    ];
+    expect((await eventTypes(t.stripe, about(customer.id))).slice(created)).toEqual([
+      ...renewal,
+      ...renewal,
+    ]);
     const invoices = await t.stripe.invoices.list({ subscription: subscription.id });
     expect(
       invoices.data.map((invoice) => [
