@@ -188,8 +188,8 @@ export const subscriptions = pgTable(
     /** First failed payment of the current dunning run; the grace period counts from here. */
     paymentFailedAt: timestamp("payment_failed_at", { withTimezone: true }),
     /**
-     * Version marker from Stripe (the `created` time, in seconds, of the newest event or fetch
-     * applied). A write carrying an older marker is stale and is rejected.
+     * Version marker: when the Stripe state written here was fetched (milliseconds). A write
+     * carrying an older marker is stale and is rejected (see lib/billing/sync.ts).
      */
     stripeVersion: bigint("stripe_version", { mode: "number" }).notNull().default(0),
     createdAt: createdAt(),
@@ -228,8 +228,8 @@ export const invoices = pgTable(
     amountDue: bigint("amount_due", { mode: "number" }).notNull().default(0),
     amountPaid: bigint("amount_paid", { mode: "number" }).notNull().default(0),
     amountRemaining: bigint("amount_remaining", { mode: "number" }).notNull().default(0),
+    /** Subtotal and total may be negative: a downgrade invoiced at once is a credit. */
     subtotal: bigint("subtotal", { mode: "number" }).notNull().default(0),
-    /** May be negative when credits exceed charges. */
     total: bigint("total", { mode: "number" }).notNull().default(0),
     billingReason: text("billing_reason"),
     hostedInvoiceUrl: text("hosted_invoice_url"),
@@ -259,7 +259,7 @@ export const invoices = pgTable(
     ),
     check(
       "invoices_amounts_check",
-      sql`${table.amountDue} >= 0 and ${table.amountPaid} >= 0 and ${table.amountRemaining} >= 0 and ${table.subtotal} >= 0`,
+      sql`${table.amountDue} >= 0 and ${table.amountPaid} >= 0 and ${table.amountRemaining} >= 0`,
     ),
     check("invoices_attempt_count_check", sql`${table.attemptCount} >= 0`),
     check("invoices_currency_check", sql`${table.currency} ~ '^[a-z]{3}$'`),

@@ -1,0 +1,327 @@
+// The webhook secret of this file's tests; set before anything reads the configuration.
+process.env.STRIPE_WEBHOOK_SECRET = "whsec_tollgate_webhook_route_tests";
+
+import { eq, sql } from "drizzle-orm";
+import fc from "fast-check";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type DatabaseHandle, provideDatabase, selectRows } from "@/db";
+import { subscriptions as subscriptionsTable, users, webhookEvents } from "@/db/schema";
+import { createTestDatabase } from "@/db/testing";
+import { getEntitlements } from "@/lib/billing/entitlements";
+import { provideStripe } from "@/lib/billing/stripe";
+import { syncStripeCatalog } from "@/lib/billing/stripe-sync";
+import { applyCustomerSnapshot, fetchCustomerSnapshot } from "@/lib/billing/sync";
+import { startTestEmulator, type TestEmulator } from "@/stripe-emulator/testing";
+import { POST } from "./route";
+
+const SECRET = "whsec_tollgate_webhook_route_tests";
+const FRONTEND = "http://localhost:3000";
+let handle: DatabaseHandle;
+let t: TestEmulator;
+let userId: string;
+let customerId: string;
+/** Every event the emulator made for this file's customer, oldest first. */
+let lifecycle: Stripe.Event[] = [];
+
+function signedRequest(payload: string, header?: string | null): Request {
+  const headers = new Headers({ "content-type": "application/json" });
+  const signature =
+    header === undefined
+      ? t.stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET })
+      : header;
+  if (signature !== null) headers.set("stripe-signature", signature);
+  return new Request(`${FRONTEND}/api/stripe/webhook`, { method: "POST", headers, body: payload });
+}
+
+async function deliver(event: Stripe.Event): Promise<{ status: number; outcome?: string }> {
+  const response = await POST(signedRequest(JSON.stringify(event)));
+  const body = (await response.json()) as { outcome?: string };
+  return { status: response.status, outcome: body.outcome };
+}
+
+async function eventsOf(customer: string): Promise<Stripe.Event[]> {
+  const all: Stripe.Event[] = [];
+  for await (const event of t.stripe.events.list({ limit: 100 })) all.push(event);
+  return all.reverse().filter((event) => {
+    const object = event.data.object as { customer?: unknown; id?: string };
+    return object.customer === customer || object.id === customer;
+  });
+}
+
+async function ledgerCount(): Promise<number> {
+  const [row] = await handle.db.select({ n: sql<number>`count(*)::int` }).from(webhookEvents);
+  return row?.n ?? 0;
+}
+
+/** The mirrored rows, without what differs between fetches (ids, versions, write times). */
+async function mirror(): Promise<unknown> {
+  const subscriptionRows = await selectRows(
+    handle.db,
+    sql`select stripe_subscription_id, plan_tier, billing_period, status, trial_end, current_period_start, current_period_end, cancel_at_period_end, canceled_at, ended_at, payment_failed_at from subscriptions order by stripe_subscription_id`,
+  );
+  const invoiceRows = await selectRows(
+    handle.db,
+    sql`select stripe_invoice_id, status, number, amount_due, amount_paid, total, attempt_count, paid_at from invoices order by stripe_invoice_id`,
+  );
+  return { subscriptionRows, invoiceRows };
+}
+
+async function resetMirror(): Promise<void> {
+  await handle.db.execute(sql`delete from subscriptions`);
+  await handle.db.execute(sql`delete from invoices`);
+  await handle.db.execute(sql`delete from webhook_events`);
+}
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  provideDatabase(handle);
+  t = await startTestEmulator();
+  provideStripe(t.stripe);
+  await syncStripeCatalog(t.stripe, { frontendUrl: FRONTEND });
+  const [user] = await handle.db
+    .insert(users)
+    .values({ email: "hook@example.com", name: "Hook" })
+    .returning({ id: users.id });
+  if (!user) throw new Error("no user");
+  userId = user.id;
+
+  // A life: checkout with a trial, the trial ends, a renewal, an upgrade, cancel at period end.
+  const customer = await t.stripe.customers.create({
+    email: "hook@example.com",
+    metadata: { userId },
+  });
+  customerId = customer.id;
+  const [pro] = (await t.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
+  const [enterprise] = (await t.stripe.prices.list({ lookup_keys: ["enterprise_monthly"] })).data;
+  if (!pro || !enterprise) throw new Error("catalog not synced");
+  const session = await t.stripe.checkout.sessions.create({
+    mode: "subscription",
+    customer: customer.id,
+    client_reference_id: userId,
+    line_items: [{ price: pro.id, quantity: 1 }],
+    subscription_data: { trial_period_days: 14 },
+    success_url: `${FRONTEND}/account/billing?session_id={CHECKOUT_SESSION_ID}`,
+  });
+  await t.control("POST", `/checkout/${session.id}/pay`, { card: "4242424242424242" });
+  await t.control("POST", "/clock/advance", { seconds: 15 * 86_400 });
+  const [subscription] = (await t.stripe.subscriptions.list({ customer: customer.id })).data;
+  const item = subscription?.items.data[0];
+  if (!subscription || !item) throw new Error("no subscription");
+  await t.stripe.subscriptions.update(subscription.id, {
+    items: [{ id: item.id, price: enterprise.id }],
+    proration_behavior: "always_invoice",
+  });
+  await t.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+  lifecycle = await eventsOf(customer.id);
+}, 60_000);
+
+afterAll(async () => {
+  await t.close();
+  await handle.close();
+});
+
+describe("POST /api/stripe/webhook", () => {
+  beforeEach(resetMirror);
+
+  it("mirrors the life of a subscription: checkout, trial end, upgrade, cancel at period end", async () => {
+    const checkoutEnd = lifecycle.findIndex((event) => event.type === "checkout.session.completed");
+    for (const event of lifecycle.slice(0, checkoutEnd + 1)) {
+      expect((await deliver(event)).status).toBe(200);
+    }
+    // The mirror shows Stripe's state at delivery, which is already the end of the story: each
+    // event re-reads the customer. That is what makes the order of deliveries irrelevant.
+    const [row] = await handle.db
+      .select()
+      .from(subscriptionsTable)
+      .where(eq(subscriptionsTable.userId, userId));
+    expect(row).toMatchObject({
+      planTier: "enterprise",
+      billingPeriod: "monthly",
+      status: "active",
+      cancelAtPeriodEnd: true,
+    });
+    const entitlements = await getEntitlements(handle.db, userId);
+    expect(entitlements.tier).toBe("enterprise");
+    expect(entitlements.warnings.map((warning) => warning.kind)).toEqual(["cancels"]);
+    for (const event of lifecycle.slice(checkoutEnd + 1)) await deliver(event);
+    expect(await ledgerCount()).toBe(lifecycle.length);
+    const invoiceRows = await selectRows(
+      handle.db,
+      sql`select billing_reason, amount_paid from invoices order by created, number`,
+    );
+    expect(invoiceRows.map((invoice) => invoice.billing_reason)).toEqual([
+      "subscription_create",
+      "subscription_cycle",
+      "subscription_update",
+    ]);
+  });
+
+  it("answers a duplicate with 200 and no second effect", async () => {
+    const event = lifecycle.find((candidate) => candidate.type === "customer.subscription.created");
+    if (!event) throw new Error("no event");
+    expect(await deliver(event)).toEqual({ status: 200, outcome: "processed" });
+    const before = await mirror();
+    expect(await deliver(event)).toEqual({ status: 200, outcome: "duplicate" });
+    expect(await mirror()).toEqual(before);
+    const [row] = await handle.db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, event.id));
+    expect(row).toMatchObject({ status: "processed", attempts: 1 });
+  });
+
+  it("records an event type it does not handle as ignored", async () => {
+    const event = lifecycle.find((candidate) => candidate.type === "payment_method.attached");
+    if (!event) throw new Error("no event");
+    expect(await deliver(event)).toEqual({ status: 200, outcome: "ignored" });
+    expect(await deliver(event)).toEqual({ status: 200, outcome: "duplicate" });
+    const [row] = await handle.db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, event.id));
+    expect(row?.status).toBe("ignored");
+  });
+
+  it("applies the same event delivered ten times at once exactly once", async () => {
+    const event = lifecycle.find((candidate) => candidate.type === "checkout.session.completed");
+    if (!event) throw new Error("no event");
+    const results = await Promise.all(Array.from({ length: 10 }, () => deliver(event)));
+    expect(results.every((result) => result.status === 200)).toBe(true);
+    expect(results.filter((result) => result.outcome === "processed")).toHaveLength(1);
+    expect(results.filter((result) => result.outcome === "duplicate")).toHaveLength(9);
+    expect(await ledgerCount()).toBe(1);
+    const [row] = await handle.db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, event.id));
+    expect(row).toMatchObject({ status: "processed", attempts: 1 });
+    const rows = await handle.db
+      .select()
+      .from(subscriptionsTable)
+      .where(eq(subscriptionsTable.userId, userId));
+    expect(rows).toHaveLength(1);
+  });
+
+  it("answers 500 on a database failure, keeps no partial rows, and applies the redelivery once", async () => {
+    const event = lifecycle.find((candidate) => candidate.type === "invoice.paid");
+    if (!event) throw new Error("no event");
+    // A real failure in the middle of the writes: invoices refuse inserts for a moment.
+    await handle.db.execute(
+      sql`create or replace function tollgate_test_refuse() returns trigger as $$ begin raise exception 'disk on fire'; end $$ language plpgsql`,
+    );
+    await handle.db.execute(
+      sql`create trigger tollgate_test_refuse before insert on invoices for each row execute function tollgate_test_refuse()`,
+    );
+    try {
+      expect((await deliver(event)).status).toBe(500);
+    } finally {
+      await handle.db.execute(sql`drop trigger tollgate_test_refuse on invoices`);
+    }
+    const [failed] = await handle.db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, event.id));
+    expect(failed).toMatchObject({ status: "failed", attempts: 1 });
+    expect(failed?.lastError).toContain("disk on fire");
+    expect(await handle.db.select().from(subscriptionsTable)).toEqual([]);
+
+    expect(await deliver(event)).toEqual({ status: 200, outcome: "processed" });
+    expect(await deliver(event)).toEqual({ status: 200, outcome: "duplicate" });
+    const [done] = await handle.db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, event.id));
+    expect(done).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+    expect(await handle.db.select().from(subscriptionsTable)).toHaveLength(1);
+  });
+
+  it("refuses a bad, tampered, stale, missing or re-serialised signature and writes nothing", async () => {
+    const event = lifecycle[0];
+    if (!event) throw new Error("no event");
+    const payload = JSON.stringify(event);
+    const cases: Request[] = [
+      signedRequest(
+        payload,
+        t.stripe.webhooks.generateTestHeaderString({ payload, secret: "whsec_wrong" }),
+      ),
+      // Signed, then changed.
+      signedRequest(
+        payload.replace(customerId, "cus_someoneelse"),
+        t.stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+      ),
+      signedRequest(
+        payload,
+        t.stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: SECRET,
+          timestamp: Math.floor(Date.now() / 1000) - 301,
+        }),
+      ),
+      signedRequest(payload, null),
+      signedRequest(
+        JSON.stringify(event, null, 2),
+        t.stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+      ),
+    ];
+    for (const request of cases) {
+      const response = await POST(request);
+      expect(response.status).toBe(400);
+    }
+    expect(await ledgerCount()).toBe(0);
+  });
+
+  it("refuses a body over 1 MB with 413", async () => {
+    const payload = JSON.stringify({ padding: "x".repeat(1024 * 1024) });
+    expect((await POST(signedRequest(payload))).status).toBe(413);
+    expect(await ledgerCount()).toBe(0);
+  });
+
+  it("ends in the same rows for any order and any duplication of the events", async () => {
+    for (const event of lifecycle) await deliver(event);
+    const inOrder = await mirror();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray(lifecycle, {
+          minLength: lifecycle.length,
+          maxLength: lifecycle.length,
+        }),
+        fc.array(fc.nat({ max: lifecycle.length - 1 }), { maxLength: 6 }),
+        async (shuffled, duplicates) => {
+          await resetMirror();
+          const sequence = [...shuffled];
+          for (const index of duplicates) {
+            const copy = lifecycle[index];
+            if (copy) sequence.splice(index % (sequence.length + 1), 0, copy);
+          }
+          for (const event of sequence) expect((await deliver(event)).status).toBe(200);
+          expect(await mirror()).toEqual(inOrder);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
+});
+
+describe("applyCustomerSnapshot", () => {
+  beforeEach(resetMirror);
+
+  it("ignores a snapshot fetched before the one already written", async () => {
+    const latest = await fetchCustomerSnapshot(t.stripe, customerId);
+    const older = structuredClone(latest);
+    older.version = latest.version - 1;
+    for (const subscription of older.subscriptions) subscription.status = "trialing";
+    const newer = structuredClone(latest);
+    newer.version = latest.version + 1;
+    for (const subscription of newer.subscriptions) subscription.status = "past_due";
+
+    await applyCustomerSnapshot(handle.db, latest);
+    await applyCustomerSnapshot(handle.db, older);
+    const status = async () =>
+      (await handle.db.select({ status: subscriptionsTable.status }).from(subscriptionsTable))[0]
+        ?.status;
+    expect(await status()).toBe("active");
+    await applyCustomerSnapshot(handle.db, newer);
+    expect(await status()).toBe("past_due");
+  });
+});

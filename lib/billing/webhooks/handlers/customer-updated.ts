@@ -1,0 +1,6 @@
+import { handler, idOf } from "../handler";
+
+/** customer.updated: Email or default payment method changed. */
+export const customerUpdated = handler("customer.updated", {
+  customerOf: (customer) => customer.id,
+});

@@ -1,0 +1,147 @@
+import "server-only";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { Database } from "@/db";
+import { webhookEvents } from "@/db/schema";
+import { log } from "@/lib/log";
+import { applyCustomerSnapshot, type CustomerSnapshot, fetchCustomerSnapshot } from "../sync";
+import { type HandledWebhookEvent, isHandledWebhookEvent } from "../webhook-events";
+import type { EventOf, WebhookHandler } from "./handler";
+import { WEBHOOK_HANDLERS } from "./handlers";
+
+export type ProcessOutcome = "processed" | "duplicate" | "ignored";
+
+/**
+ * The innermost cause's message: what went wrong (a database's own words), not the wrapper's
+ * "Failed query: …" text, which would carry the query's parameters into the ledger.
+ */
+function rootMessage(error: unknown): string {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause !== undefined) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
+
+function customerIdOf(event: Stripe.Event): string | null {
+  const object = event.data.object as { customer?: unknown; object?: string; id?: string };
+  if (object.object === "customer") return object.id ?? null;
+  const customer = object.customer;
+  if (typeof customer === "string") return customer;
+  if (customer && typeof customer === "object" && "id" in customer) return String(customer.id);
+  return null;
+}
+
+/**
+ * Applies one verified Stripe event exactly once.
+ *
+ * 1. The event is written to the ledger first (`webhook_events`, keyed by Stripe's id), so it is
+ *    on record whatever happens next; a type Tollgate does not handle is marked ignored.
+ * 2. An event already processed (or ignored) is a duplicate: no effect.
+ * 3. The customer's state is fetched from Stripe (outside any transaction), then in one
+ *    transaction the ledger row is locked (`FOR UPDATE`: concurrent deliveries of the same
+ *    event wait here, then see it processed), the handler's own effect and the snapshot are
+ *    written, and the row is marked processed.
+ * 4. Any failure rolls the effects back, marks the row failed with the error, and is thrown
+ *    again, so the route answers 500 and Stripe redelivers; the redelivery applies once.
+ */
+export async function processStripeEvent(
+  db: Database,
+  stripe: Stripe,
+  event: Stripe.Event,
+): Promise<ProcessOutcome> {
+  const started = Date.now();
+  const customerId = customerIdOf(event);
+  const object = event.data.object as { id?: string };
+  await db
+    .insert(webhookEvents)
+    .values({
+      id: event.id,
+      type: event.type,
+      apiVersion: event.api_version,
+      livemode: event.livemode,
+      created: new Date(event.created * 1000),
+      stripeCustomerId: customerId,
+      objectId: object.id ?? null,
+      payload: event,
+    })
+    .onConflictDoNothing();
+
+  if (!isHandledWebhookEvent(event.type)) {
+    const ignored = await db
+      .update(webhookEvents)
+      .set({ status: "ignored", processedAt: new Date() })
+      .where(and(eq(webhookEvents.id, event.id), eq(webhookEvents.status, "received")))
+      .returning({ id: webhookEvents.id });
+    const outcome = ignored.length > 0 ? "ignored" : "duplicate";
+    log.info({ eventId: event.id, type: event.type, outcome }, "stripe webhook");
+    return outcome;
+  }
+
+  const [current] = await db
+    .select({ status: webhookEvents.status })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.id, event.id));
+  if (current?.status === "processed" || current?.status === "ignored") {
+    log.info({ eventId: event.id, type: event.type, outcome: "duplicate" }, "stripe webhook");
+    return "duplicate";
+  }
+
+  const type: HandledWebhookEvent = event.type;
+  const handler = WEBHOOK_HANDLERS[type] as WebhookHandler;
+  try {
+    const snapshotCustomer = handler.customerOf(event.data.object as never) ?? customerId;
+    const snapshot: CustomerSnapshot | null = snapshotCustomer
+      ? await fetchCustomerSnapshot(stripe, snapshotCustomer)
+      : null;
+    const outcome = await db.transaction(async (tx) => {
+      const [locked] = await tx
+        .select({ status: webhookEvents.status })
+        .from(webhookEvents)
+        .where(eq(webhookEvents.id, event.id))
+        .for("update");
+      if (locked?.status === "processed") return "duplicate" as const;
+      await handler.apply?.(tx, event as EventOf<HandledWebhookEvent>);
+      if (snapshot) await applyCustomerSnapshot(tx, snapshot);
+      await tx
+        .update(webhookEvents)
+        .set({
+          status: "processed",
+          processedAt: new Date(),
+          attempts: sql`${webhookEvents.attempts} + 1`,
+          lastError: null,
+        })
+        .where(eq(webhookEvents.id, event.id));
+      return "processed" as const;
+    });
+    log.info(
+      { eventId: event.id, type: event.type, outcome, durationMs: Date.now() - started },
+      "stripe webhook",
+    );
+    return outcome;
+  } catch (error) {
+    const message = rootMessage(error);
+    await db
+      .update(webhookEvents)
+      .set({
+        status: "failed",
+        attempts: sql`${webhookEvents.attempts} + 1`,
+        lastError: message.slice(0, 2000),
+      })
+      .where(
+        and(
+          eq(webhookEvents.id, event.id),
+          inArray(webhookEvents.status, ["received", "processing", "failed"]),
+        ),
+      );
+    log.error(
+      {
+        eventId: event.id,
+        type: event.type,
+        outcome: "failed",
+        durationMs: Date.now() - started,
+        err: error,
+      },
+      "stripe webhook failed",
+    );
+    throw error;
+  }
+}
