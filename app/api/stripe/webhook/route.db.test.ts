@@ -325,3 +325,87 @@ describe("applyCustomerSnapshot", () => {
     expect(await status()).toBe("past_due");
   });
 });
+
+describe("time, through webhooks", () => {
+  beforeEach(resetMirror);
+
+  async function newUser(email: string): Promise<string> {
+    const [user] = await handle.db.insert(users).values({ email }).returning({ id: users.id });
+    if (!user) throw new Error("no user");
+    return user.id;
+  }
+
+  async function deliverAllFor(customer: string): Promise<void> {
+    for (const event of await eventsOf(customer)) expect((await deliver(event)).status).toBe(200);
+  }
+
+  it("keeps the plan through the grace period of a failed renewal, then falls back to Free", async () => {
+    const owner = await newUser("late@example.com");
+    const customer = await t.stripe.customers.create({
+      email: "late@example.com",
+      metadata: { userId: owner },
+    });
+    const card = await t.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", {
+      customer: customer.id,
+    });
+    const [pro] = (await t.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
+    await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: pro?.id ?? "" }],
+      default_payment_method: card.id,
+      trial_period_days: 7,
+    });
+    await t.control("POST", "/clock/advance", { seconds: 8 * 86_400 });
+    await deliverAllFor(customer.id);
+
+    const [row] = await handle.db
+      .select()
+      .from(subscriptionsTable)
+      .where(eq(subscriptionsTable.userId, owner));
+    expect(row?.status).toBe("past_due");
+    const failedAt = row?.paymentFailedAt;
+    if (!failedAt) throw new Error("no failure time mirrored");
+    const day = 86_400_000;
+    const inside = await getEntitlements(handle.db, owner, new Date(failedAt.getTime() + day), 3);
+    expect(inside.tier).toBe("pro");
+    expect(inside.warnings).toEqual([
+      { kind: "payment_failed", graceEndsAt: new Date(failedAt.getTime() + 3 * day) },
+    ]);
+    const after = await getEntitlements(
+      handle.db,
+      owner,
+      new Date(failedAt.getTime() + 3 * day + 1),
+      3,
+    );
+    expect(after).toMatchObject({ tier: "free", status: "past_due", source: "free" });
+  });
+
+  it("keeps the plan until a scheduled cancel, then Free once the deletion arrives", async () => {
+    const owner = await newUser("leaving@example.com");
+    const customer = await t.stripe.customers.create({
+      email: "leaving@example.com",
+      metadata: { userId: owner },
+    });
+    const card = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    const [pro] = (await t.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: pro?.id ?? "" }],
+      default_payment_method: card.id,
+      cancel_at_period_end: true,
+    });
+    await deliverAllFor(customer.id);
+    const scheduled = await getEntitlements(handle.db, owner, new Date());
+    expect(scheduled.tier).toBe("pro");
+    expect(scheduled.warnings.map((warning) => warning.kind)).toEqual(["cancels"]);
+
+    await t.control("POST", "/clock/advance", { seconds: 32 * 86_400 });
+    await deliverAllFor(customer.id);
+    const [row] = await handle.db
+      .select()
+      .from(subscriptionsTable)
+      .where(eq(subscriptionsTable.stripeSubscriptionId, subscription.id));
+    expect(row?.status).toBe("canceled");
+    expect((await getEntitlements(handle.db, owner, new Date())).tier).toBe("free");
+  });
+});
