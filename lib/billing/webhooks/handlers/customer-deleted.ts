@@ -1,4 +1,4 @@
-import { handler, idOf } from "../handler";
+import { handler } from "../handler";
 
 /** customer.deleted: The customer was deleted in Stripe: the link is marked deleted, its subscriptions end. */
 export const customerDeleted = handler("customer.deleted", {

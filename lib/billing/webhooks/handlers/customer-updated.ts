@@ -1,4 +1,4 @@
-import { handler, idOf } from "../handler";
+import { handler } from "../handler";
 
 /** customer.updated: Email or default payment method changed. */
 export const customerUpdated = handler("customer.updated", {
