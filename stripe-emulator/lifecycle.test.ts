@@ -502,6 +502,50 @@ describe("plan changes", () => {
     ).toEqual([true, true]);
   });
 
+  it("answers 402 and leaves the subscription as it was when error_if_incomplete is declined", async () => {
+    const { customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    const failing = await t.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", {
+      customer: customer.id,
+    });
+    await t.stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: failing.id },
+    });
+    const item = subscription.items.data[0];
+    const before = (await t.stripe.events.list({ limit: 100 })).data.length;
+    const error = await stripeError(
+      t.stripe.subscriptions.update(subscription.id, {
+        items: [{ id: item?.id, price: catalog.enterpriseMonthly.id }],
+        proration_behavior: "always_invoice",
+        payment_behavior: "error_if_incomplete",
+        proration_date: START + 10 * DAY,
+      }),
+    );
+    expect(error).toMatchObject({
+      statusCode: 402,
+      type: "StripeCardError",
+      code: "card_declined",
+    });
+    expect(error.message).toBe("Your card was declined.");
+    const after = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(after).toMatchObject({ status: "active", latest_invoice: subscription.latest_invoice });
+    expect(after.items.data[0]?.price.id).toBe(catalog.monthly.id);
+    expect((await t.stripe.invoices.list({ subscription: subscription.id })).data).toHaveLength(1);
+    expect((await t.stripe.events.list({ limit: 100 })).data).toHaveLength(before);
+
+    // Without it (allow_incomplete, the default) the change stays and the subscription is past_due.
+    const allowed = await t.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item?.id, price: catalog.enterpriseMonthly.id }],
+      proration_behavior: "always_invoice",
+      proration_date: START + 10 * DAY,
+    });
+    expect(allowed.status).toBe("past_due");
+    expect(allowed.items.data[0]?.price.id).toBe(catalog.enterpriseMonthly.id);
+  });
+
   it("carries create_prorations to the next renewal invoice", async () => {
     const { clock, customer } = await clockCustomer(t.stripe, START);
     const subscription = await t.stripe.subscriptions.create({

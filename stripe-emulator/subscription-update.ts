@@ -6,7 +6,8 @@
  */
 import type Stripe from "stripe";
 import type { Emulator } from "./context";
-import { invalidRequest, noSuch } from "./errors";
+import { cardError, invalidRequest, noSuch } from "./errors";
+import type { ChargeOutcome } from "./invoices";
 import { endTrial } from "./lifecycle";
 import {
   bool,
@@ -78,6 +79,22 @@ export function updateSubscription(
     oneOf(params, "proration_behavior", ["create_prorations", "always_invoice", "none"] as const) ??
     "create_prorations";
   const prorationDate = int(params, "proration_date") ?? now;
+  // `error_if_incomplete`: when a charge this update makes is declined, Stripe answers 402 and
+  // the subscription stays as it was. `default_incomplete` and `pending_if_incomplete` are not
+  // emulated (refused rather than silently treated as `allow_incomplete`).
+  const paymentBehavior =
+    oneOf(params, "payment_behavior", ["allow_incomplete", "error_if_incomplete"] as const) ??
+    "allow_incomplete";
+  const untouched = paymentBehavior === "error_if_incomplete" ? structuredClone(em.state) : null;
+  const settle = (charge: { paid: boolean; declined: ChargeOutcome | null }) => {
+    if (charge.paid) return;
+    if (untouched && charge.declined && !charge.declined.ok) {
+      em.state = untouched;
+      const { code, message, declineCode } = charge.declined;
+      throw cardError(code, message, "", declineCode);
+    }
+    setStatus(em, subscription, "past_due");
+  };
   const trialing = subscription.status === "trialing";
   const oldInterval = intervalOf(subscription);
   const prorations: PendingLine[] = [];
@@ -234,23 +251,25 @@ export function updateSubscription(
   if (cycleReset) {
     subscriptionState(em, subscription.id).pendingLines.push(...credits);
     const { start, end } = periodOf(subscription);
-    const { paid } = invoiceSubscription(
-      em,
-      subscription,
-      "subscription_update",
-      licensedLines(em, subscription, start, end, false),
-      { start, end },
+    settle(
+      invoiceSubscription(
+        em,
+        subscription,
+        "subscription_update",
+        licensedLines(em, subscription, start, end, false),
+        { start, end },
+      ),
     );
-    if (!paid) setStatus(em, subscription, "past_due");
   } else if (prorations.length > 0) {
     const state = subscriptionState(em, subscription.id);
     state.pendingLines.push(...prorations);
     if (behaviour === "always_invoice") {
-      const { paid } = invoiceSubscription(em, subscription, "subscription_update", [], {
-        start: prorationDate,
-        end: periodOf(subscription).end,
-      });
-      if (!paid) setStatus(em, subscription, "past_due");
+      settle(
+        invoiceSubscription(em, subscription, "subscription_update", [], {
+          start: prorationDate,
+          end: periodOf(subscription).end,
+        }),
+      );
     }
   }
   if (trialEnd === "now" && trialing) {

@@ -8,7 +8,13 @@
 import type Stripe from "stripe";
 import type { Emulator } from "./context";
 import { invalidRequest } from "./errors";
-import { attemptPayment, buildInvoice, type DraftLine, finalizeInvoice } from "./invoices";
+import {
+  attemptPayment,
+  buildInvoice,
+  type ChargeOutcome,
+  type DraftLine,
+  finalizeInvoice,
+} from "./invoices";
 import { formatMoney } from "./money";
 import type { PendingLine } from "./state";
 import { addInterval, humanDay } from "./time";
@@ -160,7 +166,7 @@ export function invoiceSubscription(
   lines: DraftLine[],
   period: { start: number; end: number },
   options: { pay?: boolean; finalize?: boolean; announce?: () => void } = {},
-): { invoice: Stripe.Invoice; paid: boolean } {
+): { invoice: Stripe.Invoice; paid: boolean; declined: ChargeOutcome | null } {
   const customer = em.customer(String(subscription.customer));
   const pending = em.state.subscriptionState[subscription.id]?.pendingLines ?? [];
   const all = [...pending.map((line) => pendingToDraft(em, line)), ...lines];
@@ -178,11 +184,11 @@ export function invoiceSubscription(
   });
   subscription.latest_invoice = invoice.id;
   options.announce?.();
-  if (options.finalize === false) return { invoice, paid: false };
+  if (options.finalize === false) return { invoice, paid: false, declined: null };
   finalizeInvoice(em, invoice);
-  if (options.pay === false) return { invoice, paid: false };
+  if (options.pay === false) return { invoice, paid: false, declined: null };
   const outcome = attemptPayment(em, invoice);
-  return { invoice, paid: outcome.ok };
+  return { invoice, paid: outcome.ok, declined: outcome.ok ? null : outcome };
 }
 
 function pendingToDraft(em: Emulator, line: PendingLine): DraftLine {
