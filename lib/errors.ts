@@ -10,12 +10,22 @@ import { log } from "./log";
 export const ERROR_STATUS = {
   bad_request: 400,
   invalid_json: 400,
+  /** Billing: the plan has no price (Free). */
+  plan_not_purchasable: 400,
   unauthorized: 401,
   payment_required: 402,
   forbidden: 403,
   not_found: 404,
+  /** Billing: the user has no Stripe customer yet (never started a checkout). */
+  no_customer: 404,
+  /** Billing: the user has no subscription to change, cancel or resume. */
+  no_subscription: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** Billing: the user already has the plan and period asked for. */
+  already_on_plan: 409,
+  /** Billing: checkout for a user who already pays for another plan (change it instead). */
+  subscription_exists: 409,
   payload_too_large: 413,
   validation_failed: 422,
   rate_limited: 429,

@@ -96,4 +96,6 @@ export const RATE_LIMITS = {
   magicLinkByIp: { name: "magic-link:ip", limit: 10, windowSeconds: 60 * 60 },
   apiKeyCreate: { name: "api-key:create", limit: 20, windowSeconds: 60 * 60 },
   checkout: { name: "checkout", limit: 20, windowSeconds: 10 * 60 },
+  /** Portal sessions, plan changes and their previews, cancel, resume: each calls Stripe. */
+  billing: { name: "billing", limit: 60, windowSeconds: 10 * 60 },
 } as const satisfies Record<string, RateLimitRule>;

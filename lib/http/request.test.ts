@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { assertSameOrigin, readBodyText, readJson } from "./request";
+import { assertSameOrigin, readBodyText, readJson, readJsonOrForm } from "./request";
 
 const post = (headers: Record<string, string>, body?: BodyInit) =>
   new Request("http://localhost:3000/api/thing", { method: "POST", headers, body });
@@ -92,5 +92,38 @@ describe("readJson", () => {
       duplex: "half",
     } as RequestInit);
     expect(await codeOfAsync(() => readBodyText(streamed, 1000))).toBe("payload_too_large");
+  });
+});
+
+describe("readJsonOrForm", () => {
+  const schema = z.object({ plan: z.enum(["pro", "enterprise"]), note: z.string().optional() });
+  const formPost = (body: string) =>
+    post({ "content-type": "application/x-www-form-urlencoded; charset=UTF-8" }, body);
+
+  it("reads a plain HTML form's fields and says it was a form", async () => {
+    await expect(readJsonOrForm(formPost("plan=pro&note=hello+there"), schema)).resolves.toEqual({
+      data: { plan: "pro", note: "hello there" },
+      form: true,
+    });
+  });
+
+  it("reads JSON otherwise, and an empty body as {}", async () => {
+    const json = post({ "content-type": "application/json" }, JSON.stringify({ plan: "pro" }));
+    await expect(readJsonOrForm(json, schema)).resolves.toEqual({
+      data: { plan: "pro" },
+      form: false,
+    });
+    const optional = z.object({ immediately: z.boolean().optional() });
+    await expect(readJsonOrForm(post({}), optional)).resolves.toEqual({ data: {}, form: false });
+    expect(await codeOfAsync(() => readJsonOrForm(post({}, "{plan:"), schema))).toBe(
+      "invalid_json",
+    );
+  });
+
+  it("validates form fields like JSON ones", async () => {
+    const error = await readJsonOrForm(formPost("plan=gold"), schema).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(z.ZodError);
   });
 });

@@ -66,12 +66,36 @@ export async function readJson<Schema extends z.ZodType>(
   schema: Schema,
   maxBytes: number = DEFAULT_MAX_BODY_BYTES,
 ): Promise<z.output<Schema>> {
-  const text = await readBodyText(request, maxBytes);
-  let value: unknown;
+  return schema.parse(parseJsonBody(await readBodyText(request, maxBytes)));
+}
+
+function parseJsonBody(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new AppError("invalid_json", "The request body is not valid JSON.");
   }
-  return schema.parse(value);
+}
+
+/** True for a plain HTML form post (`application/x-www-form-urlencoded`). */
+export function isFormPost(request: Request): boolean {
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  return type === "application/x-www-form-urlencoded";
+}
+
+/**
+ * The body parsed with `schema`, sent as JSON by scripts or as a plain HTML form
+ * (`application/x-www-form-urlencoded`: every field a string, the last of a repeated field
+ * wins); `form` says which, so the handler can answer a form with a redirect. An empty body
+ * parses as `{}`, for endpoints whose fields are all optional. Errors as `readJson`.
+ */
+export async function readJsonOrForm<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+  maxBytes: number = DEFAULT_MAX_BODY_BYTES,
+): Promise<{ data: z.output<Schema>; form: boolean }> {
+  const form = isFormPost(request);
+  const text = await readBodyText(request, maxBytes);
+  if (form) return { data: schema.parse(Object.fromEntries(new URLSearchParams(text))), form };
+  return { data: schema.parse(text.trim() === "" ? {} : parseJsonBody(text)), form };
 }
