@@ -1,0 +1,257 @@
+import { eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customers, subscriptions } from "@/db/schema";
+import { getEntitlements } from "@/lib/billing/entitlements";
+import { getOrCreateCustomer } from "@/lib/billing/service/get-or-create-customer";
+import { syncCheckoutSession } from "@/lib/billing/service/sync-checkout-session";
+import { AppError } from "@/lib/errors";
+import {
+  type BillingTest,
+  CARDS,
+  checkoutSessionId,
+  createTestUser,
+  givePastSubscription,
+  payCheckout,
+  startBillingTest,
+  subscribe,
+  type TestUser,
+  userRequest,
+} from "@/lib/testing/billing";
+import { noParams } from "@/lib/testing/http";
+import { POST as checkoutRoute } from "./checkout/route";
+import { POST as portalRoute } from "./portal/route";
+
+let t: BillingTest;
+beforeAll(async () => {
+  t = await startBillingTest();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const DAY = 86_400;
+
+function checkout(user: TestUser, body: unknown, headers: Record<string, string> = {}) {
+  return checkoutRoute(userRequest(user, "/api/billing/checkout", { body, headers }), noParams());
+}
+
+async function errorOf(response: Response): Promise<{ code: string; message: string }> {
+  const body = (await response.json()) as { error: { code: string; message: string } };
+  return body.error;
+}
+
+async function checkoutUrl(user: TestUser, plan: string, period: string): Promise<string> {
+  const response = await checkout(user, { plan, period });
+  expect(response.status).toBe(200);
+  const { url } = (await response.json()) as { url: string };
+  return url;
+}
+
+async function rowsOf(userId: string) {
+  return t.db.select().from(subscriptions).where(eq(subscriptions.userId, userId));
+}
+
+describe("POST /api/billing/checkout", () => {
+  it("starts a Pro trial that the success sync mirrors before any webhook", async () => {
+    const user = await createTestUser(t, "trial");
+    const url = await checkoutUrl(user, "pro", "monthly");
+    expect(url.startsWith(`${t.emulator.emu.url}/c/pay/cs_`)).toBe(true);
+
+    const [link] = await t.db.select().from(customers).where(eq(customers.userId, user.id));
+    expect(link).toBeDefined();
+    const customer = (await t.stripe.customers.retrieve(
+      String(link?.stripeCustomerId),
+    )) as Stripe.Customer;
+    expect(customer).toMatchObject({ email: user.email, metadata: { userId: user.id } });
+
+    const sessionId = checkoutSessionId(url);
+    const session = await t.stripe.checkout.sessions.retrieve(sessionId, {
+      expand: ["line_items"],
+    });
+    expect(session).toMatchObject({
+      mode: "subscription",
+      customer: customer.id,
+      client_reference_id: user.id,
+      metadata: { userId: user.id },
+      cancel_url: "http://localhost:3000/pricing?checkout=canceled",
+    });
+    expect(session.success_url).toContain("http://localhost:3000/account/billing?checkout=success");
+    const [line] = session.line_items?.data ?? [];
+    expect(line?.price?.lookup_key).toBe("pro_monthly");
+
+    expect((await payCheckout(t, url, CARDS.visa)).status).toBe(200);
+    // Nothing is mirrored until something syncs: no webhook endpoint exists in this test.
+    expect(await rowsOf(user.id)).toEqual([]);
+    await expect(
+      syncCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId }),
+    ).resolves.toEqual({ status: "complete", synced: true });
+
+    const [row] = await rowsOf(user.id);
+    expect(row).toMatchObject({ planTier: "pro", billingPeriod: "monthly", status: "trialing" });
+    const trialDays = ((row?.trialEnd?.getTime() ?? 0) - (row?.trialStart?.getTime() ?? 0)) / 1000;
+    expect(trialDays).toBe(14 * DAY);
+    const entitlements = await getEntitlements(t.db, user.id);
+    expect(entitlements).toMatchObject({ tier: "pro", status: "trialing", source: "subscription" });
+
+    // The second checkout is refused: the same plan, and any other plan.
+    const again = await checkout(user, { plan: "pro", period: "monthly" });
+    expect(again.status).toBe(409);
+    expect((await errorOf(again)).code).toBe("already_on_plan");
+    const other = await checkout(user, { plan: "enterprise", period: "yearly" });
+    expect(other.status).toBe(409);
+    expect(await errorOf(other)).toMatchObject({
+      code: "subscription_exists",
+      message: expect.stringContaining("Change your plan"),
+    });
+  });
+
+  it("gives no trial to a user who had a subscription before", async () => {
+    const user = await createTestUser(t, "returning");
+    await givePastSubscription(t, user);
+    const subscription = await subscribe(t, user, "pro", "yearly", checkoutRoute);
+    expect(subscription).toMatchObject({ status: "active", trial_end: null });
+    const current = (await rowsOf(user.id)).find((row) => row.status !== "canceled");
+    expect(current).toMatchObject({ planTier: "pro", billingPeriod: "yearly", status: "active" });
+    const invoices = await t.stripe.invoices.list({ subscription: subscription.id });
+    expect(invoices.data.map((invoice) => [invoice.status, invoice.amount_paid])).toEqual([
+      ["paid", 290_00],
+    ]);
+  });
+
+  it("refuses Free with 400 and a plan outside the catalog with 422", async () => {
+    const user = await createTestUser(t, "free");
+    const free = await checkout(user, { plan: "free", period: "monthly" });
+    expect(free.status).toBe(400);
+    expect((await errorOf(free)).code).toBe("plan_not_purchasable");
+    const gold = await checkout(user, { plan: "gold", period: "monthly", price: "price_123" });
+    expect(gold.status).toBe(422);
+  });
+
+  it("leaves no subscription when the card is declined", async () => {
+    const user = await createTestUser(t, "declined");
+    await givePastSubscription(t, user);
+    const url = await checkoutUrl(user, "pro", "monthly");
+    const paid = await payCheckout(t, url, CARDS.insufficientFunds);
+    expect(paid.status).toBe(402);
+    const sessionId = checkoutSessionId(url);
+    await expect(
+      syncCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId }),
+    ).resolves.toEqual({ status: "open", synced: false });
+    const customerId = await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: user.id });
+    const listed = await t.stripe.subscriptions.list({ customer: customerId, status: "all" });
+    expect(listed.data).toEqual([]);
+    expect((await rowsOf(user.id)).filter((row) => row.status !== "canceled")).toEqual([]);
+    expect((await getEntitlements(t.db, user.id)).tier).toBe("free");
+  });
+
+  it("answers a plain HTML form with 303 to Checkout", async () => {
+    const user = await createTestUser(t, "form");
+    const response = await checkout(user, "plan=enterprise&period=monthly", {
+      "content-type": "application/x-www-form-urlencoded",
+      origin: "http://localhost:3000",
+    });
+    expect(response.status).toBe(303);
+    const location = response.headers.get("location") ?? "";
+    expect(location.startsWith(`${t.emulator.emu.url}/c/pay/cs_`)).toBe(true);
+  });
+
+  it("refuses a foreign origin with 403 before creating anything", async () => {
+    const user = await createTestUser(t, "csrf");
+    const response = await checkout(
+      user,
+      { plan: "pro", period: "monthly" },
+      { origin: "https://evil.example" },
+    );
+    expect(response.status).toBe(403);
+    expect(await t.db.select().from(customers).where(eq(customers.userId, user.id))).toEqual([]);
+  });
+
+  it("answers 503 with Retry-After when Stripe fails, and 401 without a session", async () => {
+    const user = await createTestUser(t, "outage");
+    await t.emulator.control("POST", "/faults", { status: 503, count: 1 });
+    const response = await checkout(user, { plan: "pro", period: "monthly" });
+    expect(response.status).toBe(503);
+    expect(await errorOf(response)).toEqual({
+      code: "unavailable",
+      message: "Billing is unavailable, try again shortly.",
+    });
+    expect(response.headers.get("retry-after")).toBe("5");
+    // The next call goes through.
+    expect((await checkout(user, { plan: "pro", period: "monthly" })).status).toBe(200);
+
+    const anonymous = await checkoutRoute(
+      new Request("http://localhost:3000/api/billing/checkout", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ plan: "pro", period: "monthly" }),
+      }),
+      noParams(),
+    );
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+describe("syncCheckoutSession", () => {
+  it("refuses another user's session as if it did not exist", async () => {
+    const owner = await createTestUser(t, "owner");
+    const intruder = await createTestUser(t, "intruder");
+    await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: intruder.id });
+    const url = await checkoutUrl(owner, "pro", "monthly");
+    await payCheckout(t, url);
+    const sessionId = checkoutSessionId(url);
+    const attempt = syncCheckoutSession({
+      db: t.db,
+      stripe: t.stripe,
+      userId: intruder.id,
+      sessionId,
+    });
+    await expect(attempt).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      syncCheckoutSession({ db: t.db, stripe: t.stripe, userId: owner.id, sessionId: "cs_nope" }),
+    ).rejects.toBeInstanceOf(AppError);
+    await expect(
+      syncCheckoutSession({ db: t.db, stripe: t.stripe, userId: owner.id, sessionId: "../x" }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    expect(await rowsOf(intruder.id)).toEqual([]);
+    expect(await rowsOf(owner.id)).toEqual([]);
+  });
+});
+
+describe("POST /api/billing/portal", () => {
+  function portal(user: TestUser, init: { body?: unknown; headers?: Record<string, string> } = {}) {
+    return portalRoute(
+      userRequest(user, "/api/billing/portal", { method: "POST", ...init }),
+      noParams(),
+    );
+  }
+
+  it("answers 404 no_customer to a user who never checked out", async () => {
+    const user = await createTestUser(t, "nocustomer");
+    const response = await portal(user);
+    expect(response.status).toBe(404);
+    expect((await errorOf(response)).code).toBe("no_customer");
+  });
+
+  it("opens the portal of the caller's own customer only, whatever the body says", async () => {
+    const alice = await createTestUser(t, "alice");
+    const bob = await createTestUser(t, "bob");
+    await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: alice.id });
+    const bobCustomer = await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: bob.id });
+
+    const response = await portal(alice, { body: { customer: bobCustomer } });
+    expect(response.status).toBe(200);
+    const { url } = (await response.json()) as { url: string };
+    expect(url.startsWith(`${t.emulator.emu.url}/p/session/`)).toBe(true);
+    const page = await (await fetch(url)).text();
+    expect(page).toContain(alice.email);
+    expect(page).not.toContain(bob.email);
+
+    const form = await portal(alice, {
+      body: "",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(form.status).toBe(303);
+    expect(form.headers.get("location")?.startsWith(`${t.emulator.emu.url}/p/session/`)).toBe(true);
+  });
+});

@@ -1,0 +1,63 @@
+// Moves the emulator's wall clock, which every subscription in it shares: this file has an
+// emulator of its own.
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { invoices } from "@/db/schema";
+import { resyncCustomer } from "@/lib/billing/service/resync-customer";
+import {
+  type BillingTest,
+  createTestUser,
+  givePastSubscription,
+  startBillingTest,
+  subscribe,
+  userRequest,
+} from "@/lib/testing/billing";
+import { noParams } from "@/lib/testing/http";
+import { POST as checkoutRoute } from "./checkout/route";
+import { POST as changeRoute } from "./subscription/route";
+
+let t: BillingTest;
+beforeAll(async () => {
+  t = await startBillingTest();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("a downgrade", () => {
+  it("keeps the period as paid and bills the new plan from the next renewal", async () => {
+    const user = await createTestUser(t, "downgrader");
+    await givePastSubscription(t, user);
+    const subscription = await subscribe(t, user, "enterprise", "monthly", checkoutRoute);
+    const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
+
+    const response = await changeRoute(
+      userRequest(user, "/api/billing/subscription", { body: { plan: "pro", period: "monthly" } }),
+      noParams(),
+    );
+    expect(response.status).toBe(200);
+    const before = await t.stripe.invoices.list({ subscription: subscription.id });
+    expect(before.data.map((invoice) => [invoice.billing_reason, invoice.amount_paid])).toEqual([
+      ["subscription_create", 299_00],
+    ]);
+
+    const clock = await t.emulator.control<{ now: number }>("GET", "/clock");
+    await t.emulator.control("POST", "/clock/advance", {
+      seconds: periodEnd - clock.body.now + 60,
+    });
+    const after = await t.stripe.invoices.list({ subscription: subscription.id });
+    const renewal = after.data.find((invoice) => invoice.billing_reason === "subscription_cycle");
+    expect(renewal).toMatchObject({ status: "paid", amount_paid: 29_00, total: 29_00 });
+    const [proMonthly] = (await t.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
+    expect(
+      renewal?.lines.data.map((line) => [line.pricing?.price_details?.price, line.amount]),
+    ).toEqual([[proMonthly?.id, 29_00]]);
+
+    await resyncCustomer({ db: t.db, stripe: t.stripe }, String(subscription.customer));
+    const [mirrored] = await t.db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.userId, user.id), eq(invoices.billingReason, "subscription_cycle")));
+    expect(mirrored).toMatchObject({ planTier: "pro", amountPaid: 29_00, status: "paid" });
+  });
+});

@@ -1,0 +1,17 @@
+// POST /api/billing/subscription/resume — undo the caller's scheduled cancellation → {subscription};
+// 409 when it is not set to cancel; a plain HTML form post is answered 303 to the billing page.
+import { getDb } from "@/db";
+import { resumeSubscription } from "@/lib/billing/service/resume-subscription";
+import { getStripe } from "@/lib/billing/stripe";
+import { isFormPost } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
+import { seeOther } from "@/lib/http/see-other";
+import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+
+export const POST = route("user", async ({ request, caller }) => {
+  const db = await getDb();
+  await enforceRateLimit(db, RATE_LIMITS.billing, caller.user.id);
+  const result = await resumeSubscription({ db, stripe: getStripe(), userId: caller.user.id });
+  if (isFormPost(request)) return seeOther("/account/billing?resumed=1");
+  return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+});
