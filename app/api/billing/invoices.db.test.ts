@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DatabaseHandle, provideDatabase } from "@/db";
+import { invoices, users } from "@/db/schema";
+import { createTestDatabase } from "@/db/testing";
+import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
+import { GET } from "./invoices/route";
+
+let handle: DatabaseHandle;
+let alice: string;
+let bob: string;
+
+async function user(email: string): Promise<string> {
+  const [row] = await handle.db.insert(users).values({ email }).returning({ id: users.id });
+  if (!row) throw new Error("no user");
+  return row.id;
+}
+
+function invoiceRow(userId: string, n: number) {
+  return {
+    stripeInvoiceId: `in_${userId.slice(0, 6)}_${n}`,
+    stripeCustomerId: `cus_${userId.slice(0, 6)}`,
+    userId,
+    number: `INV-${n}`,
+    status: "paid" as const,
+    currency: "usd",
+    amountDue: 2900,
+    amountPaid: 2900,
+    total: 2900,
+    subtotal: 2900,
+    // Pairs share a time, so the order falls back to the row id.
+    created: new Date(Date.UTC(2026, 0, 1 + Math.floor(n / 2))),
+  };
+}
+
+async function page(
+  userId: string,
+  query = "",
+): Promise<{ status: number; body: { data: Array<{ id: string }>; nextCursor: string | null } }> {
+  const response = await GET(
+    testRequest(`/api/billing/invoices${query}`, { cookie: await sessionCookie({ id: userId }) }),
+    noParams(),
+  );
+  return { status: response.status, body: await response.json() };
+}
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  provideDatabase(handle);
+  alice = await user("alice@example.com");
+  bob = await user("bob@example.com");
+  await handle.db
+    .insert(invoices)
+    .values(Array.from({ length: 7 }, (_, n) => invoiceRow(alice, n)));
+  await handle.db.insert(invoices).values(Array.from({ length: 3 }, (_, n) => invoiceRow(bob, n)));
+});
+afterAll(async () => {
+  await handle.close();
+});
+
+describe("GET /api/billing/invoices", () => {
+  it("pages through the caller's own invoices only, newest first, each once", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const result = await page(alice, `?limit=3${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(result.status).toBe(200);
+      seen.push(...result.body.data.map((invoice) => invoice.id));
+      cursor = result.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen).size).toBe(7);
+    expect(seen.every((id) => id.startsWith(`in_${alice.slice(0, 6)}`))).toBe(true);
+    const prefix = `in_${alice.slice(0, 6)}_`;
+    // Invoice 6 is the newest; 4 and 5 share a time, ordered by row id; then 2 and 3; 0 and 1.
+    expect(seen[0]).toBe(`${prefix}6`);
+    expect(seen.slice(1, 3).sort()).toEqual([`${prefix}4`, `${prefix}5`]);
+    expect(seen.slice(5).sort()).toEqual([`${prefix}0`, `${prefix}1`]);
+  });
+
+  it("never shows another user's invoices, whatever cursor is sent", async () => {
+    const first = await page(alice, "?limit=2");
+    const withAlicesCursor = await page(bob, `?cursor=${first.body.nextCursor}`);
+    expect(
+      withAlicesCursor.body.data.every((invoice) => invoice.id.startsWith(`in_${bob.slice(0, 6)}`)),
+    ).toBe(true);
+    expect((await page(bob)).body.data).toHaveLength(3);
+  });
+
+  it("refuses a malformed cursor and a bad limit", async () => {
+    expect((await page(alice, "?cursor=not-a-cursor")).status).toBe(400);
+    expect((await page(alice, "?limit=0")).status).toBe(422);
+  });
+
+  it("needs a signed-in user", async () => {
+    expect((await GET(testRequest("/api/billing/invoices"), noParams())).status).toBe(401);
+  });
+});
