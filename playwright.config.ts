@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "./e2e/browser";
-import { E2E_ADMIN_EMAIL } from "./e2e/constants";
+import { E2E_ADMIN_EMAIL, E2E_STRIPE_PORT } from "./e2e/constants";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -32,12 +32,15 @@ export default defineConfig({
   },
   projects: [{ name: "desktop", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
-    command: `npm run build && npx next start --hostname 127.0.0.1 --port ${port}`,
+    // next start behind a Stripe emulator of its own (scripts/e2e-server.ts).
+    command: "npm run build && npx tsx scripts/e2e-server.ts",
     url: `${baseURL}/api/health`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,
     stdout: "pipe",
     env: {
+      E2E_PORT: String(port),
+      E2E_STRIPE_PORT: String(E2E_STRIPE_PORT),
       FRONTEND_URL: baseURL,
       PGLITE_DIR: process.env.E2E_PGLITE_DIR,
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
