@@ -16,7 +16,10 @@ try {
       (report.stillFailing > 0 ? `; ${report.stillFailing} still failing (see the log)` : "") +
       ".\n",
   );
-  if (report.stillFailing > 0) process.exitCode = 1;
+  if (report.customerFailures > 0) {
+    process.stdout.write(`${report.customerFailures} customers could not be read (see the log).\n`);
+  }
+  if (report.stillFailing > 0 || report.customerFailures > 0) process.exitCode = 1;
 } catch (error) {
   log.fatal({ err: error }, "reconciliation failed");
   process.exitCode = 1;

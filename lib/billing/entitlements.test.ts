@@ -194,20 +194,20 @@ describe("entitlementsFor", () => {
       expect(result.source).toBe("free");
     });
 
-    it("counts from the period end when the failed payment time is unknown", () => {
-      const currentPeriodEnd = at("2026-11-23T00:00:00Z");
+    it("counts from the period start (the failed renewal) when the failure time is unknown", () => {
+      const currentPeriodStart = at("2026-11-23T00:00:00Z");
       const result = entitlementsFor(
-        row({ status: "past_due", paymentFailedAt: null, currentPeriodEnd }),
+        row({ status: "past_due", paymentFailedAt: null, currentPeriodStart }),
         options,
       );
       expect(result.warnings).toEqual([
-        { kind: "payment_failed", graceEndsAt: new Date(currentPeriodEnd.getTime() + 3 * DAY) },
+        { kind: "payment_failed", graceEndsAt: new Date(currentPeriodStart.getTime() + 3 * DAY) },
       ]);
     });
 
-    it("counts from now when neither the failed payment time nor the period end is known", () => {
+    it("counts from now when neither the failed payment time nor the period start is known", () => {
       const result = entitlementsFor(
-        row({ status: "past_due", paymentFailedAt: null, currentPeriodEnd: null }),
+        row({ status: "past_due", paymentFailedAt: null, currentPeriodStart: null }),
         options,
       );
       expect(result.warnings).toEqual([

@@ -64,12 +64,12 @@ function freeEntitlements(status: Entitlements["status"]): Entitlements {
 
 /**
  * When the grace period of a past_due subscription ends: `gracePeriodDays` after the first
- * failed payment. Without `paymentFailedAt` (a row synced before the failure was recorded) the
- * count starts at the period end, where the failed renewal happened, and failing that at `now`,
- * so a missing timestamp never cuts access off early.
+ * failed payment. Without `paymentFailedAt` the count starts at the current period's start:
+ * a renewal moves the period forward even when its payment fails, so the failed renewal
+ * happened where the current period began; failing that, at `now`.
  */
 export function graceEndsAt(subscription: SubscriptionRow, options: EntitlementOptions): Date {
-  const start = subscription.paymentFailedAt ?? subscription.currentPeriodEnd ?? options.now;
+  const start = subscription.paymentFailedAt ?? subscription.currentPeriodStart ?? options.now;
   return new Date(start.getTime() + options.gracePeriodDays * DAY_MS);
 }
 

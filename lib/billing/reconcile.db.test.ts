@@ -62,7 +62,7 @@ describe("reconcileBilling", () => {
     });
 
     const report = await reconcileBilling(handle.db, t.stripe);
-    expect(report).toEqual({ customers: 1, replayed: 1, stillFailing: 0 });
+    expect(report).toEqual({ customers: 1, customerFailures: 0, replayed: 1, stillFailing: 0 });
     const [row] = await handle.db
       .select()
       .from(subscriptions)

@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, lt, or } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { customers, webhookEvents } from "@/db/schema";
@@ -7,8 +7,12 @@ import { log } from "@/lib/log";
 import { applyCustomerSnapshot, fetchCustomerSnapshot } from "./sync";
 import { processStripeEvent } from "./webhooks/process";
 
+/** An event still `received` this long after it arrived was abandoned mid-way. */
+const STUCK_AFTER_MS = 10 * 60 * 1000;
+
 export interface ReconcileReport {
   customers: number;
+  customerFailures: number;
   replayed: number;
   stillFailing: number;
 }
@@ -30,16 +34,30 @@ export async function reconcileBilling(db: Database, stripe: Stripe): Promise<Re
     if (customer.metadata.userId) known.add(customer.id);
   }
   let synced = 0;
+  let customerFailures = 0;
   for (const stripeCustomerId of known) {
-    const snapshot = await fetchCustomerSnapshot(stripe, stripeCustomerId);
-    await db.transaction((tx) => applyCustomerSnapshot(tx, snapshot));
-    synced++;
+    // One customer Stripe cannot answer for does not stop the others.
+    try {
+      const snapshot = await fetchCustomerSnapshot(db, stripe, stripeCustomerId);
+      await db.transaction((tx) => applyCustomerSnapshot(tx, snapshot));
+      synced++;
+    } catch (error) {
+      customerFailures++;
+      log.warn({ stripeCustomerId, reason: String(error) }, "customer not reconciled");
+    }
   }
 
+  // Failed events, and events left `received` by an instance that stopped mid-way.
+  const stuckBefore = new Date(Date.now() - STUCK_AFTER_MS);
   const failed = await db
     .select({ id: webhookEvents.id, payload: webhookEvents.payload })
     .from(webhookEvents)
-    .where(eq(webhookEvents.status, "failed"))
+    .where(
+      or(
+        eq(webhookEvents.status, "failed"),
+        and(eq(webhookEvents.status, "received"), lt(webhookEvents.receivedAt, stuckBefore)),
+      ),
+    )
     .orderBy(asc(webhookEvents.created));
   let replayed = 0;
   let stillFailing = 0;
@@ -51,7 +69,7 @@ export async function reconcileBilling(db: Database, stripe: Stripe): Promise<Re
       stillFailing++;
     }
   }
-  const report = { customers: synced, replayed, stillFailing };
+  const report = { customers: synced, customerFailures, replayed, stillFailing };
   log.info(report, "billing reconciled");
   return report;
 }

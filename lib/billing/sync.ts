@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, lte, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Database } from "@/db";
+import { type Database, selectRows } from "@/db";
 import {
   customers,
   INVOICE_STATUSES,
@@ -16,8 +16,9 @@ import { log } from "@/lib/log";
 import { type BillingPeriod, type PlanTier, planByLookupKey } from "./plans";
 
 /**
- * What Stripe says about one customer, fetched at `version` (milliseconds, taken before the
- * first request).
+ * What Stripe says about one customer, fetched at `version`: the database's clock in
+ * milliseconds, read before the first request. One clock for every instance, so a fetch that
+ * started later always carries a larger version, whichever machine made it.
  */
 export interface CustomerSnapshot {
   version: number;
@@ -26,15 +27,29 @@ export interface CustomerSnapshot {
   invoices: Stripe.Invoice[];
 }
 
-/** Invoices newer than this many are left as they are in the mirror (older ones rarely change). */
+/**
+ * How many of the newest invoices each fetch re-reads; older ones change rarely, and an event
+ * about one of them brings that invoice along (`alsoInvoice`).
+ */
 const INVOICE_WINDOW = 100;
+
+async function databaseNow(db: Database): Promise<number> {
+  const [row] = await selectRows<{ now: string | number }>(
+    db,
+    sql`select floor(extract(epoch from clock_timestamp()) * 1000)::bigint as now`,
+  );
+  if (!row) throw new Error("the database gave no time");
+  return Number(row.now);
+}
 
 /** Reads the customer, all its subscriptions and its recent invoices from Stripe. */
 export async function fetchCustomerSnapshot(
+  db: Database,
   stripe: Stripe,
   stripeCustomerId: string,
+  { alsoInvoice }: { alsoInvoice?: string | null } = {},
 ): Promise<CustomerSnapshot> {
-  const version = Date.now();
+  const version = await databaseNow(db);
   const customer = await stripe.customers.retrieve(stripeCustomerId);
   const found: Stripe.Subscription[] = [];
   for await (const subscription of stripe.subscriptions.list({
@@ -45,7 +60,11 @@ export async function fetchCustomerSnapshot(
     found.push(subscription);
   }
   const recent = await stripe.invoices.list({ customer: stripeCustomerId, limit: INVOICE_WINDOW });
-  return { version, customer, subscriptions: found, invoices: recent.data };
+  const invoiceList = [...recent.data];
+  if (alsoInvoice && !invoiceList.some((invoice) => invoice.id === alsoInvoice)) {
+    invoiceList.push(await stripe.invoices.retrieve(alsoInvoice));
+  }
+  return { version, customer, subscriptions: found, invoices: invoiceList };
 }
 
 function isSubscriptionStatus(status: string): status is SubscriptionStatus {
@@ -54,6 +73,24 @@ function isSubscriptionStatus(status: string): status is SubscriptionStatus {
 
 function isInvoiceStatus(status: string | null): status is InvoiceStatus {
   return status !== null && (INVOICE_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * When the current dunning run started: the earliest charge attempt among the subscription's
+ * invoices that are still unpaid after an attempt (open, or written off while the subscription
+ * stays past_due). Read from the snapshot alone, so the same Stripe state always gives the same
+ * time, whatever was written before.
+ */
+function firstFailure(all: Stripe.Invoice[], subscriptionId: string): Date | null {
+  const times = all
+    .filter(
+      (invoice) =>
+        invoice.parent?.subscription_details?.subscription === subscriptionId &&
+        (invoice.status === "open" || invoice.status === "uncollectible") &&
+        invoice.attempt_count > 0,
+    )
+    .map((invoice) => invoice.status_transitions.finalized_at ?? invoice.created);
+  return times.length > 0 ? new Date(Math.min(...times) * 1000) : null;
 }
 
 const toDate = (seconds: number | null | undefined) =>
@@ -152,17 +189,9 @@ export async function applyCustomerSnapshot(
       );
       continue;
     }
-    const openInvoice = snapshot.invoices
-      .filter(
-        (invoice) =>
-          invoice.parent?.subscription_details?.subscription === subscription.id &&
-          invoice.status === "open" &&
-          invoice.attempt_count > 0,
-      )
-      .sort((a, b) => a.created - b.created)[0];
     const failedAt =
       subscription.status === "past_due" || subscription.status === "unpaid"
-        ? toDate(openInvoice?.status_transitions.finalized_at ?? openInvoice?.created)
+        ? firstFailure(snapshot.invoices, subscription.id)
         : null;
     const row = {
       userId,
@@ -190,11 +219,7 @@ export async function applyCustomerSnapshot(
       .values(row)
       .onConflictDoUpdate({
         target: subscriptions.stripeSubscriptionId,
-        set: {
-          ...row,
-          // The first failure of a dunning run is kept while the run lasts.
-          paymentFailedAt: sql`case when excluded.payment_failed_at is null then null else coalesce(${subscriptions.paymentFailedAt}, excluded.payment_failed_at) end`,
-        },
+        set: row,
         setWhere: lte(subscriptions.stripeVersion, version),
       });
   }
@@ -234,7 +259,14 @@ export async function applyCustomerSnapshot(
       .values(row)
       .onConflictDoUpdate({
         target: invoices.stripeInvoiceId,
-        set: row,
+        set: {
+          ...row,
+          // A customer that lost its link (Stripe deleted it) keeps its invoices with their user,
+          // and an invoice keeps the plan it was first mirrored with: a later plan change does
+          // not rewrite history.
+          userId: sql`coalesce(excluded.user_id, ${invoices.userId})`,
+          planTier: sql`coalesce(${invoices.planTier}, excluded.plan_tier)`,
+        },
         setWhere: lte(invoices.stripeVersion, version),
       });
   }

@@ -20,7 +20,7 @@ export async function resyncCustomer(
 ): Promise<void> {
   try {
     const snapshot = await callStripe("customer.snapshot", () =>
-      fetchCustomerSnapshot(stripe, stripeCustomerId),
+      fetchCustomerSnapshot(db, stripe, stripeCustomerId),
     );
     await db.transaction(async (tx) => {
       await applyCustomerSnapshot(tx, snapshot);

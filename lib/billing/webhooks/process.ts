@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { webhookEvents } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { applyCustomerSnapshot, type CustomerSnapshot, fetchCustomerSnapshot } from "../sync";
 import { type HandledWebhookEvent, isHandledWebhookEvent } from "../webhook-events";
@@ -40,8 +41,9 @@ function customerIdOf(event: Stripe.Event): string | null {
  *    transaction the ledger row is locked (`FOR UPDATE`: concurrent deliveries of the same
  *    event wait here, then see it processed), the handler's own effect and the snapshot are
  *    written, and the row is marked processed.
- * 4. Any failure rolls the effects back, marks the row failed with the error, and is thrown
- *    again, so the route answers 500 and Stripe redelivers; the redelivery applies once.
+ * 4. Any failure rolls the effects back, marks the row failed with the error, and throws an
+ *    `internal` AppError, so the route answers 500 and Stripe redelivers; the redelivery applies
+ *    once.
  */
 export async function processStripeEvent(
   db: Database,
@@ -90,7 +92,9 @@ export async function processStripeEvent(
   try {
     const snapshotCustomer = handler.customerOf(event.data.object as never) ?? customerId;
     const snapshot: CustomerSnapshot | null = snapshotCustomer
-      ? await fetchCustomerSnapshot(stripe, snapshotCustomer)
+      ? await fetchCustomerSnapshot(db, stripe, snapshotCustomer, {
+          alsoInvoice: event.type.startsWith("invoice.") ? (object.id ?? null) : null,
+        })
       : null;
     const outcome = await db.transaction(async (tx) => {
       const [locked] = await tx
@@ -132,16 +136,17 @@ export async function processStripeEvent(
           inArray(webhookEvents.status, ["received", "processing", "failed"]),
         ),
       );
+    // The root message only: the wrapped database error carries the query's parameters.
     log.error(
       {
         eventId: event.id,
         type: event.type,
         outcome: "failed",
         durationMs: Date.now() - started,
-        err: error,
+        reason: message,
       },
       "stripe webhook failed",
     );
-    throw error;
+    throw new AppError("internal", "The event could not be applied; Stripe will deliver it again.");
   }
 }

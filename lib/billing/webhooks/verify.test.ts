@@ -32,7 +32,7 @@ describe("verifyStripeEvent", () => {
     const header = stripe.webhooks.generateTestHeaderString({ payload, secret: "" });
     const error = refusal(() => verifyStripeEvent(stripe, payload, header, undefined));
     expect(error.status).toBe(400);
-    expect(error.message).toMatch(/STRIPE_WEBHOOK_SECRET/);
+    expect(error.message).not.toMatch(/STRIPE_WEBHOOK_SECRET/);
     expect(refusal(() => verifyStripeEvent(stripe, payload, header, "")).status).toBe(400);
   });
 
@@ -46,8 +46,6 @@ describe("verifyStripeEvent", () => {
   });
 
   it("refuses a missing header", () => {
-    expect(refusal(() => verifyStripeEvent(stripe, payload, null, secret)).message).toMatch(
-      /Missing/,
-    );
+    expect(refusal(() => verifyStripeEvent(stripe, payload, null, secret)).status).toBe(400);
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import Stripe from "stripe";
 import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 
 /** Stripe's default: a signature older than five minutes is refused (replays). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -16,16 +17,19 @@ export function verifyStripeEvent(
   signature: string | null,
   secret: string | undefined,
 ): Stripe.Event {
-  if (!secret) {
-    throw new AppError("bad_request", "Webhooks are refused: STRIPE_WEBHOOK_SECRET is not set.");
-  }
-  if (!signature) throw new AppError("bad_request", "Missing Stripe-Signature header.");
+  // One answer for every refusal: the sender learns nothing about the configuration; the log
+  // says which it was.
+  const refuse = (reason: string) => {
+    log.warn({ reason }, "stripe webhook refused");
+    return new AppError("bad_request", "The webhook signature could not be verified.");
+  };
+  if (!secret) throw refuse("STRIPE_WEBHOOK_SECRET is not set");
+  if (!signature) throw refuse("no Stripe-Signature header");
   try {
     return stripe.webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
-      throw new AppError("bad_request", "The Stripe signature does not match this request.");
-    }
-    throw new AppError("bad_request", "The webhook body is not a Stripe event.", { cause: error });
+    if (error instanceof Stripe.errors.StripeSignatureVerificationError)
+      throw refuse(error.message);
+    throw refuse("the body is not a Stripe event");
   }
 }

@@ -54,11 +54,9 @@ export async function startCheckoutAction(
 export async function openPortalAction(_prev: FormState, _formData: FormData): Promise<FormState> {
   const user = await requireUser(PAGE);
   return attempt(async () => {
-    const { url } = await createPortalSession({
-      db: await getDb(),
-      stripe: getStripe(),
-      userId: user.id,
-    });
+    const db = await getDb();
+    await enforceRateLimit(db, RATE_LIMITS.billing, user.id);
+    const { url } = await createPortalSession({ db, stripe: getStripe(), userId: user.id });
     return url;
   });
 }
@@ -66,7 +64,9 @@ export async function openPortalAction(_prev: FormState, _formData: FormData): P
 export async function resumeAction(_prev: FormState, _formData: FormData): Promise<FormState> {
   const user = await requireUser(PAGE);
   return attempt(async () => {
-    await resumeSubscription({ db: await getDb(), stripe: getStripe(), userId: user.id });
+    const db = await getDb();
+    await enforceRateLimit(db, RATE_LIMITS.billing, user.id);
+    await resumeSubscription({ db, stripe: getStripe(), userId: user.id });
     return `${PAGE}?resumed=1`;
   });
 }

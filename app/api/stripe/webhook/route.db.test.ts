@@ -11,7 +11,11 @@ import { createTestDatabase } from "@/db/testing";
 import { getEntitlements } from "@/lib/billing/entitlements";
 import { provideStripe } from "@/lib/billing/stripe";
 import { syncStripeCatalog } from "@/lib/billing/stripe-sync";
-import { applyCustomerSnapshot, fetchCustomerSnapshot } from "@/lib/billing/sync";
+import {
+  applyCustomerSnapshot,
+  type CustomerSnapshot,
+  fetchCustomerSnapshot,
+} from "@/lib/billing/sync";
 import { startTestEmulator, type TestEmulator } from "@/stripe-emulator/testing";
 import { POST } from "./route";
 
@@ -23,6 +27,8 @@ let userId: string;
 let customerId: string;
 /** Every event the emulator made for this file's customer, oldest first. */
 let lifecycle: Stripe.Event[] = [];
+/** The customer as Stripe showed it at each step of its life, oldest first. */
+const snapshots: CustomerSnapshot[] = [];
 
 function signedRequest(payload: string, header?: string | null): Request {
   const headers = new Headers({ "content-type": "application/json" });
@@ -104,7 +110,11 @@ beforeAll(async () => {
     success_url: `${FRONTEND}/account/billing?session_id={CHECKOUT_SESSION_ID}`,
   });
   await t.control("POST", `/checkout/${session.id}/pay`, { card: "4242424242424242" });
+  const snap = async () =>
+    snapshots.push(await fetchCustomerSnapshot(handle.db, t.stripe, customer.id));
+  await snap();
   await t.control("POST", "/clock/advance", { seconds: 15 * 86_400 });
+  await snap();
   const [subscription] = (await t.stripe.subscriptions.list({ customer: customer.id })).data;
   const item = subscription?.items.data[0];
   if (!subscription || !item) throw new Error("no subscription");
@@ -112,7 +122,9 @@ beforeAll(async () => {
     items: [{ id: item.id, price: enterprise.id }],
     proration_behavior: "always_invoice",
   });
+  await snap();
   await t.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+  await snap();
   lifecycle = await eventsOf(customer.id);
 }, 60_000);
 
@@ -307,7 +319,7 @@ describe("applyCustomerSnapshot", () => {
   beforeEach(resetMirror);
 
   it("ignores a snapshot fetched before the one already written", async () => {
-    const latest = await fetchCustomerSnapshot(t.stripe, customerId);
+    const latest = await fetchCustomerSnapshot(handle.db, t.stripe, customerId);
     const older = structuredClone(latest);
     older.version = latest.version - 1;
     for (const subscription of older.subscriptions) subscription.status = "trialing";
@@ -408,4 +420,39 @@ describe("time, through webhooks", () => {
     expect(row?.status).toBe("canceled");
     expect((await getEntitlements(handle.db, owner, new Date())).tier).toBe("free");
   });
+});
+
+describe("the version guard", () => {
+  beforeEach(resetMirror);
+
+  it("ends in the newest state whatever order and duplicates of older fetches are written", async () => {
+    const newest = snapshots.at(-1);
+    if (!newest) throw new Error("no snapshots");
+    await applyCustomerSnapshot(handle.db, newest);
+    const expected = await mirror();
+    // Each step of the life differs from the next, so a stale write would show.
+    expect(new Set(snapshots.map((snapshot) => JSON.stringify(snapshot.subscriptions))).size).toBe(
+      snapshots.length,
+    );
+    const steps = snapshots.map((_, index) => index);
+    await fc.assert(
+      fc.asyncProperty(
+        // Every step once in any order, then any of them again at random places.
+        fc.shuffledSubarray(steps, { minLength: steps.length, maxLength: steps.length }),
+        fc.array(fc.tuple(fc.constantFrom(...steps), fc.nat()), { maxLength: 8 }),
+        async (order, repeats) => {
+          await resetMirror();
+          const sequence = [...order];
+          for (const [step, place] of repeats)
+            sequence.splice(place % (sequence.length + 1), 0, step);
+          for (const index of sequence) {
+            const snapshot = snapshots[index];
+            if (snapshot) await handle.db.transaction((tx) => applyCustomerSnapshot(tx, snapshot));
+          }
+          expect(await mirror()).toEqual(expected);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 120_000);
 });
