@@ -128,6 +128,21 @@ describe("POST /api/billing/checkout", () => {
     expect(gold.status).toBe(422);
   });
 
+  it("keeps only the newest checkout payable, so two tabs cannot make two subscriptions", async () => {
+    const user = await createTestUser(t, "two-tabs");
+    const first = await checkoutUrl(user, "pro", "monthly");
+    const second = await checkoutUrl(user, "enterprise", "monthly");
+    expect(checkoutSessionId(second)).not.toBe(checkoutSessionId(first));
+    expect((await payCheckout(t, first)).status).toBe(400);
+    expect((await payCheckout(t, second)).status).toBe(200);
+    // A double submit of the same choice gets the same, still payable, session.
+    const again = await createTestUser(t, "double-submit");
+    const one = await checkoutUrl(again, "pro", "yearly");
+    const two = await checkoutUrl(again, "pro", "yearly");
+    expect(two).toBe(one);
+    expect((await payCheckout(t, two)).status).toBe(200);
+  });
+
   it("leaves no subscription when the card is declined", async () => {
     const user = await createTestUser(t, "declined");
     await givePastSubscription(t, user);

@@ -1,5 +1,6 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
+import type Stripe from "stripe";
 import { subscriptions } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -27,6 +28,9 @@ const NEEDS_ATTENTION = ["past_due", "unpaid", "paused"] as const;
  *   mirror nor (when the customer existed before) in Stripe, where a mirror that missed a
  *   webhook would not see it.
  * - Idempotency key: user, price, trial and the minute, so a double submit gets one session.
+ * - The customer's other open sessions are then expired: two tabs cannot both be paid into two
+ *   subscriptions; only the newest checkout stays payable (a double submit within the minute
+ *   gets the same session back, which is kept).
  */
 export async function createCheckoutSession(
   deps: BillingDeps & { userId: string; tier: PlanTier; period: BillingPeriod },
@@ -86,6 +90,7 @@ export async function createCheckoutSession(
     ),
   );
   if (!session.url) throw new Error(`checkout session ${session.id} has no URL`);
+  if (hadCustomer) await expireOtherSessions(stripe, customer, session.id);
   return { url: session.url };
 }
 
@@ -105,4 +110,18 @@ async function isFirstSubscription(
     stripe.subscriptions.list({ customer: stripeCustomerId, status: "all", limit: 1 }),
   );
   return listed.data.length === 0;
+}
+
+async function expireOtherSessions(
+  stripe: Stripe,
+  stripeCustomerId: string,
+  keep: string,
+): Promise<void> {
+  const open = await callStripe("checkout.sessions.list", () =>
+    stripe.checkout.sessions.list({ customer: stripeCustomerId, status: "open", limit: 100 }),
+  );
+  for (const session of open.data) {
+    if (session.id === keep) continue;
+    await callStripe("checkout.sessions.expire", () => stripe.checkout.sessions.expire(session.id));
+  }
 }
