@@ -1,27 +1,23 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as reconcileRoute } from "@/app/api/admin/billing/reconcile/route";
-import { type DatabaseHandle, provideDatabase } from "@/db";
 import { subscriptions, users, webhookEvents } from "@/db/schema";
-import { createTestDatabase } from "@/db/testing";
+import { type BillingTest, startBillingTest } from "@/lib/testing/billing";
 import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
-import { startTestEmulator, type TestEmulator } from "@/stripe-emulator/testing";
+import type { TestEmulator } from "@/stripe-emulator/testing";
 import { reconcileBilling } from "./reconcile";
-import { provideStripe } from "./stripe";
-import { syncStripeCatalog } from "./stripe-sync";
 
-let handle: DatabaseHandle;
+let billing: BillingTest;
+let db: BillingTest["db"];
 let t: TestEmulator;
 let userId: string;
 let stripeSubscriptionId: string;
 
 beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-  t = await startTestEmulator();
-  provideStripe(t.stripe);
-  await syncStripeCatalog(t.stripe, { frontendUrl: "http://localhost:3000" });
-  const [user] = await handle.db
+  billing = await startBillingTest();
+  db = billing.db;
+  t = billing.emulator;
+  const [user] = await db
     .insert(users)
     .values({ email: "lost@example.com" })
     .returning({ id: users.id });
@@ -43,15 +39,14 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await t.close();
-  await handle.close();
+  await billing.close();
 });
 
 describe("reconcileBilling", () => {
   it("mirrors subscriptions whose webhooks never came, and replays failed events", async () => {
     const [event] = (await t.stripe.events.list({ type: "invoice.paid", limit: 1 })).data;
     if (!event) throw new Error("no event");
-    await handle.db.insert(webhookEvents).values({
+    await db.insert(webhookEvents).values({
       id: event.id,
       type: event.type,
       created: new Date(event.created * 1000),
@@ -61,9 +56,9 @@ describe("reconcileBilling", () => {
       payload: event,
     });
 
-    const report = await reconcileBilling(handle.db, t.stripe);
+    const report = await reconcileBilling(db, t.stripe);
     expect(report).toEqual({ customers: 1, customerFailures: 0, replayed: 1, stillFailing: 0 });
-    const [row] = await handle.db
+    const [row] = await db
       .select()
       .from(subscriptions)
       .where(eq(subscriptions.stripeSubscriptionId, stripeSubscriptionId));
@@ -73,31 +68,28 @@ describe("reconcileBilling", () => {
       billingPeriod: "yearly",
       status: "active",
     });
-    const [ledger] = await handle.db
-      .select()
-      .from(webhookEvents)
-      .where(eq(webhookEvents.id, event.id));
+    const [ledger] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, event.id));
     expect(ledger).toMatchObject({ status: "processed", attempts: 4, lastError: null });
   });
 
   it("can run on several instances at once", async () => {
-    const before = await handle.db.select().from(subscriptions);
+    const before = await db.select().from(subscriptions);
     const reports = await Promise.all([
-      reconcileBilling(handle.db, t.stripe),
-      reconcileBilling(handle.db, t.stripe),
-      reconcileBilling(handle.db, t.stripe),
+      reconcileBilling(db, t.stripe),
+      reconcileBilling(db, t.stripe),
+      reconcileBilling(db, t.stripe),
     ]);
     expect(reports.map((report) => report.stillFailing)).toEqual([0, 0, 0]);
-    const after = await handle.db.select().from(subscriptions);
+    const after = await db.select().from(subscriptions);
     expect(after.map((row) => [row.id, row.status, row.planTier])).toEqual(
       before.map((row) => [row.id, row.status, row.planTier]),
     );
-    const [count] = await handle.db.select({ n: sql<number>`count(*)::int` }).from(subscriptions);
+    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(subscriptions);
     expect(count?.n).toBe(1);
   });
 
   it("is an admin-only route", async () => {
-    const [admin] = await handle.db
+    const [admin] = await db
       .insert(users)
       .values({ email: "root@example.com", role: "admin" })
       .returning({ id: users.id, role: users.role });

@@ -5,23 +5,22 @@ import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type DatabaseHandle, provideDatabase, selectRows } from "@/db";
+import { selectRows } from "@/db";
 import { subscriptions as subscriptionsTable, users, webhookEvents } from "@/db/schema";
-import { createTestDatabase } from "@/db/testing";
 import { getEntitlements } from "@/lib/billing/entitlements";
-import { provideStripe } from "@/lib/billing/stripe";
-import { syncStripeCatalog } from "@/lib/billing/stripe-sync";
 import {
   applyCustomerSnapshot,
   type CustomerSnapshot,
   fetchCustomerSnapshot,
 } from "@/lib/billing/sync";
-import { startTestEmulator, type TestEmulator } from "@/stripe-emulator/testing";
+import { type BillingTest, startBillingTest } from "@/lib/testing/billing";
+import type { TestEmulator } from "@/stripe-emulator/testing";
 import { POST } from "./route";
 
 const SECRET = "whsec_tollgate_webhook_route_tests";
 const FRONTEND = "http://localhost:3000";
-let handle: DatabaseHandle;
+let billing: BillingTest;
+let db: BillingTest["db"];
 let t: TestEmulator;
 let userId: string;
 let customerId: string;
@@ -56,36 +55,34 @@ async function eventsOf(customer: string): Promise<Stripe.Event[]> {
 }
 
 async function ledgerCount(): Promise<number> {
-  const [row] = await handle.db.select({ n: sql<number>`count(*)::int` }).from(webhookEvents);
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(webhookEvents);
   return row?.n ?? 0;
 }
 
 /** The mirrored rows, without what differs between fetches (ids, versions, write times). */
 async function mirror(): Promise<unknown> {
   const subscriptionRows = await selectRows(
-    handle.db,
+    db,
     sql`select stripe_subscription_id, plan_tier, billing_period, status, trial_end, current_period_start, current_period_end, cancel_at_period_end, canceled_at, ended_at, payment_failed_at from subscriptions order by stripe_subscription_id`,
   );
   const invoiceRows = await selectRows(
-    handle.db,
+    db,
     sql`select stripe_invoice_id, status, number, amount_due, amount_paid, total, attempt_count, paid_at from invoices order by stripe_invoice_id`,
   );
   return { subscriptionRows, invoiceRows };
 }
 
 async function resetMirror(): Promise<void> {
-  await handle.db.execute(sql`delete from subscriptions`);
-  await handle.db.execute(sql`delete from invoices`);
-  await handle.db.execute(sql`delete from webhook_events`);
+  await db.execute(sql`delete from subscriptions`);
+  await db.execute(sql`delete from invoices`);
+  await db.execute(sql`delete from webhook_events`);
 }
 
 beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-  t = await startTestEmulator();
-  provideStripe(t.stripe);
-  await syncStripeCatalog(t.stripe, { frontendUrl: FRONTEND });
-  const [user] = await handle.db
+  billing = await startBillingTest();
+  db = billing.db;
+  t = billing.emulator;
+  const [user] = await db
     .insert(users)
     .values({ email: "hook@example.com", name: "Hook" })
     .returning({ id: users.id });
@@ -110,8 +107,7 @@ beforeAll(async () => {
     success_url: `${FRONTEND}/account/billing?session_id={CHECKOUT_SESSION_ID}`,
   });
   await t.control("POST", `/checkout/${session.id}/pay`, { card: "4242424242424242" });
-  const snap = async () =>
-    snapshots.push(await fetchCustomerSnapshot(handle.db, t.stripe, customer.id));
+  const snap = async () => snapshots.push(await fetchCustomerSnapshot(db, t.stripe, customer.id));
   await snap();
   await t.control("POST", "/clock/advance", { seconds: 15 * 86_400 });
   await snap();
@@ -129,8 +125,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await t.close();
-  await handle.close();
+  await billing.close();
 });
 
 describe("POST /api/stripe/webhook", () => {
@@ -143,7 +138,7 @@ describe("POST /api/stripe/webhook", () => {
     }
     // The mirror shows Stripe's state at delivery, which is already the end of the story: each
     // event re-reads the customer. That is what makes the order of deliveries irrelevant.
-    const [row] = await handle.db
+    const [row] = await db
       .select()
       .from(subscriptionsTable)
       .where(eq(subscriptionsTable.userId, userId));
@@ -153,13 +148,13 @@ describe("POST /api/stripe/webhook", () => {
       status: "active",
       cancelAtPeriodEnd: true,
     });
-    const entitlements = await getEntitlements(handle.db, userId);
+    const entitlements = await getEntitlements(db, userId);
     expect(entitlements.tier).toBe("enterprise");
     expect(entitlements.warnings.map((warning) => warning.kind)).toEqual(["cancels"]);
     for (const event of lifecycle.slice(checkoutEnd + 1)) await deliver(event);
     expect(await ledgerCount()).toBe(lifecycle.length);
     const invoiceRows = await selectRows(
-      handle.db,
+      db,
       sql`select billing_reason, amount_paid from invoices order by created, number`,
     );
     expect(invoiceRows.map((invoice) => invoice.billing_reason)).toEqual([
@@ -176,10 +171,7 @@ describe("POST /api/stripe/webhook", () => {
     const before = await mirror();
     expect(await deliver(event)).toEqual({ status: 200, outcome: "duplicate" });
     expect(await mirror()).toEqual(before);
-    const [row] = await handle.db
-      .select()
-      .from(webhookEvents)
-      .where(eq(webhookEvents.id, event.id));
+    const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, event.id));
     expect(row).toMatchObject({ status: "processed", attempts: 1 });
   });
 
@@ -188,10 +180,7 @@ describe("POST /api/stripe/webhook", () => {
     if (!event) throw new Error("no event");
     expect(await deliver(event)).toEqual({ status: 200, outcome: "ignored" });
     expect(await deliver(event)).toEqual({ status: 200, outcome: "duplicate" });
-    const [row] = await handle.db
-      .select()
-      .from(webhookEvents)
-      .where(eq(webhookEvents.id, event.id));
+    const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, event.id));
     expect(row?.status).toBe("ignored");
   });
 
@@ -203,12 +192,9 @@ describe("POST /api/stripe/webhook", () => {
     expect(results.filter((result) => result.outcome === "processed")).toHaveLength(1);
     expect(results.filter((result) => result.outcome === "duplicate")).toHaveLength(9);
     expect(await ledgerCount()).toBe(1);
-    const [row] = await handle.db
-      .select()
-      .from(webhookEvents)
-      .where(eq(webhookEvents.id, event.id));
+    const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, event.id));
     expect(row).toMatchObject({ status: "processed", attempts: 1 });
-    const rows = await handle.db
+    const rows = await db
       .select()
       .from(subscriptionsTable)
       .where(eq(subscriptionsTable.userId, userId));
@@ -219,33 +205,27 @@ describe("POST /api/stripe/webhook", () => {
     const event = lifecycle.find((candidate) => candidate.type === "invoice.paid");
     if (!event) throw new Error("no event");
     // A real failure in the middle of the writes: invoices refuse inserts for a moment.
-    await handle.db.execute(
+    await db.execute(
       sql`create or replace function tollgate_test_refuse() returns trigger as $$ begin raise exception 'disk on fire'; end $$ language plpgsql`,
     );
-    await handle.db.execute(
+    await db.execute(
       sql`create trigger tollgate_test_refuse before insert on invoices for each row execute function tollgate_test_refuse()`,
     );
     try {
       expect((await deliver(event)).status).toBe(500);
     } finally {
-      await handle.db.execute(sql`drop trigger tollgate_test_refuse on invoices`);
+      await db.execute(sql`drop trigger tollgate_test_refuse on invoices`);
     }
-    const [failed] = await handle.db
-      .select()
-      .from(webhookEvents)
-      .where(eq(webhookEvents.id, event.id));
+    const [failed] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, event.id));
     expect(failed).toMatchObject({ status: "failed", attempts: 1 });
     expect(failed?.lastError).toContain("disk on fire");
-    expect(await handle.db.select().from(subscriptionsTable)).toEqual([]);
+    expect(await db.select().from(subscriptionsTable)).toEqual([]);
 
     expect(await deliver(event)).toEqual({ status: 200, outcome: "processed" });
     expect(await deliver(event)).toEqual({ status: 200, outcome: "duplicate" });
-    const [done] = await handle.db
-      .select()
-      .from(webhookEvents)
-      .where(eq(webhookEvents.id, event.id));
+    const [done] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, event.id));
     expect(done).toMatchObject({ status: "processed", attempts: 2, lastError: null });
-    expect(await handle.db.select().from(subscriptionsTable)).toHaveLength(1);
+    expect(await db.select().from(subscriptionsTable)).toHaveLength(1);
   });
 
   it("refuses a bad, tampered, stale, missing or re-serialised signature and writes nothing", async () => {
@@ -319,7 +299,7 @@ describe("applyCustomerSnapshot", () => {
   beforeEach(resetMirror);
 
   it("ignores a snapshot fetched before the one already written", async () => {
-    const latest = await fetchCustomerSnapshot(handle.db, t.stripe, customerId);
+    const latest = await fetchCustomerSnapshot(db, t.stripe, customerId);
     const older = structuredClone(latest);
     older.version = latest.version - 1;
     for (const subscription of older.subscriptions) subscription.status = "trialing";
@@ -327,13 +307,12 @@ describe("applyCustomerSnapshot", () => {
     newer.version = latest.version + 1;
     for (const subscription of newer.subscriptions) subscription.status = "past_due";
 
-    await applyCustomerSnapshot(handle.db, latest);
-    await applyCustomerSnapshot(handle.db, older);
+    await applyCustomerSnapshot(db, latest);
+    await applyCustomerSnapshot(db, older);
     const status = async () =>
-      (await handle.db.select({ status: subscriptionsTable.status }).from(subscriptionsTable))[0]
-        ?.status;
+      (await db.select({ status: subscriptionsTable.status }).from(subscriptionsTable))[0]?.status;
     expect(await status()).toBe("active");
-    await applyCustomerSnapshot(handle.db, newer);
+    await applyCustomerSnapshot(db, newer);
     expect(await status()).toBe("past_due");
   });
 });
@@ -342,7 +321,7 @@ describe("time, through webhooks", () => {
   beforeEach(resetMirror);
 
   async function newUser(email: string): Promise<string> {
-    const [user] = await handle.db.insert(users).values({ email }).returning({ id: users.id });
+    const [user] = await db.insert(users).values({ email }).returning({ id: users.id });
     if (!user) throw new Error("no user");
     return user.id;
   }
@@ -370,7 +349,7 @@ describe("time, through webhooks", () => {
     await t.control("POST", "/clock/advance", { seconds: 8 * 86_400 });
     await deliverAllFor(customer.id);
 
-    const [row] = await handle.db
+    const [row] = await db
       .select()
       .from(subscriptionsTable)
       .where(eq(subscriptionsTable.userId, owner));
@@ -378,17 +357,12 @@ describe("time, through webhooks", () => {
     const failedAt = row?.paymentFailedAt;
     if (!failedAt) throw new Error("no failure time mirrored");
     const day = 86_400_000;
-    const inside = await getEntitlements(handle.db, owner, new Date(failedAt.getTime() + day), 3);
+    const inside = await getEntitlements(db, owner, new Date(failedAt.getTime() + day), 3);
     expect(inside.tier).toBe("pro");
     expect(inside.warnings).toEqual([
       { kind: "payment_failed", graceEndsAt: new Date(failedAt.getTime() + 3 * day) },
     ]);
-    const after = await getEntitlements(
-      handle.db,
-      owner,
-      new Date(failedAt.getTime() + 3 * day + 1),
-      3,
-    );
+    const after = await getEntitlements(db, owner, new Date(failedAt.getTime() + 3 * day + 1), 3);
     expect(after).toMatchObject({ tier: "free", status: "past_due", source: "free" });
   });
 
@@ -407,18 +381,18 @@ describe("time, through webhooks", () => {
       cancel_at_period_end: true,
     });
     await deliverAllFor(customer.id);
-    const scheduled = await getEntitlements(handle.db, owner, new Date());
+    const scheduled = await getEntitlements(db, owner, new Date());
     expect(scheduled.tier).toBe("pro");
     expect(scheduled.warnings.map((warning) => warning.kind)).toEqual(["cancels"]);
 
     await t.control("POST", "/clock/advance", { seconds: 32 * 86_400 });
     await deliverAllFor(customer.id);
-    const [row] = await handle.db
+    const [row] = await db
       .select()
       .from(subscriptionsTable)
       .where(eq(subscriptionsTable.stripeSubscriptionId, subscription.id));
     expect(row?.status).toBe("canceled");
-    expect((await getEntitlements(handle.db, owner, new Date())).tier).toBe("free");
+    expect((await getEntitlements(db, owner, new Date())).tier).toBe("free");
   });
 });
 
@@ -428,7 +402,7 @@ describe("the version guard", () => {
   it("ends in the newest state whatever order and duplicates of older fetches are written", async () => {
     const newest = snapshots.at(-1);
     if (!newest) throw new Error("no snapshots");
-    await applyCustomerSnapshot(handle.db, newest);
+    await applyCustomerSnapshot(db, newest);
     const expected = await mirror();
     // Each step of the life differs from the next, so a stale write would show.
     expect(new Set(snapshots.map((snapshot) => JSON.stringify(snapshot.subscriptions))).size).toBe(
@@ -447,7 +421,7 @@ describe("the version guard", () => {
             sequence.splice(place % (sequence.length + 1), 0, step);
           for (const index of sequence) {
             const snapshot = snapshots[index];
-            if (snapshot) await handle.db.transaction((tx) => applyCustomerSnapshot(tx, snapshot));
+            if (snapshot) await db.transaction((tx) => applyCustomerSnapshot(tx, snapshot));
           }
           expect(await mirror()).toEqual(expected);
         },
