@@ -185,6 +185,13 @@ export const subscriptions = pgTable(
     cancelAt: timestamp("cancel_at", { withTimezone: true }),
     canceledAt: timestamp("canceled_at", { withTimezone: true }),
     endedAt: timestamp("ended_at", { withTimezone: true }),
+    /**
+     * A downgrade waiting for the period end: the plan paid for until `keptPlanUntil`, kept
+     * while the subscription already bills the lower price from the next renewal. Read from the
+     * subscription's metadata (lib/billing/kept-plan.ts).
+     */
+    keptPlanLookupKey: text("kept_plan_lookup_key"),
+    keptPlanUntil: timestamp("kept_plan_until", { withTimezone: true }),
     /** First failed payment of the current dunning run; the grace period counts from here. */
     paymentFailedAt: timestamp("payment_failed_at", { withTimezone: true }),
     /**

@@ -35,6 +35,8 @@ function row(overrides: Partial<SubscriptionRow> = {}): SubscriptionRow {
     cancelAt: null,
     canceledAt: null,
     endedAt: null,
+    keptPlanLookupKey: null,
+    keptPlanUntil: null,
     paymentFailedAt: null,
     stripeVersion: 0,
     createdAt: at("2026-11-10T00:00:00Z"),
@@ -42,6 +44,50 @@ function row(overrides: Partial<SubscriptionRow> = {}): SubscriptionRow {
     ...overrides,
   };
 }
+
+describe("entitlementsFor after a downgrade that waits for the period end", () => {
+  const downgraded = row({
+    planTier: "pro",
+    priceLookupKey: "pro_monthly",
+    keptPlanLookupKey: "enterprise_yearly",
+    keptPlanUntil: at("2026-12-10T00:00:00Z"),
+  });
+
+  it("grants the kept plan until the instant its period ends, and announces the change", () => {
+    const result = entitlementsFor(downgraded, {
+      ...options,
+      now: at("2026-12-09T23:59:59Z"),
+    });
+    expect(result).toMatchObject({ tier: "enterprise", period: "yearly", status: "active" });
+    expect(result.features.sso).toBe(true);
+    expect(result.warnings).toEqual([
+      {
+        kind: "downgrade_scheduled",
+        at: at("2026-12-10T00:00:00Z"),
+        toTier: "pro",
+        toPeriod: "monthly",
+      },
+    ]);
+  });
+
+  it("grants the subscription's own plan from the period end on", () => {
+    const result = entitlementsFor(downgraded, { ...options, now: at("2026-12-10T00:00:00Z") });
+    expect(result).toMatchObject({ tier: "pro", period: "monthly", warnings: [] });
+    expect(result.features.sso).toBe(false);
+  });
+
+  it("ignores a kept plan outside the catalog or equal to the current one", () => {
+    for (const keptPlanLookupKey of ["gold_monthly", "pro_yearly"]) {
+      const result = entitlementsFor(row({ ...downgraded, keptPlanLookupKey }), options);
+      expect(result).toMatchObject({ tier: "pro", period: "monthly", warnings: [] });
+    }
+  });
+
+  it("grants nothing from a kept plan once the subscription has ended", () => {
+    const result = entitlementsFor(row({ ...downgraded, status: "canceled" }), options);
+    expect(result.tier).toBe("free");
+  });
+});
 
 describe("entitlementsFor", () => {
   it("gives Free with status none when there is no subscription", () => {

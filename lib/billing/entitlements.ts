@@ -3,7 +3,14 @@ import { desc, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { type SubscriptionStatus, subscriptions } from "@/db/schema";
 import { env } from "@/lib/env";
-import { type BillingPeriod, type Feature, getPlan, type Plan, type PlanTier } from "./plans";
+import {
+  type BillingPeriod,
+  type Feature,
+  getPlan,
+  type Plan,
+  type PlanTier,
+  planByLookupKey,
+} from "./plans";
 
 /**
  * What a user may use right now, derived from their subscription row (DESIGN.md, "Access"):
@@ -23,7 +30,12 @@ export type EntitlementWarning =
   /** past_due inside the grace period: access is kept until `graceEndsAt` (exclusive). */
   | { kind: "payment_failed"; graceEndsAt: Date }
   /** An active or trialing subscription that is set to end. */
-  | { kind: "cancels"; cancelsAt: Date };
+  | { kind: "cancels"; cancelsAt: Date }
+  /**
+   * A downgrade waiting for the period's end: the plan granted now was paid for until `at`;
+   * from then on the subscription's own plan (`toTier`, billed `toPeriod`) applies.
+   */
+  | { kind: "downgrade_scheduled"; at: Date; toTier: PlanTier; toPeriod: BillingPeriod | null };
 
 export interface Entitlements {
   tier: PlanTier;
@@ -120,12 +132,35 @@ export function entitlementsFor(
     }
   }
 
+  const kept = keptPlan(subscription, options.now);
+  if (kept) {
+    warnings.push({
+      kind: "downgrade_scheduled",
+      at: kept.until,
+      toTier: subscription.planTier,
+      toPeriod: subscription.billingPeriod,
+    });
+  }
   return {
-    ...grantedBy(subscription.planTier, status, "subscription"),
-    period: subscription.billingPeriod,
+    ...grantedBy(kept?.tier ?? subscription.planTier, status, "subscription"),
+    period: kept?.period ?? subscription.billingPeriod,
     currentPeriodEnd: subscription.currentPeriodEnd,
     warnings,
   };
+}
+
+/** The plan paid for until the period's end after a downgrade, while that period lasts. */
+function keptPlan(
+  subscription: SubscriptionRow,
+  now: Date,
+): { tier: PlanTier; period: BillingPeriod; until: Date } | null {
+  const { keptPlanLookupKey, keptPlanUntil } = subscription;
+  if (!keptPlanLookupKey || !keptPlanUntil || now.getTime() >= keptPlanUntil.getTime()) {
+    return null;
+  }
+  const found = planByLookupKey(keptPlanLookupKey);
+  if (!found || found.plan.tier === subscription.planTier) return null;
+  return { tier: found.plan.tier, period: found.period, until: keptPlanUntil };
 }
 
 /** 0 grants access, 1 may grant it (past_due, if inside the grace period), 2 grants nothing. */

@@ -13,6 +13,7 @@ import {
   users,
 } from "@/db/schema";
 import { log } from "@/lib/log";
+import { keptPlanOf } from "./kept-plan";
 import { type BillingPeriod, type PlanTier, planByLookupKey } from "./plans";
 
 /**
@@ -193,6 +194,10 @@ export async function applyCustomerSnapshot(
       subscription.status === "past_due" || subscription.status === "unpaid"
         ? firstFailure(snapshot.invoices, subscription.id)
         : null;
+    const periodEnd = plan.item?.current_period_end ?? null;
+    const kept = keptPlanOf(subscription);
+    // Once the period renews, the kept plan's period is over: it is not copied.
+    const keptNow = kept && periodEnd !== null && kept.until >= periodEnd ? kept : null;
     const row = {
       userId,
       stripeSubscriptionId: subscription.id,
@@ -206,11 +211,13 @@ export async function applyCustomerSnapshot(
       trialStart: toDate(subscription.trial_start),
       trialEnd: toDate(subscription.trial_end),
       currentPeriodStart: toDate(plan.item?.current_period_start),
-      currentPeriodEnd: toDate(plan.item?.current_period_end),
+      currentPeriodEnd: toDate(periodEnd),
       cancelAtPeriodEnd: subscription.cancel_at_period_end,
       cancelAt: toDate(subscription.cancel_at),
       canceledAt: toDate(subscription.canceled_at),
       endedAt: toDate(subscription.ended_at),
+      keptPlanLookupKey: keptNow?.lookupKey ?? null,
+      keptPlanUntil: toDate(keptNow?.until),
       paymentFailedAt: failedAt,
       stripeVersion: version,
     };

@@ -2,7 +2,8 @@
 // emulator of its own.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { invoices } from "@/db/schema";
+import { invoices, subscriptions } from "@/db/schema";
+import { getEntitlements } from "@/lib/billing/entitlements";
 import { resyncCustomer } from "@/lib/billing/service/resync-customer";
 import {
   type BillingTest,
@@ -36,6 +37,18 @@ describe("a downgrade", () => {
       noParams(),
     );
     expect(response.status).toBe(200);
+    // Until the period ends the plan paid for is kept, with the change announced.
+    const during = await getEntitlements(t.db, user.id);
+    expect(during).toMatchObject({ tier: "enterprise", period: "monthly", status: "active" });
+    expect(during.warnings).toEqual([
+      {
+        kind: "downgrade_scheduled",
+        at: new Date(periodEnd * 1000),
+        toTier: "pro",
+        toPeriod: "monthly",
+      },
+    ]);
+    expect(during.features.sso).toBe(true);
     const before = await t.stripe.invoices.list({ subscription: subscription.id });
     expect(before.data.map((invoice) => [invoice.billing_reason, invoice.amount_paid])).toEqual([
       ["subscription_create", 299_00],
@@ -59,5 +72,13 @@ describe("a downgrade", () => {
       .from(invoices)
       .where(and(eq(invoices.userId, user.id), eq(invoices.billingReason, "subscription_cycle")));
     expect(mirrored).toMatchObject({ planTier: "pro", amountPaid: 29_00, status: "paid" });
+    const [row] = await t.db
+      .select()
+      .from(subscriptions)
+      .where(eq(subscriptions.stripeSubscriptionId, subscription.id));
+    expect(row).toMatchObject({ planTier: "pro", keptPlanLookupKey: null, keptPlanUntil: null });
+    const afterRenewal = await getEntitlements(t.db, user.id, new Date((periodEnd + 120) * 1000));
+    expect(afterRenewal).toMatchObject({ tier: "pro", warnings: [] });
+    expect(afterRenewal.features.sso).toBe(false);
   });
 });

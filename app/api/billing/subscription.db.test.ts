@@ -210,6 +210,36 @@ describe("downgrading", () => {
     expect(after.items.data[0]?.current_period_end).toBe(periodEnd);
   });
 
+  it("keeps the plan paid for until the period's end, and choosing it again undoes the downgrade", async () => {
+    const { user, subscription } = await activeUser("undo", "enterprise");
+    const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
+    expect((await change(user, { plan: "pro", period: "monthly" })).status).toBe(200);
+    expect(await currentRow(user.id)).toMatchObject({
+      planTier: "pro",
+      keptPlanLookupKey: "enterprise_monthly",
+      keptPlanUntil: new Date(periodEnd * 1000),
+    });
+    expect((await getEntitlements(t.db, user.id)).tier).toBe("enterprise");
+
+    const quote = (await (await preview(user, "enterprise", "monthly")).json()) as Preview;
+    expect(quote).toMatchObject({ amountDue: 0, prorationDate: null });
+    const undone = await change(user, { plan: "enterprise", period: "monthly" });
+    expect(undone.status).toBe(200);
+    const listed = await t.stripe.invoices.list({ subscription: subscription.id });
+    expect(listed.data.map((invoice) => invoice.billing_reason)).toEqual(["subscription_create"]);
+    const live = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(live.items.data[0]?.price.lookup_key).toBe("enterprise_monthly");
+    expect(live.metadata).not.toHaveProperty("tollgate_kept_plan");
+    expect(await currentRow(user.id)).toMatchObject({
+      planTier: "enterprise",
+      keptPlanLookupKey: null,
+    });
+    const entitlements = await getEntitlements(t.db, user.id);
+    expect(entitlements).toMatchObject({ tier: "enterprise", warnings: [] });
+    // Choosing Enterprise once more is now the plan it is on.
+    expect((await change(user, { plan: "enterprise", period: "monthly" })).status).toBe(409);
+  });
+
   it("applies a yearly-to-monthly downgrade now, crediting the unused year", async () => {
     const { user, subscription } = await activeUser("yearly", "enterprise", "yearly");
     const response = await change(user, { plan: "pro", period: "monthly" });

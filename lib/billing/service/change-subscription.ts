@@ -2,6 +2,7 @@ import "server-only";
 import type Stripe from "stripe";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { clearKeptPlanMetadata, keepPlanMetadata } from "../kept-plan";
 import { type BillingPeriod, isPaidTier, type PlanTier } from "../plans";
 import { callStripe } from "./call-stripe";
 import { planChangeStrategy } from "./plan-change-strategy";
@@ -21,7 +22,8 @@ export const PRORATION_DATE_TTL_SECONDS = 15 * 60;
 /**
  * Moves the user's own subscription to another paid plan or billing period, as
  * `planChangeStrategy` says: upgrades now with the proration invoiced and charged at once
- * (a declined card → 402 and nothing changes), downgrades billed from the next renewal.
+ * (a declined card → 402 and nothing changes), downgrades billed from the next renewal with the
+ * plan paid for kept until then.
  *
  * `prorationDate` (from `previewSubscriptionChange`) makes the charge equal the preview. It is
  * accepted only between Stripe's "now" minus PRORATION_DATE_TTL_SECONDS and "now" — learned
@@ -50,6 +52,11 @@ export async function changeSubscription(
     items: [{ id: current.item.id, price: price.id }],
     proration_behavior: strategy.prorationBehavior,
   };
+  if (strategy.keptPlan.action === "keep") {
+    params.metadata = keepPlanMetadata(strategy.keptPlan.lookupKey, strategy.keptPlan.until);
+  } else if (strategy.keptPlan.action === "clear") {
+    params.metadata = clearKeptPlanMetadata();
+  }
   if (strategy.prorationBehavior === "always_invoice") {
     params.payment_behavior = "error_if_incomplete";
     if (deps.prorationDate !== undefined) {

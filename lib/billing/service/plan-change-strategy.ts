@@ -1,6 +1,7 @@
 import "server-only";
 import type Stripe from "stripe";
 import { AppError } from "@/lib/errors";
+import { keptPlanOf } from "../kept-plan";
 import { type BillingPeriod, getPlan, type PaidPlanTier } from "../plans";
 import { type PlanChangeKind, planChangeKind } from "./plan-change";
 import type { CurrentSubscription } from "./require-current-subscription";
@@ -13,6 +14,11 @@ export interface PlanChangeStrategy {
     Stripe.SubscriptionUpdateParams.ProrationBehavior,
     "always_invoice" | "none"
   >;
+  /**
+   * What becomes of the plan kept until the period's end (lib/billing/kept-plan.ts): `keep`
+   * records it (a downgrade that waits), `clear` removes it, `leave` touches nothing.
+   */
+  keptPlan: { action: "keep"; lookupKey: string; until: number } | { action: "clear" | "leave" };
 }
 
 /**
@@ -23,20 +29,37 @@ export interface PlanChangeStrategy {
  *   invoice at the trial's end charges the new plan.
  * - An upgrade applies now and its proration is invoiced and charged at once
  *   (`always_invoice`); a declined card refuses the change (`error_if_incomplete`, 402).
- * - A downgrade is billed from the next renewal: with no subscription schedules (the emulator
- *   has none, and a schedule per change is heavy for one plan item) the price is swapped now
- *   with `proration_behavior: "none"`, so nothing is credited or charged for the rest of the
- *   period and the renewal invoices the new price. The plan (and so the entitlements) follows
- *   the subscription's price at once; the period's paid invoice still names the old plan, so
- *   the billing page can say "Enterprise until <period end>, then Pro".
+ * - A downgrade is billed from the next renewal and takes effect then: with no subscription
+ *   schedules (the emulator has none, and a schedule per change is heavy for one plan item) the
+ *   price is swapped now with `proration_behavior: "none"`, so nothing is credited or charged
+ *   for the rest of the period and the renewal invoices the new price; the plan paid for is
+ *   recorded as kept until the period's end, and the entitlements follow it until then.
+ * - Choosing the kept plan again before the period ends undoes the downgrade: the price is
+ *   swapped back without prorations (the period was paid on that plan) and the kept plan is
+ *   cleared.
  * - A downgrade that also moves from yearly to monthly billing cannot wait: Stripe restarts the
  *   billing cycle whenever the interval changes. It applies now, and the unused part of the
  *   year is credited to the customer's balance (`always_invoice`), which later invoices use.
+ * - Any change that applies now clears a kept plan: from then on the subscription's own price
+ *   is what was paid for.
  */
 export function planChangeStrategy(
   current: CurrentSubscription,
   target: { tier: PaidPlanTier; period: BillingPeriod },
 ): PlanChangeStrategy {
+  const kept = keptPlanOf(current.subscription);
+  // A kept plan belongs to the period it was paid for; once the period renews it is history.
+  const keptNow = kept && kept.until >= current.item.current_period_end ? kept : null;
+  const clear = { action: kept ? "clear" : "leave" } as const;
+  const { status } = current.subscription;
+  if (
+    keptNow &&
+    status === "active" &&
+    keptNow.tier === target.tier &&
+    keptNow.period === target.period
+  ) {
+    return { kind: "upgrade", timing: "now", prorationBehavior: "none", keptPlan: clear };
+  }
   const kind = planChangeKind(current, target);
   if (kind === "same") {
     throw new AppError(
@@ -44,8 +67,9 @@ export function planChangeStrategy(
       `You are already on the ${getPlan(target.tier).name} plan, billed ${target.period}.`,
     );
   }
-  const { status } = current.subscription;
-  if (status === "trialing") return { kind, timing: "now", prorationBehavior: "none" };
+  if (status === "trialing") {
+    return { kind, timing: "now", prorationBehavior: "none", keptPlan: clear };
+  }
   if (status !== "active") {
     throw new AppError(
       "conflict",
@@ -54,7 +78,18 @@ export function planChangeStrategy(
     );
   }
   if (kind === "upgrade" || (current.period ?? "monthly") !== target.period) {
-    return { kind, timing: "now", prorationBehavior: "always_invoice" };
+    return { kind, timing: "now", prorationBehavior: "always_invoice", keptPlan: clear };
   }
-  return { kind, timing: "period_end", prorationBehavior: "none" };
+  const keep = keptNow
+    ? { lookupKey: keptNow.lookupKey, until: keptNow.until }
+    : {
+        lookupKey: current.item.price.lookup_key ?? current.item.price.id,
+        until: current.item.current_period_end,
+      };
+  return {
+    kind,
+    timing: "period_end",
+    prorationBehavior: "none",
+    keptPlan: { action: "keep", ...keep },
+  };
 }

@@ -83,6 +83,8 @@ export default async function BillingPage({
             {warning.kind === "payment_failed" &&
               `Your last payment failed. You keep your plan until ${day(warning.graceEndsAt)}: update your card in Manage billing.`}
             {warning.kind === "cancels" && `Your plan ends on ${day(warning.cancelsAt)}.`}
+            {warning.kind === "downgrade_scheduled" &&
+              `You keep ${entitlements.plan.name} until ${day(warning.at)}; then your plan becomes ${PLANS[warning.toTier].name}.`}
           </FormAlert>
         ))}
         <section aria-labelledby="plan-heading" className="rounded-xl border border-slate-200 p-5">
