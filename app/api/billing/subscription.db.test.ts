@@ -13,7 +13,8 @@ import {
   type TestUser,
   userRequest,
 } from "@/lib/testing/billing";
-import { noParams } from "@/lib/testing/http";
+import { noParams, withParams } from "@/lib/testing/http";
+import { POST as adminCancelRoute } from "../admin/users/[id]/subscription/cancel/route";
 import { POST as checkoutRoute } from "./checkout/route";
 import { POST as cancelRoute } from "./subscription/cancel/route";
 import { POST as resumeRoute } from "./subscription/resume/route";
@@ -307,6 +308,49 @@ describe("cancel and resume", () => {
     expect(ended.subscription.status).toBe("canceled");
     expect((await getEntitlements(t.db, user.id)).tier).toBe("free");
     expect((await cancel(user)).status).toBe(404);
+  });
+
+  it("gives admins a route that ends another user's subscription at once", async () => {
+    const { user, subscription } = await activeUser("ended-by-admin", "enterprise");
+    const admin = await createTestUser(t, "route-admin", "admin");
+    const adminCancel = (caller: TestUser, target: string, body?: unknown) =>
+      adminCancelRoute(
+        userRequest(caller, `/api/admin/users/${target}/subscription/cancel`, {
+          method: "POST",
+          body,
+        }),
+        withParams({ id: target }),
+      );
+
+    // A plain user is refused, even for their own subscription.
+    const refused = await adminCancel(user, user.id);
+    expect(refused.status).toBe(403);
+    expect((await errorOf(refused)).code).toBe("forbidden");
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
+
+    const response = await adminCancel(admin, user.id);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as ChangeAnswer).subscription.status).toBe("canceled");
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("canceled");
+    expect((await getEntitlements(t.db, user.id)).tier).toBe("free");
+
+    const nothingLeft = await adminCancel(admin, user.id);
+    expect(nothingLeft.status).toBe(404);
+    expect((await errorOf(nothingLeft)).code).toBe("no_subscription");
+  });
+
+  it("lets an admin set another user's subscription to end at the period end instead", async () => {
+    const { user } = await activeUser("ends-later", "pro");
+    const admin = await createTestUser(t, "later-admin", "admin");
+    const response = await adminCancelRoute(
+      userRequest(admin, `/api/admin/users/${user.id}/subscription/cancel`, {
+        method: "POST",
+        body: { immediately: false },
+      }),
+      withParams({ id: user.id }),
+    );
+    expect(response.status).toBe(200);
+    expect(await currentRow(user.id)).toMatchObject({ status: "active", cancelAtPeriodEnd: true });
   });
 });
 
