@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db";
+import { usageRecords, users } from "@/db/schema";
+import { createTestDatabase } from "@/db/testing";
+import { PLANS } from "@/lib/billing/plans";
+import { usageSummary } from "./summary";
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+});
+afterAll(async () => {
+  await handle.close();
+});
+
+const at = (iso: string) => new Date(iso);
+
+async function createUser(email: string): Promise<string> {
+  const [user] = await handle.db.insert(users).values({ email }).returning({ id: users.id });
+  if (!user) throw new Error("user not inserted");
+  return user.id;
+}
+
+describe("usageSummary", () => {
+  it("sums the current UTC month and day, takes storage's latest level, and reads only the user's rows", async () => {
+    const userId = await createUser("usage-owner@example.com");
+    const otherId = await createUser("usage-other@example.com");
+    await handle.db.insert(usageRecords).values([
+      { userId, metric: "api_calls", quantity: 40, occurredAt: at("2026-11-01T00:00:00Z") },
+      { userId, metric: "api_calls", quantity: 2, occurredAt: at("2026-11-25T09:00:00Z") },
+      // October and December are other windows.
+      { userId, metric: "api_calls", quantity: 500, occurredAt: at("2026-10-31T23:59:59Z") },
+      { userId, metric: "api_calls", quantity: 700, occurredAt: at("2026-12-01T00:00:00Z") },
+      { userId, metric: "videos_processed", quantity: 3, occurredAt: at("2026-11-25T00:00:00Z") },
+      { userId, metric: "videos_processed", quantity: 9, occurredAt: at("2026-11-24T23:59:59Z") },
+      { userId, metric: "storage_bytes", quantity: 5_000, occurredAt: at("2026-09-02T00:00:00Z") },
+      { userId, metric: "storage_bytes", quantity: 7_000, occurredAt: at("2026-10-02T00:00:00Z") },
+      {
+        userId: otherId,
+        metric: "api_calls",
+        quantity: 9_999,
+        occurredAt: at("2026-11-20T00:00:00Z"),
+      },
+    ]);
+
+    const summary = await usageSummary(
+      handle.db,
+      userId,
+      PLANS.pro.limits,
+      at("2026-11-25T12:00:00Z"),
+    );
+    expect(summary.map(({ metric, used, limit }) => [metric, used, limit])).toEqual([
+      ["api_calls", 42, 10_000],
+      ["storage_bytes", 7_000, 50 * 1024 ** 3],
+      ["videos_processed", 3, 100],
+      ["matches_performed", 0, 1_000],
+    ]);
+  });
+
+  it("gives zero for a user with no records", async () => {
+    const userId = await createUser("usage-none@example.com");
+    const summary = await usageSummary(
+      handle.db,
+      userId,
+      PLANS.free.limits,
+      at("2026-11-25T12:00:00Z"),
+    );
+    expect(summary.map((entry) => entry.used)).toEqual([0, 0, 0, 0]);
+  });
+});

@@ -1,0 +1,83 @@
+import "server-only";
+import { and, desc, eq, gte, lt, sum } from "drizzle-orm";
+import type { Database } from "@/db";
+import { usageRecords } from "@/db/schema";
+import { METRICS, type Metric, type Plan } from "@/lib/billing/plans";
+import { type UsageWindow, usageWindow } from "./windows";
+
+export interface MetricUsage {
+  metric: Metric;
+  used: number;
+  limit: number;
+  window: UsageWindow;
+}
+
+/** The plan's limit for a metric (daily metrics in `limits.daily`, the rest monthly). */
+export function limitFor(limits: Plan["limits"], metric: Metric): number {
+  switch (metric) {
+    case "videos_processed":
+    case "matches_performed":
+      return limits.daily[metric];
+    case "api_calls":
+    case "storage_bytes":
+      return limits.monthly[metric];
+    default: {
+      const unknown: never = metric;
+      throw new Error(`no limit for ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * How much of each metric a user has used in the window that contains `now`, from their own
+ * ledger rows only: the sum of the window's records for counted metrics, the latest reported
+ * value for storage (a level).
+ */
+export async function usedInWindow(
+  db: Database,
+  userId: string,
+  metric: Metric,
+  window: UsageWindow,
+): Promise<number> {
+  if (window.kind === "level") {
+    const [latest] = await db
+      .select({ quantity: usageRecords.quantity })
+      .from(usageRecords)
+      .where(and(eq(usageRecords.userId, userId), eq(usageRecords.metric, metric)))
+      .orderBy(desc(usageRecords.occurredAt), desc(usageRecords.createdAt))
+      .limit(1);
+    return latest?.quantity ?? 0;
+  }
+  const [row] = await db
+    .select({ used: sum(usageRecords.quantity).mapWith(Number) })
+    .from(usageRecords)
+    .where(
+      and(
+        eq(usageRecords.userId, userId),
+        eq(usageRecords.metric, metric),
+        gte(usageRecords.occurredAt, window.start),
+        lt(usageRecords.occurredAt, window.end),
+      ),
+    );
+  return row?.used ?? 0;
+}
+
+/** Every metric's use against the plan's limits at `now`. */
+export async function usageSummary(
+  db: Database,
+  userId: string,
+  limits: Plan["limits"],
+  now: Date = new Date(),
+): Promise<MetricUsage[]> {
+  return Promise.all(
+    METRICS.map(async (metric) => {
+      const window = usageWindow(metric, now);
+      return {
+        metric,
+        used: await usedInWindow(db, userId, metric, window),
+        limit: limitFor(limits, metric),
+        window,
+      };
+    }),
+  );
+}
