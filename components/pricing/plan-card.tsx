@@ -7,23 +7,25 @@ import {
   FEATURES,
   formatLimit,
   formatPlanPrice,
-  isPaidTier,
   type Plan,
   yearlySavingPercent,
 } from "@/lib/billing/plans";
+import { type PricingViewer, planAction } from "./plan-action";
 
 const PER: Record<BillingPeriod, string> = { monthly: "/month", yearly: "/year" };
 
 export function PlanCard({
   plan,
   trialDays,
+  viewer,
   highlighted = false,
 }: {
   plan: Plan;
   trialDays: number;
+  viewer: PricingViewer;
   highlighted?: boolean;
 }) {
-  const paid = isPaidTier(plan.tier);
+  const isCurrent = viewer.signedIn && viewer.tier === plan.tier;
   const saving = yearlySavingPercent(plan.tier);
   const headingId = `plan-${plan.tier}-name`;
   return (
@@ -34,10 +36,16 @@ export function PlanCard({
         highlighted ? "border-brand-600 ring-2 ring-brand-600" : "border-slate-200"
       }`}
     >
-      {highlighted && (
-        <p className="absolute -top-3 left-6 rounded-full bg-brand-600 px-3 py-0.5 text-xs font-semibold text-white">
-          Most popular
+      {isCurrent ? (
+        <p className="absolute -top-3 left-6 rounded-full bg-emerald-700 px-3 py-0.5 text-xs font-semibold text-white">
+          Your plan
         </p>
+      ) : (
+        highlighted && (
+          <p className="absolute -top-3 left-6 rounded-full bg-brand-600 px-3 py-0.5 text-xs font-semibold text-white">
+            Most popular
+          </p>
+        )
       )}
       <h2 id={headingId} className="text-xl font-semibold text-slate-900">
         {plan.name}
@@ -58,24 +66,11 @@ export function PlanCard({
           <p className="mt-1 h-5 text-sm text-emerald-800">
             {period === "yearly" && saving > 0 ? `Save ${saving}% against monthly` : ""}
           </p>
-          <Link
-            href={paid ? `/sign-up?plan=${plan.tier}&period=${period}` : "/sign-up"}
-            className={`mt-4 block rounded-lg px-4 py-2.5 text-center text-sm font-semibold ${
-              highlighted
-                ? "bg-brand-600 text-white hover:bg-brand-700"
-                : "border border-slate-300 text-slate-900 hover:bg-slate-50"
-            }`}
-          >
-            {paid
-              ? trialDays > 0
-                ? `Start ${trialDays}-day free trial`
-                : `Choose ${plan.name}`
-              : "Get started"}
-            <span className="sr-only">
-              {" "}
-              with {plan.name}, billed {period}
-            </span>
-          </Link>
+          <PlanButton
+            action={planAction(plan, period, viewer, trialDays)}
+            highlighted={highlighted}
+            context={`${plan.name}, billed ${period}`}
+          />
         </div>
       ))}
 
@@ -117,5 +112,39 @@ export function PlanCard({
         ))}
       </ul>
     </section>
+  );
+}
+
+function PlanButton({
+  action,
+  highlighted,
+  context,
+}: {
+  action: ReturnType<typeof planAction>;
+  highlighted: boolean;
+  context: string;
+}) {
+  const extra = <span className="sr-only"> ({context})</span>;
+  if (action.href === null) {
+    return (
+      <p className="mt-4 block rounded-lg border border-emerald-700 bg-emerald-50 px-4 py-2.5 text-center text-sm font-semibold text-emerald-900">
+        {action.label}
+        {extra}
+      </p>
+    );
+  }
+  return (
+    <Link
+      href={action.href}
+      prefetch={false}
+      className={`mt-4 block rounded-lg px-4 py-2.5 text-center text-sm font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 ${
+        highlighted
+          ? "bg-brand-600 text-white hover:bg-brand-700"
+          : "border border-slate-300 text-slate-900 hover:bg-slate-50"
+      }`}
+    >
+      {action.label}
+      {extra}
+    </Link>
   );
 }

@@ -2,19 +2,42 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { ComparisonTable } from "@/components/pricing/comparison-table";
 import { PeriodToggle } from "@/components/pricing/period-toggle";
+import type { PricingViewer } from "@/components/pricing/plan-action";
 import { PlanCard } from "@/components/pricing/plan-card";
 import { PricingFaq } from "@/components/pricing/pricing-faq";
+import { FormAlert } from "@/components/ui/form-alert";
+import { getDb } from "@/db";
+import { currentUser } from "@/lib/auth/session";
+import { getEntitlements } from "@/lib/billing/entitlements";
 import { listPlans, PLAN_TIERS } from "@/lib/billing/plans";
 import { env } from "@/lib/env";
+
+async function pricingViewer(): Promise<PricingViewer> {
+  const user = await currentUser();
+  if (!user) return { signedIn: false };
+  const entitlements = await getEntitlements(await getDb(), user.id);
+  return {
+    signedIn: true,
+    tier: entitlements.tier,
+    period: entitlements.period,
+    paid: entitlements.source === "subscription",
+  };
+}
 
 export const metadata: Metadata = {
   title: "Pricing",
   description: "Free, Pro and Enterprise plans, billed monthly or yearly.",
 };
 
-export default async function PricingPage() {
-  // Rendered per request: trial and grace lengths are deployment settings, not build inputs.
+export default async function PricingPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  // Rendered per request: trial and grace lengths are deployment settings, not build inputs,
+  // and a signed-in visitor sees their own plan marked.
   await connection();
+  const [viewer, params] = await Promise.all([pricingViewer(), searchParams]);
   const { DEFAULT_TRIAL_DAYS: trialDays, BILLING_GRACE_PERIOD_DAYS: graceDays } = env();
   const plans = listPlans();
 
@@ -30,6 +53,12 @@ export default async function PricingPage() {
         </p>
       </header>
 
+      {params.checkout === "canceled" && (
+        <div className="mx-auto mt-8 max-w-xl">
+          <FormAlert tone="info">Checkout was canceled; nothing was charged.</FormAlert>
+        </div>
+      )}
+
       <div className="mt-10">
         <PeriodToggle tiers={PLAN_TIERS} />
       </div>
@@ -40,6 +69,7 @@ export default async function PricingPage() {
             key={plan.tier}
             plan={plan}
             trialDays={trialDays}
+            viewer={viewer}
             highlighted={plan.tier === "pro"}
           />
         ))}
