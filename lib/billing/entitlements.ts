@@ -202,10 +202,21 @@ export async function getEntitlements(
   now: Date = new Date(),
   gracePeriodDays: number = env().BILLING_GRACE_PERIOD_DAYS,
 ): Promise<Entitlements> {
+  return (await getBillingState(db, userId, now, gracePeriodDays)).entitlements;
+}
+
+/** The entitlements together with the subscription row they were derived from (null: none). */
+export async function getBillingState(
+  db: Database,
+  userId: string,
+  now: Date = new Date(),
+  gracePeriodDays: number = env().BILLING_GRACE_PERIOD_DAYS,
+): Promise<{ entitlements: Entitlements; subscription: SubscriptionRow | null }> {
   const rows = await db
     .select()
     .from(subscriptions)
     .where(eq(subscriptions.userId, userId))
     .orderBy(desc(subscriptions.createdAt));
-  return entitlementsFor(pickCurrentSubscription(rows), { now, gracePeriodDays });
+  const subscription = pickCurrentSubscription(rows);
+  return { entitlements: entitlementsFor(subscription, { now, gracePeriodDays }), subscription };
 }

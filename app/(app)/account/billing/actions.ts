@@ -4,6 +4,8 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
 import { isBillingPeriod, isPlanTier } from "@/lib/billing/plans";
+import { cancelSubscription } from "@/lib/billing/service/cancel-subscription";
+import { changeSubscription } from "@/lib/billing/service/change-subscription";
 import { createCheckoutSession } from "@/lib/billing/service/create-checkout-session";
 import { createPortalSession } from "@/lib/billing/service/create-portal-session";
 import { resumeSubscription } from "@/lib/billing/service/resume-subscription";
@@ -68,5 +70,46 @@ export async function resumeAction(_prev: FormState, _formData: FormData): Promi
     await enforceRateLimit(db, RATE_LIMITS.billing, user.id);
     await resumeSubscription({ db, stripe: getStripe(), userId: user.id });
     return `${PAGE}?resumed=1`;
+  });
+}
+
+/**
+ * Confirms a plan change shown on the billing page. `prorationDate` is the preview's, so the
+ * charge equals what was shown (the service refuses one older than a few minutes).
+ */
+export async function changePlanAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const user = await requireUser(PAGE);
+  const tier = formText(formData, "plan");
+  const period = formText(formData, "period");
+  const prorationText = formText(formData, "prorationDate");
+  if (!isPlanTier(tier) || !isBillingPeriod(period)) {
+    return { status: "error", message: "Choose a plan and a billing period." };
+  }
+  if (prorationText !== "" && !/^\d{1,12}$/.test(prorationText)) {
+    return { status: "error", message: "The price you saw is no longer valid. Review it again." };
+  }
+  return attempt(async () => {
+    const db = await getDb();
+    await enforceRateLimit(db, RATE_LIMITS.billing, user.id);
+    const { change } = await changeSubscription({
+      db,
+      stripe: getStripe(),
+      userId: user.id,
+      tier,
+      period,
+      prorationDate: prorationText === "" ? undefined : Number(prorationText),
+    });
+    return `${PAGE}?changed=${change}`;
+  });
+}
+
+/** Cancels the user's own subscription at the end of the period (after the confirmation). */
+export async function cancelAction(_prev: FormState, _formData: FormData): Promise<FormState> {
+  const user = await requireUser(PAGE);
+  return attempt(async () => {
+    const db = await getDb();
+    await enforceRateLimit(db, RATE_LIMITS.billing, user.id);
+    await cancelSubscription({ db, stripe: getStripe(), userId: user.id, actor: user });
+    return `${PAGE}?canceled=1`;
   });
 }

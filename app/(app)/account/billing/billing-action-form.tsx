@@ -17,7 +17,7 @@ export function BillingActionForm({
   label: string;
   pendingLabel: string;
   fields?: Record<string, string>;
-  variant?: "primary" | "secondary";
+  variant?: "primary" | "secondary" | "danger";
 }) {
   const [state, formAction] = useActionState(action, IDLE);
   return (

@@ -1,35 +1,51 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { SubscriptionStatusBadge } from "@/components/billing/subscription-status-badge";
+import { UsageBars } from "@/components/billing/usage-bars";
 import { FormAlert } from "@/components/ui/form-alert";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
-import { type Entitlements, getEntitlements } from "@/lib/billing/entitlements";
-import { PLANS } from "@/lib/billing/plans";
+import {
+  type Entitlements,
+  getBillingState,
+  type SubscriptionRow,
+} from "@/lib/billing/entitlements";
+import {
+  type BillingPeriod,
+  formatPlanPrice,
+  isBillingPeriod,
+  isPaidTier,
+  isPlanTier,
+  PLANS,
+} from "@/lib/billing/plans";
 import { findCustomer } from "@/lib/billing/service/find-customer";
 import { syncCheckoutSession } from "@/lib/billing/service/sync-checkout-session";
 import { getStripe } from "@/lib/billing/stripe";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { openPortalAction, resumeAction, startCheckoutAction } from "./actions";
+import { usageSummary } from "@/lib/usage/summary";
+import { cancelAction, openPortalAction, resumeAction, startCheckoutAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
+import { ChangePlanConfirmation, ChangePlanOptions } from "./change-plan";
+import { longDay } from "./format";
 
 export const metadata: Metadata = { title: "Billing" };
 export const dynamic = "force-dynamic";
 
-const STATUS_LABELS: Record<Entitlements["status"], string> = {
-  none: "No subscription",
-  trialing: "Trial",
-  active: "Active",
-  past_due: "Payment failed",
-  unpaid: "Unpaid",
-  canceled: "Canceled",
-  incomplete: "Awaiting payment",
-  incomplete_expired: "Expired",
-  paused: "Paused",
+type Params = Record<string, string | string[] | undefined>;
+
+/** Fixed messages for the notice codes other pages send here; nothing else from the URL shows. */
+const NOTICES: Record<string, string> = {
+  already_on_plan: "You are already on that plan.",
+  plan_not_purchasable: "The Free plan needs no checkout. To go back to Free, cancel your plan.",
+  rate_limited: "Too many checkouts were started. Wait a minute and try again.",
+  unavailable: "Payments are unavailable for a moment. Try again shortly.",
 };
 
-const day = (date: Date) =>
-  new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" }).format(date);
+const PER: Record<BillingPeriod, string> = { monthly: "month", yearly: "year" };
+
+const text = (params: Params, name: string) =>
+  typeof params[name] === "string" ? (params[name] as string) : null;
 
 /**
  * Back from Checkout: the session id is the one thing read from the URL, checked against the
@@ -52,54 +68,116 @@ async function confirmCheckout(userId: string, sessionId: string): Promise<strin
   }
 }
 
-export default async function BillingPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+/** The line under the plan's name: what happens next and when. */
+function nextDate(entitlements: Entitlements, subscription: SubscriptionRow | null): string | null {
+  if (entitlements.source !== "subscription" || !subscription) return null;
+  const cancels = entitlements.warnings.find((warning) => warning.kind === "cancels");
+  if (cancels) return `Ends on ${longDay(cancels.cancelsAt)}`;
+  if (subscription.status === "trialing" && subscription.trialEnd) {
+    return `Trial ends on ${longDay(subscription.trialEnd)}`;
+  }
+  if (subscription.status === "past_due") return "Payment overdue";
+  return subscription.currentPeriodEnd
+    ? `Renews on ${longDay(subscription.currentPeriodEnd)}`
+    : null;
+}
+
+export default async function BillingPage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireUser("/account/billing");
   const params = await searchParams;
-  const sessionId = typeof params.session_id === "string" ? params.session_id : null;
+  const sessionId = text(params, "session_id");
   const checkoutProblem = sessionId ? await confirmCheckout(user.id, sessionId) : null;
   const db = await getDb();
-  const [entitlements, customer] = await Promise.all([
-    getEntitlements(db, user.id),
+  const [{ entitlements, subscription }, customer] = await Promise.all([
+    getBillingState(db, user.id),
     findCustomer(db, user.id),
   ]);
+  const usage = await usageSummary(db, user.id, entitlements.limits);
   const paid = entitlements.source === "subscription";
+  const cancels = entitlements.warnings.some((warning) => warning.kind === "cancels");
+
+  const notice = text(params, "notice");
+  const changeTier = text(params, "change");
+  const changePeriod = text(params, "period");
+  const change =
+    paid && isPlanTier(changeTier) && isPaidTier(changeTier) && isBillingPeriod(changePeriod)
+      ? { tier: changeTier, period: changePeriod }
+      : null;
+  const confirmCancel = paid && !cancels && text(params, "confirm") === "cancel";
+  const billedTier = subscription?.planTier ?? "free";
+  const billedPeriod = subscription?.billingPeriod ?? "monthly";
+  const date = nextDate(entitlements, subscription);
 
   return (
     <>
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Billing</h1>
-      <div className="mt-6 flex max-w-xl flex-col gap-4">
+      <div className="mt-6 flex max-w-2xl flex-col gap-4">
         {sessionId && !checkoutProblem && paid && (
           <FormAlert tone="success">Thank you: you are on {entitlements.plan.name} now.</FormAlert>
         )}
         {checkoutProblem && <FormAlert tone="info">{checkoutProblem}</FormAlert>}
+        {notice && NOTICES[notice] && <FormAlert tone="info">{NOTICES[notice]}</FormAlert>}
+        {params.changed === "upgrade" && (
+          <FormAlert tone="success">Your plan has changed to {entitlements.plan.name}.</FormAlert>
+        )}
+        {params.changed === "downgrade" && (
+          <FormAlert tone="success">Your plan change is scheduled.</FormAlert>
+        )}
+        {params.resumed === "1" && !cancels && (
+          <FormAlert tone="success">Your subscription continues; nothing else changes.</FormAlert>
+        )}
+
         {entitlements.warnings.map((warning) => (
           <FormAlert key={warning.kind} tone={warning.kind === "payment_failed" ? "error" : "info"}>
-            {warning.kind === "trial_ending" &&
-              `Your trial ends on ${day(warning.trialEnd)} (${warning.daysLeft} ${warning.daysLeft === 1 ? "day" : "days"} left).`}
-            {warning.kind === "payment_failed" &&
-              `Your last payment failed. You keep your plan until ${day(warning.graceEndsAt)}: update your card in Manage billing.`}
-            {warning.kind === "cancels" && `Your plan ends on ${day(warning.cancelsAt)}.`}
-            {warning.kind === "downgrade_scheduled" &&
-              `You keep ${entitlements.plan.name} until ${day(warning.at)}; then your plan becomes ${PLANS[warning.toTier].name}.`}
+            <div className="flex flex-wrap items-center justify-between gap-3">
+              <p>
+                {warning.kind === "trial_ending" &&
+                  `Your trial ends on ${longDay(warning.trialEnd)} (${warning.daysLeft} ${warning.daysLeft === 1 ? "day" : "days"} left). Your card is charged then.`}
+                {warning.kind === "payment_failed" &&
+                  `Your last payment failed. You keep ${entitlements.plan.name} until ${longDay(warning.graceEndsAt)}; update your card before then.`}
+                {warning.kind === "cancels" &&
+                  `Your plan ends on ${longDay(warning.cancelsAt)}. After that you are on Free.`}
+                {warning.kind === "downgrade_scheduled" &&
+                  `You keep ${entitlements.plan.name} until ${longDay(warning.at)}; then your plan becomes ${PLANS[warning.toTier].name}.`}
+              </p>
+              {warning.kind === "payment_failed" && customer && (
+                <BillingActionForm
+                  action={openPortalAction}
+                  label="Update card"
+                  pendingLabel="Opening billing…"
+                />
+              )}
+              {warning.kind === "cancels" && (
+                <BillingActionForm action={resumeAction} label="Resume" pendingLabel="Resuming…" />
+              )}
+              {warning.kind === "downgrade_scheduled" && entitlements.period && (
+                <Link
+                  href={`/account/billing?${new URLSearchParams({ change: entitlements.tier, period: entitlements.period })}#change-heading`}
+                  className="text-sm font-semibold text-brand-700 underline"
+                >
+                  Keep {entitlements.plan.name}
+                </Link>
+              )}
+            </div>
           </FormAlert>
         ))}
+
         <section aria-labelledby="plan-heading" className="rounded-xl border border-slate-200 p-5">
           <h2 id="plan-heading" className="text-sm font-medium text-slate-600">
             Current plan
           </h2>
-          <p className="mt-1 text-xl font-semibold text-slate-900" data-testid="billing-plan">
-            {entitlements.plan.name}
-          </p>
-          <p className="mt-1 text-sm text-slate-700" data-testid="billing-status">
-            {STATUS_LABELS[entitlements.status]}
-            {paid && entitlements.currentPeriodEnd && entitlements.status === "active"
-              ? ` · renews on ${day(entitlements.currentPeriodEnd)}`
-              : ""}
-          </p>
+          <div className="mt-1 flex flex-wrap items-center gap-3">
+            <p className="text-xl font-semibold text-slate-900" data-testid="billing-plan">
+              {entitlements.plan.name}
+            </p>
+            <SubscriptionStatusBadge status={entitlements.status} />
+          </div>
+          {paid && subscription && (
+            <p className="mt-1 text-sm text-slate-700" data-testid="billing-price">
+              {formatPlanPrice(billedTier, billedPeriod)}/{PER[billedPeriod]}, billed {billedPeriod}
+              {date && ` · ${date}`}
+            </p>
+          )}
           <div className="mt-4 flex flex-wrap gap-3">
             {customer && (
               <BillingActionForm
@@ -109,12 +187,74 @@ export default async function BillingPage({
                 variant="secondary"
               />
             )}
-            {entitlements.warnings.some((warning) => warning.kind === "cancels") && (
-              <BillingActionForm action={resumeAction} label="Resume" pendingLabel="Resuming…" />
+            {paid && !cancels && (
+              <Link
+                href="/account/billing?confirm=cancel#cancel-heading"
+                className="inline-flex items-center rounded-lg border border-red-300 px-4 py-2 text-sm font-semibold text-red-700 hover:bg-red-50"
+              >
+                Cancel plan
+              </Link>
             )}
           </div>
         </section>
-        {!paid && (
+
+        {change && (
+          <ChangePlanConfirmation
+            userId={user.id}
+            tier={change.tier}
+            period={change.period}
+            currentName={entitlements.plan.name}
+          />
+        )}
+
+        {confirmCancel && (
+          <section
+            aria-labelledby="cancel-heading"
+            className="rounded-xl border-2 border-red-300 p-5"
+          >
+            <h2 id="cancel-heading" className="text-lg font-semibold text-slate-900">
+              Cancel your plan?
+            </h2>
+            <p className="mt-2 text-sm text-slate-700">
+              You keep {entitlements.plan.name}
+              {entitlements.currentPeriodEnd
+                ? ` until ${longDay(entitlements.currentPeriodEnd)}`
+                : " until the end of the period"}
+              , and nothing more is charged. Then your account moves to Free. You can resume until
+              then.
+            </p>
+            <div className="mt-4 flex flex-wrap items-start gap-3">
+              <BillingActionForm
+                action={cancelAction}
+                label="Yes, cancel my plan"
+                pendingLabel="Canceling…"
+                variant="danger"
+              />
+              <Link
+                href="/account/billing"
+                className="rounded-lg px-4 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100"
+              >
+                Keep my plan
+              </Link>
+            </div>
+          </section>
+        )}
+
+        {paid ? (
+          <section
+            aria-labelledby="options-heading"
+            className="rounded-xl border border-slate-200 p-5"
+          >
+            <h2 id="options-heading" className="text-sm font-medium text-slate-600">
+              Change plan
+            </h2>
+            <p className="mt-1 text-sm text-slate-700">
+              Upgrades apply at once, with the price difference for the rest of the period shown
+              before you confirm. Downgrades apply at the end of the period.
+            </p>
+            <ChangePlanOptions tier={billedTier} period={subscription?.billingPeriod ?? null} />
+          </section>
+        ) : (
           <section
             aria-labelledby="upgrade-heading"
             className="rounded-xl border border-slate-200 p-5"
@@ -142,6 +282,15 @@ export default async function BillingPage({
             </p>
           </section>
         )}
+
+        <section aria-labelledby="usage-heading" className="rounded-xl border border-slate-200 p-5">
+          <h2 id="usage-heading" className="text-sm font-medium text-slate-600">
+            Usage on {entitlements.plan.name}
+          </h2>
+          <div className="mt-3">
+            <UsageBars usage={usage} />
+          </div>
+        </section>
       </div>
     </>
   );

@@ -1,0 +1,150 @@
+import Link from "next/link";
+import { FormAlert } from "@/components/ui/form-alert";
+import { getDb } from "@/db";
+import {
+  BILLING_PERIODS,
+  type BillingPeriod,
+  formatMoney,
+  formatPlanPrice,
+  getPlan,
+  type PaidPlanTier,
+  type PlanTier,
+} from "@/lib/billing/plans";
+import { previewSubscriptionChange } from "@/lib/billing/service/preview-subscription-change";
+import { getStripe } from "@/lib/billing/stripe";
+import { AppError } from "@/lib/errors";
+import { changePlanAction } from "./actions";
+import { BillingActionForm } from "./billing-action-form";
+import { longDay } from "./format";
+
+const PAID: readonly PaidPlanTier[] = ["pro", "enterprise"];
+const PER: Record<BillingPeriod, string> = { monthly: "month", yearly: "year" };
+
+/** Links to the change confirmation for every paid plan and period but the current one. */
+export function ChangePlanOptions({
+  tier,
+  period,
+}: {
+  tier: PlanTier;
+  period: BillingPeriod | null;
+}) {
+  const options = PAID.flatMap((option) =>
+    BILLING_PERIODS.map((optionPeriod) => ({ tier: option, period: optionPeriod })),
+  ).filter((option) => !(option.tier === tier && option.period === (period ?? "monthly")));
+  return (
+    <ul className="mt-3 grid gap-2 sm:grid-cols-2">
+      {options.map((option) => (
+        <li key={`${option.tier}-${option.period}`}>
+          <Link
+            href={`/account/billing?${new URLSearchParams({ change: option.tier, period: option.period })}#change-heading`}
+            className="flex items-center justify-between rounded-lg border border-slate-300 px-3 py-2 text-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-600"
+          >
+            <span className="font-medium text-slate-900">
+              {getPlan(option.tier).name}, {option.period}
+            </span>
+            <span className="text-slate-700">
+              {formatPlanPrice(option.tier, option.period)}/{PER[option.period]}
+            </span>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The confirmation of a plan change, with what it costs now from Stripe's own preview:
+ * an upgrade's prorated charge, or for a downgrade the date it takes effect.
+ */
+export async function ChangePlanConfirmation({
+  userId,
+  tier,
+  period,
+  currentName,
+}: {
+  userId: string;
+  tier: PaidPlanTier;
+  period: BillingPeriod;
+  currentName: string;
+}) {
+  const target = getPlan(tier);
+  let preview: Awaited<ReturnType<typeof previewSubscriptionChange>>;
+  try {
+    preview = await previewSubscriptionChange({
+      db: await getDb(),
+      stripe: getStripe(),
+      userId,
+      tier,
+      period,
+    });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return (
+      <section aria-labelledby="change-heading" className="flex flex-col gap-3">
+        <h2 id="change-heading" className="sr-only">
+          Change plan
+        </h2>
+        <FormAlert tone="error">{error.message}</FormAlert>
+        <Link href="/account/billing" className="text-sm font-medium text-brand-700 underline">
+          Back to billing
+        </Link>
+      </section>
+    );
+  }
+
+  const effective = new Date(preview.effectiveAt);
+  const price = `${formatPlanPrice(tier, period)}/${PER[period]}`;
+  const immediate = preview.prorationDate !== null;
+  return (
+    <section
+      aria-labelledby="change-heading"
+      data-testid="change-confirmation"
+      className="rounded-xl border-2 border-brand-600 p-5"
+    >
+      <h2 id="change-heading" className="text-lg font-semibold text-slate-900">
+        Switch to {target.name}, billed {period}?
+      </h2>
+      <div className="mt-2 space-y-1 text-sm text-slate-700">
+        {immediate ? (
+          <>
+            <p data-testid="change-amount">
+              You pay{" "}
+              <strong className="font-semibold text-slate-900">
+                {formatMoney(preview.amountDue, preview.currency)}
+              </strong>{" "}
+              now: the new price for the rest of this period, less what is unused of {currentName}.
+            </p>
+            <p>Then {price}. The change applies at once.</p>
+          </>
+        ) : preview.change === "downgrade" ? (
+          <p>
+            Nothing is charged now. You keep {currentName} until {longDay(effective)}; from then on
+            you are on {target.name} at {price}.
+          </p>
+        ) : (
+          <p>
+            Nothing is charged now. You switch to {target.name} at once; it is billed {price}.
+          </p>
+        )}
+      </div>
+      <div className="mt-4 flex flex-wrap items-start gap-3">
+        <BillingActionForm
+          action={changePlanAction}
+          label={immediate ? `Pay and switch to ${target.name}` : `Switch to ${target.name}`}
+          pendingLabel="Switching…"
+          fields={{
+            plan: tier,
+            period,
+            prorationDate: preview.prorationDate === null ? "" : String(preview.prorationDate),
+          }}
+        />
+        <Link
+          href="/account/billing"
+          className="rounded-lg px-4 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100"
+        >
+          Keep my plan
+        </Link>
+      </div>
+    </section>
+  );
+}
