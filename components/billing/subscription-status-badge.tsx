@@ -31,10 +31,10 @@ export function subscriptionStatusLabel(status: Status): string {
 }
 
 /** A subscription status as a word in a bordered pill: the colour only repeats the word. */
-export function SubscriptionStatusBadge({ status }: { status: Status }) {
+export function SubscriptionStatusBadge({ status, testId }: { status: Status; testId?: string }) {
   return (
     <span
-      data-testid="billing-status"
+      data-testid={testId}
       className={`inline-flex items-center rounded-full border px-2.5 py-0.5 text-xs font-semibold ${TONES[status]}`}
     >
       {LABELS[status]}

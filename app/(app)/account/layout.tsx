@@ -5,6 +5,7 @@ import { requireUser } from "@/lib/auth/session";
 const LINKS = [
   { href: "/account", label: "Overview" },
   { href: "/account/billing", label: "Billing" },
+  { href: "/account/invoices", label: "Invoices" },
   { href: "/account/api-keys", label: "API keys" },
 ] as const;
 

@@ -170,7 +170,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             <p className="text-xl font-semibold text-slate-900" data-testid="billing-plan">
               {entitlements.plan.name}
             </p>
-            <SubscriptionStatusBadge status={entitlements.status} />
+            <SubscriptionStatusBadge status={entitlements.status} testId="billing-status" />
           </div>
           {paid && subscription && (
             <p className="mt-1 text-sm text-slate-700" data-testid="billing-price">

@@ -1,0 +1,115 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { InvoiceTable } from "@/components/billing/invoice-table";
+import { FormAlert } from "@/components/ui/form-alert";
+import { getDb } from "@/db";
+import { requireUser } from "@/lib/auth/session";
+import { type InvoicePage, listUserInvoices } from "@/lib/billing/invoices";
+import { AppError } from "@/lib/errors";
+
+export const metadata: Metadata = { title: "Invoices" };
+export const dynamic = "force-dynamic";
+
+const PAGE = "/account/invoices";
+const PAGE_SIZE = 20;
+/** Longer than any cursor `listUserInvoices` hands out. */
+const MAX_CURSOR_LENGTH = 200;
+
+/** The page after `cursor`, or null when the cursor in the address is not one we made. */
+async function loadPage(userId: string, cursor: string | null): Promise<InvoicePage | null> {
+  try {
+    return await listUserInvoices(await getDb(), { userId, cursor, limit: PAGE_SIZE });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "bad_request") return null;
+    throw error;
+  }
+}
+
+const linkClass =
+  "rounded font-medium text-brand-700 underline underline-offset-2 hover:text-brand-900";
+
+export default async function InvoicesPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const user = await requireUser(PAGE);
+  const { cursor: cursorParam } = await searchParams;
+  const cursor =
+    typeof cursorParam === "string" &&
+    cursorParam.length > 0 &&
+    cursorParam.length <= MAX_CURSOR_LENGTH
+      ? cursorParam
+      : null;
+  const badCursor = cursorParam !== undefined && cursor === null;
+  const page = badCursor ? null : await loadPage(user.id, cursor);
+
+  return (
+    <>
+      <h1 className="text-2xl font-bold tracking-tight text-slate-900">Invoices</h1>
+      <p className="mt-2 max-w-2xl text-sm text-slate-600">
+        Every invoice for your subscription, newest first. Amounts are in the invoice’s currency.
+      </p>
+      <div className="mt-6">
+        {!page ? (
+          <FormAlert tone="error">
+            This page of invoices does not exist (the link may be incomplete).{" "}
+            <Link href={PAGE} className="font-medium underline underline-offset-2">
+              Show your latest invoices
+            </Link>
+            .
+          </FormAlert>
+        ) : page.data.length === 0 ? (
+          cursor ? (
+            <p className="text-sm text-slate-600">
+              No older invoices.{" "}
+              <Link href={PAGE} className={linkClass}>
+                Show your latest invoices
+              </Link>
+              .
+            </p>
+          ) : (
+            <section
+              aria-labelledby="no-invoices"
+              className="rounded-xl border border-dashed border-slate-300 px-6 py-10 text-center"
+            >
+              <h2 id="no-invoices" className="text-lg font-semibold text-slate-900">
+                No invoices yet
+              </h2>
+              <p className="mt-2 text-sm text-slate-600">
+                Invoices appear here once you subscribe to a paid plan.
+              </p>
+              <Link
+                href="/pricing"
+                className="mt-4 inline-block rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+              >
+                See plans and pricing
+              </Link>
+            </section>
+          )
+        ) : (
+          <>
+            <InvoiceTable invoices={page.data} caption="Your invoices, newest first" />
+            {(cursor || page.nextCursor) && (
+              <nav aria-label="Invoice pages" className="mt-4 flex flex-wrap gap-3 text-sm">
+                {cursor && (
+                  <Link href={PAGE} className={linkClass}>
+                    Newest invoices
+                  </Link>
+                )}
+                {page.nextCursor && (
+                  <Link
+                    href={`${PAGE}?cursor=${encodeURIComponent(page.nextCursor)}`}
+                    className={`ml-auto ${linkClass}`}
+                  >
+                    Older invoices
+                  </Link>
+                )}
+              </nav>
+            )}
+          </>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,166 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { InvoiceTable } from "@/components/billing/invoice-table";
+import { formatAmount } from "@/components/billing/usage-bars";
+import { getDb } from "@/db";
+import { type CustomerUsage, getCustomerDetail } from "@/lib/admin/customers";
+import { requireAdmin } from "@/lib/auth/session";
+import { METRIC_LABELS } from "@/lib/billing/plans";
+import { EntitlementsView } from "./entitlements-view";
+import { EventsTable } from "./events-table";
+import { Day, Empty, Fact, Facts, Moment, Mono, Section, td, th } from "./parts";
+import { RoleForm } from "./role-form";
+import { SubscriptionFacts } from "./subscription-facts";
+
+export const metadata: Metadata = { title: "Customer" };
+export const dynamic = "force-dynamic";
+
+/** Longer than any user id we create; longer ids are answered 404 without a query. */
+const MAX_ID_LENGTH = 128;
+
+function UsageTable({ usage, month }: { usage: readonly CustomerUsage[]; month: string }) {
+  return (
+    <div className="relative overflow-x-auto rounded-xl border border-slate-200">
+      <table className="w-full min-w-[20rem] text-left text-sm">
+        <caption className="sr-only">Usage in {month}, per metric</caption>
+        <thead className="bg-slate-50 text-slate-700">
+          <tr>
+            <th scope="col" className={th}>
+              Metric
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              Amount
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {usage.map((row) => (
+            <tr key={row.metric}>
+              <th scope="row" className={`${td} font-normal text-slate-700`}>
+                {METRIC_LABELS[row.metric]}
+              </th>
+              <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
+                {formatAmount(row.metric, row.quantity)}{" "}
+                {row.kind === "level" ? "in use" : "this month"}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const viewer = await requireAdmin(`/admin/customers/${encodeURIComponent(id)}`);
+  if (id.length > MAX_ID_LENGTH) notFound();
+  const detail = await getCustomerDetail(await getDb(), { userId: id });
+  if (!detail) notFound();
+  const { user, customer, subscription } = detail;
+  const month = new Intl.DateTimeFormat("en-US", {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(detail.usagePeriod.start);
+
+  return (
+    <>
+      <Link
+        href="/admin/customers"
+        className="rounded text-sm font-medium text-brand-700 underline underline-offset-2 hover:text-brand-900"
+      >
+        All customers
+      </Link>
+      <h1 className="mt-2 text-2xl font-bold tracking-tight break-words text-slate-900">
+        {user.email ?? user.name ?? user.id}
+      </h1>
+
+      <Section id="account" title="Account">
+        <Facts>
+          <Fact term="Email">{user.email ?? "None"}</Fact>
+          <Fact term="Name">{user.name ?? "None"}</Fact>
+          <Fact term="Role">{user.role === "admin" ? "Admin" : "User"}</Fact>
+          <Fact term="Joined">
+            <Moment date={user.createdAt} />
+          </Fact>
+          <Fact term="User id">
+            <Mono>{user.id}</Mono>
+          </Fact>
+          <Fact term="Stripe customer">
+            {customer ? (
+              <>
+                <Mono>{customer.stripeCustomerId}</Mono>
+                {customer.deletedAt && (
+                  <>
+                    {" "}
+                    (deleted in Stripe on <Day date={customer.deletedAt} />)
+                  </>
+                )}
+              </>
+            ) : (
+              "None yet (never started a checkout)"
+            )}
+          </Fact>
+        </Facts>
+        <div className="mt-4">
+          {viewer.id === user.id ? (
+            <p className="text-sm text-slate-600">
+              This is you: another admin can change your role.
+            </p>
+          ) : (
+            <RoleForm userId={user.id} role={user.role} />
+          )}
+        </div>
+      </Section>
+
+      <Section id="subscription" title="Subscription">
+        {subscription ? (
+          <>
+            <SubscriptionFacts subscription={subscription} />
+            {detail.subscriptionCount > 1 && (
+              <p className="mt-2 text-sm text-slate-600">
+                The one that decides access, of {detail.subscriptionCount} subscriptions on record.
+              </p>
+            )}
+          </>
+        ) : (
+          <Empty>No subscription: this customer is on Free.</Empty>
+        )}
+      </Section>
+
+      <Section id="entitlements" title="Entitlements">
+        <EntitlementsView entitlements={detail.entitlements} />
+      </Section>
+
+      <Section id="usage" title={`Usage in ${month} (UTC)`}>
+        {detail.usage.length === 0 ? (
+          <Empty>No usage recorded this month.</Empty>
+        ) : (
+          <UsageTable usage={detail.usage} month={month} />
+        )}
+      </Section>
+
+      <Section id="invoices" title="Latest invoices">
+        {detail.invoices.length === 0 ? (
+          <Empty>No invoices.</Empty>
+        ) : (
+          <InvoiceTable invoices={detail.invoices} caption="Latest invoices, newest first" />
+        )}
+      </Section>
+
+      <Section id="events" title="Webhook events">
+        {detail.events.length === 0 ? (
+          <Empty>
+            {customer
+              ? "No webhook events about this customer."
+              : "No Stripe customer yet, so no webhook events."}
+          </Empty>
+        ) : (
+          <EventsTable events={detail.events} />
+        )}
+      </Section>
+    </>
+  );
+}

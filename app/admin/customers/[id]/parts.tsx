@@ -1,0 +1,65 @@
+import type { ReactNode } from "react";
+import { formatDate, formatDateTime, isoDate } from "@/lib/format/date";
+
+/** Building blocks of the customer page: titled sections, fact lists, empty states, dates. */
+
+export const th = "px-4 py-2 font-medium";
+export const td = "px-4 py-2";
+
+export function Section({
+  id,
+  title,
+  children,
+}: {
+  id: string;
+  title: string;
+  children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id} className="mt-10">
+      <h2 id={id} className="text-lg font-semibold text-slate-900">
+        {title}
+      </h2>
+      <div className="mt-3">{children}</div>
+    </section>
+  );
+}
+
+export function Facts({ children }: { children: ReactNode }) {
+  return (
+    <dl className="grid gap-x-6 gap-y-3 rounded-xl border border-slate-200 p-5 text-sm sm:grid-cols-[12rem_1fr]">
+      {children}
+    </dl>
+  );
+}
+
+export function Fact({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="contents">
+      <dt className="text-slate-600">{term}</dt>
+      <dd className="break-words text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return (
+    <p className="rounded-xl border border-dashed border-slate-300 px-5 py-6 text-sm text-slate-600">
+      {children}
+    </p>
+  );
+}
+
+/** A UTC calendar day, machine-readable too. */
+export function Day({ date }: { date: Date }) {
+  return <time dateTime={isoDate(date)}>{formatDate(date)}</time>;
+}
+
+/** A UTC date and time, machine-readable too. */
+export function Moment({ date }: { date: Date }) {
+  return <time dateTime={isoDate(date)}>{formatDateTime(date)}</time>;
+}
+
+export function Mono({ children }: { children: string }) {
+  return <span className="font-mono text-xs">{children}</span>;
+}

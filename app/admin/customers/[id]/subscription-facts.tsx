@@ -1,0 +1,85 @@
+import type { ReactNode } from "react";
+import { SubscriptionStatusBadge } from "@/components/billing/subscription-status-badge";
+import type { Subscription } from "@/db/schema";
+import { PLANS } from "@/lib/billing/plans";
+import { Day, Fact, Facts, Moment, Mono } from "./parts";
+
+function cancellation(subscription: Subscription): ReactNode {
+  const { endedAt, cancelAt, cancelAtPeriodEnd, currentPeriodEnd, canceledAt } = subscription;
+  if (endedAt) {
+    return (
+      <>
+        Ended on <Day date={endedAt} />
+      </>
+    );
+  }
+  if (cancelAt) {
+    return (
+      <>
+        Cancels on <Day date={cancelAt} />
+      </>
+    );
+  }
+  if (cancelAtPeriodEnd) {
+    return currentPeriodEnd ? (
+      <>
+        Cancels at the period end, <Day date={currentPeriodEnd} />
+      </>
+    ) : (
+      "Cancels at the period end"
+    );
+  }
+  if (canceledAt) {
+    return (
+      <>
+        Canceled on <Day date={canceledAt} />
+      </>
+    );
+  }
+  return "Not set to cancel";
+}
+
+/** The subscription as an admin needs it: plan, status, period, what happens next. */
+export function SubscriptionFacts({ subscription }: { subscription: Subscription }) {
+  const { currentPeriodStart: start, currentPeriodEnd: end, status, trialEnd } = subscription;
+  const renews = status === "active" && !subscription.cancelAtPeriodEnd && !subscription.cancelAt;
+  return (
+    <Facts>
+      <Fact term="Plan">
+        {PLANS[subscription.planTier].name}
+        {subscription.billingPeriod && `, billed ${subscription.billingPeriod}`}
+      </Fact>
+      <Fact term="Status">
+        <SubscriptionStatusBadge status={status} />
+      </Fact>
+      <Fact term="Subscription">
+        <Mono>{subscription.stripeSubscriptionId}</Mono>
+      </Fact>
+      <Fact term="Current period">
+        {start && end ? (
+          <>
+            <Day date={start} /> to <Day date={end} />
+          </>
+        ) : (
+          "Unknown"
+        )}
+      </Fact>
+      {status === "trialing" && trialEnd && (
+        <Fact term="Trial ends">
+          <Day date={trialEnd} />
+        </Fact>
+      )}
+      {renews && end && (
+        <Fact term="Renews on">
+          <Day date={end} />
+        </Fact>
+      )}
+      <Fact term="Cancellation">{cancellation(subscription)}</Fact>
+      {subscription.paymentFailedAt && (
+        <Fact term="First failed payment">
+          <Moment date={subscription.paymentFailedAt} />
+        </Fact>
+      )}
+    </Facts>
+  );
+}
