@@ -1,0 +1,122 @@
+import Stripe from "stripe";
+import { E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
+import { expect, signUp, test, uniqueEmail } from "./fixtures";
+
+async function payOnCheckoutPage(page: import("@playwright/test").Page, card: string) {
+  await expect(page).toHaveURL(new RegExp(`^${E2E_STRIPE_URL}/c/pay/`));
+  await page.getByLabel("Name on card").fill("Test Person");
+  await page.getByLabel("Card number").fill(card);
+  await page.getByLabel("Expiry (MM / YY)").fill("12 / 34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByRole("button", { name: /Start trial|Subscribe/ }).click();
+}
+
+function stripeClient(): Stripe {
+  const url = new URL(E2E_STRIPE_URL);
+  return new Stripe(E2E_STRIPE_KEY, {
+    host: url.hostname,
+    port: Number(url.port),
+    protocol: "http",
+    maxNetworkRetries: 0,
+  });
+}
+
+test("a visitor goes from pricing through sign-up and checkout to a Pro trial, cancels in the portal and resumes", async ({
+  page,
+}) => {
+  await page.goto("/pricing");
+  await page
+    .getByTestId("plan-pro")
+    .getByRole("link", { name: /Start 14-day free trial \(Pro, billed monthly\)/ })
+    .click();
+  await expect(page).toHaveURL(/\/sign-up\?callbackUrl=/);
+  await page.getByLabel("Email").fill(uniqueEmail("pricing-flow"));
+  await page.getByLabel("Password").fill("a-long-enough-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+
+  // Straight on into checkout once the account exists.
+  await payOnCheckoutPage(page, "4242 4242 4242 4242");
+  await expect(page).toHaveURL(/\/account\/billing\?checkout=success/);
+  await expect(page.getByTestId("billing-plan")).toHaveText("Pro");
+  await expect(page.getByTestId("billing-status")).toHaveText("Trial");
+  await expect(page.getByTestId("billing-price")).toContainText("$29/month, billed monthly");
+  await expect(page.getByTestId("billing-price")).toContainText(/Trial ends on \w+ \d+, \d{4}/);
+  await expect(page.getByText(/Your trial ends on .* \(14 days left\)/)).toBeVisible();
+  await expect(page.getByTestId("usage-api_calls")).toContainText("0 of 10,000 this month");
+
+  // The pricing page now marks Pro, monthly, as the user's plan.
+  await page.goto("/pricing");
+  await expect(page.getByTestId("plan-pro").getByText("Your plan")).toBeVisible();
+  await page.goto("/account/billing");
+
+  await page.getByRole("button", { name: "Manage billing" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${E2E_STRIPE_URL}/p/session/`));
+  await page.getByRole("button", { name: "Cancel plan" }).click();
+  await page
+    .getByRole("button", { name: /Confirm|Cancel plan/ })
+    .last()
+    .click();
+  await page.getByRole("link", { name: /Return to/ }).click();
+  await expect(page).toHaveURL(/\/account\/billing/);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText(/Your plan ends on/)).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect(page).toHaveURL(/resumed=1/);
+  await expect(page.getByText("Your subscription continues; nothing else changes.")).toBeVisible();
+  await expect(page.getByText(/Your plan ends on/)).toHaveCount(0);
+});
+
+test("an upgrade shows the prorated amount before it is confirmed, and a cancel asks first", async ({
+  page,
+}) => {
+  const email = uniqueEmail("upgrade");
+  await signUp(page, { email, callbackUrl: "/account/checkout?plan=pro&period=monthly" });
+  await payOnCheckoutPage(page, "4242 4242 4242 4242");
+  await expect(page.getByTestId("billing-plan")).toHaveText("Pro");
+
+  // End the trial in Stripe so the change is a paid upgrade with a proration.
+  const stripe = stripeClient();
+  const [customer] = (await stripe.customers.list({ email })).data;
+  const [subscription] = (await stripe.subscriptions.list({ customer: customer?.id })).data;
+  await stripe.subscriptions.update(String(subscription?.id), { trial_end: "now" });
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("billing-status")).toHaveText("Active", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+
+  await page.getByRole("link", { name: /Enterprise, monthly/ }).click();
+  const confirmation = page.getByTestId("change-confirmation");
+  await expect(confirmation.getByRole("heading")).toHaveText(
+    "Switch to Enterprise, billed monthly?",
+  );
+  // Nearly the whole month is left: the charge is close to $299 − $29 = $270.
+  const amountText = (await confirmation.getByTestId("change-amount").textContent()) ?? "";
+  const amount = Number(/\$([\d,.]+)/.exec(amountText)?.[1]?.replace(",", ""));
+  expect(amount).toBeGreaterThan(260);
+  expect(amount).toBeLessThanOrEqual(270);
+  await confirmation.getByRole("button", { name: "Pay and switch to Enterprise" }).click();
+  await expect(page).toHaveURL(/changed=upgrade/);
+  await expect(page.getByTestId("billing-plan")).toHaveText("Enterprise");
+  await expect(page.getByText("Your plan has changed to Enterprise.")).toBeVisible();
+
+  await page.getByRole("link", { name: "Cancel plan" }).click();
+  await expect(page.getByRole("heading", { name: "Cancel your plan?" })).toBeVisible();
+  await page.getByRole("button", { name: "Yes, cancel my plan" }).click();
+  await expect(page).toHaveURL(/canceled=1/);
+  await expect(page.getByText(/Your plan ends on/)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Resume" })).toBeVisible();
+});
+
+test("a card declined on the checkout page leaves the account on Free", async ({ page }) => {
+  await signUp(page, {
+    email: uniqueEmail("declined-pricing"),
+    callbackUrl: "/account/checkout?plan=pro&period=yearly",
+  });
+  await payOnCheckoutPage(page, "4000 0000 0000 9995");
+  await expect(page.getByRole("alert")).toContainText("Your card has insufficient funds.");
+  await page.goto("/account/billing");
+  await expect(page.getByTestId("billing-plan")).toHaveText("Free");
+  await expect(page.getByTestId("billing-status")).toHaveText("No subscription");
+});
