@@ -95,7 +95,12 @@ export const users = pgTable(
     passwordHash: text("password_hash"),
     createdAt: createdAt(),
   },
-  (table) => [check("user_role_check", oneOf(table.role, USER_ROLES))],
+  (table) => [
+    check("user_role_check", oneOf(table.role, USER_ROLES)),
+    // The admin customer list: newest first, and search by email prefix.
+    index("user_created_id_idx").on(table.createdAt.desc(), table.id.desc()),
+    index("user_email_pattern_idx").using("btree", sql`lower(${table.email}) text_pattern_ops`),
+  ],
 );
 
 export const accounts = pgTable(
@@ -190,6 +195,11 @@ export const subscriptions = pgTable(
      * while the subscription already bills the lower price from the next renewal. Read from the
      * subscription's metadata (lib/billing/kept-plan.ts).
      */
+    /**
+     * The metered price (API calls) on the subscription, if it has one: usage of a subscription
+     * without it is counted against the limits but not reported to Stripe.
+     */
+    meteredPriceId: text("metered_price_id"),
     keptPlanLookupKey: text("kept_plan_lookup_key"),
     keptPlanUntil: timestamp("kept_plan_until", { withTimezone: true }),
     /** First failed payment of the current dunning run; the grace period counts from here. */

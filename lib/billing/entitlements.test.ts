@@ -35,6 +35,7 @@ function row(overrides: Partial<SubscriptionRow> = {}): SubscriptionRow {
     cancelAt: null,
     canceledAt: null,
     endedAt: null,
+    meteredPriceId: null,
     keptPlanLookupKey: null,
     keptPlanUntil: null,
     paymentFailedAt: null,

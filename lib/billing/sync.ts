@@ -110,6 +110,13 @@ export function planOfSubscription(subscription: Stripe.Subscription): {
   return { tier: "free", period: null, item: subscription.items.data[0] ?? null };
 }
 
+/** The subscription's metered item (usage-billed API calls), if it has one. */
+export function meteredItemOf(subscription: Stripe.Subscription): Stripe.SubscriptionItem | null {
+  return (
+    subscription.items.data.find((item) => item.price.recurring?.usage_type === "metered") ?? null
+  );
+}
+
 /** The user a Stripe customer belongs to: our link first, else `metadata.userId` if it exists. */
 async function linkedUserId(
   db: Database,
@@ -216,6 +223,7 @@ export async function applyCustomerSnapshot(
       cancelAt: toDate(subscription.cancel_at),
       canceledAt: toDate(subscription.canceled_at),
       endedAt: toDate(subscription.ended_at),
+      meteredPriceId: meteredItemOf(subscription)?.price.id ?? null,
       keptPlanLookupKey: keptNow?.lookupKey ?? null,
       keptPlanUntil: toDate(keptNow?.until),
       paymentFailedAt: failedAt,

@@ -77,8 +77,11 @@ describe("POST /api/billing/checkout", () => {
       cancel_url: "http://localhost:3000/pricing?checkout=canceled",
     });
     expect(session.success_url).toContain("http://localhost:3000/account/billing?checkout=success");
-    const [line] = session.line_items?.data ?? [];
-    expect(line?.price?.lookup_key).toBe("pro_monthly");
+    // A monthly plan also carries its metered API-calls price, with no quantity of its own.
+    expect(session.line_items?.data.map((line) => line.price?.lookup_key)).toEqual([
+      "pro_monthly",
+      "pro_api_calls",
+    ]);
 
     expect((await payCheckout(t, url, CARDS.visa)).status).toBe(200);
     // Nothing is mirrored until something syncs: no webhook endpoint exists in this test.
@@ -89,6 +92,8 @@ describe("POST /api/billing/checkout", () => {
 
     const [row] = await rowsOf(user.id);
     expect(row).toMatchObject({ planTier: "pro", billingPeriod: "monthly", status: "trialing" });
+    const [meteredPrice] = (await t.stripe.prices.list({ lookup_keys: ["pro_api_calls"] })).data;
+    expect(row?.meteredPriceId).toBe(meteredPrice?.id);
     const trialDays = ((row?.trialEnd?.getTime() ?? 0) - (row?.trialStart?.getTime() ?? 0)) / 1000;
     expect(trialDays).toBe(14 * DAY);
     const entitlements = await getEntitlements(t.db, user.id);

@@ -61,10 +61,16 @@ describe("a downgrade", () => {
     const after = await t.stripe.invoices.list({ subscription: subscription.id });
     const renewal = after.data.find((invoice) => invoice.billing_reason === "subscription_cycle");
     expect(renewal).toMatchObject({ status: "paid", amount_paid: 29_00, total: 29_00 });
-    const [proMonthly] = (await t.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
+    const prices = (await t.stripe.prices.list({ lookup_keys: ["pro_monthly", "pro_api_calls"] }))
+      .data;
+    const priceId = (key: string) => prices.find((price) => price.lookup_key === key)?.id;
+    // The metered item moved to Pro's API-calls price with the plan; no calls, so nothing billed.
     expect(
       renewal?.lines.data.map((line) => [line.pricing?.price_details?.price, line.amount]),
-    ).toEqual([[proMonthly?.id, 29_00]]);
+    ).toEqual([
+      [priceId("pro_api_calls"), 0],
+      [priceId("pro_monthly"), 29_00],
+    ]);
 
     await resyncCustomer({ db: t.db, stripe: t.stripe }, String(subscription.customer));
     const [mirrored] = await t.db

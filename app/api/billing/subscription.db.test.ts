@@ -150,6 +150,23 @@ describe("upgrading", () => {
     expect(await currentRow(user.id)).toMatchObject({ planTier: "pro", billingPeriod: "monthly" });
   });
 
+  it("drops the metered price when moving to yearly billing, and swaps it with the tier", async () => {
+    const { user, subscription } = await activeUser("metered", "pro");
+    const lookupKeys = async () =>
+      (await t.stripe.subscriptions.retrieve(subscription.id)).items.data.map(
+        (item) => item.price.lookup_key,
+      );
+    expect(await lookupKeys()).toEqual(["pro_monthly", "pro_api_calls"]);
+    expect((await change(user, { plan: "enterprise", period: "monthly" })).status).toBe(200);
+    expect(await lookupKeys()).toEqual(["enterprise_monthly", "enterprise_api_calls"]);
+    expect((await change(user, { plan: "enterprise", period: "yearly" })).status).toBe(200);
+    expect(await lookupKeys()).toEqual(["enterprise_yearly"]);
+    expect(await currentRow(user.id)).toMatchObject({
+      billingPeriod: "yearly",
+      meteredPriceId: null,
+    });
+  });
+
   it("answers 402 with Stripe's message when the card declines, and changes nothing", async () => {
     const { user, subscription } = await activeUser("declined", "pro");
     const failing = await t.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", {
@@ -253,6 +270,15 @@ describe("downgrading", () => {
     )) as Stripe.Customer;
     expect(customer.balance).toBeLessThan(-(2_990_00 - 29_00) + 100);
     expect(await currentRow(user.id)).toMatchObject({ planTier: "pro", billingPeriod: "monthly" });
+    // Monthly billing brings the metered API-calls price; the yearly plan had none.
+    expect(subscription.items.data.map((item) => item.price.lookup_key)).toEqual([
+      "enterprise_yearly",
+    ]);
+    const live = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(live.items.data.map((item) => item.price.lookup_key)).toEqual([
+      "pro_monthly",
+      "pro_api_calls",
+    ]);
   });
 });
 

@@ -6,12 +6,13 @@ import { clearKeptPlanMetadata, keepPlanMetadata } from "../kept-plan";
 import { type BillingPeriod, isPaidTier, type PlanTier } from "../plans";
 import { callStripe } from "./call-stripe";
 import { planChangeStrategy } from "./plan-change-strategy";
+import { type ItemChange, planItemChanges } from "./plan-items";
 import { previewProration } from "./preview-proration";
 import {
   type CurrentSubscription,
   requireCurrentSubscription,
 } from "./require-current-subscription";
-import { resolvePrice } from "./resolve-price";
+import { resolvePlanPrices } from "./resolve-price";
 import { resyncCustomer } from "./resync-customer";
 import { type SubscriptionView, subscriptionView } from "./subscription-view";
 import type { BillingDeps } from "./types";
@@ -46,10 +47,12 @@ export async function changeSubscription(
   }
   const current = await requireCurrentSubscription(deps);
   const strategy = planChangeStrategy(current, { tier, period });
-  const price = await resolvePrice(stripe, tier, period);
+  const prices = await resolvePlanPrices(stripe, tier, period);
+  const { price } = prices;
+  const items = planItemChanges(current, prices);
 
   const params: Stripe.SubscriptionUpdateParams = {
-    items: [{ id: current.item.id, price: price.id }],
+    items,
     proration_behavior: strategy.prorationBehavior,
   };
   if (strategy.keptPlan.action === "keep") {
@@ -63,7 +66,7 @@ export async function changeSubscription(
       params.proration_date = await checkedProrationDate(
         stripe,
         current,
-        price.id,
+        items,
         deps.prorationDate,
       );
     }
@@ -89,10 +92,10 @@ export async function changeSubscription(
 async function checkedProrationDate(
   stripe: Stripe,
   current: CurrentSubscription,
-  priceId: string,
+  items: ItemChange[],
   prorationDate: number,
 ): Promise<number> {
-  const { prorationDate: stripeNow } = await previewProration(stripe, current, priceId);
+  const { prorationDate: stripeNow } = await previewProration(stripe, current, items);
   const periodStart = current.item.current_period_start;
   if (
     prorationDate > stripeNow ||

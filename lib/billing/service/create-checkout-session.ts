@@ -9,7 +9,7 @@ import { type BillingPeriod, getPlan, isPaidTier, lookupKeyFor, type PlanTier } 
 import { callStripe } from "./call-stripe";
 import { findCustomer } from "./find-customer";
 import { getOrCreateCustomer } from "./get-or-create-customer";
-import { resolvePrice } from "./resolve-price";
+import { resolvePlanPrices } from "./resolve-price";
 import type { BillingDeps } from "./types";
 
 /** Statuses of a subscription that still exists and needs the user's attention, not a new one. */
@@ -21,7 +21,8 @@ const NEEDS_ATTENTION = ["past_due", "unpaid", "paused"] as const;
  * - Free is not for sale (`plan_not_purchasable`); a user whose subscription grants a plan is
  *   sent to change it instead (`already_on_plan` for the same plan and period,
  *   `subscription_exists` otherwise), as is one whose subscription waits for a payment.
- * - The price comes from the catalog's lookup key; the customer is created first
+ * - The prices come from the catalog's lookup keys (a monthly plan also carries its metered
+ *   API-calls price, see `billsUsage`); the customer is created first
  *   (`getOrCreateCustomer`), and the session carries `client_reference_id` and
  *   `metadata.userId`, so checkout.session.completed can always be tied back to the user.
  * - A trial of DEFAULT_TRIAL_DAYS only for a user who never had a subscription, neither in our
@@ -61,7 +62,7 @@ export async function createCheckoutSession(
     );
   }
 
-  const price = await resolvePrice(stripe, tier, period);
+  const { price, metered } = await resolvePlanPrices(stripe, tier, period);
   const hadCustomer = (await findCustomer(db, userId)) !== null;
   const customer = await getOrCreateCustomer(deps);
   const trialDays = (await isFirstSubscription(deps, customer, hadCustomer))
@@ -77,7 +78,8 @@ export async function createCheckoutSession(
         customer,
         client_reference_id: userId,
         metadata: { userId },
-        line_items: [{ price: price.id, quantity: 1 }],
+        // A metered price takes no quantity: what it bills comes from the meter.
+        line_items: [{ price: price.id, quantity: 1 }, ...(metered ? [{ price: metered.id }] : [])],
         subscription_data: {
           metadata: { userId },
           ...(trialDays > 0 ? { trial_period_days: trialDays } : {}),

@@ -2,9 +2,10 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import { type BillingPeriod, isPaidTier, type PlanTier } from "../plans";
 import { planChangeStrategy } from "./plan-change-strategy";
+import { planItemChanges } from "./plan-items";
 import { previewProration } from "./preview-proration";
 import { requireCurrentSubscription } from "./require-current-subscription";
-import { resolvePrice } from "./resolve-price";
+import { resolvePlanPrices } from "./resolve-price";
 import type { BillingDeps } from "./types";
 
 export interface PlanChangePreview {
@@ -46,8 +47,12 @@ export async function previewSubscriptionChange(
       effectiveAt: effectiveAt.toISOString(),
     };
   }
-  const price = await resolvePrice(stripe, tier, period);
-  const { invoice, prorationDate } = await previewProration(stripe, current, price.id);
+  const prices = await resolvePlanPrices(stripe, tier, period);
+  const { invoice, prorationDate } = await previewProration(
+    stripe,
+    current,
+    planItemChanges(current, prices),
+  );
   return {
     change: strategy.kind,
     amountDue: invoice.amount_due,

@@ -2,28 +2,54 @@ import "server-only";
 import type Stripe from "stripe";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { type BillingPeriod, lookupKeyFor, type PaidPlanTier } from "../plans";
+import { type BillingPeriod, lookupKeyFor, meteredLookupKeyFor, type PaidPlanTier } from "../plans";
 import { callStripe } from "./call-stripe";
 import { BILLING_UNAVAILABLE } from "./stripe-errors";
 
 /**
- * The active Stripe price of a paid plan and period, found by its lookup key — never by an id
- * or amount from the client. Throws `unavailable` (logged) when the catalog has not been synced
- * to this Stripe account (`npm run stripe:sync`).
+ * Whether a plan and period carry the metered API-calls price. Monthly plans only: Stripe bills
+ * every item of a subscription on one interval, and usage is billed monthly, so on a yearly plan
+ * API calls are included up to the plan's limit and not billed by usage.
  */
+export function billsUsage(period: BillingPeriod): boolean {
+  return period === "monthly";
+}
+
+/**
+ * The active Stripe prices of a paid plan and period, found by lookup key — never by an id or
+ * amount from the client: the plan's price, and its metered price when `billsUsage`. Throws
+ * `unavailable` (logged) when the catalog has not been synced to this Stripe account
+ * (`npm run stripe:sync`).
+ */
+export async function resolvePlanPrices(
+  stripe: Stripe,
+  tier: PaidPlanTier,
+  period: BillingPeriod,
+): Promise<{ price: Stripe.Price; metered: Stripe.Price | null }> {
+  const planKey = lookupKeyFor(tier, period);
+  const meteredKey = billsUsage(period) ? meteredLookupKeyFor(tier) : null;
+  const lookupKeys = meteredKey ? [planKey, meteredKey] : [planKey];
+  const prices = await callStripe("prices.list", () =>
+    stripe.prices.list({ lookup_keys: lookupKeys, active: true, limit: lookupKeys.length }),
+  );
+  const byKey = new Map(prices.data.map((price) => [price.lookup_key, price]));
+  const missing = lookupKeys.filter((key) => !byKey.has(key));
+  const price = byKey.get(planKey);
+  if (!price || missing.length > 0) {
+    log.error(
+      { lookupKeys: missing },
+      "no active Stripe price for a catalog lookup key; run stripe:sync",
+    );
+    throw new AppError("unavailable", BILLING_UNAVAILABLE);
+  }
+  return { price, metered: meteredKey ? (byKey.get(meteredKey) ?? null) : null };
+}
+
+/** The plan's own price (see `resolvePlanPrices`). */
 export async function resolvePrice(
   stripe: Stripe,
   tier: PaidPlanTier,
   period: BillingPeriod,
 ): Promise<Stripe.Price> {
-  const lookupKey = lookupKeyFor(tier, period);
-  const prices = await callStripe("prices.list", () =>
-    stripe.prices.list({ lookup_keys: [lookupKey], active: true, limit: 1 }),
-  );
-  const price = prices.data[0];
-  if (!price) {
-    log.error({ lookupKey }, "no active Stripe price for a catalog lookup key; run stripe:sync");
-    throw new AppError("unavailable", BILLING_UNAVAILABLE);
-  }
-  return price;
+  return (await resolvePlanPrices(stripe, tier, period)).price;
 }
