@@ -1,0 +1,95 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { webhookEvents } from "@/db/schema";
+import { IDLE } from "@/lib/form-state";
+import { type BillingTest, createTestUser, startBillingTest } from "@/lib/testing/billing";
+
+// Who is signed in and Next's cache are request-scoped in Next; here they are stand-ins.
+const requireAdmin = vi.hoisted(() => vi.fn());
+const revalidatePath = vi.hoisted(() => vi.fn());
+vi.mock("@/lib/auth/session", () => ({ requireAdmin }));
+vi.mock("next/cache", () => ({ revalidatePath }));
+
+const { replayWebhookEventAction } = await import("./actions");
+
+let billing: BillingTest;
+let eventId: string;
+
+function form(fields: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.set(name, value);
+  return data;
+}
+
+async function ledgerRow() {
+  const [row] = await billing.db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId));
+  return row;
+}
+
+beforeAll(async () => {
+  billing = await startBillingTest();
+  const user = await createTestUser(billing, "action");
+  const stripe = billing.stripe;
+  const customer = await stripe.customers.create({
+    email: user.email,
+    metadata: { userId: user.id },
+  });
+  const method = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+  const [price] = (await stripe.prices.list({ lookup_keys: ["enterprise_yearly"] })).data;
+  await stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price?.id ?? "" }],
+    default_payment_method: method.id,
+  });
+  const [event] = (await stripe.events.list({ type: "invoice.paid", limit: 1 })).data;
+  if (!event) throw new Error("the emulator made no invoice.paid event");
+  eventId = event.id;
+  await billing.db.insert(webhookEvents).values({
+    id: event.id,
+    type: event.type,
+    created: new Date(event.created * 1000),
+    status: "failed",
+    attempts: 1,
+    lastError: "connection reset",
+    payload: event,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await billing.close();
+});
+
+beforeEach(() => {
+  requireAdmin.mockReset();
+  revalidatePath.mockReset();
+});
+
+describe("replayWebhookEventAction", () => {
+  it("replays nothing for someone who is not an admin", async () => {
+    requireAdmin.mockRejectedValue(new Error("NEXT_HTTP_ERROR_FALLBACK;404"));
+    await expect(replayWebhookEventAction(IDLE, form({ eventId }))).rejects.toThrow("404");
+    expect(requireAdmin).toHaveBeenCalledWith("/admin/webhooks");
+    expect(await ledgerRow()).toMatchObject({ status: "failed", attempts: 1 });
+    expect(revalidatePath).not.toHaveBeenCalled();
+  });
+
+  it("replays a failed event for an admin, says so, and refreshes the page", async () => {
+    requireAdmin.mockResolvedValue({ id: "admin-1", role: "admin" });
+    expect(await replayWebhookEventAction(IDLE, form({ eventId }))).toEqual({
+      status: "success",
+      message: `Event ${eventId} was applied.`,
+      values: { eventId },
+    });
+    expect(await ledgerRow()).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+    expect(revalidatePath).toHaveBeenCalledWith("/admin/webhooks");
+  });
+
+  it("answers with the reason when there is nothing to replay", async () => {
+    requireAdmin.mockResolvedValue({ id: "admin-1", role: "admin" });
+    expect(await replayWebhookEventAction(IDLE, form({ eventId: "evt_nowhere" }))).toEqual({
+      status: "error",
+      message: "Replay failed: There is no event evt_nowhere in the ledger.",
+      values: { eventId: "evt_nowhere" },
+    });
+  });
+});

@@ -1,0 +1,41 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { getDb } from "@/db";
+import { replayWebhookEvent } from "@/lib/admin/webhook-events";
+import { requireAdmin } from "@/lib/auth/session";
+import { getStripe } from "@/lib/billing/stripe";
+import type { ProcessOutcome } from "@/lib/billing/webhooks/process";
+import { type FormState, formText } from "@/lib/form-state";
+import { log } from "@/lib/log";
+
+const PAGE = "/admin/webhooks";
+
+const OUTCOMES: Record<ProcessOutcome, string> = {
+  processed: "was applied",
+  duplicate: "had already been applied; nothing changed",
+  ignored: "is of a type Tollgate does not handle; it is marked ignored",
+};
+
+/** Processes one ledger event again (admins only) and says how it went. */
+export async function replayWebhookEventAction(
+  _prev: FormState,
+  formData: FormData,
+): Promise<FormState> {
+  const admin = await requireAdmin(PAGE);
+  const eventId = formText(formData, "eventId");
+  const result = await replayWebhookEvent(await getDb(), getStripe(), eventId);
+  log.info(
+    { eventId, adminId: admin.id, outcome: result.ok ? result.outcome : "failed" },
+    "admin replayed a webhook event",
+  );
+  revalidatePath(PAGE);
+  if (!result.ok) {
+    return { status: "error", message: `Replay failed: ${result.message}`, values: { eventId } };
+  }
+  return {
+    status: "success",
+    message: `Event ${eventId} ${OUTCOMES[result.outcome]}.`,
+    values: { eventId },
+  };
+}

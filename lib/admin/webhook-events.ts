@@ -1,0 +1,190 @@
+import "server-only";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import { z } from "zod";
+import type { Database } from "@/db";
+import { WEBHOOK_EVENT_STATUSES, type WebhookEventStatus, webhookEvents } from "@/db/schema";
+import { type ProcessOutcome, processStripeEvent } from "@/lib/billing/webhooks/process";
+import { AppError } from "@/lib/errors";
+
+/**
+ * The admin view of the webhook ledger: a keyset-paginated list, newest first, and the replay
+ * of one stored event through the same pipeline as a live delivery.
+ */
+
+export const WEBHOOK_EVENTS_PAGE_SIZE = 50;
+
+export interface WebhookEventListItem {
+  id: string;
+  type: string;
+  status: WebhookEventStatus;
+  attempts: number;
+  lastError: string | null;
+  stripeCustomerId: string | null;
+  /** Stripe's `created` for the event. */
+  created: Date;
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+export interface WebhookEventPage {
+  events: WebhookEventListItem[];
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+/** Stripe event ids ("evt_…"); the ledger's key. */
+const eventIdSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
+/** `received_at` in UTC with all six digits of microseconds, as the cursor carries it. */
+const exactTimestampSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+
+const positionSchema = z.tuple([exactTimestampSchema, eventIdSchema]);
+
+/**
+ * A position in the (received_at desc, id desc) order, base64url of `[received_at, id]`.
+ * `received_at` defaults to now() and keeps microseconds: a millisecond cursor would skip or
+ * repeat events received within the same millisecond.
+ */
+function encodeCursor(receivedAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([receivedAt, id])).toString("base64url");
+}
+
+const cursorSchema = z
+  .string()
+  .max(512)
+  .transform((cursor, context) => {
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    } catch {
+      decoded = null;
+    }
+    const position = positionSchema.safeParse(decoded);
+    if (!position.success) {
+      context.addIssue({ code: "custom", message: "The page link is not valid." });
+      return z.NEVER;
+    }
+    return { receivedAt: position.data[0], id: position.data[1] };
+  });
+
+/** The page's query string: an optional status filter and an optional cursor. */
+export const webhookEventsQuerySchema = z.object({
+  status: z.enum(WEBHOOK_EVENT_STATUSES).optional(),
+  cursor: cursorSchema.optional(),
+});
+
+export type WebhookEventsQuery = z.output<typeof webhookEventsQuerySchema>;
+
+/**
+ * Reads the query string of the webhook events page: repeated parameters and unknown ones are
+ * ignored (the first value wins); null when the status or the cursor is not valid.
+ */
+export function parseWebhookEventsQuery(
+  params: Record<string, string | string[] | undefined>,
+): WebhookEventsQuery | null {
+  const first = (value: string | string[] | undefined) =>
+    (Array.isArray(value) ? value[0] : value) || undefined;
+  const parsed = webhookEventsQuerySchema.safeParse({
+    status: first(params.status),
+    cursor: first(params.cursor),
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+const exactReceivedAt: SQL<string> = sql<string>`to_char(${webhookEvents.receivedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * One page of the ledger, newest first (ties on `received_at` broken by id), optionally of one
+ * status. Consecutive pages neither repeat nor skip an event, however many share a timestamp.
+ */
+export async function listWebhookEvents(
+  db: Database,
+  {
+    status,
+    cursor,
+    limit = WEBHOOK_EVENTS_PAGE_SIZE,
+  }: WebhookEventsQuery & { limit?: number } = {},
+): Promise<WebhookEventPage> {
+  const rows = await db
+    .select({
+      id: webhookEvents.id,
+      type: webhookEvents.type,
+      status: webhookEvents.status,
+      attempts: webhookEvents.attempts,
+      lastError: webhookEvents.lastError,
+      stripeCustomerId: webhookEvents.stripeCustomerId,
+      created: webhookEvents.created,
+      receivedAt: webhookEvents.receivedAt,
+      processedAt: webhookEvents.processedAt,
+      position: exactReceivedAt,
+    })
+    .from(webhookEvents)
+    .where(
+      and(
+        status ? eq(webhookEvents.status, status) : undefined,
+        cursor
+          ? sql`(${webhookEvents.receivedAt}, ${webhookEvents.id}) < (${cursor.receivedAt}::timestamptz, ${cursor.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    events: page.map(({ position: _position, ...event }) => event),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.position, last.id) : null,
+  };
+}
+
+export type ReplayResult = { ok: true; outcome: ProcessOutcome } | { ok: false; message: string };
+
+/** What a stored payload must look like to be handed back to the pipeline. */
+const storedEventSchema = z.looseObject({
+  id: z.string(),
+  object: z.literal("event"),
+  type: z.string(),
+  created: z.number(),
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
+
+/**
+ * Processes the stored payload of ledger event `eventId` again, exactly as a redelivery from
+ * Stripe would be (`processStripeEvent`): idempotent, so replaying an event that has been
+ * processed since is a `duplicate` without effect. A failure is recorded on the ledger row
+ * and answered with its reason; errors outside the pipeline's own handling are thrown.
+ */
+export async function replayWebhookEvent(
+  db: Database,
+  stripe: Stripe,
+  eventId: string,
+): Promise<ReplayResult> {
+  if (!eventIdSchema.safeParse(eventId).success) {
+    return { ok: false, message: "That is not a webhook event id." };
+  }
+  const [row] = await db
+    .select({ payload: webhookEvents.payload })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.id, eventId));
+  if (!row) return { ok: false, message: `There is no event ${eventId} in the ledger.` };
+  const stored = storedEventSchema.safeParse(row.payload);
+  if (!stored.success || stored.data.id !== eventId) {
+    return { ok: false, message: `The stored payload of ${eventId} is not a Stripe event.` };
+  }
+  try {
+    const outcome = await processStripeEvent(db, stripe, row.payload as Stripe.Event);
+    return { ok: true, outcome };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const [failed] = await db
+      .select({ lastError: webhookEvents.lastError })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, eventId));
+    return { ok: false, message: failed?.lastError ?? error.message };
+  }
+}
