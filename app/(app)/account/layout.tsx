@@ -6,6 +6,7 @@ const LINKS = [
   { href: "/account", label: "Overview" },
   { href: "/account/billing", label: "Billing" },
   { href: "/account/invoices", label: "Invoices" },
+  { href: "/account/usage", label: "Usage" },
   { href: "/account/api-keys", label: "API keys" },
 ] as const;
 
@@ -14,7 +15,7 @@ export default async function AccountLayout({ children }: { children: ReactNode 
   await requireUser("/account");
   return (
     <div className="mx-auto max-w-5xl px-4 py-10 sm:px-6">
-      <nav aria-label="Account" className="mb-8 flex gap-2 border-b border-slate-200 pb-3 text-sm">
+      <nav aria-label="Account" className="mb-8 flex flex-wrap gap-2 border-b border-slate-200 pb-3 text-sm">
         {LINKS.map((link) => (
           <Link
             key={link.href}
