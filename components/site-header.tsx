@@ -3,7 +3,7 @@ import type { AppUser } from "@/lib/auth/users";
 
 const link = "rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 hover:text-slate-900";
 const button =
-  "rounded-md border border-slate-300 px-3 py-2 text-slate-800 hover:border-slate-400 hover:bg-slate-50";
+  "whitespace-nowrap rounded-md border border-slate-300 px-3 py-2 text-slate-800 hover:border-slate-400 hover:bg-slate-50";
 
 /** The header; `user` is the signed-in user (the layout reads it), or null. */
 export function SiteHeader({ user }: { user: AppUser | null }) {

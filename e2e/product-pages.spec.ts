@@ -1,6 +1,11 @@
+import type { Page } from "@playwright/test";
 import Stripe from "stripe";
-import { E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
-import { expect, signUp, test, uniqueEmail } from "./fixtures";
+import { E2E_ADMIN_EMAIL, E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
+import { expect, signIn, signUp, test, uniqueEmail } from "./fixtures";
+
+// The admin test measures how MRR moves; the other tests here change it too, so this file's
+// tests run one after another. (Tests in other files create trials only, which MRR leaves out.)
+test.describe.configure({ mode: "serial" });
 
 async function payOnCheckoutPage(page: import("@playwright/test").Page, card: string) {
   await expect(page).toHaveURL(new RegExp(`^${E2E_STRIPE_URL}/c/pay/`));
@@ -9,6 +14,32 @@ async function payOnCheckoutPage(page: import("@playwright/test").Page, card: st
   await page.getByLabel("Expiry (MM / YY)").fill("12 / 34");
   await page.getByLabel("CVC").fill("123");
   await page.getByRole("button", { name: /Start trial|Subscribe/ }).click();
+}
+
+/** Signs in as the admin named in ADMIN_EMAILS, creating the account the first time. */
+async function signInAsAdmin(page: Page): Promise<void> {
+  await signUp(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
+  const heading = page.getByRole("heading", { name: "Admin dashboard", level: 1 });
+  const taken = page.getByText("An account with this email already exists");
+  await expect(heading.or(taken)).toBeVisible();
+  if (await taken.isVisible())
+    await signIn(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
+  await expect(heading).toBeVisible();
+}
+
+/** The MRR the admin dashboard shows, in dollars. */
+async function dashboardMrr(page: Page): Promise<number> {
+  await page.goto("/admin");
+  const value = await page.getByTestId("stat-mrr").locator("dd").first().textContent();
+  return Number((value ?? "").replace(/[$,]/g, ""));
+}
+
+/** Ends a user's trial in Stripe, as the trial's end would: the first invoice is paid now. */
+async function endTrial(email: string): Promise<void> {
+  const stripe = stripeClient();
+  const [customer] = (await stripe.customers.list({ email })).data;
+  const [subscription] = (await stripe.subscriptions.list({ customer: customer?.id })).data;
+  await stripe.subscriptions.update(String(subscription?.id), { trial_end: "now" });
 }
 
 function stripeClient(): Stripe {
@@ -77,10 +108,7 @@ test("an upgrade shows the prorated amount before it is confirmed, and a cancel 
   await expect(page.getByTestId("billing-plan")).toHaveText("Pro");
 
   // End the trial in Stripe so the change is a paid upgrade with a proration.
-  const stripe = stripeClient();
-  const [customer] = (await stripe.customers.list({ email })).data;
-  const [subscription] = (await stripe.subscriptions.list({ customer: customer?.id })).data;
-  await stripe.subscriptions.update(String(subscription?.id), { trial_end: "now" });
+  await endTrial(email);
   await expect(async () => {
     await page.reload();
     await expect(page.getByTestId("billing-status")).toHaveText("Active", { timeout: 1_000 });
@@ -119,4 +147,38 @@ test("a card declined on the checkout page leaves the account on Free", async ({
   await page.goto("/account/billing");
   await expect(page.getByTestId("billing-plan")).toHaveText("Free");
   await expect(page.getByTestId("billing-status")).toHaveText("No subscription");
+});
+
+test("the admin sees a new subscriber's invoice, on the customer's page too, and MRR up by the plan's price", async ({
+  page,
+  browser,
+}) => {
+  await signInAsAdmin(page);
+  const before = await dashboardMrr(page);
+
+  const email = uniqueEmail("admin-sees");
+  const customerContext = await browser.newContext();
+  const customerPage = await customerContext.newPage();
+  await signUp(customerPage, { email, callbackUrl: "/account/checkout?plan=pro&period=monthly" });
+  await payOnCheckoutPage(customerPage, "4242 4242 4242 4242");
+  await expect(customerPage.getByTestId("billing-plan")).toHaveText("Pro");
+  await endTrial(email);
+  await customerContext.close();
+
+  // The trial's end reaches the app by webhook; MRR counts Pro monthly once it has.
+  await expect(async () => {
+    expect(await dashboardMrr(page)).toBeCloseTo(before + 29, 2);
+  }).toPass({ timeout: 20_000 });
+
+  await page.goto("/admin/invoices");
+  await page.getByLabel(/Search/).fill(email);
+  await page.getByRole("button", { name: /Apply|Filter|Search/ }).click();
+  const invoiceRows = page.getByRole("row").filter({ hasText: email });
+  await expect(invoiceRows.filter({ hasText: "$29.00" }).first()).toBeVisible();
+  await expect(invoiceRows.filter({ hasText: /paid/i }).first()).toBeVisible();
+
+  await page.goto(`/admin/customers?q=${encodeURIComponent(email)}`);
+  await page.getByRole("link", { name: email }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(email);
+  await expect(page.getByRole("row").filter({ hasText: "$29.00" }).first()).toBeVisible();
 });

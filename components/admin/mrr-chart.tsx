@@ -52,7 +52,9 @@ function compactMoney(amount: number, currency: string): string {
 
 /** The smallest 1, 2, 2.5 or 5 × 10ⁿ step that fits `max` in `TICKS` steps. */
 function axisTop(max: number): number {
-  if (max <= 0) return TICKS;
+  // With no revenue yet the axis spans a round 100 units of the currency (minor units × 100),
+  // not a few cents.
+  if (max <= 0) return 100_00;
   const raw = max / TICKS;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((factor) => factor * magnitude).find((s) => s >= raw) ?? raw;
