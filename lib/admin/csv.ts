@@ -1,0 +1,58 @@
+import "server-only";
+
+/**
+ * CSV for spreadsheets: RFC 4180 lines (CRLF, quotes doubled, a field quoted when it holds a
+ * comma, quote or line break) and money as plain decimal strings in the currency's unit.
+ */
+
+/**
+ * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
+ * that some programs strip first) gets a leading `'`, so it is shown as text (OWASP "CSV
+ * injection"). Only for text that came from outside: amounts we format ourselves may be
+ * negative and must stay numbers.
+ */
+export function textCell(value: string | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function quoteField(field: string): string {
+  return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+}
+
+/** One CSV record with its CRLF terminator; fields are written as given, quoted when needed. */
+export function csvLine(fields: readonly string[]): string {
+  return `${fields.map(quoteField).join(",")}\r\n`;
+}
+
+const digitsByCurrency = new Map<string, number>();
+
+/**
+ * Digits after the decimal point of the currency's minor unit, as Intl knows them (USD 2, JPY 0,
+ * KWD 3). A well-formed code Intl does not know gets 2. Cached per currency.
+ */
+export function minorUnitDigits(currency: string): number {
+  const code = currency.toUpperCase();
+  let digits = digitsByCurrency.get(code);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat("en-US", { style: "currency", currency: code }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
+    digitsByCurrency.set(code, digits);
+  }
+  return digits;
+}
+
+/**
+ * An amount in the currency's smallest unit as a decimal string in its main unit, exactly (no
+ * floating point): 2900 USD → "29.00", -1250 USD → "-12.50", 4500 JPY → "4500", 5 KWD → "0.005".
+ */
+export function decimalAmount(amount: number, currency: string): string {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`not a whole amount: ${amount}`);
+  const digits = minorUnitDigits(currency);
+  const sign = amount < 0 ? "-" : "";
+  const units = Math.abs(amount).toString();
+  if (digits === 0) return `${sign}${units}`;
+  const padded = units.padStart(digits + 1, "0");
+  return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
+}
