@@ -269,6 +269,16 @@ export const invoices = pgTable(
     index("invoices_subscription_idx").on(table.stripeSubscriptionId),
     index("invoices_number_idx").on(table.number),
     index("invoices_customer_email_idx").on(sql`lower(${table.customerEmail})`),
+    // Totals per status and currency, and the failed-payments figure, read from the index alone.
+    index("invoices_status_currency_amounts_idx").on(
+      table.status,
+      table.currency,
+      table.amountPaid,
+      table.amountRemaining,
+      table.attemptCount,
+    ),
+    // Revenue collected in a month.
+    index("invoices_paid_at_idx").on(table.paidAt, table.currency, table.amountPaid),
     check("invoices_status_check", oneOf(table.status, INVOICE_STATUSES)),
     check(
       "invoices_plan_tier_check",
@@ -313,6 +323,10 @@ export const usageRecords = pgTable(
       table.metric,
       table.occurredAt,
     ),
+    // usage:verify sums a customer's reported usage over a period.
+    index("usage_records_customer_occurred_idx")
+      .on(table.stripeCustomerId, table.occurredAt)
+      .where(sql`${table.stripeCustomerId} is not null`),
     index("usage_records_outbox_idx")
       .on(table.nextReportAt)
       .where(sql`${table.reportStatus} = 'pending'`),

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, desc, eq, gte, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "@/db";
+import { descIndexed } from "@/db/order";
 import {
   customers,
   type Invoice,
@@ -131,7 +132,7 @@ export async function listCustomers(
           : undefined,
       ),
     )
-    .orderBy(desc(users.createdAt), desc(users.id))
+    .orderBy(descIndexed(users.createdAt), descIndexed(users.id))
     .limit(limit + 1);
 
   const page = rows.slice(0, limit);
@@ -295,7 +296,7 @@ export async function getCustomerDetail(
           ? or(eq(invoices.userId, userId), eq(invoices.stripeCustomerId, stripeCustomerId))
           : eq(invoices.userId, userId),
       )
-      .orderBy(desc(invoices.created), desc(invoices.id))
+      .orderBy(descIndexed(invoices.created), descIndexed(invoices.id))
       .limit(DETAIL_LIST_LIMIT),
     db
       .select({
@@ -335,7 +336,7 @@ export async function getCustomerDetail(
           })
           .from(webhookEvents)
           .where(inArray(webhookEvents.stripeCustomerId, [...customerIds]))
-          .orderBy(desc(webhookEvents.created), desc(webhookEvents.id))
+          .orderBy(descIndexed(webhookEvents.created), descIndexed(webhookEvents.id))
           .limit(DETAIL_LIST_LIMIT);
 
   const subscription = pickCurrentSubscription(subscriptionRows);

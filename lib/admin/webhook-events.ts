@@ -1,8 +1,9 @@
 import "server-only";
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import type { Database } from "@/db";
+import { descIndexed } from "@/db/order";
 import { WEBHOOK_EVENT_STATUSES, type WebhookEventStatus, webhookEvents } from "@/db/schema";
 import { type ProcessOutcome, processStripeEvent } from "@/lib/billing/webhooks/process";
 import { AppError } from "@/lib/errors";
@@ -132,7 +133,7 @@ export async function listWebhookEvents(
           : undefined,
       ),
     )
-    .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
+    .orderBy(descIndexed(webhookEvents.receivedAt), descIndexed(webhookEvents.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -1,6 +1,7 @@
 import "server-only";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, eq, lt, or } from "drizzle-orm";
 import type { Database } from "@/db";
+import { descIndexed } from "@/db/order";
 import { invoices } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 
@@ -61,7 +62,7 @@ export async function listUserInvoices(
           : undefined,
       ),
     )
-    .orderBy(desc(invoices.created), desc(invoices.id))
+    .orderBy(descIndexed(invoices.created), descIndexed(invoices.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -15,7 +15,10 @@ export default async function AccountLayout({ children }: { children: ReactNode 
   await requireUser("/account");
   return (
     <div className="mx-auto max-w-5xl px-4 py-10 sm:px-6">
-      <nav aria-label="Account" className="mb-8 flex flex-wrap gap-2 border-b border-slate-200 pb-3 text-sm">
+      <nav
+        aria-label="Account"
+        className="mb-8 flex flex-wrap gap-2 border-b border-slate-200 pb-3 text-sm"
+      >
         {LINKS.map((link) => (
           <Link
             key={link.href}

@@ -1,0 +1,3 @@
+CREATE INDEX "invoices_status_currency_amounts_idx" ON "invoices" USING btree ("status","currency","amount_paid","amount_remaining","attempt_count");--> statement-breakpoint
+CREATE INDEX "invoices_paid_at_idx" ON "invoices" USING btree ("paid_at","currency","amount_paid");--> statement-breakpoint
+CREATE INDEX "usage_records_customer_occurred_idx" ON "usage_records" USING btree ("stripe_customer_id","occurred_at") WHERE "usage_records"."stripe_customer_id" is not null;
