@@ -1,5 +1,6 @@
 import { getDatabase } from "./db";
 import { PgliteLockedError } from "./db/pglite-lock";
+import { env } from "./lib/env";
 import { log } from "./lib/log";
 
 /**
@@ -7,6 +8,9 @@ import { log } from "./lib/log";
  * request and a PGlite directory already held by another process stops this server at once
  * with a clear message instead of failing later. A Postgres server that is down does not stop
  * start-up: /api/health answers 503 until it is up. Skipped while `next build` prerenders.
+ *
+ * In development it then starts the usage flush timer, which stands in for the cron that calls
+ * /api/internal/usage/flush in production.
  */
 export async function openDatabaseAtStartup(): Promise<void> {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
@@ -18,5 +22,9 @@ export async function openDatabaseAtStartup(): Promise<void> {
       process.exit(1);
     }
     log.error({ err: error }, "database unavailable at start-up; will retry on first use");
+  }
+  if (env().NODE_ENV === "development") {
+    const { startUsageFlushTimer } = await import("./lib/usage/flush-timer");
+    startUsageFlushTimer();
   }
 }

@@ -98,4 +98,6 @@ export const RATE_LIMITS = {
   checkout: { name: "checkout", limit: 20, windowSeconds: 10 * 60 },
   /** Portal sessions, plan changes and their previews, cancel, resume: each calls Stripe. */
   billing: { name: "billing", limit: 60, windowSeconds: 10 * 60 },
+  /** POST /api/usage per user: ten calls a second on average; a batch carries 1,000 records. */
+  usage: { name: "usage", limit: 600, windowSeconds: 60 },
 } as const satisfies Record<string, RateLimitRule>;

@@ -31,3 +31,8 @@ export function usageWindow(metric: Metric, now: Date): UsageWindow {
     end: new Date(Date.UTC(year, month + 1, 1)),
   };
 }
+
+/** When a window's count starts again from zero; null for a level, which never resets itself. */
+export function resetsAt(window: UsageWindow): Date | null {
+  return window.kind === "level" ? null : window.end;
+}

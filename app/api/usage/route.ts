@@ -1,0 +1,99 @@
+// POST /api/usage {metric, quantity, occurredAt?} or {records: [...]} (up to 1,000, all or
+// nothing) — records usage for the caller (API key or session), enforcing the plan's limits.
+// `Idempotency-Key` makes a retry safe: 201 with the record(s) the first time, 200 with the
+// same record(s) and `replayed: true` after. Over a limit: 429 `limit_exceeded`, or 402
+// `payment_required` when a higher plan would allow it.
+// GET /api/usage — each metric's use in its current window: {plan, metrics: [{metric, used,
+// limit, window, windowStart, resetsAt}]}.
+import { z } from "zod";
+import { getDb } from "@/db";
+import type { UsageRecord } from "@/db/schema";
+import { getEntitlements } from "@/lib/billing/entitlements";
+import { readJson } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
+import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { recordUsage, recordUsageBatch } from "@/lib/usage/record";
+import { usageSummary } from "@/lib/usage/summary";
+import { resetsAt } from "@/lib/usage/windows";
+import { idempotencyKeyOf, parseUsageBody } from "./schema";
+
+/** A full batch of records with room for whitespace. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function recordView(record: UsageRecord) {
+  return {
+    id: record.id,
+    metric: record.metric,
+    quantity: record.quantity,
+    occurredAt: record.occurredAt.toISOString(),
+    idempotencyKey: record.idempotencyKey,
+    createdAt: record.createdAt.toISOString(),
+  };
+}
+
+function answer(body: unknown, replayed: boolean): Response {
+  return Response.json(body, {
+    status: replayed ? 200 : 201,
+    headers: {
+      "Cache-Control": "no-store",
+      ...(replayed ? { "Idempotent-Replayed": "true" } : {}),
+    },
+  });
+}
+
+export const POST = route("user-or-key", async ({ request, caller }) => {
+  const db = await getDb();
+  const userId = caller.user.id;
+  await enforceRateLimit(db, RATE_LIMITS.usage, userId);
+  const key = idempotencyKeyOf(request);
+  const body = parseUsageBody(await readJson(request, z.unknown(), MAX_BODY_BYTES));
+
+  if (!body.batch) {
+    const { record, replayed } = await recordUsage(db, {
+      userId,
+      ...body.record,
+      idempotencyKey: key,
+    });
+    return answer({ record: recordView(record), replayed }, replayed);
+  }
+  const results = await recordUsageBatch(
+    db,
+    userId,
+    body.records.map((record, index) => ({
+      ...record,
+      idempotencyKey: key === null ? null : `${key}:${index}`,
+    })),
+  );
+  const replayed = results.every((result) => result.replayed);
+  return answer(
+    {
+      records: results.map((result) => ({
+        ...recordView(result.record),
+        replayed: result.replayed,
+      })),
+      replayed,
+    },
+    replayed,
+  );
+});
+
+export const GET = route("user-or-key", async ({ caller }) => {
+  const db = await getDb();
+  const now = new Date();
+  const entitlements = await getEntitlements(db, caller.user.id, now);
+  const summary = await usageSummary(db, caller.user.id, entitlements.limits, now);
+  return Response.json(
+    {
+      plan: entitlements.tier,
+      metrics: summary.map(({ metric, used, limit, window }) => ({
+        metric,
+        used,
+        limit,
+        window: window.kind,
+        windowStart: window.start.toISOString(),
+        resetsAt: resetsAt(window)?.toISOString() ?? null,
+      })),
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+});

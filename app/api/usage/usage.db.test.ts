@@ -1,0 +1,322 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DatabaseHandle, provideDatabase } from "@/db";
+import { subscriptions, usageRecords, users } from "@/db/schema";
+import { createTestDatabase } from "@/db/testing";
+import { createApiKey } from "@/lib/auth/api-keys";
+import type { PlanTier } from "@/lib/billing/plans";
+import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
+import { GET, POST } from "./route";
+
+// The route uses the process-wide database; this file hands it one of its own.
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  provideDatabase(handle);
+});
+afterAll(async () => {
+  await handle.close();
+});
+
+interface Caller {
+  id: string;
+  cookie: string;
+}
+
+let sequence = 0;
+async function createCaller(tier: PlanTier = "free"): Promise<Caller> {
+  sequence += 1;
+  const [user] = await handle.db
+    .insert(users)
+    .values({ email: `usage-route-${sequence}@example.com` })
+    .returning({ id: users.id });
+  if (!user) throw new Error("user not inserted");
+  if (tier !== "free") {
+    await handle.db.insert(subscriptions).values({
+      userId: user.id,
+      stripeSubscriptionId: `sub_usage_route_${sequence}`,
+      stripeCustomerId: `cus_usage_route_${sequence}`,
+      planTier: tier,
+      billingPeriod: "monthly",
+      status: "active",
+    });
+  }
+  return { id: user.id, cookie: await sessionCookie({ id: user.id }) };
+}
+
+interface RecordBody {
+  id: string;
+  metric: string;
+  quantity: number;
+  occurredAt: string;
+  idempotencyKey: string | null;
+  replayed?: boolean;
+}
+
+interface ErrorBody {
+  error: { code: string; message: string } & Record<string, unknown>;
+}
+
+async function post(
+  caller: Caller,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const response = await POST(
+    testRequest("/api/usage", { body, cookie: caller.cookie, headers }),
+    noParams(),
+  );
+  return { status: response.status, body: await response.json(), headers: response.headers };
+}
+
+async function rows(userId: string) {
+  return handle.db.select().from(usageRecords).where(eq(usageRecords.userId, userId));
+}
+
+describe("POST /api/usage", () => {
+  it("records one record for a signed-in user and answers 201 with it", async () => {
+    const caller = await createCaller();
+    const response = await post(caller, {
+      metric: "api_calls",
+      quantity: 3,
+      occurredAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      replayed: false,
+      record: { metric: "api_calls", quantity: 3, idempotencyKey: null },
+    });
+    expect(await rows(caller.id)).toHaveLength(1);
+  });
+
+  it("records for the owner of an API key", async () => {
+    const caller = await createCaller();
+    const { key } = await createApiKey(handle.db, { userId: caller.id, name: "worker" });
+    const response = await POST(
+      testRequest("/api/usage", { body: { metric: "videos_processed", quantity: 1 }, apiKey: key }),
+      noParams(),
+    );
+    expect(response.status).toBe(201);
+    expect(await rows(caller.id)).toMatchObject([{ metric: "videos_processed", quantity: 1 }]);
+  });
+
+  it("needs a session or an API key", async () => {
+    const response = await POST(
+      testRequest("/api/usage", { body: { metric: "api_calls", quantity: 1 } }),
+      noParams(),
+    );
+    expect(response.status).toBe(401);
+    const badKey = await POST(
+      testRequest("/api/usage", {
+        body: { metric: "api_calls", quantity: 1 },
+        apiKey: "tg_00000000_not-a-real-key-not-a-real-key-xx",
+      }),
+      noParams(),
+    );
+    expect(badKey.status).toBe(401);
+  });
+
+  it("answers a retry with the same Idempotency-Key with the first record, 200 and replayed", async () => {
+    const caller = await createCaller();
+    const headers = { "Idempotency-Key": "job-42" };
+    const first = await post(caller, { metric: "api_calls", quantity: 2 }, headers);
+    const retry = await post(caller, { metric: "api_calls", quantity: 2 }, headers);
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    const firstRecord = (first.body as { record: RecordBody }).record;
+    expect(retry.body).toEqual({ record: firstRecord, replayed: true });
+    expect(firstRecord.idempotencyKey).toBe("job-42");
+
+    const changed = await post(caller, { metric: "api_calls", quantity: 5 }, headers);
+    expect(changed.status).toBe(409);
+    expect((changed.body as ErrorBody).error.code).toBe("conflict");
+    expect(await rows(caller.id)).toHaveLength(1);
+  });
+
+  it("records a batch with one key per record derived from the Idempotency-Key, and replays it", async () => {
+    const caller = await createCaller();
+    const body = {
+      records: [
+        { metric: "api_calls", quantity: 1 },
+        { metric: "matches_performed", quantity: 4 },
+      ],
+    };
+    const headers = { "Idempotency-Key": "nightly" };
+    const first = await post(caller, body, headers);
+    expect(first.status).toBe(201);
+    const records = (first.body as { records: RecordBody[] }).records;
+    expect(records.map((record) => [record.idempotencyKey, record.replayed])).toEqual([
+      ["nightly:0", false],
+      ["nightly:1", false],
+    ]);
+    const again = await post(caller, body, headers);
+    expect(again.status).toBe(200);
+    expect((again.body as { replayed: boolean }).replayed).toBe(true);
+    expect(await rows(caller.id)).toHaveLength(2);
+  });
+
+  it("refuses a 1,000-record batch with one invalid record, naming it, and records nothing", async () => {
+    const caller = await createCaller("enterprise");
+    const records: unknown[] = Array.from({ length: 1_000 }, () => ({
+      metric: "matches_performed",
+      quantity: 1,
+    }));
+    records[731] = { metric: "matches_performed", quantity: "one" };
+    const response = await post(caller, { records });
+    expect(response.status).toBe(422);
+    const { error } = response.body as ErrorBody;
+    expect(error).toMatchObject({
+      code: "validation_failed",
+      index: 731,
+      fields: [{ path: "records.731.quantity" }],
+    });
+    expect(error.message).toMatch(/^Record 731 is not valid: records\.731\.quantity/);
+    expect(await rows(caller.id)).toHaveLength(0);
+
+    records[731] = { metric: "matches_performed", quantity: 1 };
+    const fine = await post(caller, { records });
+    expect(fine.status).toBe(201);
+    expect(await rows(caller.id)).toHaveLength(1_000);
+  });
+
+  it("answers clear 400 and 422 errors for bodies that are not valid", async () => {
+    const caller = await createCaller();
+    const cases: Array<[unknown, number, string]> = [
+      ["{not json", 400, "invalid_json"],
+      [{ metric: "api_calls" }, 422, "validation_failed"],
+      [{ metric: "bananas", quantity: 1 }, 422, "validation_failed"],
+      [{ metric: "api_calls", quantity: 1, qty: 1 }, 422, "validation_failed"],
+      [{ metric: "api_calls", quantity: 1, occurredAt: "yesterday" }, 422, "validation_failed"],
+      [{ metric: "api_calls", quantity: 0 }, 422, "validation_failed"],
+      [{ records: [] }, 422, "validation_failed"],
+      [
+        { records: Array.from({ length: 1_001 }, () => ({ metric: "api_calls", quantity: 1 })) },
+        422,
+        "validation_failed",
+      ],
+    ];
+    for (const [body, status, code] of cases) {
+      const response = await post(caller, body);
+      expect([response.status, (response.body as ErrorBody).error.code]).toEqual([status, code]);
+    }
+    const badKey = await post(
+      caller,
+      { metric: "api_calls", quantity: 1 },
+      { "Idempotency-Key": "x".repeat(201) },
+    );
+    expect(badKey.status).toBe(400);
+    expect(await rows(caller.id)).toHaveLength(0);
+  });
+
+  it("refuses 40 of 50 concurrent calls against the last 10 units with 429 and the limit", async () => {
+    const caller = await createCaller("enterprise");
+    await handle.db.insert(usageRecords).values({
+      userId: caller.id,
+      metric: "api_calls",
+      quantity: 99_990,
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => post(caller, { metric: "api_calls", quantity: 1 })),
+    );
+    expect(responses.filter((response) => response.status === 201)).toHaveLength(10);
+    const refused = responses.filter((response) => response.status === 429);
+    expect(refused).toHaveLength(40);
+    const monthEnd = new Date(
+      Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 1, 1),
+    ).toISOString();
+    for (const response of refused) {
+      expect(response.body).toEqual({
+        error: {
+          code: "limit_exceeded",
+          message: expect.stringContaining(`The count resets at ${monthEnd}.`),
+          metric: "api_calls",
+          limit: 100_000,
+          used: 100_000,
+          requested: 1,
+          resetsAt: monthEnd,
+        },
+      });
+      expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+    }
+  });
+
+  it("answers 402 with the plan to upgrade to when that would help", async () => {
+    const caller = await createCaller();
+    const response = await post(caller, { metric: "videos_processed", quantity: 6 });
+    expect(response.status).toBe(402);
+    expect((response.body as ErrorBody).error).toMatchObject({
+      code: "payment_required",
+      metric: "videos_processed",
+      limit: 5,
+      used: 0,
+      requested: 6,
+      upgradeTo: "pro",
+      message: expect.stringContaining("Upgrade to Pro for 100 videos processed a day."),
+    });
+  });
+});
+
+describe("GET /api/usage", () => {
+  it("shows each metric's use, limit, window and reset for the caller only", async () => {
+    const caller = await createCaller("pro");
+    const other = await createCaller("pro");
+    await post(caller, { metric: "api_calls", quantity: 7 });
+    await post(caller, { metric: "storage_bytes", quantity: 2_048 });
+    await post(other, { metric: "api_calls", quantity: 1_000 });
+
+    const response = await GET(testRequest("/api/usage", { cookie: caller.cookie }), noParams());
+    expect(response.status).toBe(200);
+    const now = new Date();
+    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const monthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const dayEnd = new Date(dayStart.getTime() + 86_400_000);
+    expect(await response.json()).toEqual({
+      plan: "pro",
+      metrics: [
+        {
+          metric: "api_calls",
+          used: 7,
+          limit: 10_000,
+          window: "month",
+          windowStart: monthStart.toISOString(),
+          resetsAt: monthEnd.toISOString(),
+        },
+        {
+          metric: "storage_bytes",
+          used: 2_048,
+          limit: 50 * 1024 ** 3,
+          window: "level",
+          windowStart: monthStart.toISOString(),
+          resetsAt: null,
+        },
+        {
+          metric: "videos_processed",
+          used: 0,
+          limit: 100,
+          window: "day",
+          windowStart: dayStart.toISOString(),
+          resetsAt: dayEnd.toISOString(),
+        },
+        {
+          metric: "matches_performed",
+          used: 0,
+          limit: 1_000,
+          window: "day",
+          windowStart: dayStart.toISOString(),
+          resetsAt: dayEnd.toISOString(),
+        },
+      ],
+    });
+  });
+
+  it("answers an API key's owner too, and nobody without credentials", async () => {
+    const caller = await createCaller();
+    const { key } = await createApiKey(handle.db, { userId: caller.id, name: "reader" });
+    const response = await GET(testRequest("/api/usage", { apiKey: key }), noParams());
+    expect(response.status).toBe(200);
+    expect((await response.json()).plan).toBe("free");
+    expect((await GET(testRequest("/api/usage"), noParams())).status).toBe(401);
+  });
+});

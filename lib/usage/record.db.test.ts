@@ -1,0 +1,386 @@
+import { and, eq, sum } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db";
+import { subscriptions, usageRecords, users } from "@/db/schema";
+import { createTestDatabase } from "@/db/testing";
+import type { Metric, PlanTier } from "@/lib/billing/plans";
+import { AppError } from "@/lib/errors";
+import { recordUsage, recordUsageBatch, type UsageInput } from "./record";
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+});
+afterAll(async () => {
+  await handle.close();
+});
+
+const at = (iso: string) => new Date(iso);
+let sequence = 0;
+
+/**
+ * A user, on Free or with an active monthly subscription to `tier` (with the metered API-calls
+ * price unless `metered` is false).
+ */
+async function createUser(tier: PlanTier = "free", metered = true): Promise<string> {
+  sequence += 1;
+  const [user] = await handle.db
+    .insert(users)
+    .values({ email: `record-${sequence}@example.com` })
+    .returning({ id: users.id });
+  if (!user) throw new Error("user not inserted");
+  if (tier !== "free") {
+    await handle.db.insert(subscriptions).values({
+      userId: user.id,
+      stripeSubscriptionId: `sub_record_${sequence}`,
+      stripeCustomerId: `cus_record_${sequence}`,
+      planTier: tier,
+      billingPeriod: "monthly",
+      status: "active",
+      meteredPriceId: metered ? `price_${tier}_api_calls` : null,
+    });
+  }
+  return user.id;
+}
+
+async function ledgerSum(userId: string, metric: Metric): Promise<number> {
+  const [row] = await handle.db
+    .select({ total: sum(usageRecords.quantity).mapWith(Number) })
+    .from(usageRecords)
+    .where(and(eq(usageRecords.userId, userId), eq(usageRecords.metric, metric)));
+  return row?.total ?? 0;
+}
+
+async function rowCount(userId: string): Promise<number> {
+  return (await handle.db.select().from(usageRecords).where(eq(usageRecords.userId, userId)))
+    .length;
+}
+
+/** The AppError a call fails with; fails the test when the call succeeds. */
+async function refusal(call: Promise<unknown>): Promise<AppError> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error("the call succeeded, a refusal was expected");
+}
+
+describe("recordUsage", () => {
+  it("records usage and queues API calls of a plan with the metered price for Stripe, other usage not", async () => {
+    const pro = await createUser("pro");
+    const yearly = await createUser("pro", false);
+    const free = await createUser();
+    const now = at("2026-11-25T10:00:00Z");
+    const paidCall = await recordUsage(
+      handle.db,
+      { userId: pro, metric: "api_calls", quantity: 3 },
+      { now },
+    );
+    const paidVideo = await recordUsage(
+      handle.db,
+      { userId: pro, metric: "videos_processed", quantity: 1 },
+      { now },
+    );
+    const unmeteredCall = await recordUsage(
+      handle.db,
+      { userId: yearly, metric: "api_calls", quantity: 1 },
+      { now },
+    );
+    const freeCall = await recordUsage(
+      handle.db,
+      { userId: free, metric: "api_calls", quantity: 1 },
+      { now },
+    );
+    expect(paidCall).toMatchObject({
+      replayed: false,
+      record: {
+        metric: "api_calls",
+        quantity: 3,
+        occurredAt: now,
+        reportStatus: "pending",
+        stripeCustomerId: expect.stringMatching(/^cus_record_/),
+        nextReportAt: now,
+      },
+    });
+    expect(paidVideo.record).toMatchObject({ reportStatus: "skip", stripeCustomerId: null });
+    expect(unmeteredCall.record).toMatchObject({ reportStatus: "skip", stripeCustomerId: null });
+    expect(freeCall.record).toMatchObject({ reportStatus: "skip", stripeCustomerId: null });
+  });
+
+  it("records a retry with the same idempotency key once and answers with the first record", async () => {
+    const userId = await createUser();
+    const input = { userId, metric: "api_calls" as const, quantity: 2, idempotencyKey: "req-1" };
+    const first = await recordUsage(handle.db, input);
+    const retry = await recordUsage(handle.db, input);
+    expect(first.replayed).toBe(false);
+    expect(retry).toEqual({ record: first.record, replayed: true });
+    expect(await ledgerSum(userId, "api_calls")).toBe(2);
+  });
+
+  it("records concurrent retries with the same idempotency key once", async () => {
+    const userId = await createUser();
+    const input = { userId, metric: "api_calls" as const, quantity: 1, idempotencyKey: "burst" };
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => recordUsage(handle.db, input)),
+    );
+    expect(new Set(results.map((result) => result.record.id)).size).toBe(1);
+    expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+    expect(await rowCount(userId)).toBe(1);
+  });
+
+  it("refuses the same idempotency key with another quantity or metric (409)", async () => {
+    const userId = await createUser();
+    await recordUsage(handle.db, { userId, metric: "api_calls", quantity: 1, idempotencyKey: "k" });
+    const otherQuantity = await refusal(
+      recordUsage(handle.db, { userId, metric: "api_calls", quantity: 2, idempotencyKey: "k" }),
+    );
+    const otherMetric = await refusal(
+      recordUsage(handle.db, {
+        userId,
+        metric: "videos_processed",
+        quantity: 1,
+        idempotencyKey: "k",
+      }),
+    );
+    expect([otherQuantity.status, otherMetric.status]).toEqual([409, 409]);
+    expect(otherQuantity.code).toBe("conflict");
+    expect(await rowCount(userId)).toBe(1);
+  });
+
+  it("keeps idempotency keys per user", async () => {
+    const alice = await createUser();
+    const bob = await createUser();
+    const a = await recordUsage(handle.db, {
+      userId: alice,
+      metric: "api_calls",
+      quantity: 1,
+      idempotencyKey: "shared",
+    });
+    const b = await recordUsage(handle.db, {
+      userId: bob,
+      metric: "api_calls",
+      quantity: 5,
+      idempotencyKey: "shared",
+    });
+    expect(b.replayed).toBe(false);
+    expect(b.record.id).not.toBe(a.record.id);
+  });
+
+  it("records exactly up to the limit when 50 calls race for the last 10 units", async () => {
+    const userId = await createUser("enterprise");
+    const now = new Date();
+    // Enterprise allows 100,000 API calls a month; 99,990 are used.
+    await handle.db.insert(usageRecords).values({
+      userId,
+      metric: "api_calls",
+      quantity: 99_990,
+      occurredAt: now,
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, () =>
+        recordUsage(handle.db, { userId, metric: "api_calls", quantity: 1 }, { now }),
+      ),
+    );
+    const refused = outcomes.flatMap((outcome) =>
+      outcome.status === "rejected" ? [outcome.reason] : [],
+    );
+    expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(10);
+    expect(refused).toHaveLength(40);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({
+        code: "limit_exceeded",
+        status: 429,
+        details: { metric: "api_calls", limit: 100_000, used: 100_000, requested: 1 },
+      });
+    }
+    expect(await ledgerSum(userId, "api_calls")).toBe(100_000);
+  });
+
+  it("answers 402 naming the plan that would allow it when upgrading helps", async () => {
+    const userId = await createUser();
+    const now = at("2026-11-25T10:00:00Z");
+    await recordUsage(handle.db, { userId, metric: "api_calls", quantity: 100 }, { now });
+    const error = await refusal(
+      recordUsage(handle.db, { userId, metric: "api_calls", quantity: 1 }, { now }),
+    );
+    expect(error.status).toBe(402);
+    expect(error.code).toBe("payment_required");
+    expect(error.message).toContain("Upgrade to Pro for 10,000 API calls a month.");
+    expect(error.details).toEqual({
+      metric: "api_calls",
+      limit: 100,
+      used: 100,
+      requested: 1,
+      resetsAt: "2026-12-01T00:00:00.000Z",
+      upgradeTo: "pro",
+    });
+    // Past Pro's limit too, the plan that allows it is named.
+    const big = await refusal(
+      recordUsage(handle.db, { userId, metric: "api_calls", quantity: 50_000 }, { now }),
+    );
+    expect(big.message).toContain("Upgrade to Enterprise for 100,000 API calls a month.");
+  });
+
+  it("starts the monthly count again at midnight UTC on the first of the month", async () => {
+    const userId = await createUser("enterprise");
+    const lastMoment = at("2026-11-30T23:59:59.999Z");
+    await handle.db
+      .insert(usageRecords)
+      .values({ userId, metric: "api_calls", quantity: 100_000, occurredAt: lastMoment });
+    const error = await refusal(
+      recordUsage(handle.db, { userId, metric: "api_calls", quantity: 1 }, { now: lastMoment }),
+    );
+    expect(error.status).toBe(429);
+    expect(error.message).toContain("The count resets at 2026-12-01T00:00:00.000Z.");
+    expect(error.details?.resetsAt).toBe("2026-12-01T00:00:00.000Z");
+    expect(error.headers?.["Retry-After"]).toBe("1");
+
+    const next = await recordUsage(
+      handle.db,
+      { userId, metric: "api_calls", quantity: 1 },
+      { now: at("2026-12-01T00:00:00Z") },
+    );
+    expect(next.record.occurredAt).toEqual(at("2026-12-01T00:00:00Z"));
+  });
+
+  it("starts the daily count again at midnight UTC", async () => {
+    const userId = await createUser();
+    const evening = at("2026-11-25T23:59:00Z");
+    await recordUsage(
+      handle.db,
+      { userId, metric: "videos_processed", quantity: 5 },
+      { now: evening },
+    );
+    const error = await refusal(
+      recordUsage(handle.db, { userId, metric: "videos_processed", quantity: 1 }, { now: evening }),
+    );
+    expect(error.details).toMatchObject({
+      limit: 5,
+      used: 5,
+      resetsAt: "2026-11-26T00:00:00.000Z",
+    });
+    await recordUsage(
+      handle.db,
+      { userId, metric: "videos_processed", quantity: 5 },
+      { now: at("2026-11-26T00:00:00Z") },
+    );
+    expect(await ledgerSum(userId, "videos_processed")).toBe(10);
+  });
+
+  it("checks storage as a level: the new total against the limit, whatever came before", async () => {
+    const userId = await createUser();
+    const gb = 1024 ** 3;
+    const now = at("2026-11-25T10:00:00Z");
+    await recordUsage(handle.db, { userId, metric: "storage_bytes", quantity: gb }, { now });
+    // Levels are not added up: one gigabyte again is still within Free's one gigabyte.
+    await recordUsage(handle.db, { userId, metric: "storage_bytes", quantity: gb }, { now });
+    const error = await refusal(
+      recordUsage(handle.db, { userId, metric: "storage_bytes", quantity: gb + 1 }, { now }),
+    );
+    expect(error.status).toBe(402);
+    expect(error.details).toMatchObject({ limit: gb, used: gb, requested: gb + 1, resetsAt: null });
+  });
+
+  it("refuses records that are not valid, naming the field", async () => {
+    const userId = await createUser();
+    const now = at("2026-11-25T10:00:00Z");
+    const cases: Array<[Partial<UsageInput>, string]> = [
+      [{ quantity: 0 }, "quantity"],
+      [{ quantity: 1.5 }, "quantity"],
+      [{ metric: "bananas" as Metric }, "metric"],
+      [{ occurredAt: at("2026-11-25T10:06:00Z") }, "occurredAt"],
+      [{ occurredAt: at("2026-10-20T10:00:00Z") }, "occurredAt"],
+      [{ idempotencyKey: "" }, "idempotencyKey"],
+    ];
+    for (const [change, path] of cases) {
+      const error = await refusal(
+        recordUsage(handle.db, { userId, metric: "api_calls", quantity: 1, ...change }, { now }),
+      );
+      expect(error.status).toBe(422);
+      expect(error.details).toMatchObject({ fields: [{ path }] });
+    }
+    expect(await rowCount(userId)).toBe(0);
+  });
+});
+
+describe("recordUsageBatch", () => {
+  const calls = (count: number): UsageInput[] =>
+    Array.from({ length: count }, () => ({ metric: "matches_performed", quantity: 1 }));
+
+  it("records a 1,000-record batch in one go", async () => {
+    const userId = await createUser("enterprise");
+    const results = await recordUsageBatch(handle.db, userId, calls(1_000));
+    expect(results).toHaveLength(1_000);
+    expect(results.every((result) => !result.replayed)).toBe(true);
+    expect(await ledgerSum(userId, "matches_performed")).toBe(1_000);
+  });
+
+  it("records nothing from a 1,000-record batch with one invalid record, and names it", async () => {
+    const userId = await createUser("enterprise");
+    const records = calls(1_000);
+    records[517] = { metric: "matches_performed", quantity: -3 };
+    const error = await refusal(recordUsageBatch(handle.db, userId, records));
+    expect(error.status).toBe(422);
+    expect(error.message).toMatch(/^Record 517 is not valid: quantity/);
+    expect(error.details).toMatchObject({
+      index: 517,
+      fields: [{ path: "records.517.quantity" }],
+    });
+    expect(await rowCount(userId)).toBe(0);
+  });
+
+  it("records nothing from a batch that would pass a limit, and names the record that does", async () => {
+    const userId = await createUser();
+    const now = at("2026-11-25T10:00:00Z");
+    // Free allows 50 matches a day: the 51st record of the batch crosses it.
+    const error = await refusal(recordUsageBatch(handle.db, userId, calls(60), { now }));
+    expect(error.status).toBe(402);
+    expect(error.message).toMatch(/^Record 50: /);
+    expect(error.details).toMatchObject({ index: 50, limit: 50, used: 50, requested: 1 });
+    expect(await rowCount(userId)).toBe(0);
+  });
+
+  it("counts each record in the window of its own time", async () => {
+    const userId = await createUser();
+    const now = at("2026-11-25T10:00:00Z");
+    const yesterday = at("2026-11-24T12:00:00Z");
+    const records: UsageInput[] = [
+      { metric: "videos_processed", quantity: 5, occurredAt: yesterday },
+      { metric: "videos_processed", quantity: 5 },
+    ];
+    await recordUsageBatch(handle.db, userId, records, { now });
+    expect(await ledgerSum(userId, "videos_processed")).toBe(10);
+  });
+
+  it("replays a batch sent again with the same keys, and refuses keys repeated inside one", async () => {
+    const userId = await createUser();
+    const records: UsageInput[] = [
+      { metric: "api_calls", quantity: 1, idempotencyKey: "batch:0" },
+      { metric: "videos_processed", quantity: 2, idempotencyKey: "batch:1" },
+    ];
+    const first = await recordUsageBatch(handle.db, userId, records);
+    const again = await recordUsageBatch(handle.db, userId, records);
+    expect(again.map((result) => result.record.id)).toEqual(
+      first.map((result) => result.record.id),
+    );
+    expect(again.every((result) => result.replayed)).toBe(true);
+    expect(await rowCount(userId)).toBe(2);
+
+    const repeated = await refusal(
+      recordUsageBatch(handle.db, userId, [
+        { metric: "api_calls", quantity: 1, idempotencyKey: "twice" },
+        { metric: "api_calls", quantity: 1, idempotencyKey: "twice" },
+      ]),
+    );
+    expect(repeated.details).toMatchObject({ index: 1 });
+  });
+
+  it("refuses an empty batch and one of more than 1,000 records", async () => {
+    const userId = await createUser("enterprise");
+    expect((await refusal(recordUsageBatch(handle.db, userId, []))).status).toBe(422);
+    expect((await refusal(recordUsageBatch(handle.db, userId, calls(1_001)))).status).toBe(422);
+  });
+});

@@ -1,0 +1,303 @@
+// Reports usage to the Stripe emulator and, in the last test, moves its wall clock past a
+// renewal: this file has an emulator of its own.
+import { eq, sum } from "drizzle-orm";
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as checkoutRoute } from "@/app/api/billing/checkout/route";
+import { subscriptions, usageRecords } from "@/db/schema";
+import { API_CALLS_METER, lookupKeyFor, meteredLookupKeyFor } from "@/lib/billing/plans";
+import {
+  type BillingTest,
+  createTestUser,
+  startBillingTest,
+  subscribe,
+  type TestUser,
+} from "@/lib/testing/billing";
+import { recordUsage } from "./record";
+import { backoffMs, classify, flushUsage, type MeterEventSender } from "./report";
+
+let t: BillingTest;
+let meterId: string;
+beforeAll(async () => {
+  t = await startBillingTest();
+  const meters = await t.stripe.billing.meters.list();
+  const meter = meters.data.find((candidate) => candidate.event_name === API_CALLS_METER.eventName);
+  if (!meter) throw new Error("the catalog sync made no meter");
+  meterId = meter.id;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const MINUTE = 60_000;
+
+/** What Stripe's meter summed for the customer over the last day and the next hour. */
+async function meterSum(customer: string): Promise<number> {
+  const now = Math.floor(Date.now() / 1000 / 60) * 60;
+  const summaries = await t.stripe.billing.meters.listEventSummaries(meterId, {
+    customer,
+    start_time: now - 86_400,
+    end_time: now + 3_600,
+  });
+  return summaries.data.reduce((total, summary) => total + summary.aggregated_value, 0);
+}
+
+async function ledgerSum(customer: string): Promise<number> {
+  const [row] = await t.db
+    .select({ total: sum(usageRecords.quantity).mapWith(Number) })
+    .from(usageRecords)
+    .where(eq(usageRecords.stripeCustomerId, customer));
+  return row?.total ?? 0;
+}
+
+async function subscribedUser(name: string): Promise<{ user: TestUser; customer: string }> {
+  const user = await createTestUser(t, name);
+  const subscription = await subscribe(t, user, "pro", "monthly", checkoutRoute);
+  return { user, customer: String(subscription.customer) };
+}
+
+async function recordCalls(user: TestUser, quantities: number[]): Promise<void> {
+  for (const quantity of quantities) {
+    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity });
+  }
+}
+
+/** Flushes until nothing is due at `now`, so the next test starts with an empty outbox. */
+async function drain(now: Date = new Date()): Promise<void> {
+  for (;;) {
+    const result = await flushUsage(t.db, t.stripe, { now });
+    if (result.remaining === 0 && result.failed === 0) return;
+    if (result.failed > 0) throw new Error(`draining failed: ${JSON.stringify(result)}`);
+  }
+}
+
+describe("flushUsage", () => {
+  it("reports a Pro user's API calls once: Stripe's sum equals the ledger's, a second flush sends nothing", async () => {
+    const { user, customer } = await subscribedUser("metered");
+    const free = await createTestUser(t, "free");
+    await recordCalls(user, [1, 2, 3, 4, 5]);
+    await recordUsage(t.db, { userId: user.id, metric: "videos_processed", quantity: 2 });
+    await recordUsage(t.db, { userId: free.id, metric: "api_calls", quantity: 9 });
+
+    const first = await flushUsage(t.db, t.stripe, { batchSize: 2 });
+    expect(first).toEqual({ sent: 5, failed: 0, remaining: 0 });
+    expect(await meterSum(customer)).toBe(15);
+    expect(await ledgerSum(customer)).toBe(15);
+
+    const second = await flushUsage(t.db, t.stripe);
+    expect(second).toEqual({ sent: 0, failed: 0, remaining: 0 });
+    expect(await meterSum(customer)).toBe(15);
+    const rows = await t.db.select().from(usageRecords).where(eq(usageRecords.userId, user.id));
+    expect(
+      rows.map((row) => [
+        row.metric,
+        row.reportStatus,
+        row.reportAttempts,
+        row.reportedAt !== null,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ["api_calls", "sent", 1, true],
+        ["videos_processed", "skip", 0, false],
+      ]),
+    );
+  });
+
+  it("sends each row once when several flushers run at the same time", async () => {
+    const { user, customer } = await subscribedUser("parallel");
+    await recordCalls(
+      user,
+      Array.from({ length: 30 }, (_, n) => n + 1),
+    );
+    const sent: string[] = [];
+    const counting: MeterEventSender = {
+      billing: {
+        meterEvents: {
+          create: async (params) => {
+            sent.push(String(params.identifier));
+            return t.stripe.billing.meterEvents.create(params);
+          },
+        },
+      },
+    };
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => flushUsage(t.db, counting, { batchSize: 4 })),
+    );
+    expect(results.reduce((total, result) => total + result.sent, 0)).toBe(30);
+    expect(sent).toHaveLength(30);
+    expect(new Set(sent).size).toBe(30);
+    expect(await meterSum(customer)).toBe(465);
+  });
+
+  it("still reports every unit exactly once after a flush dies between sending and marking", async () => {
+    const { user, customer } = await subscribedUser("crashed");
+    await recordCalls(user, [10, 20, 30, 40, 50, 60]);
+
+    // A flusher whose process dies while the 4th event's answer is on its way: Stripe counted
+    // it (and the three before), nothing was marked sent, and no later event leaves.
+    let sends = 0;
+    let reachedFourth: () => void = () => undefined;
+    const fourthSent = new Promise<void>((resolve) => {
+      reachedFourth = resolve;
+    });
+    const dying: MeterEventSender = {
+      billing: {
+        meterEvents: {
+          create: async (params) => {
+            sends += 1;
+            if (sends > 4) return new Promise<never>(() => undefined);
+            await t.stripe.billing.meterEvents.create(params);
+            if (sends < 4) return {};
+            reachedFourth();
+            return new Promise<never>(() => undefined);
+          },
+        },
+      },
+    };
+    const started = new Date();
+    void flushUsage(t.db, dying, { now: started, concurrency: 1 });
+    await fourthSent;
+    expect(await meterSum(customer)).toBe(100);
+
+    // While the dead flusher's lease lasts, nobody sends its rows again.
+    const during = await flushUsage(t.db, t.stripe, { now: new Date(started.getTime() + MINUTE) });
+    expect(during).toEqual({ sent: 0, failed: 0, remaining: 0 });
+
+    // Once it has run out, the rows are sent again; Stripe drops the identifiers it has.
+    const after = await flushUsage(t.db, t.stripe, {
+      now: new Date(started.getTime() + 6 * MINUTE),
+    });
+    expect(after).toEqual({ sent: 6, failed: 0, remaining: 0 });
+    expect(await meterSum(customer)).toBe(210);
+    expect(await ledgerSum(customer)).toBe(210);
+    const attempts = await t.db
+      .select({ attempts: usageRecords.reportAttempts })
+      .from(usageRecords)
+      .where(eq(usageRecords.stripeCustomerId, customer));
+    expect(attempts.map((row) => row.attempts)).toEqual([2, 2, 2, 2, 2, 2]);
+  });
+
+  it.each([429, 500])("backs off after a %i from Stripe and succeeds later", async (status) => {
+    const { user, customer } = await subscribedUser(`fault-${status}`);
+    await recordCalls(user, [7, 8, 9]);
+    const now = new Date();
+    await t.emulator.control("POST", "/faults", { status, count: 1 });
+
+    const first = await flushUsage(t.db, t.stripe, { now, concurrency: 1 });
+    expect(first).toEqual({ sent: 2, failed: 1, remaining: 0 });
+    const [failed] = await t.db
+      .select()
+      .from(usageRecords)
+      .where(eq(usageRecords.reportStatus, "pending"));
+    expect(failed).toMatchObject({
+      reportAttempts: 1,
+      nextReportAt: new Date(now.getTime() + 2 * MINUTE),
+      lastReportError: expect.stringContaining(String(status)),
+    });
+
+    // Not before the backoff has passed.
+    const early = await flushUsage(t.db, t.stripe, { now: new Date(now.getTime() + MINUTE) });
+    expect(early.sent).toBe(0);
+    const later = await flushUsage(t.db, t.stripe, { now: new Date(now.getTime() + 2 * MINUTE) });
+    expect(later).toEqual({ sent: 1, failed: 0, remaining: 0 });
+    expect(await meterSum(customer)).toBe(24);
+    expect(await ledgerSum(customer)).toBe(24);
+  });
+
+  it("stops a flush at the first round Stripe is limiting, leaving the rest due", async () => {
+    const { user, customer } = await subscribedUser("limited");
+    await recordCalls(user, [1, 1, 1, 1, 1, 1]);
+    const now = new Date();
+    await t.emulator.control("POST", "/faults", { status: 429, count: 2 });
+    const first = await flushUsage(t.db, t.stripe, { now, batchSize: 2, concurrency: 1 });
+    expect(first).toEqual({ sent: 0, failed: 2, remaining: 4 });
+    await drain(new Date(now.getTime() + 2 * MINUTE));
+    expect(await meterSum(customer)).toBe(6);
+  });
+
+  it("bills the reported usage on the renewal invoice of a subscription with the metered price", async () => {
+    const user = await createTestUser(t, "invoiced");
+    const customer = await t.stripe.customers.create({
+      email: user.email,
+      metadata: { userId: user.id },
+    });
+    const card = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await t.stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: card.id },
+    });
+    const prices = await t.stripe.prices.list({
+      lookup_keys: [lookupKeyFor("pro", "monthly"), meteredLookupKeyFor("pro")],
+    });
+    const plan = prices.data.find((price) => price.lookup_key === "pro_monthly");
+    const metered = prices.data.find((price) => price.lookup_key === "pro_api_calls");
+    if (!plan || !metered) throw new Error("the catalog sync made no Pro prices");
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: plan.id }, { price: metered.id }],
+    });
+    expect(subscription.status).toBe("active");
+    await t.db.insert(subscriptions).values({
+      userId: user.id,
+      stripeSubscriptionId: subscription.id,
+      stripeCustomerId: customer.id,
+      planTier: "pro",
+      billingPeriod: "monthly",
+      status: "active",
+      meteredPriceId: metered.id,
+    });
+
+    await recordCalls(user, [1_000, 234]);
+    await drain();
+    expect(await meterSum(customer.id)).toBe(1_234);
+
+    const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
+    const clock = await t.emulator.control<{ now: number }>("GET", "/clock");
+    await t.emulator.control("POST", "/clock/advance", {
+      seconds: periodEnd - clock.body.now + 60,
+    });
+    const invoices = await t.stripe.invoices.list({ subscription: subscription.id });
+    const renewal = invoices.data.find(
+      (invoice) => invoice.billing_reason === "subscription_cycle",
+    );
+    const usageLine = renewal?.lines.data.find(
+      (line) => line.pricing?.price_details?.price === metered.id,
+    );
+    // Pro's API calls cost 0.1 cents each: 1,234 calls are 123 cents.
+    expect(usageLine).toMatchObject({ quantity: 1_234, amount: 123 });
+    expect(renewal).toMatchObject({ status: "paid", amount_paid: 29_00 + 123 });
+  });
+});
+
+describe("classify", () => {
+  const stripeError = (statusCode: number, message: string, code?: string) =>
+    Stripe.errors.StripeError.generate({
+      type: "invalid_request_error",
+      message,
+      code,
+      statusCode,
+    });
+
+  it("counts Stripe's refusal of an identifier it already has as sent", () => {
+    expect(classify(stripeError(400, "An event with identifier 0a1b already exists."))).toEqual({
+      kind: "sent",
+    });
+    expect(classify(stripeError(400, "Duplicate.", "resource_already_exists"))).toEqual({
+      kind: "sent",
+    });
+  });
+
+  it("retries rate limits, Stripe's errors and lost connections, and rejects other refusals", () => {
+    expect(classify(stripeError(429, "Too many requests")).kind).toBe("retry");
+    expect(classify(stripeError(503, "Unavailable")).kind).toBe("retry");
+    expect(classify(new TypeError("fetch failed")).kind).toBe("retry");
+    expect(classify(stripeError(400, "Timestamp must be within the past 35 days.")).kind).toBe(
+      "rejected",
+    );
+  });
+
+  it("waits 2^attempts minutes between attempts, at most an hour", () => {
+    expect([1, 2, 5, 6, 7, 50].map((attempts) => backoffMs(attempts) / MINUTE)).toEqual([
+      2, 4, 32, 60, 60, 60,
+    ]);
+  });
+});

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as checkoutRoute } from "@/app/api/billing/checkout/route";
+import { usageRecords } from "@/db/schema";
+import {
+  type BillingTest,
+  createTestUser,
+  startBillingTest,
+  subscribe,
+} from "@/lib/testing/billing";
+import { recordUsage } from "./record";
+import { flushUsage } from "./report";
+import { formatVerification, verifyUsage } from "./verify";
+import { usageWindow } from "./windows";
+
+let t: BillingTest;
+beforeAll(async () => {
+  t = await startBillingTest();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** This calendar month in UTC: the period the records below fall in. */
+const period = () => {
+  const month = usageWindow("api_calls", new Date());
+  return { from: month.start, to: month.end };
+};
+
+describe("verifyUsage", () => {
+  it("finds the ledger and Stripe in agreement after a flush, with unsent usage shown apart", async () => {
+    const user = await createTestUser(t, "verified");
+    const subscription = await subscribe(t, user, "pro", "monthly", checkoutRoute);
+    const customer = String(subscription.customer);
+    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 40 });
+    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 2 });
+    await flushUsage(t.db, t.stripe);
+    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 5 });
+
+    const result = await verifyUsage(t.db, t.stripe, period());
+    expect(result.customers).toEqual([
+      { stripeCustomerId: customer, ledgerSent: 42, ledgerPending: 5, stripe: 42, difference: 0 },
+    ]);
+    expect(result.mismatches).toEqual([]);
+    const text = formatVerification(result);
+    expect(text).toContain(`ok       ${customer}: ledger 42, Stripe 42, 5 not yet sent`);
+    expect(text).toContain("The ledger and Stripe agree.");
+  });
+
+  it("reports a customer whose ledger says sent what Stripe never counted", async () => {
+    const user = await createTestUser(t, "drifted");
+    const subscription = await subscribe(t, user, "pro", "monthly", checkoutRoute);
+    const customer = String(subscription.customer);
+    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 10 });
+    await flushUsage(t.db, t.stripe);
+    // A row marked sent that never reached Stripe (say, restored from a backup).
+    await t.db.insert(usageRecords).values({
+      userId: user.id,
+      metric: "api_calls",
+      quantity: 3,
+      reportStatus: "sent",
+      stripeCustomerId: customer,
+      reportedAt: new Date(),
+    });
+
+    const result = await verifyUsage(t.db, t.stripe, period());
+    expect(result.mismatches).toEqual([
+      { stripeCustomerId: customer, ledgerSent: 13, ledgerPending: 0, stripe: 10, difference: -3 },
+    ]);
+    expect(formatVerification(result)).toContain(
+      `MISMATCH ${customer}: ledger 13, Stripe 10, difference -3`,
+    );
+  });
+
+  it("refuses a period that does not end after it starts or is not on whole minutes", async () => {
+    const from = new Date("2026-11-01T00:00:00Z");
+    await expect(verifyUsage(t.db, t.stripe, { from, to: from })).rejects.toThrow(/must end/);
+    await expect(
+      verifyUsage(t.db, t.stripe, { from, to: new Date("2026-11-02T00:00:30Z") }),
+    ).rejects.toThrow(/whole minutes/);
+  });
+});
