@@ -1,5 +1,5 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
+import { SectionNav } from "@/components/section-nav";
 import { requireAdmin } from "@/lib/auth/session";
 
 const LINKS = [
@@ -15,20 +15,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   await requireAdmin("/admin");
   return (
     <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
-      <nav
-        aria-label="Admin"
-        className="mb-8 flex flex-wrap gap-2 border-b border-slate-200 pb-3 text-sm"
-      >
-        {LINKS.map((link) => (
-          <Link
-            key={link.href}
-            href={link.href}
-            className="rounded-md px-3 py-2 font-medium text-slate-700 hover:bg-slate-100"
-          >
-            {link.label}
-          </Link>
-        ))}
-      </nav>
+      <SectionNav label="Admin" links={LINKS} />
       {children}
     </div>
   );

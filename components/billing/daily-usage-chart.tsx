@@ -1,16 +1,13 @@
 import type { Metric } from "@/lib/billing/plans";
 import type { DailyPoint } from "@/lib/usage/history";
-import { formatAmount } from "./usage-bars";
+import { dayOf, formatAmount } from "./usage-bars";
 
 const WIDTH = 600;
 const HEIGHT = 140;
 const TOP = 16;
 const BOTTOM = 20;
 
-const shortDay = (day: string) =>
-  new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" }).format(
-    new Date(`${day}T00:00:00Z`),
-  );
+const shortDay = (day: string) => dayOf(new Date(`${day}T00:00:00Z`));
 
 /**
  * Daily usage as SVG bars, with the largest day and the first and last dates written out, and

@@ -3,7 +3,8 @@ import type { MetricUsage } from "@/lib/usage/summary";
 
 const WINDOW_TEXT = { day: "today", month: "this month", level: "in use" } as const;
 
-const dayOf = (date: Date) =>
+/** "Dec 1": a UTC day, short. */
+export const dayOf = (date: Date) =>
   new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" }).format(
     date,
   );

@@ -1,0 +1,32 @@
+import { expect, type Page } from "@playwright/test";
+import { E2E_STRIPE_URL } from "./constants";
+
+/** Fills and submits the emulator's hosted checkout page with `card`. */
+export async function payOnCheckoutPage(page: Page, card: string): Promise<void> {
+  await expect(page).toHaveURL(new RegExp(`^${E2E_STRIPE_URL}/c/pay/`));
+  await page.getByLabel("Name on card").fill("Test Person");
+  await page.getByLabel("Card number").fill(card);
+  await page.getByLabel("Expiry (MM / YY)").fill("12 / 34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByRole("button", { name: /Start trial|Subscribe/ }).click();
+}
+
+/**
+ * From /account/billing: cancels the plan in the emulator's portal, comes back, and waits for
+ * the cancellation to arrive by webhook (the banner that offers Resume).
+ */
+export async function cancelInPortal(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Manage billing" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${E2E_STRIPE_URL}/p/session/`));
+  await page.getByRole("button", { name: "Cancel plan" }).click();
+  await page
+    .getByRole("button", { name: /Confirm|Cancel plan/ })
+    .last()
+    .click();
+  await page.getByRole("link", { name: /Return to/ }).click();
+  await expect(page).toHaveURL(/\/account\/billing/);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText(/Your plan ends on/)).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+}
