@@ -50,18 +50,29 @@ export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export const INVOICE_STATUSES = ["draft", "open", "paid", "uncollectible", "void"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
+/**
+ * `unlinked`: the event is about a Stripe customer no user is linked to yet; it stays pending
+ * and reconcile applies it once the link exists.
+ */
 export const WEBHOOK_EVENT_STATUSES = [
   "received",
-  "processing",
   "processed",
   "failed",
   "ignored",
+  "unlinked",
 ] as const;
 export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
 
-/** `skip`: nothing to report (free plan, no meter); `pending`: in the outbox; `sent`: reported. */
-export const USAGE_REPORT_STATUSES = ["skip", "pending", "sent"] as const;
+/**
+ * `skip`: nothing to report (free plan, no meter); `pending`: in the outbox; `sent`: reported;
+ * `failed`: Stripe refused it for good (too many refusals, or past its 35-day window).
+ */
+export const USAGE_REPORT_STATUSES = ["skip", "pending", "sent", "failed"] as const;
 export type UsageReportStatus = (typeof USAGE_REPORT_STATUSES)[number];
+
+/** Who scheduled a subscription's cancellation; an admin's cannot be undone by the user. */
+export const CANCEL_REQUESTERS = ["user", "admin"] as const;
+export type CancelRequester = (typeof CANCEL_REQUESTERS)[number];
 
 /** `column IN ('a', 'b', …)` for a CHECK constraint; the values are our own constants. */
 function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
@@ -93,10 +104,16 @@ export const users = pgTable(
     role: text("role").$type<UserRole>().notNull().default("user"),
     /** scrypt hash for email + password sign-in; null for OAuth and magic-link users. */
     passwordHash: text("password_hash"),
+    /**
+     * Bumped when every session of the user must end (the address proven by someone who may
+     * not have set the password); a session token carrying an older version is refused.
+     */
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: createdAt(),
   },
   (table) => [
     check("user_role_check", oneOf(table.role, USER_ROLES)),
+    check("user_session_version_check", sql`${table.sessionVersion} >= 0`),
     // The admin customer list: newest first, and search by email prefix.
     index("user_created_id_idx").on(table.createdAt.desc(), table.id.desc()),
     index("user_email_pattern_idx").using("btree", sql`lower(${table.email}) text_pattern_ops`),
@@ -202,6 +219,10 @@ export const subscriptions = pgTable(
     meteredPriceId: text("metered_price_id"),
     keptPlanLookupKey: text("kept_plan_lookup_key"),
     keptPlanUntil: timestamp("kept_plan_until", { withTimezone: true }),
+    /** Who scheduled the cancellation (from the subscription's metadata); null when none is. */
+    cancelRequestedBy: text("cancel_requested_by").$type<CancelRequester>(),
+    /** Last time the mirror found a monthly paid subscription without its metered item and added it. */
+    meteredItemRestoredAt: timestamp("metered_item_restored_at", { withTimezone: true }),
     /** First failed payment of the current dunning run; the grace period counts from here. */
     paymentFailedAt: timestamp("payment_failed_at", { withTimezone: true }),
     /**
@@ -223,6 +244,10 @@ export const subscriptions = pgTable(
       sql`${table.billingPeriod} is null or ${oneOf(table.billingPeriod, BILLING_PERIODS)}`,
     ),
     check("subscriptions_quantity_check", sql`${table.quantity} >= 0`),
+    check(
+      "subscriptions_cancel_requested_by_check",
+      sql`${table.cancelRequestedBy} is null or ${oneOf(table.cancelRequestedBy, CANCEL_REQUESTERS)}`,
+    ),
   ],
 );
 
@@ -406,6 +431,17 @@ export const rateLimits = pgTable(
   ],
 );
 
+/**
+ * Leases for work that must run one at a time across every app instance (reconcile): a row is
+ * held until `expires_at`; a holder that died frees it by expiring.
+ */
+export const leases = pgTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  acquiredAt: timestamp("acquired_at", { withTimezone: true }).notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Relations
 
@@ -455,3 +491,4 @@ export type NewWebhookEvent = typeof webhookEvents.$inferInsert;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;
 export type RateLimit = typeof rateLimits.$inferSelect;
+export type Lease = typeof leases.$inferSelect;

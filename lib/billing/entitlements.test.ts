@@ -38,6 +38,8 @@ function row(overrides: Partial<SubscriptionRow> = {}): SubscriptionRow {
     meteredPriceId: null,
     keptPlanLookupKey: null,
     keptPlanUntil: null,
+    cancelRequestedBy: null,
+    meteredItemRestoredAt: null,
     paymentFailedAt: null,
     stripeVersion: 0,
     createdAt: at("2026-11-10T00:00:00Z"),

@@ -21,18 +21,18 @@ const dateTime = new Intl.DateTimeFormat("en-US", {
 
 const STATUS_LABELS: Record<WebhookEventStatus, string> = {
   received: "Received",
-  processing: "Processing",
   processed: "Processed",
   failed: "Failed",
   ignored: "Ignored",
+  unlinked: "Waiting for customer link",
 };
 
 const STATUS_STYLES: Record<WebhookEventStatus, string> = {
   received: "bg-amber-50 text-amber-900 ring-amber-200",
-  processing: "bg-amber-50 text-amber-900 ring-amber-200",
   processed: "bg-emerald-50 text-emerald-900 ring-emerald-200",
   failed: "bg-red-50 text-red-800 ring-red-200",
   ignored: "bg-slate-100 text-slate-700 ring-slate-200",
+  unlinked: "bg-amber-50 text-amber-900 ring-amber-200",
 };
 
 function pageHref(params: { status?: WebhookEventStatus | undefined; cursor?: string }): string {

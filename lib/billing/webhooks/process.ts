@@ -133,7 +133,7 @@ export async function processStripeEvent(
       .where(
         and(
           eq(webhookEvents.id, event.id),
-          inArray(webhookEvents.status, ["received", "processing", "failed"]),
+          inArray(webhookEvents.status, ["received", "failed"]),
         ),
       );
     // The root message only: the wrapped database error carries the query's parameters.

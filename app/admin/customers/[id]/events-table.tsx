@@ -4,10 +4,10 @@ import { Moment, td, th } from "./parts";
 
 const STATUS_LABELS: Record<WebhookEventStatus, string> = {
   received: "Received",
-  processing: "Processing",
   processed: "Processed",
   failed: "Failed",
   ignored: "Ignored",
+  unlinked: "Waiting for customer link",
 };
 
 /** Webhook events about one customer: type and id, status and last error, attempts, arrival. */
