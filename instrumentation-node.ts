@@ -1,4 +1,4 @@
-import { getDatabase } from "./db";
+import { getDatabase, MigrationsPendingError } from "./db";
 import { PgliteLockedError } from "./db/pglite-lock";
 import { env } from "./lib/env";
 import { log } from "./lib/log";
@@ -6,7 +6,8 @@ import { log } from "./lib/log";
 /**
  * Opens the database when the server starts, so that migrations are applied before the first
  * request and a PGlite directory already held by another process stops this server at once
- * with a clear message instead of failing later. A Postgres server that is down does not stop
+ * with a clear message instead of failing later. In production a migration not yet applied stops
+ * it too: migrations are a deploy step (`npm run db:migrate`). A Postgres server that is down does not stop
  * start-up: /api/health answers 503 until it is up. Skipped while `next build` prerenders.
  *
  * In development it then starts the usage flush timer, which stands in for the cron that calls
@@ -17,7 +18,7 @@ export async function openDatabaseAtStartup(): Promise<void> {
   try {
     await getDatabase();
   } catch (error) {
-    if (error instanceof PgliteLockedError) {
+    if (error instanceof PgliteLockedError || error instanceof MigrationsPendingError) {
       log.fatal(error.message);
       process.exit(1);
     }

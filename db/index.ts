@@ -1,9 +1,11 @@
 /**
  * The database client. `DATABASE_URL` set → a Postgres server through postgres.js; unset → an
  * embedded PGlite database in `PGLITE_DIR` (default `.data/pglite`), created on first use and
- * locked to this process. Migrations from drizzle/ are applied when the database is first
- * opened, on either path; on Postgres they run under an advisory lock, so many instances
- * starting together apply them once.
+ * locked to this process. In development and tests, migrations from drizzle/ are applied when the
+ * database is first opened, on either path; on Postgres they run under an advisory lock, so many
+ * instances starting together apply them once. In production they are a deploy step
+ * (`npm run db:migrate`): a server that finds one not applied refuses to start
+ * (`MigrationsPendingError`) rather than change the schema under a running fleet.
  *
  * Nothing here runs at import time: the database opens on the first `getDb()`, which keeps
  * `next build` from touching it.
@@ -14,12 +16,16 @@ import { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
+import {
+  applyMigrations,
+  type MigrationConnection,
+  type MigrationExecutor,
+  pendingMigrations,
+} from "./migrate";
 import { acquirePgliteLock } from "./pglite-lock";
 import * as schema from "./schema";
 
@@ -34,6 +40,8 @@ export interface DatabaseHandle {
   readonly kind: DatabaseKind;
   /** Where the data lives: the PGlite directory, "memory", or the server's host/database. */
   readonly location: string;
+  /** Applies the migrations of `folder` (default drizzle/) not applied yet; returns their tags. */
+  applyMigrations(folder?: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -43,8 +51,12 @@ export type OpenDatabaseOptions = (
   /** An in-memory PGlite: gone when closed (tests). */
   | { memory: true }
 ) & {
-  /** Apply migrations before returning (default true). */
-  migrate?: boolean;
+  /**
+   * What to do about migrations not applied yet: `true` (default) applies them, `"verify"`
+   * refuses to open the database while any is pending (`MigrationsPendingError`), `false`
+   * leaves them alone.
+   */
+  migrate?: boolean | "verify";
   migrationsFolder?: string;
 };
 
@@ -58,31 +70,114 @@ function describeUrl(url: string): string {
   return `${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}`;
 }
 
-async function migratePostgresUnderLock(url: string, migrationsFolder: string) {
+/** Thrown by a production server that finds migrations not applied yet. */
+export class MigrationsPendingError extends Error {
+  constructor(readonly tags: string[]) {
+    super(
+      `${tags.length} database migration${tags.length === 1 ? " is" : "s are"} not applied ` +
+        `(${tags.join(", ")}). Run \`npm run db:migrate\` before starting this version.`,
+    );
+    this.name = "MigrationsPendingError";
+  }
+}
+
+type PostgresClient = postgres.Sql | postgres.TransactionSql;
+
+function postgresConnection(client: PostgresClient): MigrationConnection {
+  return {
+    exec: async (script) => {
+      await client.unsafe(script);
+    },
+    query: async <Row extends Record<string, unknown>>(text: string, params: unknown[] = []) => [
+      ...(await client.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[])),
+    ],
+  };
+}
+
+function postgresExecutor(client: postgres.Sql): MigrationExecutor {
+  return {
+    ...postgresConnection(client),
+    transaction: async (work) => {
+      await client.begin((tx) => work(postgresConnection(tx)));
+    },
+  };
+}
+
+type PgliteClient = Pick<PGlite, "exec" | "query">;
+
+function pgliteConnection(client: PgliteClient): MigrationConnection {
+  return {
+    exec: async (script) => {
+      await client.exec(script);
+    },
+    query: async <Row extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
+      (await client.query<Row>(text, params)).rows,
+  };
+}
+
+function pgliteExecutor(client: PGlite): MigrationExecutor {
+  return {
+    ...pgliteConnection(client),
+    transaction: async (work) => {
+      await client.transaction((tx) => work(pgliteConnection(tx)));
+    },
+  };
+}
+
+async function settleMigrations(
+  executor: MigrationExecutor,
+  migrationsFolder: string,
+  migrate: boolean | "verify",
+): Promise<void> {
+  if (migrate === false) return;
+  if (migrate === "verify") {
+    const pending = await pendingMigrations(executor, migrationsFolder);
+    if (pending.length > 0) throw new MigrationsPendingError(pending.map((m) => m.tag));
+    return;
+  }
+  const applied = await applyMigrations(executor, migrationsFolder);
+  if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
+}
+
+async function migratePostgresUnderLock<T>(
+  url: string,
+  work: (executor: MigrationExecutor) => Promise<T>,
+): Promise<T> {
   // One connection, so the advisory lock and the migrations share a session.
   const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-    await migratePostgres(drizzlePostgres(client), { migrationsFolder });
+    const result = await work(postgresExecutor(client));
     await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    return result;
   } finally {
     await client.end({ timeout: 5 });
   }
 }
 
-async function openPostgres(url: string, migrationsFolder: string, migrate: boolean) {
-  if (migrate) await migratePostgresUnderLock(url, migrationsFolder);
+async function openPostgres(url: string, migrationsFolder: string, migrate: boolean | "verify") {
+  if (migrate !== false) {
+    await migratePostgresUnderLock(url, (executor) =>
+      settleMigrations(executor, migrationsFolder, migrate),
+    );
+  }
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
   const handle: DatabaseHandle = {
     db: drizzlePostgres(client, { schema }),
     kind: "postgres",
     location: describeUrl(url),
+    applyMigrations: (folder = migrationsFolder) =>
+      migratePostgresUnderLock(url, (executor) => applyMigrations(executor, folder)),
     close: () => client.end({ timeout: 5 }),
   };
   return handle;
 }
 
-async function openPglite(dataDir: string | null, migrationsFolder: string, migrate: boolean) {
+async function openPglite(
+  dataDir: string | null,
+  migrationsFolder: string,
+  migrate: boolean | "verify",
+) {
   const lock = dataDir === null ? null : acquirePgliteLock(dataDir);
   let client: PGlite | undefined;
   try {
@@ -90,12 +185,14 @@ async function openPglite(dataDir: string | null, migrationsFolder: string, migr
     client = dataDir === null ? new PGlite() : new PGlite(dataDir);
     await client.waitReady;
     const db = drizzlePglite(client, { schema });
-    if (migrate) await migratePglite(db, { migrationsFolder });
+    await settleMigrations(pgliteExecutor(client), migrationsFolder, migrate);
     const opened = client;
     const handle: DatabaseHandle = {
       db,
       kind: "pglite",
       location: dataDir === null ? "memory" : path.resolve(dataDir),
+      applyMigrations: (folder = migrationsFolder) =>
+        applyMigrations(pgliteExecutor(opened), folder),
       close: async () => {
         await opened.close();
         lock?.release();
@@ -117,10 +214,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return openPglite("dataDir" in options ? options.dataDir : null, migrationsFolder, migrate);
 }
 
-/** The options the configuration asks for: Postgres when DATABASE_URL is set, else PGlite. */
+/**
+ * The options the configuration asks for: Postgres when DATABASE_URL is set, else PGlite;
+ * migrations applied on open except in production, where they are only verified.
+ */
 export function configuredDatabase(): OpenDatabaseOptions {
   const config = env();
-  return config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.PGLITE_DIR };
+  const migrate = config.NODE_ENV === "production" ? "verify" : true;
+  return config.DATABASE_URL
+    ? { url: config.DATABASE_URL, migrate }
+    : { dataDir: config.PGLITE_DIR, migrate };
 }
 
 const globalForDb = globalThis as typeof globalThis & {

@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { hashPassword } from "../lib/auth/password";
+import { type Env, isLocalAddress } from "../lib/env";
 import type { Database } from "./index";
 import { type NewUser, users } from "./schema";
 
@@ -14,6 +15,32 @@ export const SEED_USER_EMAILS = [
   "grace@tollgate.local",
   "linus@tollgate.local",
 ] as const;
+
+export const DEMO_PASSWORD = "tollgate-demo";
+
+/**
+ * The demo accounts' password: SEED_PASSWORD, or the well-known demo password only for a
+ * development database on this machine (PGlite, or a Postgres at a local address). Anything
+ * else — production, or a DATABASE_URL on another host, which may be shared or public — needs
+ * SEED_PASSWORD, so no reachable deployment gets accounts with a published password.
+ */
+export function seedPassword(
+  config: Pick<Env, "NODE_ENV" | "DATABASE_URL">,
+  given: string | undefined,
+): { password: string } | { refusal: string } {
+  if (given) return { password: given };
+  if (config.NODE_ENV === "production") {
+    return { refusal: "SEED_PASSWORD must be set to seed a production database" };
+  }
+  if (config.DATABASE_URL && !isLocalAddress(config.DATABASE_URL)) {
+    return {
+      refusal:
+        "SEED_PASSWORD must be set to seed a database on another host " +
+        `(${new URL(config.DATABASE_URL).hostname}); the demo password is for local databases only`,
+    };
+  }
+  return { password: DEMO_PASSWORD };
+}
 
 export interface SeedResult {
   created: string[];

@@ -5,11 +5,14 @@
  */
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { type DatabaseHandle, openDatabase } from "./index";
+import { type DatabaseHandle, type OpenDatabaseOptions, openDatabase } from "./index";
 
-export async function createTestDatabase(): Promise<DatabaseHandle> {
+/** `migrate: false` gives an empty database, for tests of the migrations themselves. */
+export async function createTestDatabase(
+  options: Pick<OpenDatabaseOptions, "migrate" | "migrationsFolder"> = {},
+): Promise<DatabaseHandle> {
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) return openDatabase({ memory: true });
+  if (!serverUrl) return openDatabase({ memory: true, ...options });
 
   const name = `tollgate_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -20,7 +23,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString() });
+  const handle = await openDatabase({ url: url.toString(), ...options });
   return {
     ...handle,
     location: url.toString(),

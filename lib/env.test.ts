@@ -83,26 +83,94 @@ describe("parseEnv", () => {
   });
 });
 
+/** A production configuration with nothing unsafe in it. */
+const SAFE_PRODUCTION = {
+  NODE_ENV: "production",
+  AUTH_SECRET: "s".repeat(32),
+  STRIPE_SECRET_KEY: "sk_live_abc123",
+  STRIPE_PUBLISHABLE_KEY: "pk_live_abc123",
+  STRIPE_WEBHOOK_SECRET: "whsec_abc123",
+};
+
+function refusedVariables(source: Record<string, string | undefined>): string[] {
+  const result = parseEnv(source, { server: true });
+  return result.ok ? [] : result.issues.map((issue) => issue.variable);
+}
+
 describe("parseEnv for a starting server", () => {
-  it("refuses a production server without AUTH_SECRET, naming it", () => {
+  it("refuses a production server with the defaults, naming every unsafe setting", () => {
     const result = parseEnv({ NODE_ENV: "production" }, { server: true });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.issues.map((issue) => issue.variable)).toEqual(["AUTH_SECRET"]);
-    expect(formatEnvErrors(result.issues)).toMatch(/AUTH_SECRET: is required in production/);
+    expect(result.issues.map((issue) => issue.variable)).toEqual([
+      "AUTH_SECRET",
+      "STRIPE_WEBHOOK_SECRET",
+      "STRIPE_SECRET_KEY",
+      "STRIPE_PUBLISHABLE_KEY",
+    ]);
+    const message = formatEnvErrors(result.issues);
+    expect(message).toMatch(/AUTH_SECRET: is required in production/);
+    expect(message).toMatch(/STRIPE_WEBHOOK_SECRET: is required in production/);
+    expect(message).toMatch(/STRIPE_SECRET_KEY: is unset or the Stripe emulator's key/);
   });
 
-  it("lets a production build, a script or a development server run without AUTH_SECRET", () => {
+  it("starts a production server whose settings are all safe", () => {
+    expect(refusedVariables(SAFE_PRODUCTION)).toEqual([]);
+    expect(refusedVariables({ ...SAFE_PRODUCTION, STRIPE_SECRET_KEY: "sk_test_abc" })).toEqual([]);
+  });
+
+  it("refuses each unsafe setting on its own", () => {
+    expect(refusedVariables({ ...SAFE_PRODUCTION, AUTH_SECRET: "" })).toEqual(["AUTH_SECRET"]);
+    expect(refusedVariables({ ...SAFE_PRODUCTION, STRIPE_WEBHOOK_SECRET: " " })).toEqual([
+      "STRIPE_WEBHOOK_SECRET",
+    ]);
+    expect(
+      refusedVariables({ ...SAFE_PRODUCTION, STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY }),
+    ).toEqual(["STRIPE_SECRET_KEY"]);
+  });
+
+  it("refuses a production Stripe address that is local or plain http", () => {
+    for (const base of [
+      "http://127.0.0.1:12111",
+      "https://localhost:12111",
+      "http://api.stripe.com",
+      "https://10.0.0.5",
+      "https://[::1]:8443",
+    ]) {
+      expect(refusedVariables({ ...SAFE_PRODUCTION, STRIPE_API_BASE: base }), base).toEqual([
+        "STRIPE_API_BASE",
+      ]);
+    }
+    expect(
+      refusedVariables({ ...SAFE_PRODUCTION, STRIPE_API_BASE: "https://api.stripe.com" }),
+    ).toEqual([]);
+  });
+
+  it("lets a production server use the emulator only when ALLOW_STRIPE_EMULATOR says so", () => {
+    const emulated = {
+      NODE_ENV: "production",
+      AUTH_SECRET: "s".repeat(32),
+      STRIPE_WEBHOOK_SECRET: "whsec_abc123",
+      STRIPE_API_BASE: "http://127.0.0.1:12111",
+    };
+    expect(refusedVariables(emulated)).toEqual([
+      "STRIPE_SECRET_KEY",
+      "STRIPE_PUBLISHABLE_KEY",
+      "STRIPE_API_BASE",
+    ]);
+    expect(refusedVariables({ ...emulated, ALLOW_STRIPE_EMULATOR: "true" })).toEqual([]);
+    expect(refusedVariables({ ...emulated, ALLOW_STRIPE_EMULATOR: "yes" })).toEqual([
+      "ALLOW_STRIPE_EMULATOR",
+    ]);
+  });
+
+  it("lets a production build, a script or a development server run with the defaults", () => {
     expect(parseEnv({ NODE_ENV: "production" }).ok).toBe(true);
     expect(parseEnv({ NODE_ENV: "development" }, { server: true }).ok).toBe(true);
   });
 
-  it("accepts a production server with a long enough AUTH_SECRET", () => {
-    const secret = "s".repeat(32);
-    expect(parseEnv({ NODE_ENV: "production", AUTH_SECRET: secret }, { server: true }).ok).toBe(
-      true,
-    );
-    const short = parseEnv({ NODE_ENV: "production", AUTH_SECRET: "short" }, { server: true });
+  it("refuses a production AUTH_SECRET that is too short", () => {
+    const short = parseEnv({ ...SAFE_PRODUCTION, AUTH_SECRET: "short" }, { server: true });
     expect(!short.ok && short.issues[0]?.variable).toBe("AUTH_SECRET");
   });
 });

@@ -40,6 +40,10 @@ const wholeNumber = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
+const booleanFlag = z
+  .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+  .transform((value) => value === "true" || value === "1");
+
 const emailList = z
   .string()
   .transform((value) =>
@@ -84,6 +88,11 @@ const schema = z.object({
   /** Base URL of the Stripe API; unset → api.stripe.com, or the emulator with its key. */
   STRIPE_API_BASE: optional(httpUrl),
   STRIPE_EMULATOR_PORT: withDefault(wholeNumber(1, 65_535), 12_111),
+  /**
+   * Lets a production server (`next start`) use the Stripe emulator: for testing a production
+   * build offline (the end-to-end tests), never for a deployment.
+   */
+  ALLOW_STRIPE_EMULATOR: withDefault(booleanFlag, false),
 
   DEFAULT_TRIAL_DAYS: withDefault(wholeNumber(0, 730), 14),
   BILLING_GRACE_PERIOD_DAYS: withDefault(wholeNumber(0, 60), 3),
@@ -131,24 +140,77 @@ function pairIssues(source: Record<string, string | undefined>): EnvIssue[] {
   return issues;
 }
 
-/** Settings a running production server cannot do without (a build needs none of them). */
-function productionIssues(config: Env): EnvIssue[] {
-  if (config.NODE_ENV !== "production" || config.AUTH_SECRET) return [];
-  return [
-    {
+/** True for a URL whose host is this machine or a private network (not a hosted service). */
+export function isLocalAddress(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "::1" ||
+    /^127\./.test(host) ||
+    /^0\.0\.0\.0$/.test(host) ||
+    /^10\./.test(host) ||
+    /^192\.168\./.test(host) ||
+    /^172\.(1[6-9]|2\d|3[01])\./.test(host)
+  );
+}
+
+/**
+ * Settings a running production server must not start with (a build needs none of them): each
+ * would be safe in development and is a hole in production. Refused with a message naming the
+ * variable, before the first request.
+ */
+export function productionIssues(config: Env): EnvIssue[] {
+  if (config.NODE_ENV !== "production") return [];
+  const issues: EnvIssue[] = [];
+  if (!config.AUTH_SECRET) {
+    issues.push({
       variable: "AUTH_SECRET",
       message: "is required in production (generate one with: openssl rand -base64 32)",
-    },
-  ];
+    });
+  }
+  if (!config.STRIPE_WEBHOOK_SECRET) {
+    issues.push({
+      variable: "STRIPE_WEBHOOK_SECRET",
+      message:
+        "is required in production: without it every webhook is refused and the mirror " +
+        "drifts from Stripe (npm run stripe:sync -- --webhook-url … prints it)",
+    });
+  }
+  if (config.ALLOW_STRIPE_EMULATOR) return issues;
+  if (config.STRIPE_SECRET_KEY === EMULATOR_SECRET_KEY) {
+    issues.push({
+      variable: "STRIPE_SECRET_KEY",
+      message: "is unset or the Stripe emulator's key; production needs a real Stripe secret key",
+    });
+  }
+  if (config.STRIPE_PUBLISHABLE_KEY === EMULATOR_PUBLISHABLE_KEY) {
+    issues.push({
+      variable: "STRIPE_PUBLISHABLE_KEY",
+      message: "is unset or the Stripe emulator's key; production needs a real publishable key",
+    });
+  }
+  if (
+    config.STRIPE_API_BASE &&
+    (!config.STRIPE_API_BASE.startsWith("https://") || isLocalAddress(config.STRIPE_API_BASE))
+  ) {
+    issues.push({
+      variable: "STRIPE_API_BASE",
+      message:
+        "points at a local or plain-http address (the emulator?); unset it in production so " +
+        "that Stripe is reached at https://api.stripe.com",
+    });
+  }
+  return issues;
 }
 
 export type EnvResult = { ok: true; env: Env } | { ok: false; issues: EnvIssue[] };
 
 export interface ParseEnvOptions {
   /**
-   * True when a web server is about to start (`next start`, `next dev`): adds what only a
-   * serving process needs, such as AUTH_SECRET in production. Builds and scripts
-   * (migrations, seed) leave it false.
+   * True when a server is about to start (`next start`, `next dev`): adds what only a serving
+   * process needs in production (`productionIssues`). Builds and scripts (migrations, seed)
+   * leave it false.
    */
   server?: boolean;
 }

@@ -1,16 +1,17 @@
 /**
  * `npm run db:migrate`: applies the migrations in drizzle/ to the configured database
- * (DATABASE_URL, or PGlite in PGLITE_DIR) and exits. For production deploys, before the new
- * version starts; the app also applies them on first use.
+ * (DATABASE_URL, or PGlite in PGLITE_DIR) and exits. The deploy step of production, run before
+ * the new version starts (a production server refuses to start while one is pending); in
+ * development and tests the app applies them on first use.
  */
 import "./load-env";
-import { closeDb, getDatabase } from "../db";
+import { configuredDatabase, openDatabase } from "../db";
 import { log } from "../lib/log";
 
 try {
-  const { kind, location } = await getDatabase();
-  log.info({ database: kind, location }, "migrations applied");
-  await closeDb();
+  const handle = await openDatabase({ ...configuredDatabase(), migrate: true });
+  log.info({ database: handle.kind, location: handle.location }, "database is up to date");
+  await handle.close();
 } catch (error) {
   log.fatal({ err: error }, "migration failed");
   process.exitCode = 1;

@@ -1,25 +1,28 @@
 /**
  * `npm run db:seed`: adds the demo admin and users to the configured database (idempotent).
- * Their password is SEED_PASSWORD, or "tollgate-demo" outside production; in production
- * SEED_PASSWORD is required, so no deployment gets a well-known password by accident.
+ * Their password is SEED_PASSWORD, or "tollgate-demo" for a local development database; in
+ * production or on a database of another host SEED_PASSWORD is required (db/seed.ts
+ * `seedPassword`), so no deployment gets a well-known password by accident.
  */
 import "./load-env";
 import { closeDb, getDb } from "../db";
-import { seed } from "../db/seed";
+import { seed, seedPassword } from "../db/seed";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
 
 const config = env();
-const password =
-  process.env.SEED_PASSWORD || (config.NODE_ENV === "production" ? "" : "tollgate-demo");
+const chosen = seedPassword(config, process.env.SEED_PASSWORD?.trim() || undefined);
 
-if (!password) {
-  log.fatal("SEED_PASSWORD must be set to seed a production database");
+if ("refusal" in chosen) {
+  log.fatal(chosen.refusal);
   process.exit(1);
 }
 
 try {
-  const result = await seed(await getDb(), { password, adminEmails: config.ADMIN_EMAILS });
+  const result = await seed(await getDb(), {
+    password: chosen.password,
+    adminEmails: config.ADMIN_EMAILS,
+  });
   log.info(result, "seed done");
 } catch (error) {
   log.fatal({ err: error }, "seed failed");

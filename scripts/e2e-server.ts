@@ -2,9 +2,12 @@
  * The server the browser tests run against: a Stripe emulator of its own (in memory, on
  * E2E_STRIPE_PORT), the plan catalog and the webhook endpoint synced into it, then
  * `next start` with the emulator's address and the endpoint's signing secret. Build first.
+ * Migrations are applied first, as a production deploy does (`next start` only verifies them).
+ * ALLOW_STRIPE_EMULATOR lets this production server talk to the emulator.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { configuredDatabase, openDatabase } from "../db";
 import { createStripeClient } from "../lib/billing/stripe-client";
 import { syncStripeCatalog } from "../lib/billing/stripe-sync";
 import { webhookUrlFor } from "../lib/billing/webhook-events";
@@ -13,6 +16,8 @@ import { startEmulator } from "../stripe-emulator";
 const port = process.env.E2E_PORT ?? "3100";
 const stripePort = Number(process.env.E2E_STRIPE_PORT ?? 3190);
 const frontendUrl = process.env.FRONTEND_URL ?? `http://127.0.0.1:${port}`;
+
+await (await openDatabase({ ...configuredDatabase(), migrate: true })).close();
 
 const emulator = await startEmulator({ port: stripePort });
 const stripe = createStripeClient({
@@ -42,6 +47,7 @@ const next = spawn(
       ...process.env,
       STRIPE_API_BASE: emulator.url,
       STRIPE_WEBHOOK_SECRET: report.webhookSecret,
+      ALLOW_STRIPE_EMULATOR: "true",
     },
   },
 );
