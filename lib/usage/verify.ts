@@ -2,9 +2,9 @@
  * The accuracy check behind `npm run usage:verify`: for a period, the API calls the ledger
  * holds per Stripe customer against what Stripe's meter summed for that customer.
  *
- * Only customers with metered rows (sent, pending or failed) in the period are compared: Stripe
- * has no list of "customers with meter events", so usage Stripe holds for a customer the ledger
- * never reported for goes unseen. Pending rows are shown beside the comparison but not in it:
+ * Only customers with metered rows sent or pending in the period are compared: Stripe has no
+ * list of "customers with meter events", so usage Stripe holds for a customer the ledger never
+ * reported for goes unseen. Pending rows are shown beside the comparison but not in it:
  * they are not reported yet (flush first to include them). Failed rows — meter events Stripe
  * refused for good, or too old to send — are not in it either (Stripe never counted them): they
  * are listed with Stripe's reason, as usage that will not be billed.
@@ -93,6 +93,8 @@ export async function verifyUsage(
   const customers: CustomerUsageComparison[] = [];
   for (const row of ledger) {
     if (!row.stripeCustomerId) continue;
+    // Only failed rows: nothing reached Stripe to compare (the customer may even be gone).
+    if (row.sent === 0 && row.pending === 0) continue;
     const reported = await meterTotal(stripe, meterId, row.stripeCustomerId, from, to);
     customers.push({
       stripeCustomerId: row.stripeCustomerId,
