@@ -321,51 +321,40 @@ describe("recordUsage", () => {
 
 describe("recordUsage with occurredAt", () => {
   const gb = 1024 ** 3;
+  const now = at("2026-12-03T10:00:00Z");
+  /** Records `quantity` of `metric` for the user at `now`, dated `occurredAt` when given. */
+  const dated = (userId: string, metric: Metric, quantity: number, occurredAt?: string) =>
+    recordUsage(
+      handle.db,
+      { userId, metric, quantity, occurredAt: occurredAt ? at(occurredAt) : null },
+      { now },
+    );
+  /** A Pro user reporting API calls to Stripe, whose billing period began in November. */
+  const meteredSinceNovember = () => createUser("pro", true, at("2026-11-15T00:00:00Z"));
 
   it("checks a backdated record against the window that contains now, so a past window's room cannot be used", async () => {
-    const userId = await createUser("pro", true, at("2026-11-15T00:00:00Z"));
-    const now = at("2026-12-03T10:00:00Z");
-    await recordUsage(handle.db, { userId, metric: "api_calls", quantity: 10_000 }, { now });
+    const userId = await meteredSinceNovember();
+    await dated(userId, "api_calls", 10_000);
     // November, the same billing period, had all of its 10,000 calls free.
-    const error = await refusal(
-      recordUsage(
-        handle.db,
-        { userId, metric: "api_calls", quantity: 1, occurredAt: at("2026-11-20T00:00:00Z") },
-        { now },
-      ),
-    );
+    const error = await refusal(dated(userId, "api_calls", 1, "2026-11-20T00:00:00Z"));
     expect(error.status).toBe(402);
     expect(error.details).toMatchObject({ limit: 10_000, used: 10_000, requested: 1 });
   });
 
   it("counts a backdated record in the window it was recorded in", async () => {
-    const userId = await createUser("pro", true, at("2026-11-15T00:00:00Z"));
-    const now = at("2026-12-03T10:00:00Z");
-    const { record } = await recordUsage(
-      handle.db,
-      { userId, metric: "api_calls", quantity: 6_000, occurredAt: at("2026-11-20T00:00:00Z") },
-      { now },
-    );
+    const userId = await meteredSinceNovember();
+    const { record } = await dated(userId, "api_calls", 6_000, "2026-11-20T00:00:00Z");
     expect(record).toMatchObject({ occurredAt: at("2026-11-20T00:00:00Z"), createdAt: now });
     expect(await usedInWindow(handle.db, userId, "api_calls", usageWindow("api_calls", now))).toBe(
       6_000,
     );
-    const error = await refusal(
-      recordUsage(handle.db, { userId, metric: "api_calls", quantity: 5_000 }, { now }),
-    );
+    const error = await refusal(dated(userId, "api_calls", 5_000));
     expect(error.details).toMatchObject({ used: 6_000, requested: 5_000 });
   });
 
   it("refuses reported API calls dated before the current billing period's start, naming it", async () => {
-    const userId = await createUser("pro", true, at("2026-11-15T00:00:00Z"));
-    const now = at("2026-12-03T10:00:00Z");
-    const error = await refusal(
-      recordUsage(
-        handle.db,
-        { userId, metric: "api_calls", quantity: 1, occurredAt: at("2026-11-14T23:59:59Z") },
-        { now },
-      ),
-    );
+    const userId = await meteredSinceNovember();
+    const error = await refusal(dated(userId, "api_calls", 1, "2026-11-14T23:59:59Z"));
     expect(error.status).toBe(422);
     expect(error.message).toBe(
       "occurredAt must not be before 2026-11-15T00:00:00.000Z, the start of your current " +
@@ -373,24 +362,13 @@ describe("recordUsage with occurredAt", () => {
     );
     expect(error.details).toMatchObject({ fields: [{ path: "occurredAt" }] });
     // The period's first moment is fine.
-    const first = await recordUsage(
-      handle.db,
-      { userId, metric: "api_calls", quantity: 1, occurredAt: at("2026-11-15T00:00:00Z") },
-      { now },
-    );
+    const first = await dated(userId, "api_calls", 1, "2026-11-15T00:00:00Z");
     expect(first.record.reportStatus).toBe("pending");
   });
 
   it("refuses reported API calls more than 30 days old while the period start is unknown", async () => {
     const userId = await createUser("pro");
-    const now = at("2026-12-03T10:00:00Z");
-    const error = await refusal(
-      recordUsage(
-        handle.db,
-        { userId, metric: "api_calls", quantity: 1, occurredAt: at("2026-11-03T09:59:59Z") },
-        { now },
-      ),
-    );
+    const error = await refusal(dated(userId, "api_calls", 1, "2026-11-03T09:59:59Z"));
     expect(error.message).toBe(
       "occurredAt must not be before 2026-11-03T10:00:00.000Z, 30 days ago.",
     );
@@ -399,79 +377,47 @@ describe("recordUsage with occurredAt", () => {
   it("refuses other records dated before the start of the limit window that contains now", async () => {
     const free = await createUser();
     const yearly = await createUser("pro", false, at("2026-11-15T00:00:00Z"));
-    const now = at("2026-12-03T10:00:00Z");
-    const dated = (userId: string, metric: Metric, occurredAt: string) =>
-      refusal(
-        recordUsage(
-          handle.db,
-          { userId, metric, quantity: 1, occurredAt: at(occurredAt) },
-          { now },
-        ),
-      );
-    expect((await dated(free, "api_calls", "2026-11-30T23:59:59Z")).message).toBe(
+    expect((await refusal(dated(free, "api_calls", 1, "2026-11-30T23:59:59Z"))).message).toBe(
       "occurredAt must not be before 2026-12-01T00:00:00.000Z, the start of the current UTC " +
         "month, when its monthly limit's count began.",
     );
     // API calls not reported to Stripe (a yearly plan) keep to the month as well.
-    expect((await dated(yearly, "api_calls", "2026-11-20T00:00:00Z")).status).toBe(422);
-    expect((await dated(free, "videos_processed", "2026-12-02T23:59:59Z")).message).toBe(
+    expect((await refusal(dated(yearly, "api_calls", 1, "2026-11-20T00:00:00Z"))).status).toBe(422);
+    expect(
+      (await refusal(dated(free, "videos_processed", 1, "2026-12-02T23:59:59Z"))).message,
+    ).toBe(
       "occurredAt must not be before 2026-12-03T00:00:00.000Z, the start of the current UTC " +
         "day, when its daily limit's count began.",
     );
-    await recordUsage(
-      handle.db,
-      {
-        userId: free,
-        metric: "videos_processed",
-        quantity: 1,
-        occurredAt: at("2026-12-03T00:00:00Z"),
-      },
-      { now },
-    );
+    await dated(free, "videos_processed", 1, "2026-12-03T00:00:00Z");
     expect(await rowCount(free)).toBe(1);
     expect(await rowCount(yearly)).toBe(0);
   });
 
   it("takes a record up to 5 minutes ahead and refuses one 6 minutes ahead", async () => {
     const userId = await createUser();
-    const now = at("2026-12-03T10:00:00Z");
-    await recordUsage(
-      handle.db,
-      { userId, metric: "api_calls", quantity: 1, occurredAt: at("2026-12-03T10:05:00Z") },
-      { now },
-    );
-    const error = await refusal(
-      recordUsage(
-        handle.db,
-        { userId, metric: "api_calls", quantity: 1, occurredAt: at("2026-12-03T10:06:00Z") },
-        { now },
-      ),
-    );
+    await dated(userId, "api_calls", 1, "2026-12-03T10:05:00Z");
+    const error = await refusal(dated(userId, "api_calls", 1, "2026-12-03T10:06:00Z"));
     expect(error.status).toBe(422);
     expect(error.message).toBe("occurredAt must be at most 5 minutes ahead of the current time.");
   });
 
   it("keeps one storage row per UTC hour, holding the hour's latest level", async () => {
     const userId = await createUser("pro");
-    const now = at("2026-12-03T10:59:00Z");
     const level = (quantity: number, occurredAt: string) =>
-      recordUsage(
-        handle.db,
-        { userId, metric: "storage_bytes", quantity, occurredAt: at(occurredAt) },
-        { now },
-      );
-    const first = await level(1 * gb, "2026-12-03T10:05:00Z");
-    const later = await level(3 * gb, "2026-12-03T10:40:00Z");
+      dated(userId, "storage_bytes", quantity, occurredAt);
+    const first = await level(1 * gb, "2026-12-03T09:05:00Z");
+    const later = await level(3 * gb, "2026-12-03T09:40:00Z");
     // Measured earlier in the hour than the row's level: the row keeps the later one.
-    const earlier = await level(2 * gb, "2026-12-03T10:20:00Z");
+    const earlier = await level(2 * gb, "2026-12-03T09:20:00Z");
     expect(later.record).toMatchObject({ id: first.record.id, quantity: 3 * gb });
     expect(earlier.record).toMatchObject({ id: first.record.id, quantity: 3 * gb });
     await recordUsageBatch(
       handle.db,
       userId,
       [
-        { metric: "storage_bytes", quantity: 4 * gb, occurredAt: at("2026-12-03T09:10:00Z") },
-        { metric: "storage_bytes", quantity: 5 * gb, occurredAt: at("2026-12-03T09:50:00Z") },
+        { metric: "storage_bytes", quantity: 4 * gb, occurredAt: at("2026-12-03T08:10:00Z") },
+        { metric: "storage_bytes", quantity: 5 * gb, occurredAt: at("2026-12-03T08:50:00Z") },
       ],
       { now },
     );
@@ -481,8 +427,8 @@ describe("recordUsage with occurredAt", () => {
       .where(eq(usageRecords.userId, userId))
       .orderBy(usageRecords.occurredAt);
     expect(rows).toEqual([
-      { quantity: 5 * gb, occurredAt: at("2026-12-03T09:50:00Z") },
-      { quantity: 3 * gb, occurredAt: at("2026-12-03T10:40:00Z") },
+      { quantity: 5 * gb, occurredAt: at("2026-12-03T08:50:00Z") },
+      { quantity: 3 * gb, occurredAt: at("2026-12-03T09:40:00Z") },
     ]);
     expect(
       await usedInWindow(handle.db, userId, "storage_bytes", usageWindow("storage_bytes", now)),
@@ -491,7 +437,6 @@ describe("recordUsage with occurredAt", () => {
 
   it("replays the key a storage hour's row was created with, whatever level it holds now", async () => {
     const userId = await createUser("pro");
-    const now = at("2026-12-03T10:30:00Z");
     const first = await recordUsage(
       handle.db,
       { userId, metric: "storage_bytes", quantity: gb, idempotencyKey: "level-1" },
@@ -500,7 +445,7 @@ describe("recordUsage with occurredAt", () => {
     await recordUsage(
       handle.db,
       { userId, metric: "storage_bytes", quantity: 2 * gb, idempotencyKey: "level-2" },
-      { now },
+      { now: at("2026-12-03T10:30:00Z") },
     );
     const retry = await recordUsage(
       handle.db,

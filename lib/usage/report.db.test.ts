@@ -62,6 +62,22 @@ async function recordCalls(user: TestUser, quantities: number[]): Promise<void> 
   }
 }
 
+/** The emulator's meter events, keeping the identifier of every event sent in `sent`. */
+function countingSender(): { sender: MeterEventSender; sent: string[] } {
+  const sent: string[] = [];
+  const sender: MeterEventSender = {
+    billing: {
+      meterEvents: {
+        create: async (params) => {
+          sent.push(String(params.identifier));
+          return t.stripe.billing.meterEvents.create(params);
+        },
+      },
+    },
+  };
+  return { sender, sent };
+}
+
 /** Flushes until nothing is due at `now`, so the next test starts with an empty outbox. */
 async function drain(now: Date = new Date()): Promise<void> {
   for (;;) {
@@ -109,17 +125,7 @@ describe("flushUsage", () => {
       user,
       Array.from({ length: 30 }, (_, n) => n + 1),
     );
-    const sent: string[] = [];
-    const counting: MeterEventSender = {
-      billing: {
-        meterEvents: {
-          create: async (params) => {
-            sent.push(String(params.identifier));
-            return t.stripe.billing.meterEvents.create(params);
-          },
-        },
-      },
-    };
+    const { sender: counting, sent } = countingSender();
     const results = await Promise.all(
       Array.from({ length: 4 }, () => flushUsage(t.db, counting, { batchSize: 4 })),
     );
@@ -224,17 +230,7 @@ describe("flushUsage", () => {
     await recordCalls(user, [5]);
     // The customer is gone from Stripe: every meter event for it is refused with a 404.
     await t.stripe.customers.del(customer);
-    const sends: string[] = [];
-    const counting: MeterEventSender = {
-      billing: {
-        meterEvents: {
-          create: async (params) => {
-            sends.push(String(params.identifier));
-            return t.stripe.billing.meterEvents.create(params);
-          },
-        },
-      },
-    };
+    const { sender: counting, sent: sends } = countingSender();
     const start = new Date();
     const row = async () => {
       const [found] = await t.db
@@ -293,24 +289,14 @@ describe("flushUsage", () => {
         nextReportAt: now,
       })
       .returning();
-    let calls = 0;
-    const counting: MeterEventSender = {
-      billing: {
-        meterEvents: {
-          create: async (params) => {
-            calls += 1;
-            return t.stripe.billing.meterEvents.create(params);
-          },
-        },
-      },
-    };
+    const { sender: counting, sent } = countingSender();
     expect(await flushUsage(t.db, counting, { now })).toEqual({
       sent: 0,
       failed: 1,
       abandoned: 1,
       remaining: 0,
     });
-    expect(calls).toBe(0);
+    expect(sent).toEqual([]);
     const [row] = await t.db
       .select()
       .from(usageRecords)
