@@ -274,7 +274,7 @@ describe("flushUsage", () => {
     expect(sends).toHaveLength(8);
   });
 
-  it("marks a row dated past Stripe's 35-day window failed without calling Stripe", async () => {
+  it("marks a row dated past Stripe's 35-day window failed without calling Stripe, keeping its last error", async () => {
     const { user, customer } = await subscribedUser("expired");
     const now = new Date();
     const [old] = await t.db
@@ -287,6 +287,8 @@ describe("flushUsage", () => {
         reportStatus: "pending",
         stripeCustomerId: customer,
         nextReportAt: now,
+        reportAttempts: 30,
+        lastReportError: "503: Unavailable",
       })
       .returning();
     const { sender: counting, sent } = countingSender();
@@ -303,7 +305,8 @@ describe("flushUsage", () => {
       .where(eq(usageRecords.id, old?.id ?? ""));
     expect(row).toMatchObject({
       reportStatus: "failed",
-      lastReportError: "not sent: older than the 35 days Stripe takes meter events for",
+      lastReportError:
+        "not sent: older than the 35 days Stripe takes meter events for; last error: 503: Unavailable",
     });
   });
 

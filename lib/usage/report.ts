@@ -176,10 +176,10 @@ async function countDue(db: Database, now: Date): Promise<number> {
 async function sendRow(stripe: MeterEventSender, row: UsageRecord, now: Date): Promise<Outcome> {
   if (!row.stripeCustomerId) return { kind: "failed", error: "the row names no Stripe customer" };
   if (row.occurredAt.getTime() < now.getTime() - STRIPE_METER_EVENT_MAX_AGE_DAYS * DAY_MS) {
-    return {
-      kind: "failed",
-      error: `not sent: older than the ${STRIPE_METER_EVENT_MAX_AGE_DAYS} days Stripe takes meter events for`,
-    };
+    const tooOld = `not sent: older than the ${STRIPE_METER_EVENT_MAX_AGE_DAYS} days Stripe takes meter events for`;
+    // Keep what stopped the earlier attempts: it is why the row grew too old.
+    const error = row.lastReportError ? `${tooOld}; last error: ${row.lastReportError}` : tooOld;
+    return { kind: "failed", error };
   }
   try {
     await stripe.billing.meterEvents.create({
