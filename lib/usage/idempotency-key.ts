@@ -10,7 +10,7 @@
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
-const CALLER_KEY = /^[\x21-\x7e]{1,200}$/;
+const CALLER_KEY = new RegExp(`^[\\x21-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
 
 /** True for a key a caller may send. */
 export function isCallerIdempotencyKey(key: string): boolean {
