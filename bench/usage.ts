@@ -54,6 +54,7 @@ const BATCH_SIZE = 1_000;
 const { openDatabase, provideDatabase } = await import("../db");
 const { subscriptions, usageRecords, users } = await import("../db/schema");
 const { RATE_LIMITS } = await import("../lib/rate-limit");
+const { env } = await import("../lib/env");
 const { sessionCookie, testRequest } = await import("../lib/testing/http");
 const { POST } = await import("../app/api/usage/route");
 
@@ -143,10 +144,14 @@ async function createCaller(handle: Handle): Promise<Caller> {
   return { id: user.id, cookie: await sessionCookie({ id: user.id }), customer };
 }
 
-/** Callers enough that none passes the route's rate limit or the plan's monthly limit. */
+/**
+ * Callers enough that none passes the route's rate limit, the records-per-minute budget or the
+ * plan's monthly limit.
+ */
 async function createCallers(handle: Handle, calls: number, recordsPerCall: number) {
   const perCaller = Math.min(
     Math.floor(RATE_LIMITS.usage.limit * 0.9),
+    Math.floor((env().USAGE_RECORDS_PER_MINUTE * 0.9) / recordsPerCall),
     Math.floor(90_000 / recordsPerCall),
   );
   const list: Caller[] = [];

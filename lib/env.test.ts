@@ -9,6 +9,8 @@ describe("parseEnv", () => {
     expect(result.env.FRONTEND_URL).toBe("http://localhost:3000");
     expect(result.env.DEFAULT_TRIAL_DAYS).toBe(14);
     expect(result.env.BILLING_GRACE_PERIOD_DAYS).toBe(3);
+    expect(result.env.USAGE_RECORDS_PER_MINUTE).toBe(10_000);
+    expect(result.env.METER_EVENT_MAX_ATTEMPTS).toBe(8);
     expect(result.env.DATABASE_URL).toBeUndefined();
     expect(result.env.PGLITE_DIR).toBe(".data/pglite");
     expect(result.env.ADMIN_EMAILS).toEqual([]);
@@ -75,6 +77,14 @@ describe("parseEnv", () => {
     }
     expect(message).not.toContain("hunter2");
     expect(message).not.toContain("short");
+  });
+
+  it("refuses a usage records budget below one full batch and a meter attempt count of 0", () => {
+    const result = parseEnv({ USAGE_RECORDS_PER_MINUTE: "999", METER_EVENT_MAX_ATTEMPTS: "0" });
+    expect(!result.ok && result.issues.map((issue) => issue.variable)).toEqual([
+      "USAGE_RECORDS_PER_MINUTE",
+      "METER_EVENT_MAX_ATTEMPTS",
+    ]);
   });
 
   it("recognises the emulator's key as the emulator", () => {

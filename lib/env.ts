@@ -97,6 +97,11 @@ const schema = z.object({
   DEFAULT_TRIAL_DAYS: withDefault(wholeNumber(0, 730), 14),
   BILLING_GRACE_PERIOD_DAYS: withDefault(wholeNumber(0, 60), 3),
 
+  /** Usage records one user may send per minute, across calls; at least one full batch. */
+  USAGE_RECORDS_PER_MINUTE: withDefault(wholeNumber(1_000, 10_000_000), 10_000),
+  /** Attempts after which a meter event Stripe keeps refusing is marked failed. */
+  METER_EVENT_MAX_ATTEMPTS: withDefault(wholeNumber(1, 100), 8),
+
   AUTH_SECRET: optional(
     z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
   ),

@@ -39,6 +39,23 @@ describe("hitRateLimit", () => {
     expect((await hitRateLimit(handle.db, other, "bob", now)).allowed).toBe(true);
   });
 
+  it("spends a weighted hit's whole weight at once, across calls", async () => {
+    const now = at("2026-11-24T14:00:00Z");
+    const weighted = { ...rule, name: "weighted", limit: 10 };
+    expect(await hitRateLimit(handle.db, weighted, "frank", now, 6)).toMatchObject({
+      allowed: true,
+      remaining: 4,
+    });
+    expect(await hitRateLimit(handle.db, weighted, "frank", now, 4)).toMatchObject({
+      allowed: true,
+      remaining: 0,
+    });
+    expect((await hitRateLimit(handle.db, weighted, "frank", now, 1)).allowed).toBe(false);
+    // A new window starts from the hit's own weight.
+    const next = await hitRateLimit(handle.db, weighted, "frank", at("2026-11-24T14:01:00Z"), 11);
+    expect(next).toMatchObject({ allowed: false, remaining: 0 });
+  });
+
   it("lets exactly the limit through when many calls race", async () => {
     const now = at("2026-11-24T12:00:00Z");
     const wide = { ...rule, name: "race", limit: 10 };

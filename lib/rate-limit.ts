@@ -29,12 +29,20 @@ export interface RateLimitResult {
 const SWEEP_AFTER_MS = 24 * 60 * 60 * 1000;
 const SWEEP_PROBABILITY = 0.01;
 
+/**
+ * Counts `weight` hits (default 1) for the subject: a call carrying n items spends n of the
+ * limit at once. Refused hits count too, as in any fixed window.
+ */
 export async function hitRateLimit(
   db: Database,
   rule: RateLimitRule,
   subject: string,
   now: Date = new Date(),
+  weight = 1,
 ): Promise<RateLimitResult> {
+  if (!Number.isSafeInteger(weight) || weight < 1) {
+    throw new Error(`a rate-limit hit weighs a whole number of 1 or more, not ${weight}`);
+  }
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
   const key = `${rule.name}:${subject}`;
@@ -42,14 +50,14 @@ export async function hitRateLimit(
   const [row] = await selectRows<{ count: number }>(
     db,
     sql`insert into ${rateLimits} (key, window_start, count)
-        values (${key}, ${windowStart.toISOString()}, 1)
+        values (${key}, ${windowStart.toISOString()}, ${weight})
         on conflict (key) do update set
           count = case when ${rateLimits.windowStart} = excluded.window_start
-                       then ${rateLimits.count} + 1 else 1 end,
+                       then ${rateLimits.count} + excluded.count else excluded.count end,
           window_start = excluded.window_start
         returning count`,
   );
-  const count = Number(row?.count ?? 1);
+  const count = Number(row?.count ?? weight);
 
   if (Math.random() < SWEEP_PROBABILITY) {
     const cutoff = new Date(now.getTime() - Math.max(SWEEP_AFTER_MS, windowMs * 2));
@@ -76,11 +84,12 @@ export async function enforceRateLimit(
   if (!result.allowed) throw rateLimitedError(result.retryAfterSeconds);
 }
 
-export function rateLimitedError(retryAfterSeconds: number): AppError {
+/** The 429 for a passed limit; `what` opens the message (default "Too many attempts."). */
+export function rateLimitedError(retryAfterSeconds: number, what = "Too many attempts."): AppError {
   const minutes = Math.ceil(retryAfterSeconds / 60);
   return new AppError(
     "rate_limited",
-    `Too many attempts. Try again in ${minutes === 1 ? "a minute" : `${minutes} minutes`}.`,
+    `${what} Try again in ${minutes === 1 ? "a minute" : `${minutes} minutes`}.`,
     {
       details: { retryAfter: retryAfterSeconds },
       headers: { "Retry-After": String(retryAfterSeconds) },

@@ -1,7 +1,8 @@
 /**
  * `npm run usage:flush [-- --batch-size 100 --max-batches 1000]`: sends the usage outbox's due
  * rows to Stripe's meter until none are due (or the rounds run out), then prints what it did.
- * Exits 1 when some rows could not be sent (they stay queued with backoff). Safe to run beside
+ * Exits 1 when some rows could not be sent (they stay queued with backoff, or were marked
+ * failed for good: Stripe kept refusing them, or they were too old to send). Safe to run beside
  * the app and beside other flushers on Postgres (rows are claimed with SKIP LOCKED); not on the
  * embedded PGlite while `npm run dev` holds it (its own timer flushes there).
  */
@@ -38,7 +39,8 @@ try {
     maxBatches,
   });
   process.stdout.write(
-    `Sent ${result.sent} usage records to Stripe; ${result.failed} failed (will retry); ` +
+    `Sent ${result.sent} usage records to Stripe; ${result.failed - result.abandoned} not sent ` +
+      `(will retry); ${result.abandoned} failed for good (see usage:verify); ` +
       `${result.remaining} still due.\n`,
   );
   if (result.failed > 0) process.exitCode = 1;

@@ -1,7 +1,8 @@
 /**
  * `npm run usage:verify -- --from 2026-11-01 --to 2026-12-01`: compares the API calls the
  * ledger reported per Stripe customer in [from, to) with what Stripe's meter summed, prints
- * each customer and exits 1 when any differ. Without dates: the current calendar month (UTC).
+ * each customer and the meter events that failed for good (usage never billed), and exits 1
+ * when any customer differs or any event failed. Without dates: the current calendar month (UTC).
  * Dates are UTC; a bare date means its midnight.
  */
 import "./load-env";
@@ -34,7 +35,7 @@ const to = values.to ? parseTime("to", values.to) : month.end;
 try {
   const result = await verifyUsage(await getDb(), createStripeClient(env()), { from, to });
   process.stdout.write(formatVerification(result));
-  if (result.mismatches.length > 0) process.exitCode = 1;
+  if (result.mismatches.length > 0 || result.failed.total > 0) process.exitCode = 1;
 } catch (error) {
   log.fatal({ err: error }, "usage verification failed");
   process.exitCode = 1;

@@ -23,6 +23,7 @@ import type { InvoiceListItem } from "@/lib/billing/invoices";
 import { METRICS, type Metric } from "@/lib/billing/plans";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { type FailedMeterEvents, failedMeterEvents } from "@/lib/usage/failed-meter-events";
 import { usedInWindow } from "@/lib/usage/summary";
 import { usageWindow } from "@/lib/usage/windows";
 
@@ -221,6 +222,11 @@ export interface CustomerDetail {
   usage: CustomerUsage[];
   /** Webhook events about the user's Stripe customer(s), newest first, at most `DETAIL_LIST_LIMIT`. */
   events: CustomerEvent[];
+  /**
+   * The user's usage whose meter event Stripe refused for good (or that was too old to send),
+   * with Stripe's reason: never billed. Newest first, at most `DETAIL_LIST_LIMIT`.
+   */
+  failedMeterEvents: FailedMeterEvents;
 }
 
 export const DETAIL_LIST_LIMIT = 20;
@@ -282,7 +288,7 @@ export async function getCustomerDetail(
   const { stripeCustomerId, deletedAt, ...user } = found;
   const usagePeriod = utcMonthOf(now);
 
-  const [subscriptionRows, invoiceRows, counted, storage] = await Promise.all([
+  const [subscriptionRows, invoiceRows, counted, storage, failed] = await Promise.all([
     db
       .select()
       .from(subscriptions)
@@ -314,6 +320,7 @@ export async function getCustomerDetail(
       )
       .groupBy(usageRecords.metric),
     usedInWindow(db, userId, LEVEL_METRIC, usageWindow(LEVEL_METRIC, now)),
+    failedMeterEvents(db, { userId, limit: DETAIL_LIST_LIMIT }),
   ]);
   const usage: CustomerUsage[] = counted.map((row) => ({ ...row, kind: "count" }));
   if (storage > 0) usage.push({ metric: LEVEL_METRIC, kind: "level", quantity: storage });
@@ -350,5 +357,6 @@ export async function getCustomerDetail(
     usagePeriod,
     usage: usage.sort((a, b) => METRICS.indexOf(a.metric) - METRICS.indexOf(b.metric)),
     events,
+    failedMeterEvents: failed,
   };
 }

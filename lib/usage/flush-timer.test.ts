@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startUsageFlushTimer } from "./flush-timer";
 import type { FlushResult } from "./report";
 
-const done: FlushResult = { sent: 0, failed: 0, remaining: 0 };
+const done: FlushResult = { sent: 0, failed: 0, abandoned: 0, remaining: 0 };
 
 let stop: (() => void) | undefined;
 beforeEach(() => {

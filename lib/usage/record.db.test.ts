@@ -6,6 +6,8 @@ import { createTestDatabase } from "@/db/testing";
 import type { Metric, PlanTier } from "@/lib/billing/plans";
 import { AppError } from "@/lib/errors";
 import { recordUsage, recordUsageBatch, type UsageInput } from "./record";
+import { usedInWindow } from "./summary";
+import { usageWindow } from "./windows";
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
@@ -20,9 +22,13 @@ let sequence = 0;
 
 /**
  * A user, on Free or with an active monthly subscription to `tier` (with the metered API-calls
- * price unless `metered` is false).
+ * price unless `metered` is false, and the current period starting at `periodStart`).
  */
-async function createUser(tier: PlanTier = "free", metered = true): Promise<string> {
+async function createUser(
+  tier: PlanTier = "free",
+  metered = true,
+  periodStart: Date | null = null,
+): Promise<string> {
   sequence += 1;
   const [user] = await handle.db
     .insert(users)
@@ -38,6 +44,7 @@ async function createUser(tier: PlanTier = "free", metered = true): Promise<stri
       billingPeriod: "monthly",
       status: "active",
       meteredPriceId: metered ? `price_${tier}_api_calls` : null,
+      currentPeriodStart: periodStart,
     });
   }
   return user.id;
@@ -177,6 +184,7 @@ describe("recordUsage", () => {
       metric: "api_calls",
       quantity: 99_990,
       occurredAt: now,
+      createdAt: now,
     });
     const outcomes = await Promise.allSettled(
       Array.from({ length: 50 }, () =>
@@ -227,9 +235,13 @@ describe("recordUsage", () => {
   it("starts the monthly count again at midnight UTC on the first of the month", async () => {
     const userId = await createUser("enterprise");
     const lastMoment = at("2026-11-30T23:59:59.999Z");
-    await handle.db
-      .insert(usageRecords)
-      .values({ userId, metric: "api_calls", quantity: 100_000, occurredAt: lastMoment });
+    await handle.db.insert(usageRecords).values({
+      userId,
+      metric: "api_calls",
+      quantity: 100_000,
+      occurredAt: lastMoment,
+      createdAt: lastMoment,
+    });
     const error = await refusal(
       recordUsage(handle.db, { userId, metric: "api_calls", quantity: 1 }, { now: lastMoment }),
     );
@@ -287,13 +299,14 @@ describe("recordUsage", () => {
   it("refuses records that are not valid, naming the field", async () => {
     const userId = await createUser();
     const now = at("2026-11-25T10:00:00Z");
-    const cases: Array<[Partial<UsageInput>, string]> = [
+    const cases: Array<[Partial<UsageInput> & { idempotencyKey?: string }, string]> = [
       [{ quantity: 0 }, "quantity"],
       [{ quantity: 1.5 }, "quantity"],
       [{ metric: "bananas" as Metric }, "metric"],
       [{ occurredAt: at("2026-11-25T10:06:00Z") }, "occurredAt"],
       [{ occurredAt: at("2026-10-20T10:00:00Z") }, "occurredAt"],
       [{ idempotencyKey: "" }, "idempotencyKey"],
+      [{ idempotencyKey: "with space" }, "idempotencyKey"],
     ];
     for (const [change, path] of cases) {
       const error = await refusal(
@@ -303,6 +316,156 @@ describe("recordUsage", () => {
       expect(error.details).toMatchObject({ fields: [{ path }] });
     }
     expect(await rowCount(userId)).toBe(0);
+  });
+});
+
+describe("recordUsage with occurredAt", () => {
+  const gb = 1024 ** 3;
+  const now = at("2026-12-03T10:00:00Z");
+  /** Records `quantity` of `metric` for the user at `now`, dated `occurredAt` when given. */
+  const dated = (userId: string, metric: Metric, quantity: number, occurredAt?: string) =>
+    recordUsage(
+      handle.db,
+      { userId, metric, quantity, occurredAt: occurredAt ? at(occurredAt) : null },
+      { now },
+    );
+  /** A Pro user reporting API calls to Stripe, whose billing period began in November. */
+  const meteredSinceNovember = () => createUser("pro", true, at("2026-11-15T00:00:00Z"));
+
+  it("checks a backdated record against the window that contains now, so a past window's room cannot be used", async () => {
+    const userId = await meteredSinceNovember();
+    await dated(userId, "api_calls", 10_000);
+    // November, the same billing period, had all of its 10,000 calls free.
+    const error = await refusal(dated(userId, "api_calls", 1, "2026-11-20T00:00:00Z"));
+    expect(error.status).toBe(402);
+    expect(error.details).toMatchObject({ limit: 10_000, used: 10_000, requested: 1 });
+  });
+
+  it("counts a backdated record in the window it was recorded in", async () => {
+    const userId = await meteredSinceNovember();
+    const { record } = await dated(userId, "api_calls", 6_000, "2026-11-20T00:00:00Z");
+    expect(record).toMatchObject({ occurredAt: at("2026-11-20T00:00:00Z"), createdAt: now });
+    expect(await usedInWindow(handle.db, userId, "api_calls", usageWindow("api_calls", now))).toBe(
+      6_000,
+    );
+    const error = await refusal(dated(userId, "api_calls", 5_000));
+    expect(error.details).toMatchObject({ used: 6_000, requested: 5_000 });
+  });
+
+  it("refuses reported API calls dated before the current billing period's start, naming it", async () => {
+    const userId = await meteredSinceNovember();
+    const error = await refusal(dated(userId, "api_calls", 1, "2026-11-14T23:59:59Z"));
+    expect(error.status).toBe(422);
+    expect(error.message).toBe(
+      "occurredAt must not be before 2026-11-15T00:00:00.000Z, the start of your current " +
+        "billing period.",
+    );
+    expect(error.details).toMatchObject({ fields: [{ path: "occurredAt" }] });
+    // The period's first moment is fine.
+    const first = await dated(userId, "api_calls", 1, "2026-11-15T00:00:00Z");
+    expect(first.record.reportStatus).toBe("pending");
+  });
+
+  it("refuses reported API calls more than 30 days old while the period start is unknown", async () => {
+    const userId = await createUser("pro");
+    const error = await refusal(dated(userId, "api_calls", 1, "2026-11-03T09:59:59Z"));
+    expect(error.message).toBe(
+      "occurredAt must not be before 2026-11-03T10:00:00.000Z, 30 days ago.",
+    );
+  });
+
+  it("refuses other records dated before the start of the limit window that contains now", async () => {
+    const free = await createUser();
+    const yearly = await createUser("pro", false, at("2026-11-15T00:00:00Z"));
+    expect((await refusal(dated(free, "api_calls", 1, "2026-11-30T23:59:59Z"))).message).toBe(
+      "occurredAt must not be before 2026-12-01T00:00:00.000Z, the start of the current UTC " +
+        "month, when its monthly limit's count began.",
+    );
+    // API calls not reported to Stripe (a yearly plan) keep to the month as well.
+    expect((await refusal(dated(yearly, "api_calls", 1, "2026-11-20T00:00:00Z"))).status).toBe(422);
+    expect(
+      (await refusal(dated(free, "videos_processed", 1, "2026-12-02T23:59:59Z"))).message,
+    ).toBe(
+      "occurredAt must not be before 2026-12-03T00:00:00.000Z, the start of the current UTC " +
+        "day, when its daily limit's count began.",
+    );
+    await dated(free, "videos_processed", 1, "2026-12-03T00:00:00Z");
+    expect(await rowCount(free)).toBe(1);
+    expect(await rowCount(yearly)).toBe(0);
+  });
+
+  it("takes a record up to 5 minutes ahead and refuses one 6 minutes ahead", async () => {
+    const userId = await createUser();
+    await dated(userId, "api_calls", 1, "2026-12-03T10:05:00Z");
+    const error = await refusal(dated(userId, "api_calls", 1, "2026-12-03T10:06:00Z"));
+    expect(error.status).toBe(422);
+    expect(error.message).toBe("occurredAt must be at most 5 minutes ahead of the current time.");
+  });
+
+  it("keeps one storage row per UTC hour, holding the hour's latest level", async () => {
+    const userId = await createUser("pro");
+    const level = (quantity: number, occurredAt: string) =>
+      dated(userId, "storage_bytes", quantity, occurredAt);
+    const first = await level(1 * gb, "2026-12-03T09:05:00Z");
+    const later = await level(3 * gb, "2026-12-03T09:40:00Z");
+    // Measured earlier in the hour than the row's level: the row keeps the later one.
+    const earlier = await level(2 * gb, "2026-12-03T09:20:00Z");
+    expect(later.record).toMatchObject({ id: first.record.id, quantity: 3 * gb });
+    expect(earlier.record).toMatchObject({ id: first.record.id, quantity: 3 * gb });
+    await recordUsageBatch(
+      handle.db,
+      userId,
+      [
+        { metric: "storage_bytes", quantity: 4 * gb, occurredAt: at("2026-12-03T08:10:00Z") },
+        { metric: "storage_bytes", quantity: 5 * gb, occurredAt: at("2026-12-03T08:50:00Z") },
+      ],
+      { now },
+    );
+    const rows = await handle.db
+      .select({ quantity: usageRecords.quantity, occurredAt: usageRecords.occurredAt })
+      .from(usageRecords)
+      .where(eq(usageRecords.userId, userId))
+      .orderBy(usageRecords.occurredAt);
+    expect(rows).toEqual([
+      { quantity: 5 * gb, occurredAt: at("2026-12-03T08:50:00Z") },
+      { quantity: 3 * gb, occurredAt: at("2026-12-03T09:40:00Z") },
+    ]);
+    expect(
+      await usedInWindow(handle.db, userId, "storage_bytes", usageWindow("storage_bytes", now)),
+    ).toBe(3 * gb);
+  });
+
+  it("replays the key a storage hour's row was created with, whatever level it holds now", async () => {
+    const userId = await createUser("pro");
+    const first = await recordUsage(
+      handle.db,
+      { userId, metric: "storage_bytes", quantity: gb, idempotencyKey: "level-1" },
+      { now: at("2026-12-03T10:05:00Z") },
+    );
+    await recordUsage(
+      handle.db,
+      { userId, metric: "storage_bytes", quantity: 2 * gb, idempotencyKey: "level-2" },
+      { now: at("2026-12-03T10:30:00Z") },
+    );
+    const retry = await recordUsage(
+      handle.db,
+      { userId, metric: "storage_bytes", quantity: gb, idempotencyKey: "level-1" },
+      { now: at("2026-12-03T10:45:00Z") },
+    );
+    expect(retry).toMatchObject({
+      replayed: true,
+      record: { id: first.record.id, quantity: 2 * gb, idempotencyKey: "level-1" },
+    });
+    expect(await rowCount(userId)).toBe(1);
+    const otherMetric = await refusal(
+      recordUsage(handle.db, {
+        userId,
+        metric: "api_calls",
+        quantity: 1,
+        idempotencyKey: "level-1",
+      }),
+    );
+    expect(otherMetric.status).toBe(409);
   });
 });
 
@@ -343,39 +506,59 @@ describe("recordUsageBatch", () => {
     expect(await rowCount(userId)).toBe(0);
   });
 
-  it("counts each record in the window of its own time", async () => {
-    const userId = await createUser();
-    const now = at("2026-11-25T10:00:00Z");
-    const yesterday = at("2026-11-24T12:00:00Z");
+  it("counts a backdated record in the window that contains now, not in the window of its own time", async () => {
+    // Pro allows 10,000 API calls a month; the billing period began in November.
+    const userId = await createUser("pro", true, at("2026-11-15T00:00:00Z"));
+    const now = at("2026-12-03T10:00:00Z");
     const records: UsageInput[] = [
-      { metric: "videos_processed", quantity: 5, occurredAt: yesterday },
-      { metric: "videos_processed", quantity: 5 },
+      { metric: "api_calls", quantity: 6_000, occurredAt: at("2026-11-20T12:00:00Z") },
+      { metric: "api_calls", quantity: 5_000 },
     ];
-    await recordUsageBatch(handle.db, userId, records, { now });
-    expect(await ledgerSum(userId, "videos_processed")).toBe(10);
+    const error = await refusal(recordUsageBatch(handle.db, userId, records, { now }));
+    expect(error.status).toBe(402);
+    expect(error.details).toMatchObject({ index: 1, limit: 10_000, used: 6_000, requested: 5_000 });
+    expect(await rowCount(userId)).toBe(0);
   });
 
-  it("replays a batch sent again with the same keys, and refuses keys repeated inside one", async () => {
+  it("records a batch under one key as `<key> <index>` and replays it when sent again", async () => {
     const userId = await createUser();
     const records: UsageInput[] = [
-      { metric: "api_calls", quantity: 1, idempotencyKey: "batch:0" },
-      { metric: "videos_processed", quantity: 2, idempotencyKey: "batch:1" },
+      { metric: "api_calls", quantity: 1 },
+      { metric: "videos_processed", quantity: 2 },
     ];
-    const first = await recordUsageBatch(handle.db, userId, records);
-    const again = await recordUsageBatch(handle.db, userId, records);
+    const first = await recordUsageBatch(handle.db, userId, records, { idempotencyKey: "nightly" });
+    expect(first.map((result) => result.record.idempotencyKey)).toEqual(["nightly 0", "nightly 1"]);
+    const again = await recordUsageBatch(handle.db, userId, records, { idempotencyKey: "nightly" });
     expect(again.map((result) => result.record.id)).toEqual(
       first.map((result) => result.record.id),
     );
     expect(again.every((result) => result.replayed)).toBe(true);
     expect(await rowCount(userId)).toBe(2);
+  });
 
-    const repeated = await refusal(
-      recordUsageBatch(handle.db, userId, [
-        { metric: "api_calls", quantity: 1, idempotencyKey: "twice" },
-        { metric: "api_calls", quantity: 1, idempotencyKey: "twice" },
-      ]),
+  it("keeps a batch's keys apart from single records' keys: `K:0` alone is not record 0 of batch `K`", async () => {
+    const userId = await createUser();
+    const single = await recordUsage(handle.db, {
+      userId,
+      metric: "api_calls",
+      quantity: 1,
+      idempotencyKey: "K:0",
+    });
+    const [batchRecord] = await recordUsageBatch(
+      handle.db,
+      userId,
+      [{ metric: "api_calls", quantity: 2 }],
+      { idempotencyKey: "K" },
     );
-    expect(repeated.details).toMatchObject({ index: 1 });
+    expect(batchRecord).toMatchObject({ replayed: false, record: { quantity: 2 } });
+    expect(batchRecord?.record.id).not.toBe(single.record.id);
+    // And the other way round: a single record cannot name a batch's record.
+    const forged = await refusal(
+      recordUsage(handle.db, { userId, metric: "api_calls", quantity: 2, idempotencyKey: "K 0" }),
+    );
+    expect(forged.status).toBe(422);
+    expect(forged.details).toMatchObject({ fields: [{ path: "idempotencyKey" }] });
+    expect(await ledgerSum(userId, "api_calls")).toBe(3);
   });
 
   it("refuses an empty batch and one of more than 1,000 records", async () => {

@@ -6,7 +6,8 @@ import { type NewUsageRecord, type UsageRecord, usageRecords } from "@/db/schema
 import { type Entitlements, getBillingState } from "@/lib/billing/entitlements";
 import { METERED_METRIC } from "@/lib/billing/plans";
 import { AppError } from "@/lib/errors";
-import { type PreparedUsage, prepareUsage, type UsageInput } from "./input";
+import { earliestOccurredAt, type PreparedUsage, prepareUsage, type UsageInput } from "./input";
+import { recordLevel } from "./level";
 import { limitError } from "./limits";
 import { meteredCustomer } from "./metered-customer";
 import { limitFor, usedInWindow } from "./summary";
@@ -14,22 +15,26 @@ import { limitFor, usedInWindow } from "./summary";
 export { MAX_BATCH_RECORDS, type UsageInput } from "./input";
 
 /**
- * Recording usage in the append-only ledger, with the plan's limits enforced and idempotency
- * keys honoured.
+ * Recording usage in the ledger, with the plan's limits enforced and idempotency keys honoured.
  *
  * Contract:
- * - Atomic against the limit: the check and the insert happen in one transaction holding a
+ * - Atomic against the limit: the check and the write happen in one transaction holding a
  *   transaction-scoped advisory lock per (user, metric), so concurrent calls for the same user
  *   and metric are serialised and cannot pass the limit together. Other users and metrics do
  *   not wait for each other (a hash collision only costs a wait).
  * - Idempotent: a record whose (user, idempotency key) is already in the ledger is not recorded
  *   again; the first record comes back with `replayed: true` — before any limit check, so a
  *   retry of a request that was recorded never turns into a refusal. The same key with another
- *   metric or quantity is a 409 `conflict`. Concurrent retries are resolved by the unique index
- *   (insert … on conflict do nothing, then read the winner).
- * - Limits are those of the entitlements at `now`; each record counts in the window that
- *   contains its `occurredAt` (see windows.ts). Storage is a level: the check is new level ≤
- *   limit.
+ *   metric or quantity is a 409 `conflict` (for storage, whose row takes later levels of its
+ *   hour, only another metric is). Concurrent retries are resolved by the unique index
+ *   (insert … on conflict do nothing, then read the winner). A batch's records are keyed apart
+ *   from single records (see idempotency-key.ts).
+ * - Limits are those of the entitlements at `now`, checked against the window that contains
+ *   `now`, whatever `occurredAt` a record carries; a record counts in the window it was recorded
+ *   in (`created_at` is `now`, see summary.ts). `occurredAt` may lie at most
+ *   MAX_RECORD_AHEAD_MINUTES ahead and no earlier than `earliestOccurredAt` (422 naming the
+ *   bound). Storage is a level: the check is new level ≤ limit, and it keeps one row per UTC
+ *   hour (level.ts).
  * - API calls of a user whose paid subscription carries the metered price are queued for
  *   Stripe (report status `pending`, see metered-customer.ts and report.ts); everything else
  *   is `skip`.
@@ -38,6 +43,11 @@ export { MAX_BATCH_RECORDS, type UsageInput } from "./input";
 export interface RecordOptions {
   /** The clock (tests fix it); defaults to the current time. */
   now?: Date;
+}
+
+export interface BatchOptions extends RecordOptions {
+  /** The caller's key for the whole batch; record i is stored under `batchRecordKey(key, i)`. */
+  idempotencyKey?: string | null;
 }
 
 export interface RecordedUsage {
@@ -49,11 +59,15 @@ export interface RecordedUsage {
 /** Records one usage record for the user. Throws AppError (422, 402, 409, 429). */
 export async function recordUsage(
   db: Database,
-  input: UsageInput & { userId: string },
+  input: UsageInput & { userId: string; idempotencyKey?: string | null | undefined },
   options: RecordOptions = {},
 ): Promise<RecordedUsage> {
-  const { userId, ...record } = input;
-  const [result] = await recordAll(db, userId, [record], options.now ?? new Date(), false);
+  const { userId, idempotencyKey, ...record } = input;
+  const [result] = await recordAll(db, userId, [record], {
+    now: options.now ?? new Date(),
+    batch: false,
+    idempotencyKey: idempotencyKey ?? null,
+  });
   if (!result) throw new Error("recording one usage record returned nothing");
   return result;
 }
@@ -67,9 +81,13 @@ export async function recordUsageBatch(
   db: Database,
   userId: string,
   records: readonly UsageInput[],
-  options: RecordOptions = {},
+  options: BatchOptions = {},
 ): Promise<RecordedUsage[]> {
-  return recordAll(db, userId, records, options.now ?? new Date(), true);
+  return recordAll(db, userId, records, {
+    now: options.now ?? new Date(),
+    batch: true,
+    idempotencyKey: options.idempotencyKey ?? null,
+  });
 }
 
 /**
@@ -87,18 +105,18 @@ async function recordAll(
   db: Database,
   userId: string,
   inputs: readonly UsageInput[],
-  now: Date,
-  batch: boolean,
+  { now, batch, idempotencyKey }: { now: Date; batch: boolean; idempotencyKey: string | null },
 ): Promise<RecordedUsage[]> {
-  const prepared = prepareUsage(inputs, now, batch);
   const { entitlements, subscription } = await getBillingState(db, userId, now);
-  const context: BatchContext = {
-    userId,
-    prepared,
-    entitlements,
-    meterCustomer: meteredCustomer(entitlements, subscription),
+  const meterCustomer = meteredCustomer(entitlements, subscription);
+  const reported = meterCustomer ? { periodStart: subscription?.currentPeriodStart ?? null } : null;
+  const prepared = prepareUsage(inputs, {
     now,
-  };
+    batch,
+    idempotencyKey,
+    earliest: (metric) => earliestOccurredAt(metric, now, reported),
+  });
+  const context: BatchContext = { userId, prepared, entitlements, meterCustomer, now };
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await db.transaction((tx) => recordLocked(tx, context));
@@ -136,7 +154,7 @@ async function recordLocked(tx: Database, context: BatchContext): Promise<Record
   const fresh = prepared.filter((record) => results[record.index] === undefined);
   await assertWithinLimits(tx, context, fresh);
 
-  const rows: NewUsageRecord[] = fresh.map((record) => {
+  const rowOf = (record: PreparedUsage): NewUsageRecord & { occurredAt: Date } => {
     const metered = record.metric === METERED_METRIC && context.meterCustomer !== null;
     return {
       id: randomUUID(),
@@ -145,11 +163,16 @@ async function recordLocked(tx: Database, context: BatchContext): Promise<Record
       quantity: record.quantity,
       occurredAt: record.occurredAt,
       idempotencyKey: record.idempotencyKey,
+      // The limit windows count a record where it was recorded (summary.ts), on our clock.
+      createdAt: now,
       ...(metered
         ? { reportStatus: "pending", stripeCustomerId: context.meterCustomer, nextReportAt: now }
         : { reportStatus: "skip" }),
     };
-  });
+  };
+
+  const counted = fresh.filter((record) => record.window.kind !== "level");
+  const rows = counted.map(rowOf);
   if (rows.length > 0) {
     const inserted = await tx
       .insert(usageRecords)
@@ -158,11 +181,17 @@ async function recordLocked(tx: Database, context: BatchContext): Promise<Record
       .returning();
     if (inserted.length !== rows.length) throw new KeyTakenMeanwhile();
     const byId = new Map(inserted.map((row) => [row.id, row]));
-    fresh.forEach((record, position) => {
+    counted.forEach((record, position) => {
       const row = byId.get(rows[position]?.id ?? "");
       if (!row) throw new Error("an inserted usage record was not returned");
       results[record.index] = { record: row, replayed: false };
     });
+  }
+  // In input order: within a batch, a later level of the same hour replaces an earlier one.
+  for (const record of fresh.filter((candidate) => candidate.window.kind === "level")) {
+    const row = await recordLevel(tx, rowOf(record));
+    if (!row) throw new KeyTakenMeanwhile();
+    results[record.index] = { record: row, replayed: false };
   }
   return results.map((result) => {
     if (!result) throw new Error("a usage record was neither recorded nor replayed");
@@ -187,7 +216,9 @@ async function replays(
   for (const record of prepared) {
     const row = record.idempotencyKey ? byKey.get(record.idempotencyKey) : undefined;
     if (!row) continue;
-    if (row.metric !== record.metric || row.quantity !== record.quantity) {
+    // A level's row takes the later levels of its hour (level.ts): its quantity may differ.
+    const sameQuantity = record.window.kind === "level" || row.quantity === record.quantity;
+    if (row.metric !== record.metric || !sameQuantity) {
       const prefix = record.batch ? `Record ${record.index}: the` : "The";
       throw new AppError(
         "conflict",
@@ -220,8 +251,8 @@ async function assertWithinLimits(
   for (const record of fresh) {
     const { metric, window } = record;
     const limit = limitFor(entitlements.limits, metric);
-    const slot = `${metric}@${window.start.toISOString()}`;
-    const before = used.get(slot) ?? (await usedInWindow(tx, userId, metric, window));
+    // Every record of a metric is checked in the same window: the one that contains now.
+    const before = used.get(metric) ?? (await usedInWindow(tx, userId, metric, window));
     const needed = window.kind === "level" ? record.quantity : before + record.quantity;
     if (needed > limit) {
       throw limitError({
@@ -235,6 +266,6 @@ async function assertWithinLimits(
         ...(record.batch ? { index: record.index } : {}),
       });
     }
-    used.set(slot, window.kind === "level" ? before : needed);
+    used.set(metric, window.kind === "level" ? before : needed);
   }
 }

@@ -62,6 +62,22 @@ async function recordCalls(user: TestUser, quantities: number[]): Promise<void> 
   }
 }
 
+/** The emulator's meter events, keeping the identifier of every event sent in `sent`. */
+function countingSender(): { sender: MeterEventSender; sent: string[] } {
+  const sent: string[] = [];
+  const sender: MeterEventSender = {
+    billing: {
+      meterEvents: {
+        create: async (params) => {
+          sent.push(String(params.identifier));
+          return t.stripe.billing.meterEvents.create(params);
+        },
+      },
+    },
+  };
+  return { sender, sent };
+}
+
 /** Flushes until nothing is due at `now`, so the next test starts with an empty outbox. */
 async function drain(now: Date = new Date()): Promise<void> {
   for (;;) {
@@ -80,12 +96,12 @@ describe("flushUsage", () => {
     await recordUsage(t.db, { userId: free.id, metric: "api_calls", quantity: 9 });
 
     const first = await flushUsage(t.db, t.stripe, { batchSize: 2 });
-    expect(first).toEqual({ sent: 5, failed: 0, remaining: 0 });
+    expect(first).toEqual({ sent: 5, failed: 0, abandoned: 0, remaining: 0 });
     expect(await meterSum(customer)).toBe(15);
     expect(await ledgerSum(customer)).toBe(15);
 
     const second = await flushUsage(t.db, t.stripe);
-    expect(second).toEqual({ sent: 0, failed: 0, remaining: 0 });
+    expect(second).toEqual({ sent: 0, failed: 0, abandoned: 0, remaining: 0 });
     expect(await meterSum(customer)).toBe(15);
     const rows = await t.db.select().from(usageRecords).where(eq(usageRecords.userId, user.id));
     expect(
@@ -109,17 +125,7 @@ describe("flushUsage", () => {
       user,
       Array.from({ length: 30 }, (_, n) => n + 1),
     );
-    const sent: string[] = [];
-    const counting: MeterEventSender = {
-      billing: {
-        meterEvents: {
-          create: async (params) => {
-            sent.push(String(params.identifier));
-            return t.stripe.billing.meterEvents.create(params);
-          },
-        },
-      },
-    };
+    const { sender: counting, sent } = countingSender();
     const results = await Promise.all(
       Array.from({ length: 4 }, () => flushUsage(t.db, counting, { batchSize: 4 })),
     );
@@ -165,13 +171,13 @@ describe("flushUsage", () => {
 
     // While the dead flusher's lease lasts, nobody sends its rows again.
     const during = await flushUsage(t.db, t.stripe, { now: new Date(started.getTime() + MINUTE) });
-    expect(during).toEqual({ sent: 0, failed: 0, remaining: 0 });
+    expect(during).toEqual({ sent: 0, failed: 0, abandoned: 0, remaining: 0 });
 
     // Once it has run out, the rows are sent again; Stripe drops the identifiers it has.
     const after = await flushUsage(t.db, t.stripe, {
       now: new Date(started.getTime() + 6 * MINUTE),
     });
-    expect(after).toEqual({ sent: 6, failed: 0, remaining: 0 });
+    expect(after).toEqual({ sent: 6, failed: 0, abandoned: 0, remaining: 0 });
     expect(await meterSum(customer)).toBe(210);
     expect(await ledgerSum(customer)).toBe(210);
     const attempts = await t.db
@@ -188,7 +194,7 @@ describe("flushUsage", () => {
     await t.emulator.control("POST", "/faults", { status, count: 1 });
 
     const first = await flushUsage(t.db, t.stripe, { now, concurrency: 1 });
-    expect(first).toEqual({ sent: 2, failed: 1, remaining: 0 });
+    expect(first).toEqual({ sent: 2, failed: 1, abandoned: 0, remaining: 0 });
     const [failed] = await t.db
       .select()
       .from(usageRecords)
@@ -203,7 +209,7 @@ describe("flushUsage", () => {
     const early = await flushUsage(t.db, t.stripe, { now: new Date(now.getTime() + MINUTE) });
     expect(early.sent).toBe(0);
     const later = await flushUsage(t.db, t.stripe, { now: new Date(now.getTime() + 2 * MINUTE) });
-    expect(later).toEqual({ sent: 1, failed: 0, remaining: 0 });
+    expect(later).toEqual({ sent: 1, failed: 0, abandoned: 0, remaining: 0 });
     expect(await meterSum(customer)).toBe(24);
     expect(await ledgerSum(customer)).toBe(24);
   });
@@ -214,9 +220,94 @@ describe("flushUsage", () => {
     const now = new Date();
     await t.emulator.control("POST", "/faults", { status: 429, count: 2 });
     const first = await flushUsage(t.db, t.stripe, { now, batchSize: 2, concurrency: 1 });
-    expect(first).toEqual({ sent: 0, failed: 2, remaining: 4 });
+    expect(first).toEqual({ sent: 0, failed: 2, abandoned: 0, remaining: 4 });
     await drain(new Date(now.getTime() + 2 * MINUTE));
     expect(await meterSum(customer)).toBe(6);
+  });
+
+  it("marks a meter event Stripe keeps refusing failed on attempt 8, with Stripe's reason, and sends it no more", async () => {
+    const { user, customer } = await subscribedUser("refused");
+    await recordCalls(user, [5]);
+    // The customer is gone from Stripe: every meter event for it is refused with a 404.
+    await t.stripe.customers.del(customer);
+    const { sender: counting, sent: sends } = countingSender();
+    const start = new Date();
+    const row = async () => {
+      const [found] = await t.db
+        .select()
+        .from(usageRecords)
+        .where(eq(usageRecords.stripeCustomerId, customer));
+      return found;
+    };
+
+    // METER_EVENT_MAX_ATTEMPTS is 8 by default: seven refusals keep the row, an hour apart.
+    for (let attempt = 1; attempt <= 7; attempt += 1) {
+      const now = new Date(start.getTime() + (attempt - 1) * 60 * MINUTE);
+      expect(await flushUsage(t.db, counting, { now })).toEqual({
+        sent: 0,
+        failed: 1,
+        abandoned: 0,
+        remaining: 0,
+      });
+      expect(await row()).toMatchObject({
+        reportStatus: "pending",
+        reportAttempts: attempt,
+        nextReportAt: new Date(now.getTime() + 60 * MINUTE),
+      });
+    }
+    const eighth = new Date(start.getTime() + 7 * 60 * MINUTE);
+    expect(await flushUsage(t.db, counting, { now: eighth })).toEqual({
+      sent: 0,
+      failed: 1,
+      abandoned: 1,
+      remaining: 0,
+    });
+    expect(await row()).toMatchObject({
+      reportStatus: "failed",
+      reportAttempts: 8,
+      nextReportAt: null,
+      lastReportError: `404: No such customer: '${customer}'`,
+    });
+    expect(sends).toHaveLength(8);
+
+    await flushUsage(t.db, counting, { now: new Date(eighth.getTime() + 24 * 60 * MINUTE) });
+    expect(sends).toHaveLength(8);
+  });
+
+  it("marks a row dated past Stripe's 35-day window failed without calling Stripe, keeping its last error", async () => {
+    const { user, customer } = await subscribedUser("expired");
+    const now = new Date();
+    const [old] = await t.db
+      .insert(usageRecords)
+      .values({
+        userId: user.id,
+        metric: "api_calls",
+        quantity: 4,
+        occurredAt: new Date(now.getTime() - (35 * 24 * 60 + 1) * MINUTE),
+        reportStatus: "pending",
+        stripeCustomerId: customer,
+        nextReportAt: now,
+        reportAttempts: 30,
+        lastReportError: "503: Unavailable",
+      })
+      .returning();
+    const { sender: counting, sent } = countingSender();
+    expect(await flushUsage(t.db, counting, { now })).toEqual({
+      sent: 0,
+      failed: 1,
+      abandoned: 1,
+      remaining: 0,
+    });
+    expect(sent).toEqual([]);
+    const [row] = await t.db
+      .select()
+      .from(usageRecords)
+      .where(eq(usageRecords.id, old?.id ?? ""));
+    expect(row).toMatchObject({
+      reportStatus: "failed",
+      lastReportError:
+        "not sent: older than the 35 days Stripe takes meter events for; last error: 503: Unavailable",
+    });
   });
 
   it("bills the reported usage on the renewal invoice of a subscription with the metered price", async () => {
@@ -290,13 +381,23 @@ describe("classify", () => {
     });
   });
 
-  it("retries rate limits, Stripe's errors and lost connections, and rejects other refusals", () => {
+  it("retries rate limits, conflicts, Stripe's errors, our refused credentials and lost connections", () => {
     expect(classify(stripeError(429, "Too many requests")).kind).toBe("retry");
+    expect(classify(stripeError(409, "Conflict")).kind).toBe("retry");
     expect(classify(stripeError(503, "Unavailable")).kind).toBe("retry");
+    expect(classify(stripeError(401, "Invalid API Key provided")).kind).toBe("retry");
+    expect(
+      classify(stripeError(403, "The key lacks the billing.meter_events permission")).kind,
+    ).toBe("retry");
     expect(classify(new TypeError("fetch failed")).kind).toBe("retry");
-    expect(classify(stripeError(400, "Timestamp must be within the past 35 days.")).kind).toBe(
-      "rejected",
-    );
+  });
+
+  it("takes Stripe's other refusals as refusals of the event, keeping Stripe's reason", () => {
+    expect(classify(stripeError(400, "Timestamp must be within the past 35 days."))).toEqual({
+      kind: "refused",
+      error: "400: Timestamp must be within the past 35 days.",
+    });
+    expect(classify(stripeError(404, "No such customer: 'cus_gone'")).kind).toBe("refused");
   });
 
   it("waits 2^attempts minutes between attempts, at most an hour", () => {

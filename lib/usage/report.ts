@@ -11,11 +11,18 @@
  *   anything is sent. Any number of flushers (instances, cron, the development timer) can run
  *   at once without a coordinator: a row is claimed by one of them at a time, and a claimed row
  *   is not sent again by anyone before its lease ends.
- * - Rate limits (429), Stripe's own errors (5xx) and connection failures put the row back with
- *   exponential backoff (2^attempts minutes, at most an hour) and the error kept in
- *   `last_report_error`; other refusals are logged as errors and retried hourly, since only a
- *   person can fix them. A 400 saying the identifier was already used counts as sent. A round
- *   in which Stripe asked to back off ends the flush: the rest waits for the next one.
+ * - Rate limits (429), conflicts (409), Stripe's own errors (5xx), our credentials being refused
+ *   (401, 403) and connection failures put the row back with exponential backoff (2^attempts
+ *   minutes, at most an hour) and the error kept in `last_report_error`: none of them is about
+ *   the event. A 400 saying the identifier was already used counts as sent. A round in which
+ *   Stripe asked to back off ends the flush: the rest waits for the next one.
+ * - Stripe refusing the event itself (any other 4xx: no such customer, no active meter, a bad
+ *   payload) is logged as an error and retried hourly, in case a person fixes the cause; the
+ *   refusal on attempt `maxAttempts` (METER_EVENT_MAX_ATTEMPTS, default 8) or later marks the
+ *   row `failed` for good, with Stripe's reason in `last_report_error`. A row dated further
+ *   back than Stripe's 35-day window is marked `failed` without a call, as is a row naming no
+ *   customer. Failed rows are never sent again; usage:verify and the admin customer page list
+ *   them.
  *
  * Not marked `server-only`: the scripts and the development timer load it outside Next.
  */
@@ -24,6 +31,7 @@ import Stripe from "stripe";
 import type { Database } from "../../db";
 import { type UsageRecord, usageRecords } from "../../db/schema";
 import { API_CALLS_METER } from "../billing/plans";
+import { env } from "../env";
 import { log } from "../log";
 
 /** The part of a Stripe client the flush uses (tests wrap it). */
@@ -46,12 +54,16 @@ export interface FlushOptions {
   leaseMs?: number;
   /** Meter events in flight at once (default 8). */
   concurrency?: number;
+  /** The attempt whose refusal marks a row failed (default METER_EVENT_MAX_ATTEMPTS). */
+  maxAttempts?: number;
 }
 
 export interface FlushResult {
   sent: number;
-  /** Rows that could not be sent this time; each waits for its retry. */
+  /** Rows that could not be sent this time: waiting for a retry, or abandoned. */
   failed: number;
+  /** Of `failed`, the rows marked `failed` for good: never sent again. */
+  abandoned: number;
   /** Pending rows that were due and are still waiting (call again). */
   remaining: number;
 }
@@ -61,15 +73,24 @@ const usageLog = log.child({ module: "usage-report" });
 const MINUTE_MS = 60_000;
 const MAX_BACKOFF_MS = 60 * MINUTE_MS;
 
+/** How far back Stripe takes a meter event's timestamp. */
+export const STRIPE_METER_EVENT_MAX_AGE_DAYS = 35;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
 /** Minutes to wait before the next attempt: 2^attempts, at most an hour. */
 export function backoffMs(attempts: number): number {
   return Math.min(2 ** Math.min(attempts, 20) * MINUTE_MS, MAX_BACKOFF_MS);
 }
 
+/**
+ * What a send came to: `retry` is trouble between us and Stripe (backoff); `refused` is Stripe
+ * refusing the event (hourly, failed at `maxAttempts`); `failed` is final at once.
+ */
 type Outcome =
   | { kind: "sent" }
   | { kind: "retry"; error: string }
-  | { kind: "rejected"; error: string };
+  | { kind: "refused"; error: string }
+  | { kind: "failed"; error: string };
 
 /** Sends due rows until none are left or `maxBatches` rounds ran. Never throws on a send. */
 export async function flushUsage(
@@ -82,8 +103,10 @@ export async function flushUsage(
   const now = options.now ?? new Date();
   const leaseMs = options.leaseMs ?? 5 * MINUTE_MS;
   const concurrency = options.concurrency ?? 8;
+  const maxAttempts = options.maxAttempts ?? env().METER_EVENT_MAX_ATTEMPTS;
   let sent = 0;
   let failed = 0;
+  let abandoned = 0;
 
   for (let round = 0; round < maxBatches; round += 1) {
     const claimed = await claimDue(db, {
@@ -92,18 +115,21 @@ export async function flushUsage(
       leaseUntil: new Date(now.getTime() + leaseMs),
     });
     if (claimed.length === 0) break;
-    const outcomes = await mapLimited(claimed, concurrency, (row) => sendRow(stripe, row));
-    const result = await markOutcomes(db, claimed, outcomes, now);
+    const outcomes = await mapLimited(claimed, concurrency, (row) => sendRow(stripe, row, now));
+    const result = await markOutcomes(db, claimed, outcomes, { now, maxAttempts });
     sent += result.sent;
     failed += result.failed;
+    abandoned += result.abandoned;
     // Stripe is limiting or unreachable: leave the rest for a later flush rather than insist.
     const troubled = outcomes.some((outcome) => outcome.kind === "retry");
     if (troubled || claimed.length < batchSize) break;
   }
 
   const remaining = await countDue(db, now);
-  if (sent > 0 || failed > 0) usageLog.info({ sent, failed, remaining }, "usage flushed");
-  return { sent, failed, remaining };
+  if (sent > 0 || failed > 0) {
+    usageLog.info({ sent, failed, abandoned, remaining }, "usage flushed");
+  }
+  return { sent, failed, abandoned, remaining };
 }
 
 /**
@@ -147,8 +173,14 @@ async function countDue(db: Database, now: Date): Promise<number> {
   return row?.due ?? 0;
 }
 
-async function sendRow(stripe: MeterEventSender, row: UsageRecord): Promise<Outcome> {
-  if (!row.stripeCustomerId) return { kind: "rejected", error: "the row names no Stripe customer" };
+async function sendRow(stripe: MeterEventSender, row: UsageRecord, now: Date): Promise<Outcome> {
+  if (!row.stripeCustomerId) return { kind: "failed", error: "the row names no Stripe customer" };
+  if (row.occurredAt.getTime() < now.getTime() - STRIPE_METER_EVENT_MAX_AGE_DAYS * DAY_MS) {
+    const tooOld = `not sent: older than the ${STRIPE_METER_EVENT_MAX_AGE_DAYS} days Stripe takes meter events for`;
+    // Keep what stopped the earlier attempts: it is why the row grew too old.
+    const error = row.lastReportError ? `${tooOld}; last error: ${row.lastReportError}` : tooOld;
+    return { kind: "failed", error };
+  }
   try {
     await stripe.billing.meterEvents.create({
       event_name: API_CALLS_METER.eventName,
@@ -176,14 +208,19 @@ export function classify(error: unknown): Outcome {
   if (status === 400 && isDuplicateIdentifier(error)) return { kind: "sent" };
   if (
     error instanceof Stripe.errors.StripeConnectionError ||
-    status === 429 ||
+    error instanceof Stripe.errors.StripeAuthenticationError ||
+    error instanceof Stripe.errors.StripePermissionError ||
+    error instanceof Stripe.errors.StripeIdempotencyError ||
+    status === 401 ||
+    status === 403 ||
     status === 409 ||
+    status === 429 ||
     status >= 500 ||
     status === 0
   ) {
     return { kind: "retry", error: message };
   }
-  return { kind: "rejected", error: message };
+  return { kind: "refused", error: message };
 }
 
 /** Stripe's refusal of an identifier it has already counted: that row was sent before. */
@@ -198,50 +235,97 @@ function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/** Where a row goes after an outcome: sent, back to the outbox at `at`, or failed for good. */
+type NextState =
+  | { status: "sent" }
+  | { status: "pending"; at: Date; error: string }
+  | { status: "failed"; error: string };
+
+function nextState(
+  row: UsageRecord,
+  outcome: Outcome,
+  { now, maxAttempts }: { now: Date; maxAttempts: number },
+): NextState {
+  switch (outcome.kind) {
+    case "sent":
+      return { status: "sent" };
+    case "retry":
+      return {
+        status: "pending",
+        at: new Date(now.getTime() + backoffMs(row.reportAttempts)),
+        error: outcome.error,
+      };
+    case "refused":
+      return row.reportAttempts >= maxAttempts
+        ? { status: "failed", error: outcome.error }
+        : { status: "pending", at: new Date(now.getTime() + MAX_BACKOFF_MS), error: outcome.error };
+    case "failed":
+      return { status: "failed", error: outcome.error };
+    default: {
+      const unknown: never = outcome;
+      throw new Error(`unknown outcome ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
 async function markOutcomes(
   db: Database,
   rows: UsageRecord[],
   outcomes: Outcome[],
-  now: Date,
-): Promise<{ sent: number; failed: number }> {
+  options: { now: Date; maxAttempts: number },
+): Promise<{ sent: number; failed: number; abandoned: number }> {
   const sentIds: string[] = [];
-  /** Failed rows grouped by (next attempt, error), one update per group. */
-  const retries = new Map<string, { at: Date; error: string; ids: string[] }>();
+  /** Unsent rows grouped by (next state, next attempt, error), one update per group. */
+  const groups = new Map<string, { next: Exclude<NextState, { status: "sent" }>; ids: string[] }>();
   rows.forEach((row, position) => {
-    const outcome = outcomes[position];
-    if (!outcome || outcome.kind === "sent") {
+    const outcome = outcomes[position] ?? { kind: "sent" };
+    const next = nextState(row, outcome, options);
+    if (next.status === "sent") {
       sentIds.push(row.id);
       return;
     }
-    const delay = outcome.kind === "retry" ? backoffMs(row.reportAttempts) : MAX_BACKOFF_MS;
-    const at = new Date(now.getTime() + delay);
     const entry = {
       usageRecordId: row.id,
       attempts: row.reportAttempts,
-      retryAt: at,
-      error: outcome.error,
+      retryAt: next.status === "pending" ? next.at : null,
+      error: next.error,
     };
-    if (outcome.kind === "retry") usageLog.warn(entry, "meter event not sent; will retry");
-    else usageLog.error(entry, "meter event refused by Stripe");
-    const key = `${at.getTime()}|${outcome.error}`;
-    const group = retries.get(key) ?? { at, error: outcome.error, ids: [] };
+    if (next.status === "failed") usageLog.error(entry, "meter event failed for good; not retried");
+    else if (outcome.kind === "refused") usageLog.error(entry, "meter event refused by Stripe");
+    else usageLog.warn(entry, "meter event not sent; will retry");
+    const key = `${next.status}|${next.status === "pending" ? next.at.getTime() : ""}|${next.error}`;
+    const group = groups.get(key) ?? { next, ids: [] };
     group.ids.push(row.id);
-    retries.set(key, group);
+    groups.set(key, group);
   });
 
+  const stillPending = (ids: string[]) =>
+    and(inArray(usageRecords.id, ids), eq(usageRecords.reportStatus, "pending"));
   if (sentIds.length > 0) {
     await db
       .update(usageRecords)
-      .set({ reportStatus: "sent", reportedAt: now, nextReportAt: null, lastReportError: null })
-      .where(and(inArray(usageRecords.id, sentIds), eq(usageRecords.reportStatus, "pending")));
+      .set({
+        reportStatus: "sent",
+        reportedAt: options.now,
+        nextReportAt: null,
+        lastReportError: null,
+      })
+      .where(stillPending(sentIds));
   }
-  for (const group of retries.values()) {
+  let abandoned = 0;
+  for (const { next, ids } of groups.values()) {
+    const lastReportError = next.error.slice(0, 1000);
+    if (next.status === "failed") abandoned += ids.length;
     await db
       .update(usageRecords)
-      .set({ nextReportAt: group.at, lastReportError: group.error.slice(0, 1000) })
-      .where(and(inArray(usageRecords.id, group.ids), eq(usageRecords.reportStatus, "pending")));
+      .set(
+        next.status === "failed"
+          ? { reportStatus: "failed", nextReportAt: null, lastReportError }
+          : { nextReportAt: next.at, lastReportError },
+      )
+      .where(stillPending(ids));
   }
-  return { sent: sentIds.length, failed: rows.length - sentIds.length };
+  return { sent: sentIds.length, failed: rows.length - sentIds.length, abandoned };
 }
 
 /** `fn` over `items` with at most `limit` calls in flight; results in input order. */

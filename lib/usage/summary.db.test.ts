@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db";
-import { usageRecords, users } from "@/db/schema";
+import { type NewUsageRecord, usageRecords, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { PLANS } from "@/lib/billing/plans";
 import { usageSummary } from "./summary";
@@ -22,26 +22,50 @@ async function createUser(email: string): Promise<string> {
 }
 
 describe("usageSummary", () => {
-  it("sums the current UTC month and day, takes storage's latest level, and reads only the user's rows", async () => {
+  it("sums what was recorded in the current UTC month and day, takes storage's latest level, and reads only the user's rows", async () => {
     const userId = await createUser("usage-owner@example.com");
     const otherId = await createUser("usage-other@example.com");
-    await handle.db.insert(usageRecords).values([
+    // Recorded when they occurred, but for the backdated record.
+    const recorded = (row: NewUsageRecord): NewUsageRecord => ({
+      createdAt: row.occurredAt,
+      ...row,
+    });
+    const rows: NewUsageRecord[] = [
       { userId, metric: "api_calls", quantity: 40, occurredAt: at("2026-11-01T00:00:00Z") },
       { userId, metric: "api_calls", quantity: 2, occurredAt: at("2026-11-25T09:00:00Z") },
       // October and December are other windows.
       { userId, metric: "api_calls", quantity: 500, occurredAt: at("2026-10-31T23:59:59Z") },
       { userId, metric: "api_calls", quantity: 700, occurredAt: at("2026-12-01T00:00:00Z") },
+      // Dated October, recorded in November: it counts in November.
+      {
+        userId,
+        metric: "api_calls",
+        quantity: 8,
+        occurredAt: at("2026-10-20T00:00:00Z"),
+        createdAt: at("2026-11-10T00:00:00Z"),
+      },
       { userId, metric: "videos_processed", quantity: 3, occurredAt: at("2026-11-25T00:00:00Z") },
       { userId, metric: "videos_processed", quantity: 9, occurredAt: at("2026-11-24T23:59:59Z") },
-      { userId, metric: "storage_bytes", quantity: 5_000, occurredAt: at("2026-09-02T00:00:00Z") },
-      { userId, metric: "storage_bytes", quantity: 7_000, occurredAt: at("2026-10-02T00:00:00Z") },
+      {
+        userId,
+        metric: "storage_bytes",
+        quantity: 5_000,
+        occurredAt: at("2026-09-02T00:00:00Z"),
+      },
+      {
+        userId,
+        metric: "storage_bytes",
+        quantity: 7_000,
+        occurredAt: at("2026-10-02T00:00:00Z"),
+      },
       {
         userId: otherId,
         metric: "api_calls",
         quantity: 9_999,
         occurredAt: at("2026-11-20T00:00:00Z"),
       },
-    ]);
+    ];
+    await handle.db.insert(usageRecords).values(rows.map(recorded));
 
     const summary = await usageSummary(
       handle.db,
@@ -50,7 +74,7 @@ describe("usageSummary", () => {
       at("2026-11-25T12:00:00Z"),
     );
     expect(summary.map(({ metric, used, limit }) => [metric, used, limit])).toEqual([
-      ["api_calls", 42, 10_000],
+      ["api_calls", 50, 10_000],
       ["storage_bytes", 7_000, 50 * 1024 ** 3],
       ["videos_processed", 3, 100],
       ["matches_performed", 0, 1_000],

@@ -3,6 +3,7 @@ import { and, desc, eq, gte, lt, sum } from "drizzle-orm";
 import type { Database } from "@/db";
 import { usageRecords } from "@/db/schema";
 import { METRICS, type Metric, type Plan } from "@/lib/billing/plans";
+import { backdatingReachMs, MAX_RECORD_AHEAD_MINUTES } from "./input";
 import { type UsageWindow, usageWindow } from "./windows";
 
 export interface MetricUsage {
@@ -29,9 +30,15 @@ export function limitFor(limits: Plan["limits"], metric: Metric): number {
 }
 
 /**
- * How much of each metric a user has used in the window that contains `now`, from their own
- * ledger rows only: the sum of the window's records for counted metrics, the latest reported
- * value for storage (a level).
+ * How much of a metric a user has used in `window`, from their own ledger rows only: for counted
+ * metrics the sum of the records *recorded* in the window (by `created_at`), whatever time they
+ * carry — a record dated into an earlier window (see `earliestOccurredAt`) counts where it was
+ * recorded, so backdating never reaches a window whose count is no longer checked; for storage
+ * (a level) the latest reported value.
+ *
+ * The `occurred_at` bounds add nothing to the result (a record recorded in the window is dated
+ * at most `backdatingReachMs` before it and MAX_RECORD_AHEAD_MINUTES after it): they let the
+ * (user, metric, occurred_at) index find the rows.
  */
 export async function usedInWindow(
   db: Database,
@@ -55,8 +62,13 @@ export async function usedInWindow(
       and(
         eq(usageRecords.userId, userId),
         eq(usageRecords.metric, metric),
-        gte(usageRecords.occurredAt, window.start),
-        lt(usageRecords.occurredAt, window.end),
+        gte(usageRecords.occurredAt, new Date(window.start.getTime() - backdatingReachMs(metric))),
+        lt(
+          usageRecords.occurredAt,
+          new Date(window.end.getTime() + MAX_RECORD_AHEAD_MINUTES * 60_000),
+        ),
+        gte(usageRecords.createdAt, window.start),
+        lt(usageRecords.createdAt, window.end),
       ),
     );
   return row?.used ?? 0;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as checkoutRoute } from "@/app/api/billing/checkout/route";
 import { usageRecords } from "@/db/schema";
+import { getCustomerDetail } from "@/lib/admin/customers";
 import {
   type BillingTest,
   createTestUser,
@@ -38,7 +39,14 @@ describe("verifyUsage", () => {
 
     const result = await verifyUsage(t.db, t.stripe, period());
     expect(result.customers).toEqual([
-      { stripeCustomerId: customer, ledgerSent: 42, ledgerPending: 5, stripe: 42, difference: 0 },
+      {
+        stripeCustomerId: customer,
+        ledgerSent: 42,
+        ledgerPending: 5,
+        ledgerFailed: 0,
+        stripe: 42,
+        difference: 0,
+      },
     ]);
     expect(result.mismatches).toEqual([]);
     const text = formatVerification(result);
@@ -64,11 +72,59 @@ describe("verifyUsage", () => {
 
     const result = await verifyUsage(t.db, t.stripe, period());
     expect(result.mismatches).toEqual([
-      { stripeCustomerId: customer, ledgerSent: 13, ledgerPending: 0, stripe: 10, difference: -3 },
+      {
+        stripeCustomerId: customer,
+        ledgerSent: 13,
+        ledgerPending: 0,
+        ledgerFailed: 0,
+        stripe: 10,
+        difference: -3,
+      },
     ]);
     expect(formatVerification(result)).toContain(
       `MISMATCH ${customer}: ledger 13, Stripe 10, difference -3`,
     );
+  });
+
+  it("shows a meter event Stripe refused for good in the verification and on the admin customer page, with Stripe's reason", async () => {
+    const user = await createTestUser(t, "refused");
+    const subscription = await subscribe(t, user, "pro", "monthly", checkoutRoute);
+    const customer = String(subscription.customer);
+    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 7 });
+    await t.stripe.customers.del(customer);
+    const flushed = await flushUsage(t.db, t.stripe, { maxAttempts: 1 });
+    expect(flushed).toMatchObject({ failed: 1, abandoned: 1 });
+    const reason = `404: No such customer: '${customer}'`;
+
+    const result = await verifyUsage(t.db, t.stripe, period());
+    expect(result.failed.total).toBe(1);
+    expect(result.failed.events).toEqual([
+      expect.objectContaining({
+        stripeCustomerId: customer,
+        quantity: 7,
+        reportAttempts: 1,
+        lastReportError: reason,
+      }),
+    ]);
+    // Stripe never counted it: it is not compared, it is listed.
+    expect(result.customers.map((row) => row.stripeCustomerId)).not.toContain(customer);
+    expect(formatVerification(result)).toContain(
+      "1 meter event(s) failed for good and will not be billed:",
+    );
+    expect(formatVerification(result)).toMatch(
+      new RegExp(`FAILED {3}\\S+ ${customer}: 7 at \\S+, 1 attempt\\(s\\): ${reason}`),
+    );
+
+    const detail = await getCustomerDetail(t.db, { userId: user.id });
+    expect(detail?.failedMeterEvents).toEqual({
+      total: 1,
+      events: [expect.objectContaining({ quantity: 7, lastReportError: reason })],
+    });
+    const other = await createTestUser(t, "bystander");
+    expect((await getCustomerDetail(t.db, { userId: other.id }))?.failedMeterEvents).toEqual({
+      total: 0,
+      events: [],
+    });
   });
 
   it("refuses a period that does not end after it starts or is not on whole minutes", async () => {

@@ -2,10 +2,12 @@
  * The accuracy check behind `npm run usage:verify`: for a period, the API calls the ledger
  * holds per Stripe customer against what Stripe's meter summed for that customer.
  *
- * Only customers with metered rows (sent or pending) in the period are compared: Stripe has no
+ * Only customers with metered rows sent or pending in the period are compared: Stripe has no
  * list of "customers with meter events", so usage Stripe holds for a customer the ledger never
- * reported for goes unseen. Pending rows are shown beside the comparison but not in it: they
- * are not reported yet (flush first to include them).
+ * reported for goes unseen. Pending rows are shown beside the comparison but not in it:
+ * they are not reported yet (flush first to include them). Failed rows — meter events Stripe
+ * refused for good, or too old to send — are not in it either (Stripe never counted them): they
+ * are listed with Stripe's reason, as usage that will not be billed.
  *
  * Not marked `server-only`: the script loads it outside Next.
  */
@@ -14,6 +16,7 @@ import type Stripe from "stripe";
 import type { Database } from "../../db";
 import { type UsageReportStatus, usageRecords } from "../../db/schema";
 import { API_CALLS_METER, METERED_METRIC } from "../billing/plans";
+import { type FailedMeterEvents, failedMeterEvents } from "./failed-meter-events";
 
 export interface CustomerUsageComparison {
   stripeCustomerId: string;
@@ -21,6 +24,8 @@ export interface CustomerUsageComparison {
   ledgerSent: number;
   /** Units still waiting in the outbox, in the period. */
   ledgerPending: number;
+  /** Units whose meter event failed for good (never billed), in the period. */
+  ledgerFailed: number;
   /** Units Stripe's meter summed for the customer, in the period. */
   stripe: number;
   /** stripe − ledgerSent: more in Stripe is positive. */
@@ -34,7 +39,12 @@ export interface UsageVerification {
   customers: CustomerUsageComparison[];
   /** The customers whose difference is not zero. */
   mismatches: CustomerUsageComparison[];
+  /** Meter events of the period that failed for good, newest first (at most FAILED_LISTED). */
+  failed: FailedMeterEvents;
 }
+
+/** Failed meter events listed by one verification; the total counts them all. */
+export const FAILED_LISTED = 100;
 
 /** The units of the group's rows in a report status. */
 function unitsWith(status: UsageReportStatus) {
@@ -65,12 +75,13 @@ export async function verifyUsage(
       stripeCustomerId: usageRecords.stripeCustomerId,
       sent: unitsWith("sent"),
       pending: unitsWith("pending"),
+      failed: unitsWith("failed"),
     })
     .from(usageRecords)
     .where(
       and(
         eq(usageRecords.metric, METERED_METRIC),
-        inArray(usageRecords.reportStatus, ["sent", "pending"]),
+        inArray(usageRecords.reportStatus, ["sent", "pending", "failed"]),
         isNotNull(usageRecords.stripeCustomerId),
         gte(usageRecords.occurredAt, from),
         lt(usageRecords.occurredAt, to),
@@ -82,11 +93,14 @@ export async function verifyUsage(
   const customers: CustomerUsageComparison[] = [];
   for (const row of ledger) {
     if (!row.stripeCustomerId) continue;
+    // Only failed rows: nothing reached Stripe to compare (the customer may even be gone).
+    if (row.sent === 0 && row.pending === 0) continue;
     const reported = await meterTotal(stripe, meterId, row.stripeCustomerId, from, to);
     customers.push({
       stripeCustomerId: row.stripeCustomerId,
       ledgerSent: row.sent,
       ledgerPending: row.pending,
+      ledgerFailed: row.failed,
       stripe: reported,
       difference: reported - row.sent,
     });
@@ -97,6 +111,7 @@ export async function verifyUsage(
     to,
     customers,
     mismatches: customers.filter((customer) => customer.difference !== 0),
+    failed: await failedMeterEvents(db, { from, to, limit: FAILED_LISTED }),
   };
 }
 
@@ -143,13 +158,15 @@ export function formatVerification(result: UsageVerification): string {
   for (const customer of result.customers) {
     const mark = customer.difference === 0 ? "ok      " : "MISMATCH";
     const pending = customer.ledgerPending > 0 ? `, ${customer.ledgerPending} not yet sent` : "";
+    const failed =
+      customer.ledgerFailed > 0 ? `, ${customer.ledgerFailed} failed (never billed)` : "";
     const difference =
       customer.difference === 0
         ? ""
         : `, difference ${customer.difference > 0 ? "+" : ""}${customer.difference}`;
     lines.push(
       `  ${mark} ${customer.stripeCustomerId}: ledger ${customer.ledgerSent}, ` +
-        `Stripe ${customer.stripe}${difference}${pending}`,
+        `Stripe ${customer.stripe}${difference}${pending}${failed}`,
     );
   }
   lines.push(
@@ -157,5 +174,17 @@ export function formatVerification(result: UsageVerification): string {
       ? "The ledger and Stripe agree."
       : `${result.mismatches.length} customer(s) differ.`,
   );
+  const { events, total } = result.failed;
+  if (total > 0) {
+    lines.push(`${total} meter event(s) failed for good and will not be billed:`);
+    for (const event of events) {
+      lines.push(
+        `  FAILED   ${event.id} ${event.stripeCustomerId ?? "(no customer)"}: ` +
+          `${event.quantity} at ${event.occurredAt.toISOString()}, ` +
+          `${event.reportAttempts} attempt(s): ${event.lastReportError ?? "no reason recorded"}`,
+      );
+    }
+    if (total > events.length) lines.push(`  … and ${total - events.length} more`);
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -1,8 +1,10 @@
 // POST /api/usage {metric, quantity, occurredAt?} or {records: [...]} (up to 1,000, all or
 // nothing) — records usage for the caller (API key or session), enforcing the plan's limits.
 // `Idempotency-Key` makes a retry safe: 201 with the record(s) the first time, 200 with the
-// same record(s) and `replayed: true` after. Over a limit: 429 `limit_exceeded`, or 402
-// `payment_required` when a higher plan would allow it.
+// same record(s) and `replayed: true` after (a batch's records are keyed `<key> <index>`, apart
+// from single records). Over a limit: 429 `limit_exceeded`, or 402 `payment_required` when a
+// higher plan would allow it. Past the caller's records-per-minute budget (a batch spends one
+// per record): 429 `rate_limited` with Retry-After, before anything is recorded.
 // GET /api/usage — each metric's use in its current window: {plan, metrics: [{metric, used,
 // limit, window, windowStart, resetsAt}]}.
 import { z } from "zod";
@@ -12,6 +14,7 @@ import { getEntitlements } from "@/lib/billing/entitlements";
 import { readJson } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { spendRecordBudget } from "@/lib/usage/budget";
 import { recordUsage, recordUsageBatch } from "@/lib/usage/record";
 import { usageSummary } from "@/lib/usage/summary";
 import { resetsAt } from "@/lib/usage/windows";
@@ -47,6 +50,7 @@ export const POST = route("user-or-key", async ({ request, caller }) => {
   await enforceRateLimit(db, RATE_LIMITS.usage, userId);
   const key = idempotencyKeyOf(request);
   const body = parseUsageBody(await readJson(request, z.unknown(), MAX_BODY_BYTES));
+  await spendRecordBudget(db, userId, body.batch ? body.records.length : 1);
 
   if (!body.batch) {
     const { record, replayed } = await recordUsage(db, {
@@ -56,14 +60,7 @@ export const POST = route("user-or-key", async ({ request, caller }) => {
     });
     return answer({ record: recordView(record), replayed }, replayed);
   }
-  const results = await recordUsageBatch(
-    db,
-    userId,
-    body.records.map((record, index) => ({
-      ...record,
-      idempotencyKey: key === null ? null : `${key}:${index}`,
-    })),
-  );
+  const results = await recordUsageBatch(db, userId, body.records, { idempotencyKey: key });
   const replayed = results.every((result) => result.replayed);
   return answer(
     {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { METRICS } from "@/lib/billing/plans";
 import { AppError, zodFields } from "@/lib/errors";
+import { isCallerIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from "@/lib/usage/idempotency-key";
 import { MAX_BATCH_RECORDS, type UsageInput } from "@/lib/usage/record";
 
 /** One record of POST /api/usage: `{ metric, quantity, occurredAt? }`. */
@@ -65,19 +66,18 @@ export function parseUsageBody(body: unknown): UsageBody {
   return { batch: false, record: toInput(usageRecordSchema.parse(body)) };
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
 /**
- * The `Idempotency-Key` header, or null without one. Up to 200 visible ASCII characters (a
- * batch stores `<key>:<index>` for each record).
+ * The `Idempotency-Key` header, or null without one: 1 to 200 visible ASCII characters (a
+ * batch stores `<key> <index>` for each record, a key no single record can have).
  */
 export function idempotencyKeyOf(request: Request): string | null {
   const key = request.headers.get("idempotency-key");
   if (key === null) return null;
-  if (!IDEMPOTENCY_KEY.test(key)) {
+  if (!isCallerIdempotencyKey(key)) {
     throw new AppError(
       "bad_request",
-      "Idempotency-Key must be 1 to 200 visible ASCII characters (a UUID is a good choice).",
+      `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters ` +
+        "(a UUID is a good choice).",
     );
   }
   return key;

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type DatabaseHandle, provideDatabase } from "@/db";
 import { subscriptions, usageRecords, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
@@ -147,13 +147,67 @@ describe("POST /api/usage", () => {
     expect(first.status).toBe(201);
     const records = (first.body as { records: RecordBody[] }).records;
     expect(records.map((record) => [record.idempotencyKey, record.replayed])).toEqual([
-      ["nightly:0", false],
-      ["nightly:1", false],
+      ["nightly 0", false],
+      ["nightly 1", false],
     ]);
     const again = await post(caller, body, headers);
     expect(again.status).toBe(200);
     expect((again.body as { replayed: boolean }).replayed).toBe(true);
     expect(await rows(caller.id)).toHaveLength(2);
+  });
+
+  it("records a single call keyed `K:0` apart from record 0 of a batch keyed `K`", async () => {
+    const caller = await createCaller();
+    const batch = await post(
+      caller,
+      { records: [{ metric: "api_calls", quantity: 1 }] },
+      { "Idempotency-Key": "K" },
+    );
+    const single = await post(
+      caller,
+      { metric: "api_calls", quantity: 5 },
+      { "Idempotency-Key": "K:0" },
+    );
+    expect([batch.status, single.status]).toEqual([201, 201]);
+    expect((single.body as { record: RecordBody }).record).toMatchObject({
+      quantity: 5,
+      idempotencyKey: "K:0",
+    });
+    expect(await rows(caller.id)).toHaveLength(2);
+    // A key cannot hold the space that batch keys carry.
+    const forged = await post(
+      caller,
+      { metric: "api_calls", quantity: 1 },
+      { "Idempotency-Key": "K 0" },
+    );
+    expect(forged.status).toBe(400);
+  });
+
+  it("refuses a record dated more than 5 minutes ahead, or before the current window, naming the bound", async () => {
+    const caller = await createCaller();
+    const now = Date.now();
+    const ahead = await post(caller, {
+      metric: "api_calls",
+      quantity: 1,
+      occurredAt: new Date(now + 6 * 60_000).toISOString(),
+    });
+    expect(ahead.status).toBe(422);
+    expect((ahead.body as ErrorBody).error.message).toBe(
+      "occurredAt must be at most 5 minutes ahead of the current time.",
+    );
+    const dayStart = new Date(Math.floor(now / 86_400_000) * 86_400_000);
+    const old = await post(caller, {
+      metric: "videos_processed",
+      quantity: 1,
+      occurredAt: new Date(dayStart.getTime() - 1_000).toISOString(),
+    });
+    expect(old.status).toBe(422);
+    expect((old.body as ErrorBody).error).toMatchObject({
+      code: "validation_failed",
+      message: expect.stringContaining(`must not be before ${dayStart.toISOString()}`),
+      fields: [{ path: "occurredAt" }],
+    });
+    expect(await rows(caller.id)).toHaveLength(0);
   });
 
   it("refuses a 1,000-record batch with one invalid record, naming it, and records nothing", async () => {
@@ -254,6 +308,38 @@ describe("POST /api/usage", () => {
       upgradeTo: "pro",
       message: expect.stringContaining("Upgrade to Pro for 100 videos processed a day."),
     });
+  });
+});
+
+describe("POST /api/usage records budget", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("refuses records past 10,000 a minute across calls with 429 and Retry-After, before recording", async () => {
+    // One minute for the whole test: 20 seconds into it, 40 before the budget renews.
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    vi.useFakeTimers({ toFake: ["Date"], now: minute + 20_000 });
+    const caller = await createCaller("enterprise");
+    const batch = {
+      records: Array.from({ length: 1_000 }, () => ({ metric: "api_calls", quantity: 1 })),
+    };
+    for (let call = 0; call < 10; call += 1) {
+      expect((await post(caller, batch)).status).toBe(201);
+    }
+    const refused = await post(caller, { metric: "api_calls", quantity: 1 });
+    expect(refused.status).toBe(429);
+    expect((refused.body as ErrorBody).error).toMatchObject({
+      code: "rate_limited",
+      message: expect.stringContaining("More than 10,000 usage records in a minute."),
+      retryAfter: 40,
+    });
+    expect(refused.headers.get("Retry-After")).toBe("40");
+    expect(await rows(caller.id)).toHaveLength(10_000);
+
+    // The next minute has a fresh budget.
+    vi.setSystemTime(minute + 60_000);
+    expect((await post(caller, { metric: "api_calls", quantity: 1 })).status).toBe(201);
   });
 });
 

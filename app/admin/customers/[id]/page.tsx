@@ -9,6 +9,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { METRIC_LABELS } from "@/lib/billing/plans";
 import { EntitlementsView } from "./entitlements-view";
 import { EventsTable } from "./events-table";
+import { FailedMeterEventsTable } from "./failed-meter-events-table";
 import { Day, Empty, Fact, Facts, Moment, Mono, Section, td, th } from "./parts";
 import { RoleForm } from "./role-form";
 import { SubscriptionFacts } from "./subscription-facts";
@@ -141,6 +142,15 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           <UsageTable usage={detail.usage} month={month} />
         )}
       </Section>
+
+      {detail.failedMeterEvents.total > 0 && (
+        <Section id="failed-meter-events" title="Usage Stripe refused">
+          <FailedMeterEventsTable
+            events={detail.failedMeterEvents.events}
+            total={detail.failedMeterEvents.total}
+          />
+        </Section>
+      )}
 
       <Section id="invoices" title="Latest invoices">
         {detail.invoices.length === 0 ? (

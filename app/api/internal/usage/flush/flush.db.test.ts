@@ -68,8 +68,8 @@ describe("POST /api/internal/usage/flush", () => {
     const { GET, POST } = await flushRoute(SECRET);
     const response = await call(POST, `Bearer ${SECRET}`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ sent: 2, failed: 0, remaining: 0 });
+    expect(await response.json()).toEqual({ sent: 2, failed: 0, abandoned: 0, remaining: 0 });
     const again = await call(GET, `Bearer ${SECRET}`, "GET");
-    expect(await again.json()).toEqual({ sent: 0, failed: 0, remaining: 0 });
+    expect(await again.json()).toEqual({ sent: 0, failed: 0, abandoned: 0, remaining: 0 });
   });
 });

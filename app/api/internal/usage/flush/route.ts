@@ -1,6 +1,7 @@
 // POST /api/internal/usage/flush (GET too, for cron services that only send GET) —
 // Authorization: Bearer $CRON_SECRET. Sends the usage outbox's due rows to Stripe's meter, at
-// most 1,000 per call → {sent, failed, remaining}; call again while `remaining` > 0.
+// most 1,000 per call → {sent, failed, abandoned, remaining} (`abandoned`: of `failed`, the rows
+// marked failed for good); call again while `remaining` > 0.
 import { getDb } from "@/db";
 import { getStripe } from "@/lib/billing/stripe";
 import { route } from "@/lib/http/route";
