@@ -131,10 +131,7 @@ export async function processStripeEvent(
         lastError: message.slice(0, 2000),
       })
       .where(
-        and(
-          eq(webhookEvents.id, event.id),
-          inArray(webhookEvents.status, ["received", "failed"]),
-        ),
+        and(eq(webhookEvents.id, event.id), inArray(webhookEvents.status, ["received", "failed"])),
       );
     // The root message only: the wrapped database error carries the query's parameters.
     log.error(
