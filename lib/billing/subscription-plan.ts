@@ -20,3 +20,15 @@ export function meteredItemOf(subscription: Stripe.Subscription): Stripe.Subscri
     subscription.items.data.find((item) => item.price.recurring?.usage_type === "metered") ?? null
   );
 }
+
+/**
+ * Stripe statuses of a subscription that still exists and bills, or will: not ended, and not
+ * waiting for its first payment (`incomplete`).
+ */
+export const LIVE_STATUSES: ReadonlySet<Stripe.Subscription.Status> = new Set([
+  "active",
+  "trialing",
+  "past_due",
+  "unpaid",
+  "paused",
+]);

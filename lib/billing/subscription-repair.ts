@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import { log } from "@/lib/log";
 import { cancellationScheduled, recordedCancelRequester } from "./cancel-requester";
 import { billsUsage, isPaidTier, meteredLookupKeyFor } from "./plans";
-import { meteredItemOf, planOfSubscription } from "./subscription-plan";
+import { LIVE_STATUSES, meteredItemOf, planOfSubscription } from "./subscription-plan";
 
 /**
  * Tollgate's terms that a change made outside it (the Stripe Dashboard, an old portal
@@ -21,7 +21,7 @@ export async function repairSubscription(
   stripe: Stripe,
   subscription: Stripe.Subscription,
 ): Promise<Stripe.Subscription> {
-  if (!REPAIRABLE.has(subscription.status)) return subscription;
+  if (!LIVE_STATUSES.has(subscription.status)) return subscription;
   try {
     let repaired = await restoreMeteredItem(stripe, subscription);
     repaired = await holdAdminCancellation(stripe, repaired);
@@ -34,15 +34,6 @@ export async function repairSubscription(
     return subscription;
   }
 }
-
-/** Statuses of a subscription that still bills (or will): the ones worth repairing. */
-const REPAIRABLE: ReadonlySet<Stripe.Subscription.Status> = new Set([
-  "active",
-  "trialing",
-  "past_due",
-  "unpaid",
-  "paused",
-]);
 
 /** On the item Tollgate added back. */
 const RESTORED_ITEM_KEY = "tollgate_restored";

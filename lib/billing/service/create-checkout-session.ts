@@ -14,6 +14,7 @@ import {
   type PaidPlanTier,
   type PlanTier,
 } from "../plans";
+import { LIVE_STATUSES } from "../subscription-plan";
 import { callStripe } from "./call-stripe";
 import { findCustomer } from "./find-customer";
 import { getOrCreateCustomer } from "./get-or-create-customer";
@@ -23,15 +24,6 @@ import type { BillingDeps } from "./types";
 
 /** Statuses of a subscription that still exists and needs the user's attention, not a new one. */
 const NEEDS_ATTENTION = ["past_due", "unpaid", "paused"] as const;
-
-/** Stripe statuses of a subscription that still exists and would be bought twice. */
-const LIVE: ReadonlySet<Stripe.Subscription.Status> = new Set([
-  "active",
-  "trialing",
-  "past_due",
-  "unpaid",
-  "paused",
-]);
 
 /**
  * A Stripe Checkout session (subscription mode) for a paid plan; returns its URL.
@@ -168,7 +160,7 @@ async function subscriptionHistory(
   const listed = await callStripe("subscriptions.list", () =>
     stripe.subscriptions.list({ customer: stripeCustomerId, status: "all", limit: 100 }),
   );
-  if (listed.data.some((subscription) => LIVE.has(subscription.status))) return "live";
+  if (listed.data.some((subscription) => LIVE_STATUSES.has(subscription.status))) return "live";
   return any || listed.data.length > 0 ? "ended" : "none";
 }
 
