@@ -38,6 +38,7 @@ type Params = Record<string, string | string[] | undefined>;
 /** Fixed messages for the notice codes other pages send here; nothing else from the URL shows. */
 const NOTICES: Record<string, string> = {
   already_on_plan: "You are already on that plan.",
+  conflict: "A checkout is already being started for your account. Try again in a moment.",
   plan_not_purchasable: "The Free plan needs no checkout. To go back to Free, cancel your plan.",
   rate_limited: "Too many checkouts were started. Wait a minute and try again.",
   unavailable: "Payments are unavailable for a moment. Try again shortly.",
