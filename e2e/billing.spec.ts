@@ -32,3 +32,30 @@ test("a declined card stays on the checkout page and the account stays Free", as
   await page.goto("/account/billing");
   await expect(page.getByTestId("billing-plan")).toHaveText("Free");
 });
+
+test("a checkout link on another site asks first, and the confirmation goes on to Checkout", async ({
+  page,
+}) => {
+  await signUp(page, { email: uniqueEmail("foreign-link") });
+  await expect(page).toHaveURL(/\/account$/);
+  const target = new URL("/account/checkout?plan=enterprise&period=yearly", page.url()).href;
+  // A page on another site, linking to the checkout route (the browser marks it cross-site).
+  await page.route("https://foreign.example/**", (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><title>Elsewhere</title><a href="${target}">Buy Enterprise</a>`,
+    }),
+  );
+  await page.goto("https://foreign.example/offer");
+  await page.getByRole("link", { name: "Buy Enterprise" }).click();
+
+  await expect(page).toHaveURL(/\/account\/checkout\/confirm\?plan=enterprise&period=yearly$/);
+  await expect(
+    page.getByRole("heading", { name: "Subscribe to Enterprise, billed yearly?" }),
+  ).toBeVisible();
+  await page.getByRole("button", { name: "Continue to payment" }).click();
+  await expect(page.getByRole("heading", { name: /Enterprise/ })).toBeVisible();
+  await payOnCheckoutPage(page, "4242 4242 4242 4242");
+  await expect(page).toHaveURL(/\/account\/billing\?checkout=success/);
+  await expect(page.getByTestId("billing-plan")).toHaveText("Enterprise");
+});

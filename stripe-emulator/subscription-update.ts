@@ -132,7 +132,7 @@ export function updateSubscription(
         current_period_start: start,
         current_trial: null,
         discounts: [],
-        metadata: {},
+        metadata: mergeMetadata({}, spec),
         plan: planOf(price),
         price: structuredClone(price),
         ...(isMetered(price) ? {} : { quantity: quantity ?? 1 }),

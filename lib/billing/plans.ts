@@ -194,6 +194,15 @@ export function meteredLookupKeyFor(tier: PaidPlanTier): MeteredLookupKey {
   return `${tier}_${METERED_METRIC}`;
 }
 
+/**
+ * Whether a plan and period carry the metered API-calls price. Monthly plans only: Stripe bills
+ * every item of a subscription on one interval, and usage is billed monthly, so on a yearly plan
+ * API calls are included up to the plan's limit and not billed by usage.
+ */
+export function billsUsage(period: BillingPeriod): boolean {
+  return period === "monthly";
+}
+
 /** Resolves a Stripe lookup key back to its plan and period; null for a key not in the catalog. */
 export function planByLookupKey(
   lookupKey: string | null | undefined,

@@ -34,6 +34,14 @@ async function priceByLookupKey(lookupKey: string): Promise<Stripe.Price> {
   return price;
 }
 
+/** The portal configuration the sync manages. */
+async function tollgatePortal(): Promise<Stripe.BillingPortal.Configuration> {
+  const { data } = await stripe.billingPortal.configurations.list();
+  const portal = data.find((configuration) => configuration.metadata?.tollgate === "portal");
+  if (!portal) throw new Error("no portal configuration");
+  return portal;
+}
+
 /** The catalog with one licensed price's amount changed. */
 function withAmount(catalog: StripeCatalog, lookupKey: string, amount: number): StripeCatalog {
   return {
@@ -130,9 +138,9 @@ describe("syncStripeCatalog", () => {
       { kind: "price", key: "pro_monthly", id: current.id, action: "created" },
       { kind: "price", key: "pro_monthly", id: old.id, action: "archived" },
     ]);
-    // The portal offers the new price instead of the old one.
+    // The portal lists no prices, so a new one leaves it as it was.
     expect(report.changes.find((change) => change.kind === "portal_configuration")?.action).toBe(
-      "updated",
+      "unchanged",
     );
 
     const again = await syncStripeCatalog(stripe, { frontendUrl: FRONTEND_URL, catalog: changed });
@@ -150,35 +158,80 @@ describe("syncStripeCatalog", () => {
     expect((await stripe.products.retrieve("tollgate_pro")).name).toBe("Pro");
   });
 
-  it("configures the portal for plan changes, cancel at period end and invoices", async () => {
+  it("configures the portal for the card, billing details, invoices and cancel, never plan changes", async () => {
     await syncStripeCatalog(stripe, { frontendUrl: FRONTEND_URL });
-    const { data } = await stripe.billingPortal.configurations.list({
-      expand: ["data.features.subscription_update.products"],
-    });
-    const portal = data.find((configuration) => configuration.metadata?.tollgate === "portal");
-    if (!portal) throw new Error("no portal configuration");
+    const portal = await tollgatePortal();
 
     expect(portal.default_return_url).toBe(`${FRONTEND_URL}/account/billing`);
     expect(portal.features.subscription_cancel).toMatchObject({
       enabled: true,
       mode: "at_period_end",
     });
-    expect(portal.features.customer_update.enabled).toBe(false);
+    expect(portal.features.customer_update.enabled).toBe(true);
+    expect(new Set(portal.features.customer_update.allowed_updates)).toEqual(
+      new Set(["address", "name", "tax_id"]),
+    );
     expect(portal.features.invoice_history.enabled).toBe(true);
     expect(portal.features.payment_method_update.enabled).toBe(true);
-    const update = portal.features.subscription_update;
-    expect(update).toMatchObject({
-      enabled: true,
-      proration_behavior: "create_prorations",
-      default_allowed_updates: ["price"],
+    expect(portal.features.subscription_update.enabled).toBe(false);
+  });
+
+  it("turns plan switching off in a portal configuration that had it on", async () => {
+    const proYearly = async () => (await priceByLookupKey("pro_yearly")).id;
+    await syncStripeCatalog(stripe, { frontendUrl: FRONTEND_URL });
+    const portal = await tollgatePortal();
+    await stripe.billingPortal.configurations.update(portal.id, {
+      features: {
+        subscription_update: {
+          enabled: true,
+          default_allowed_updates: ["price"],
+          proration_behavior: "create_prorations",
+          products: [{ product: "tollgate_pro", prices: [await proYearly()] }],
+        },
+      },
     });
-    const proPrices = update.products?.find((item) => item.product === "tollgate_pro")?.prices;
-    expect(new Set(proPrices)).toEqual(
-      new Set([
-        (await priceByLookupKey("pro_monthly")).id,
-        (await priceByLookupKey("pro_yearly")).id,
-      ]),
-    );
+
+    const report = await syncStripeCatalog(stripe, { frontendUrl: FRONTEND_URL });
+    expect(report.changes.filter((change) => change.action !== "unchanged")).toEqual([
+      { kind: "portal_configuration", key: "portal", id: portal.id, action: "updated" },
+    ]);
+    expect((await tollgatePortal()).features.subscription_update.enabled).toBe(false);
+  });
+
+  it("gives a customer no way to switch plans in the portal", async () => {
+    await syncStripeCatalog(stripe, { frontendUrl: FRONTEND_URL });
+    const portal = await tollgatePortal();
+    // One item: the only kind of subscription a portal could offer a switch for.
+    const yearly = await priceByLookupKey("pro_yearly");
+    const monthly = await priceByLookupKey("pro_monthly");
+    const customer = await stripe.customers.create({ email: "portal@example.com" });
+    const card = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: yearly.id }],
+      default_payment_method: card.id,
+    });
+    const session = await stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      configuration: portal.id,
+    });
+
+    const page = await (await fetch(session.url)).text();
+    expect(page).toContain("Cancel plan");
+    expect(page).not.toContain("Switch to");
+    const posted = await fetch(session.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        action: "update",
+        subscription: subscription.id,
+        price: monthly.id,
+      }).toString(),
+      redirect: "manual",
+    });
+    expect(posted.status).toBe(400);
+    const after = await stripe.subscriptions.retrieve(subscription.id);
+    expect(after.items.data.map((item) => item.price.id)).toEqual([yearly.id]);
   });
 
   it("subscribes the webhook endpoint to the handled events, and replaces it on request", async () => {

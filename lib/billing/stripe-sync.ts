@@ -1,7 +1,8 @@
 /**
  * `syncStripeCatalog`: makes a Stripe account match the plan catalog in `plans.ts`: one product
  * per paid tier, a recurring price per lookup key, the API-calls meter with a metered price per
- * tier, the customer-portal configuration and, when asked, the webhook endpoint.
+ * tier, the customer-portal configuration (with no plan switching) and, when asked, the
+ * webhook endpoint.
  *
  * Contract: idempotent and convergent. Everything is found by what identifies it (product id,
  * lookup key, meter event name, portal metadata, endpoint URL) before anything is written, so a
@@ -15,7 +16,7 @@
  */
 import type Stripe from "stripe";
 import { syncMeter } from "./catalog-sync/meter";
-import { type PortalInput, syncPortalConfiguration } from "./catalog-sync/portal";
+import { syncPortalConfiguration } from "./catalog-sync/portal";
 import { licensedPriceSpec, meteredPriceSpec, syncPrice } from "./catalog-sync/prices";
 import { syncProduct } from "./catalog-sync/product";
 import type { StripeCatalog, SyncChange } from "./catalog-sync/types";
@@ -63,7 +64,7 @@ export function stripeCatalog(): StripeCatalog {
       };
     }),
     meter: API_CALLS_METER,
-    portalHeadline: "Tollgate: change your plan, update your card, download invoices.",
+    portalHeadline: "Tollgate: update your card and billing details, download invoices.",
   };
 }
 
@@ -98,24 +99,19 @@ export async function syncStripeCatalog(
   const meter = await syncMeter(stripe, catalog.meter);
   changes.push(meter.change);
 
-  const portalProducts: PortalInput["products"] = [];
   for (const product of catalog.products) {
-    const priceIds: string[] = [];
     for (const price of product.prices) {
       const synced = await syncPrice(stripe, licensedPriceSpec(catalog.currency, product, price));
       changes.push(...synced.changes);
-      priceIds.push(synced.id);
     }
     const metered = await syncPrice(stripe, meteredPriceSpec(catalog.currency, product, meter.id));
     changes.push(...metered.changes);
-    portalProducts.push({ product: product.id, prices: priceIds });
   }
 
   changes.push(
     await syncPortalConfiguration(stripe, {
       headline: catalog.portalHeadline,
       returnUrl: `${frontendUrl.replace(/\/+$/, "")}/account/billing`,
-      products: portalProducts,
     }),
   );
 

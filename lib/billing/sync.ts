@@ -13,8 +13,13 @@ import {
   users,
 } from "@/db/schema";
 import { log } from "@/lib/log";
+import { cancelRequesterOf } from "./cancel-requester";
 import { keptPlanOf } from "./kept-plan";
-import { type BillingPeriod, type PlanTier, planByLookupKey } from "./plans";
+import type { PlanTier } from "./plans";
+import { meteredItemOf, planOfSubscription } from "./subscription-plan";
+import { meteredItemRestoredAt, repairSubscription } from "./subscription-repair";
+
+export { meteredItemOf, planOfSubscription };
 
 /**
  * What Stripe says about one customer, fetched at `version`: the database's clock in
@@ -43,7 +48,11 @@ async function databaseNow(db: Database): Promise<number> {
   return Number(row.now);
 }
 
-/** Reads the customer, all its subscriptions and its recent invoices from Stripe. */
+/**
+ * Reads the customer, all its subscriptions and its recent invoices from Stripe. Each live
+ * subscription is first held to Tollgate's terms (`repairSubscription`), so what is mirrored
+ * is the repaired state.
+ */
 export async function fetchCustomerSnapshot(
   db: Database,
   stripe: Stripe,
@@ -58,7 +67,7 @@ export async function fetchCustomerSnapshot(
     status: "all",
     limit: 100,
   })) {
-    found.push(subscription);
+    found.push(await repairSubscription(stripe, subscription));
   }
   const recent = await stripe.invoices.list({ customer: stripeCustomerId, limit: INVOICE_WINDOW });
   const invoiceList = [...recent.data];
@@ -96,26 +105,6 @@ function firstFailure(all: Stripe.Invoice[], subscriptionId: string): Date | nul
 
 const toDate = (seconds: number | null | undefined) =>
   seconds === null || seconds === undefined ? null : new Date(seconds * 1000);
-
-/** The plan a subscription is on: the first item whose price's lookup key is in the catalog. */
-export function planOfSubscription(subscription: Stripe.Subscription): {
-  tier: PlanTier;
-  period: BillingPeriod | null;
-  item: Stripe.SubscriptionItem | null;
-} {
-  for (const item of subscription.items.data) {
-    const found = planByLookupKey(item.price.lookup_key);
-    if (found) return { tier: found.plan.tier, period: found.period, item };
-  }
-  return { tier: "free", period: null, item: subscription.items.data[0] ?? null };
-}
-
-/** The subscription's metered item (usage-billed API calls), if it has one. */
-export function meteredItemOf(subscription: Stripe.Subscription): Stripe.SubscriptionItem | null {
-  return (
-    subscription.items.data.find((item) => item.price.recurring?.usage_type === "metered") ?? null
-  );
-}
 
 /** The user a Stripe customer belongs to: our link first, else `metadata.userId` if it exists. */
 async function linkedUserId(
@@ -224,6 +213,8 @@ export async function applyCustomerSnapshot(
       canceledAt: toDate(subscription.canceled_at),
       endedAt: toDate(subscription.ended_at),
       meteredPriceId: meteredItemOf(subscription)?.price.id ?? null,
+      meteredItemRestoredAt: meteredItemRestoredAt(subscription),
+      cancelRequestedBy: cancelRequesterOf(subscription),
       keptPlanLookupKey: keptNow?.lookupKey ?? null,
       keptPlanUntil: toDate(keptNow?.until),
       paymentFailedAt: failedAt,

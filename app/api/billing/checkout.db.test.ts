@@ -148,6 +148,38 @@ describe("POST /api/billing/checkout", () => {
     expect((await payCheckout(t, two)).status).toBe(200);
   });
 
+  it("lets only one of two concurrent first checkouts stay payable", async () => {
+    const user = await createTestUser(t, "racing-tabs");
+    const responses = await Promise.all([
+      checkout(user, { plan: "pro", period: "monthly" }),
+      checkout(user, { plan: "enterprise", period: "yearly" }),
+    ]);
+    expect(responses.map((response) => response.status)).toEqual([200, 200]);
+    const urls = await Promise.all(
+      responses.map(async (response) => ((await response.json()) as { url: string }).url),
+    );
+    const customerId = await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: user.id });
+    const open = await t.stripe.checkout.sessions.list({ customer: customerId, status: "open" });
+    expect(open.data).toHaveLength(1);
+    const payable = urls.filter((url) => checkoutSessionId(url) === open.data[0]?.id);
+    const stale = urls.filter((url) => checkoutSessionId(url) !== open.data[0]?.id);
+    expect([payable.length, stale.length]).toEqual([1, 1]);
+    expect((await payCheckout(t, stale[0] ?? "")).status).toBe(400);
+    expect((await payCheckout(t, payable[0] ?? "")).status).toBe(200);
+  });
+
+  it("refuses another checkout while Stripe has a subscription the mirror has not caught up with", async () => {
+    const user = await createTestUser(t, "late-webhook");
+    expect((await payCheckout(t, await checkoutUrl(user, "pro", "monthly"))).status).toBe(200);
+    // No webhook and no success page: the mirror knows nothing yet.
+    expect(await rowsOf(user.id)).toEqual([]);
+
+    const second = await checkout(user, { plan: "enterprise", period: "monthly" });
+    expect(second.status).toBe(409);
+    expect((await errorOf(second)).code).toBe("subscription_exists");
+    expect(await rowsOf(user.id)).toMatchObject([{ planTier: "pro", status: "trialing" }]);
+  });
+
   it("leaves no subscription when the card is declined", async () => {
     const user = await createTestUser(t, "declined");
     await givePastSubscription(t, user);

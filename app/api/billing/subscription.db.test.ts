@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invoices, subscriptions } from "@/db/schema";
 import { getEntitlements } from "@/lib/billing/entitlements";
 import { cancelSubscription } from "@/lib/billing/service/cancel-subscription";
+import { createPortalSession } from "@/lib/billing/service/create-portal-session";
+import { processStripeEvent } from "@/lib/billing/webhooks/process";
 import {
   type BillingTest,
   createTestUser,
@@ -15,6 +17,7 @@ import {
 } from "@/lib/testing/billing";
 import { noParams, withParams } from "@/lib/testing/http";
 import { POST as adminCancelRoute } from "../admin/users/[id]/subscription/cancel/route";
+import { POST as adminResumeRoute } from "../admin/users/[id]/subscription/resume/route";
 import { POST as checkoutRoute } from "./checkout/route";
 import { POST as cancelRoute } from "./subscription/cancel/route";
 import { POST as resumeRoute } from "./subscription/resume/route";
@@ -377,6 +380,95 @@ describe("cancel and resume", () => {
     );
     expect(response.status).toBe(200);
     expect(await currentRow(user.id)).toMatchObject({ status: "active", cancelAtPeriodEnd: true });
+  });
+});
+
+describe("who scheduled a cancellation", () => {
+  const adminRoute = (
+    handler: typeof adminCancelRoute,
+    action: "cancel" | "resume",
+    admin: TestUser,
+    target: TestUser,
+    body?: unknown,
+  ) =>
+    handler(
+      userRequest(admin, `/api/admin/users/${target.id}/subscription/${action}`, {
+        method: "POST",
+        body,
+      }),
+      withParams({ id: target.id }),
+    );
+
+  it("records the user's own cancellation as theirs, and forgets it on resume", async () => {
+    const { user, subscription } = await activeUser("own-cancel", "pro");
+    expect((await cancel(user)).status).toBe(200);
+    expect(await currentRow(user.id)).toMatchObject({ cancelRequestedBy: "user" });
+    expect((await resume(user)).status).toBe(200);
+    expect(await currentRow(user.id)).toMatchObject({ cancelRequestedBy: null });
+    const after = await t.stripe.subscriptions.retrieve(subscription.id);
+    expect(after.metadata.tollgate_cancel_requested_by).toBeUndefined();
+  });
+
+  it("refuses a user's resume of an admin's cancellation with 403; an admin can undo it", async () => {
+    const { user, subscription } = await activeUser("admin-ends", "pro");
+    const admin = await createTestUser(t, "intent-admin", "admin");
+    const scheduled = await adminRoute(adminCancelRoute, "cancel", admin, user, {
+      immediately: false,
+    });
+    expect(scheduled.status).toBe(200);
+    expect(await currentRow(user.id)).toMatchObject({
+      cancelAtPeriodEnd: true,
+      cancelRequestedBy: "admin",
+    });
+
+    const refused = await resume(user);
+    expect(refused.status).toBe(403);
+    const error = await errorOf(refused);
+    expect(error.code).toBe("forbidden");
+    expect(error.message).toMatch(/An admin scheduled this cancellation/);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).cancel_at_period_end).toBe(
+      true,
+    );
+    // Nor through the admins' route.
+    expect((await adminRoute(adminResumeRoute, "resume", user, user)).status).toBe(403);
+
+    const undone = await adminRoute(adminResumeRoute, "resume", admin, user);
+    expect(undone.status).toBe(200);
+    expect(await currentRow(user.id)).toMatchObject({
+      cancelAtPeriodEnd: false,
+      cancelRequestedBy: null,
+    });
+  });
+
+  it("schedules an admin's cancellation again when the portal's renew button undid it", async () => {
+    const { user, subscription } = await activeUser("portal-renew", "pro");
+    const admin = await createTestUser(t, "renew-admin", "admin");
+    await adminRoute(adminCancelRoute, "cancel", admin, user, { immediately: false });
+
+    const { url } = await createPortalSession({ db: t.db, stripe: t.stripe, userId: user.id });
+    const renewed = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ action: "resume", subscription: subscription.id }).toString(),
+      redirect: "manual",
+    });
+    expect(renewed.status).toBe(303);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).cancel_at_period_end).toBe(
+      false,
+    );
+
+    const [event] = (
+      await t.stripe.events.list({ type: "customer.subscription.updated", limit: 1 })
+    ).data;
+    if (!event) throw new Error("no update event");
+    await processStripeEvent(t.db, t.stripe, event);
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).cancel_at_period_end).toBe(
+      true,
+    );
+    expect(await currentRow(user.id)).toMatchObject({
+      cancelAtPeriodEnd: true,
+      cancelRequestedBy: "admin",
+    });
   });
 });
 

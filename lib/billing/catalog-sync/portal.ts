@@ -3,47 +3,44 @@ import type { SyncChange } from "./types";
 
 type Configuration = Stripe.BillingPortal.Configuration;
 type CancelMode = Stripe.BillingPortal.Configuration.Features.SubscriptionCancel.Mode;
-type AllowedUpdate =
-  Stripe.BillingPortal.Configuration.Features.SubscriptionUpdate.DefaultAllowedUpdate;
-type ProrationBehavior =
-  Stripe.BillingPortal.Configuration.Features.SubscriptionUpdate.ProrationBehavior;
+type CustomerField = Stripe.BillingPortal.Configuration.Features.CustomerUpdate.AllowedUpdate;
 
 /** The portal settings the sync owns, in one shape for what it sends and what Stripe returns. */
 interface PortalSettings {
   headline: string | null;
   returnUrl: string | null;
-  customerUpdate: boolean;
+  customerUpdate: { enabled: boolean; allowed: CustomerField[] };
   invoiceHistory: boolean;
   paymentMethodUpdate: boolean;
   cancel: { enabled: boolean; mode: CancelMode };
-  update: {
-    enabled: boolean;
-    allowed: AllowedUpdate[];
-    proration: ProrationBehavior;
-    products: { product: string; prices: string[] }[];
-  };
+  /** Plan switching in the portal; always off (see `desiredSettings`). */
+  updateEnabled: boolean;
 }
 
-const METADATA = { tollgate: "portal" } as const;
+/** Marks Tollgate's configuration among the account's others. */
+export const PORTAL_METADATA = { tollgate: "portal" } as const;
+
+/** True for the configuration `syncPortalConfiguration` manages. */
+export function isTollgatePortal(configuration: Configuration): boolean {
+  return configuration.metadata?.tollgate === PORTAL_METADATA.tollgate;
+}
 
 /**
- * Customers switch between the plans' monthly and yearly prices (prorated), cancel at the end
- * of the period, update their card and download invoices; their name and address stay ours.
+ * Customers update their card and billing details (name, address, tax id: the email stays the
+ * account's), download invoices and cancel at the end of the period. Nothing else: plan
+ * changes go through /account/billing only, because the portal's own switching leaves an
+ * upgrade's proration pending until the next invoice (a year away on a yearly plan) and swaps
+ * a single price, dropping the metered item a monthly plan must carry.
  */
 function desiredSettings(input: PortalInput): PortalSettings {
   return {
     headline: input.headline,
     returnUrl: input.returnUrl,
-    customerUpdate: false,
+    customerUpdate: { enabled: true, allowed: ["address", "name", "tax_id"] },
     invoiceHistory: true,
     paymentMethodUpdate: true,
     cancel: { enabled: true, mode: "at_period_end" },
-    update: {
-      enabled: true,
-      allowed: ["price"],
-      proration: "create_prorations",
-      products: input.products,
-    },
+    updateEnabled: false,
   };
 }
 
@@ -52,35 +49,27 @@ function settingsOf(configuration: Configuration): PortalSettings {
   return {
     headline: configuration.business_profile.headline,
     returnUrl: configuration.default_return_url,
-    customerUpdate: features.customer_update.enabled,
+    customerUpdate: {
+      enabled: features.customer_update.enabled,
+      allowed: features.customer_update.allowed_updates,
+    },
     invoiceHistory: features.invoice_history.enabled,
     paymentMethodUpdate: features.payment_method_update.enabled,
     cancel: {
       enabled: features.subscription_cancel.enabled,
       mode: features.subscription_cancel.mode,
     },
-    update: {
-      enabled: features.subscription_update.enabled,
-      allowed: features.subscription_update.default_allowed_updates,
-      proration: features.subscription_update.proration_behavior,
-      products: (features.subscription_update.products ?? []).map(({ product, prices }) => ({
-        product,
-        prices,
-      })),
-    },
+    updateEnabled: features.subscription_update.enabled,
   };
 }
 
-/** Equal for equal settings, whatever order Stripe lists products, prices and updates in. */
+/** Equal for equal settings, whatever order Stripe lists the customer fields in. */
 function fingerprint(settings: PortalSettings): string {
   return JSON.stringify({
     ...settings,
-    update: {
-      ...settings.update,
-      allowed: [...settings.update.allowed].sort(),
-      products: settings.update.products
-        .map(({ product, prices }) => ({ product, prices: [...prices].sort() }))
-        .sort((a, b) => a.product.localeCompare(b.product)),
+    customerUpdate: {
+      ...settings.customerUpdate,
+      allowed: [...settings.customerUpdate.allowed].sort(),
     },
   });
 }
@@ -91,18 +80,16 @@ function paramsFor(
   return {
     business_profile: { headline: settings.headline ?? "" },
     default_return_url: settings.returnUrl ?? "",
-    metadata: { ...METADATA },
+    metadata: { ...PORTAL_METADATA },
     features: {
-      customer_update: { enabled: settings.customerUpdate },
+      customer_update: {
+        enabled: settings.customerUpdate.enabled,
+        allowed_updates: settings.customerUpdate.allowed,
+      },
       invoice_history: { enabled: settings.invoiceHistory },
       payment_method_update: { enabled: settings.paymentMethodUpdate },
       subscription_cancel: settings.cancel,
-      subscription_update: {
-        enabled: settings.update.enabled,
-        default_allowed_updates: settings.update.allowed,
-        proration_behavior: settings.update.proration,
-        products: settings.update.products,
-      },
+      subscription_update: { enabled: settings.updateEnabled },
     },
   };
 }
@@ -110,8 +97,6 @@ function paramsFor(
 export interface PortalInput {
   headline: string;
   returnUrl: string;
-  /** Each paid product with the prices a customer may switch between. */
-  products: { product: string; prices: string[] }[];
 }
 
 /** Finds Tollgate's configuration by its metadata (an active one first), else creates it. */
@@ -121,12 +106,8 @@ export async function syncPortalConfiguration(
 ): Promise<SyncChange> {
   const desired = desiredSettings(input);
   const ours: Configuration[] = [];
-  // `products` is only returned when expanded.
-  for await (const configuration of stripe.billingPortal.configurations.list({
-    limit: 100,
-    expand: ["data.features.subscription_update.products"],
-  })) {
-    if (configuration.metadata?.tollgate === METADATA.tollgate) ours.push(configuration);
+  for await (const configuration of stripe.billingPortal.configurations.list({ limit: 100 })) {
+    if (isTollgatePortal(configuration)) ours.push(configuration);
   }
   const existing = ours.find((configuration) => configuration.active) ?? ours[0];
   const change = (id: string, action: SyncChange["action"]): SyncChange => ({

@@ -2,6 +2,7 @@ import "server-only";
 import type { UserRole } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { cancelRequesterMetadata } from "../cancel-requester";
 import { callStripe } from "./call-stripe";
 import { requireCurrentSubscription } from "./require-current-subscription";
 import { resyncCustomer } from "./resync-customer";
@@ -12,7 +13,10 @@ import type { BillingDeps } from "./types";
  * Cancels `userId`'s subscription at the end of the current period (the plan is kept until
  * then, and `resumeSubscription` can undo it), or — admins only — at once. `actor` is who asks:
  * a user may only cancel their own, and never immediately (403). Already set to end → 409.
- * The customer is re-synced into Postgres before returning (best effort).
+ * A scheduled cancellation records who asked (`tollgate_cancel_requested_by` in the
+ * subscription's metadata: `admin` when an admin acts for another user, else `user`); only an
+ * admin can undo an admin's (`resumeSubscription`). The customer is re-synced into Postgres
+ * before returning (best effort).
  */
 export async function cancelSubscription(
   deps: BillingDeps & {
@@ -45,8 +49,12 @@ export async function cancelSubscription(
         details: { cancelAt: subscription.cancel_at },
       });
     }
+    const requestedBy = isAdmin && actor.id !== userId ? "admin" : "user";
     updated = await callStripe("subscriptions.update", () =>
-      stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true }),
+      stripe.subscriptions.update(subscription.id, {
+        cancel_at_period_end: true,
+        metadata: cancelRequesterMetadata(requestedBy),
+      }),
     );
   }
   log.info(

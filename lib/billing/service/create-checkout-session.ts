@@ -4,12 +4,22 @@ import type Stripe from "stripe";
 import { subscriptions } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { type LeaseOptions, withLease } from "@/lib/leases";
 import { getEntitlements } from "../entitlements";
-import { type BillingPeriod, getPlan, isPaidTier, lookupKeyFor, type PlanTier } from "../plans";
+import {
+  type BillingPeriod,
+  getPlan,
+  isPaidTier,
+  lookupKeyFor,
+  type PaidPlanTier,
+  type PlanTier,
+} from "../plans";
+import { LIVE_STATUSES } from "../subscription-plan";
 import { callStripe } from "./call-stripe";
 import { findCustomer } from "./find-customer";
 import { getOrCreateCustomer } from "./get-or-create-customer";
 import { resolvePlanPrices } from "./resolve-price";
+import { resyncCustomer } from "./resync-customer";
 import type { BillingDeps } from "./types";
 
 /** Statuses of a subscription that still exists and needs the user's attention, not a new one. */
@@ -20,7 +30,8 @@ const NEEDS_ATTENTION = ["past_due", "unpaid", "paused"] as const;
  *
  * - Free is not for sale (`plan_not_purchasable`); a user whose subscription grants a plan is
  *   sent to change it instead (`already_on_plan` for the same plan and period,
- *   `subscription_exists` otherwise), as is one whose subscription waits for a payment.
+ *   `subscription_exists` otherwise), as is one whose subscription waits for a payment, or
+ *   whose customer has a live subscription in Stripe the mirror has not caught up with yet.
  * - The prices come from the catalog's lookup keys (a monthly plan also carries its metered
  *   API-calls price, see `billsUsage`); the customer is created first
  *   (`getOrCreateCustomer`), and the session carries `client_reference_id` and
@@ -29,26 +40,45 @@ const NEEDS_ATTENTION = ["past_due", "unpaid", "paused"] as const;
  *   mirror nor (when the customer existed before) in Stripe, where a mirror that missed a
  *   webhook would not see it.
  * - Idempotency key: user, price, trial and the minute, so a double submit gets one session.
- * - The customer's other open sessions are then expired: two tabs cannot both be paid into two
- *   subscriptions; only the newest checkout stays payable (a double submit within the minute
- *   gets the same session back, which is kept).
+ * - One at a time per user (a lease, `checkout:<userId>`), and every other open session of the
+ *   customer is then expired: only the newest checkout stays payable, so two tabs or two
+ *   concurrent first checkouts cannot both be paid into two subscriptions (a double submit
+ *   within the minute gets the same session back, which is kept). If another session was paid
+ *   meanwhile, this one is expired too and `subscription_exists` is thrown.
  */
 export async function createCheckoutSession(
   deps: BillingDeps & { userId: string; tier: PlanTier; period: BillingPeriod },
 ): Promise<{ url: string }> {
-  const { db, stripe, userId, tier, period } = deps;
+  const { tier } = deps;
   if (!isPaidTier(tier)) {
     throw new AppError("plan_not_purchasable", `The ${getPlan(tier).name} plan is not for sale.`);
   }
+  return withLease(deps.db, `checkout:${deps.userId}`, CHECKOUT_LEASE, () =>
+    createSessionLocked({ ...deps, tier }),
+  );
+}
+
+const CHECKOUT_LEASE: LeaseOptions = {
+  // Longer than the Stripe calls below can take with the client's timeout and retries.
+  ttlMs: 5 * 60_000,
+  waitMs: 15_000,
+  busy: () =>
+    new AppError(
+      "conflict",
+      "A checkout is already being started for your account. Try again in a moment.",
+    ),
+};
+
+async function createSessionLocked(
+  deps: BillingDeps & { userId: string; tier: PaidPlanTier; period: BillingPeriod },
+): Promise<{ url: string }> {
+  const { db, stripe, userId, tier, period } = deps;
   const current = await getEntitlements(db, userId);
   if (current.source === "subscription") {
     if (current.tier === tier && current.period === period) {
       throw new AppError("already_on_plan", `You are already on the ${current.plan.name} plan.`);
     }
-    throw new AppError(
-      "subscription_exists",
-      `You already have the ${current.plan.name} plan. Change your plan from the billing page instead.`,
-    );
+    throw subscriptionExists(current.plan.name);
   }
   const [waiting] = await db
     .select({ id: subscriptions.id })
@@ -65,9 +95,13 @@ export async function createCheckoutSession(
   const { price, metered } = await resolvePlanPrices(stripe, tier, period);
   const hadCustomer = (await findCustomer(db, userId)) !== null;
   const customer = await getOrCreateCustomer(deps);
-  const trialDays = (await isFirstSubscription(deps, customer, hadCustomer))
-    ? env().DEFAULT_TRIAL_DAYS
-    : 0;
+  const history = await subscriptionHistory(deps, customer, hadCustomer);
+  if (history === "live") {
+    // A webhook the mirror has not applied yet: catch up, and send the user to change plans.
+    await resyncCustomer(deps, customer, { bestEffort: true });
+    throw subscriptionExists(null);
+  }
+  const trialDays = history === "none" ? env().DEFAULT_TRIAL_DAYS : 0;
 
   const frontend = env().FRONTEND_URL;
   const minute = Math.floor(Date.now() / 60_000);
@@ -92,38 +126,69 @@ export async function createCheckoutSession(
     ),
   );
   if (!session.url) throw new Error(`checkout session ${session.id} has no URL`);
-  if (hadCustomer) await expireOtherSessions(stripe, customer, session.id);
+  if ((await expireOtherSessions(stripe, customer, session.id)) === "another_paid") {
+    await callStripe("checkout.sessions.expire", () => stripe.checkout.sessions.expire(session.id));
+    await resyncCustomer(deps, customer, { bestEffort: true });
+    throw subscriptionExists(null);
+  }
   return { url: session.url };
 }
 
-async function isFirstSubscription(
+function subscriptionExists(planName: string | null): AppError {
+  return new AppError(
+    "subscription_exists",
+    `You already have ${planName ? `the ${planName} plan` : "a subscription"}. Change your plan from the billing page instead.`,
+  );
+}
+
+/**
+ * What the customer has had in Stripe: `none` (a trial is due, unless the mirror knows of an
+ * earlier subscription), `ended` subscriptions only, or a `live` one. A customer created just
+ * now has had none, and is not asked about.
+ */
+async function subscriptionHistory(
   { db, stripe, userId }: BillingDeps & { userId: string },
   stripeCustomerId: string,
   customerExisted: boolean,
-): Promise<boolean> {
+): Promise<"none" | "ended" | "live"> {
   const [any] = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
     .where(eq(subscriptions.userId, userId))
     .limit(1);
-  if (any) return false;
-  if (!customerExisted) return true;
+  if (!customerExisted) return any ? "ended" : "none";
   const listed = await callStripe("subscriptions.list", () =>
-    stripe.subscriptions.list({ customer: stripeCustomerId, status: "all", limit: 1 }),
+    stripe.subscriptions.list({ customer: stripeCustomerId, status: "all", limit: 100 }),
   );
-  return listed.data.length === 0;
+  if (listed.data.some((subscription) => LIVE_STATUSES.has(subscription.status))) return "live";
+  return any || listed.data.length > 0 ? "ended" : "none";
 }
 
+/**
+ * Expires the customer's open sessions but `keep`. `another_paid` when one of them was
+ * completed before it could be expired (its subscription exists now).
+ */
 async function expireOtherSessions(
   stripe: Stripe,
   stripeCustomerId: string,
   keep: string,
-): Promise<void> {
+): Promise<"done" | "another_paid"> {
   const open = await callStripe("checkout.sessions.list", () =>
     stripe.checkout.sessions.list({ customer: stripeCustomerId, status: "open", limit: 100 }),
   );
   for (const session of open.data) {
     if (session.id === keep) continue;
-    await callStripe("checkout.sessions.expire", () => stripe.checkout.sessions.expire(session.id));
+    try {
+      await callStripe("checkout.sessions.expire", () =>
+        stripe.checkout.sessions.expire(session.id),
+      );
+    } catch (error) {
+      const now = await callStripe("checkout.sessions.retrieve", () =>
+        stripe.checkout.sessions.retrieve(session.id),
+      );
+      if (now.status === "complete") return "another_paid";
+      if (now.status !== "expired") throw error;
+    }
   }
+  return "done";
 }

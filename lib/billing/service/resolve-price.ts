@@ -2,18 +2,15 @@ import "server-only";
 import type Stripe from "stripe";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { type BillingPeriod, lookupKeyFor, meteredLookupKeyFor, type PaidPlanTier } from "../plans";
+import {
+  type BillingPeriod,
+  billsUsage,
+  lookupKeyFor,
+  meteredLookupKeyFor,
+  type PaidPlanTier,
+} from "../plans";
 import { callStripe } from "./call-stripe";
 import { BILLING_UNAVAILABLE } from "./stripe-errors";
-
-/**
- * Whether a plan and period carry the metered API-calls price. Monthly plans only: Stripe bills
- * every item of a subscription on one interval, and usage is billed monthly, so on a yearly plan
- * API calls are included up to the plan's limit and not billed by usage.
- */
-export function billsUsage(period: BillingPeriod): boolean {
-  return period === "monthly";
-}
 
 /**
  * The active Stripe prices of a paid plan and period, found by lookup key — never by an id or

@@ -1,6 +1,12 @@
 import "server-only";
+import type { UserRole } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import {
+  cancellationScheduled,
+  clearCancelRequesterMetadata,
+  recordedCancelRequester,
+} from "../cancel-requester";
 import { callStripe } from "./call-stripe";
 import { requireCurrentSubscription } from "./require-current-subscription";
 import { resyncCustomer } from "./resync-customer";
@@ -8,26 +14,41 @@ import { type SubscriptionView, subscriptionView } from "./subscription-view";
 import type { BillingDeps } from "./types";
 
 /**
- * Undoes a scheduled cancellation of the user's own subscription (at period end, or at a set
- * time), so it renews as before. `conflict` when it is not set to end. The customer is
- * re-synced into Postgres before returning (best effort).
+ * Undoes a scheduled cancellation of `userId`'s subscription (at period end, or at a set time),
+ * so it renews as before, and removes the record of who scheduled it. `actor` is who asks: a
+ * user may only resume their own, and not a cancellation an admin scheduled (403: they are
+ * told to contact support); an admin may resume any. `conflict` when it is not set to end. The
+ * customer is re-synced into Postgres before returning (best effort).
  */
 export async function resumeSubscription(
-  deps: BillingDeps & { userId: string },
+  deps: BillingDeps & { userId: string; actor: { id: string; role: UserRole } },
 ): Promise<{ subscription: SubscriptionView }> {
-  const { stripe, userId } = deps;
+  const { stripe, userId, actor } = deps;
+  const isAdmin = actor.role === "admin";
+  if (actor.id !== userId && !isAdmin) {
+    throw new AppError("forbidden", "You can only resume your own subscription.");
+  }
   const current = await requireCurrentSubscription(deps);
   const { subscription } = current;
-  if (!subscription.cancel_at_period_end && subscription.cancel_at === null) {
+  if (!cancellationScheduled(subscription)) {
     throw new AppError("conflict", "Your subscription is not set to cancel.");
   }
+  if (recordedCancelRequester(subscription) === "admin" && !isAdmin) {
+    throw new AppError(
+      "forbidden",
+      "An admin scheduled this cancellation, so only an admin can undo it. Contact support to keep your plan.",
+    );
+  }
   const updated = await callStripe("subscriptions.update", () =>
-    stripe.subscriptions.update(
-      subscription.id,
-      subscription.cancel_at_period_end ? { cancel_at_period_end: false } : { cancel_at: "" },
-    ),
+    stripe.subscriptions.update(subscription.id, {
+      ...(subscription.cancel_at_period_end ? { cancel_at_period_end: false } : { cancel_at: "" }),
+      metadata: clearCancelRequesterMetadata(),
+    }),
   );
-  log.info({ userId, stripeSubscriptionId: subscription.id }, "subscription resumed");
+  log.info(
+    { userId, actorId: actor.id, stripeSubscriptionId: subscription.id },
+    "subscription resumed",
+  );
   await resyncCustomer(deps, current.row.stripeCustomerId, { bestEffort: true });
   return { subscription: subscriptionView(updated) };
 }

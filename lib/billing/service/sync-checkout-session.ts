@@ -9,6 +9,11 @@ import type { BillingDeps } from "./types";
 
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
 
+/** Whether `id` has the shape of a Checkout session id (anything else is not looked up). */
+export function isCheckoutSessionId(id: string): boolean {
+  return SESSION_ID.test(id);
+}
+
 export interface CheckoutSessionSync {
   status: Stripe.Checkout.Session.Status;
   /** True when the customer was re-synced (the session is complete). */
@@ -28,7 +33,7 @@ export async function syncCheckoutSession(
 ): Promise<CheckoutSessionSync> {
   const { db, stripe, userId, sessionId } = deps;
   const notFound = () => new AppError("not_found", "No such checkout session.");
-  if (!SESSION_ID.test(sessionId)) throw notFound();
+  if (!isCheckoutSessionId(sessionId)) throw notFound();
 
   const session = await callStripe("checkout.sessions.retrieve", () =>
     stripe.checkout.sessions.retrieve(sessionId),
@@ -40,7 +45,8 @@ export async function syncCheckoutSession(
     session.client_reference_id === userId ||
     (own !== null && customerId !== null && own.stripeCustomerId === customerId);
   if (!mine) {
-    log.warn({ userId, sessionId }, "checkout session of another user asked for");
+    // Info, not warn: anyone can put an id in the URL, and every request would log one.
+    log.info({ userId, sessionId }, "checkout session of another user asked for");
     throw notFound();
   }
   const status = session.status ?? "open";

@@ -68,7 +68,7 @@ export async function resumeAction(_prev: FormState, _formData: FormData): Promi
   return attempt(async () => {
     const db = await getDb();
     await enforceRateLimit(db, RATE_LIMITS.billing, user.id);
-    await resumeSubscription({ db, stripe: getStripe(), userId: user.id });
+    await resumeSubscription({ db, stripe: getStripe(), userId: user.id, actor: user });
     return `${PAGE}?resumed=1`;
   });
 }

@@ -10,7 +10,7 @@ import {
   type PaidPlanTier,
   type PlanTier,
 } from "@/lib/billing/plans";
-import { previewSubscriptionChange } from "@/lib/billing/service/preview-subscription-change";
+import { previewChangeForPage } from "@/lib/billing/service/page-stripe-calls";
 import { getStripe } from "@/lib/billing/stripe";
 import { AppError } from "@/lib/errors";
 import { changePlanAction } from "./actions";
@@ -68,9 +68,10 @@ export async function ChangePlanConfirmation({
   currentName: string;
 }) {
   const target = getPlan(tier);
-  let preview: Awaited<ReturnType<typeof previewSubscriptionChange>>;
+  let preview: Awaited<ReturnType<typeof previewChangeForPage>>;
   try {
-    preview = await previewSubscriptionChange({
+    // Rate-limited (a past-the-limit reload shows the limit's message instead of a price).
+    preview = await previewChangeForPage({
       db: await getDb(),
       stripe: getStripe(),
       userId,

@@ -19,10 +19,11 @@ import {
   PLANS,
 } from "@/lib/billing/plans";
 import { findCustomer } from "@/lib/billing/service/find-customer";
-import { syncCheckoutSession } from "@/lib/billing/service/sync-checkout-session";
+import {
+  type CheckoutReturn,
+  confirmCheckoutReturn,
+} from "@/lib/billing/service/page-stripe-calls";
 import { getStripe } from "@/lib/billing/stripe";
-import { AppError } from "@/lib/errors";
-import { log } from "@/lib/log";
 import { usageSummary } from "@/lib/usage/summary";
 import { cancelAction, openPortalAction, resumeAction, startCheckoutAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
@@ -37,6 +38,7 @@ type Params = Record<string, string | string[] | undefined>;
 /** Fixed messages for the notice codes other pages send here; nothing else from the URL shows. */
 const NOTICES: Record<string, string> = {
   already_on_plan: "You are already on that plan.",
+  conflict: "A checkout is already being started for your account. Try again in a moment.",
   plan_not_purchasable: "The Free plan needs no checkout. To go back to Free, cancel your plan.",
   rate_limited: "Too many checkouts were started. Wait a minute and try again.",
   unavailable: "Payments are unavailable for a moment. Try again shortly.",
@@ -47,26 +49,13 @@ const PER: Record<BillingPeriod, string> = { monthly: "month", yearly: "year" };
 const text = (params: Params, name: string) =>
   typeof params[name] === "string" ? (params[name] as string) : null;
 
-/**
- * Back from Checkout: the session id is the one thing read from the URL, checked against the
- * user, and the customer is synced now so the new plan shows before the webhook arrives.
- */
-async function confirmCheckout(userId: string, sessionId: string): Promise<string | null> {
-  try {
-    const result = await syncCheckoutSession({
-      db: await getDb(),
-      stripe: getStripe(),
-      userId,
-      sessionId,
-    });
-    return result.status === "complete" ? null : "Your checkout is not complete yet.";
-  } catch (error) {
-    if (error instanceof AppError && error.code === "not_found")
-      return "That checkout was not found.";
-    log.warn({ err: error, userId }, "checkout confirmation failed; the webhook will catch up");
-    return "Your payment is being confirmed; this page shows it within a minute.";
-  }
-}
+/** What the page says when back from Checkout; null when the plan shows it (or nothing to say). */
+const CHECKOUT_RETURN: Record<CheckoutReturn, string | null> = {
+  confirmed: null,
+  open: "Your checkout is not complete yet.",
+  not_found: "That checkout was not found.",
+  pending: "Your payment is being confirmed; this page shows it within a minute.",
+};
 
 /** The line under the plan's name: what happens next and when. */
 function nextDate(entitlements: Entitlements, subscription: SubscriptionRow | null): string | null {
@@ -86,8 +75,14 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
   const user = await requireUser("/account/billing");
   const params = await searchParams;
   const sessionId = text(params, "session_id");
-  const checkoutProblem = sessionId ? await confirmCheckout(user.id, sessionId) : null;
   const db = await getDb();
+  // Back from Checkout: the session id is the one thing read from the URL (checked against the
+  // user), synced now so the new plan shows before the webhook arrives.
+  const checkoutProblem = sessionId
+    ? CHECKOUT_RETURN[
+        await confirmCheckoutReturn({ db, stripe: getStripe(), userId: user.id, sessionId })
+      ]
+    : null;
   const [{ entitlements, subscription }, customer] = await Promise.all([
     getBillingState(db, user.id),
     findCustomer(db, user.id),
@@ -95,6 +90,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
   const usage = await usageSummary(db, user.id, entitlements.limits);
   const paid = entitlements.source === "subscription";
   const cancels = entitlements.warnings.some((warning) => warning.kind === "cancels");
+  const adminCanceled = subscription?.cancelRequestedBy === "admin";
 
   const notice = text(params, "notice");
   const changeTier = text(params, "change");
@@ -137,6 +133,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
                   `Your last payment failed. You keep ${entitlements.plan.name} until ${longDay(warning.graceEndsAt)}; update your card before then.`}
                 {warning.kind === "cancels" &&
                   `Your plan ends on ${longDay(warning.cancelsAt)}. After that you are on Free.`}
+                {warning.kind === "cancels" &&
+                  adminCanceled &&
+                  " An admin scheduled this; contact support to keep your plan."}
                 {warning.kind === "downgrade_scheduled" &&
                   `You keep ${entitlements.plan.name} until ${longDay(warning.at)}; then your plan becomes ${PLANS[warning.toTier].name}.`}
               </p>
@@ -147,7 +146,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
                   pendingLabel="Opening billing…"
                 />
               )}
-              {warning.kind === "cancels" && (
+              {warning.kind === "cancels" && !adminCanceled && (
                 <BillingActionForm action={resumeAction} label="Resume" pendingLabel="Resuming…" />
               )}
               {warning.kind === "downgrade_scheduled" && entitlements.period && (

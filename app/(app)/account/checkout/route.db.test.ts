@@ -1,15 +1,19 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rateLimits } from "@/db/schema";
+import { getOrCreateCustomer } from "@/lib/billing/service/get-or-create-customer";
 import {
   type BillingTest,
   createTestUser,
   givePastSubscription,
   startBillingTest,
   subscribe,
+  type TestUser,
   userRequest,
 } from "@/lib/testing/billing";
 import { testRequest } from "@/lib/testing/http";
 import { POST as checkoutRoute } from "../../../api/billing/checkout/route";
-import { GET } from "./route";
+import { GET, POST } from "./route";
 
 let t: BillingTest;
 beforeAll(async () => {
@@ -71,5 +75,65 @@ describe("GET /account/checkout", () => {
     );
     const same = await GET(userRequest(user, "/account/checkout?plan=pro&period=monthly"));
     expect(location(same)).toBe("http://localhost:3000/account/billing?notice=already_on_plan");
+  });
+});
+
+describe("a checkout link followed from another site", () => {
+  const openSessions = async (user: TestUser) => {
+    const customer = await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: user.id });
+    const { data } = await t.stripe.checkout.sessions.list({ customer, status: "open" });
+    return data.map((session) => session.id);
+  };
+  const checkoutHits = async (user: TestUser) => {
+    const [row] = await t.db
+      .select({ count: rateLimits.count })
+      .from(rateLimits)
+      .where(eq(rateLimits.key, `checkout:${user.id}`));
+    return row?.count ?? 0;
+  };
+  const post = (user: TestUser, body: string, origin: string) =>
+    POST(
+      userRequest(user, "/account/checkout", {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/x-www-form-urlencoded", origin },
+      }),
+    );
+
+  it("shows the confirmation and starts nothing: the person's open checkout stays payable", async () => {
+    const user = await createTestUser(t, "link-victim");
+    await GET(userRequest(user, "/account/checkout?plan=pro&period=monthly"));
+    const before = await openSessions(user);
+    expect(before).toHaveLength(1);
+    const hits = await checkoutHits(user);
+
+    for (const site of ["cross-site", "same-site"]) {
+      const response = await GET(
+        userRequest(user, "/account/checkout?plan=enterprise&period=yearly", {
+          headers: { "sec-fetch-site": site },
+        }),
+      );
+      expect(response.status).toBe(303);
+      expect(location(response)).toBe(
+        "http://localhost:3000/account/checkout/confirm?plan=enterprise&period=yearly",
+      );
+    }
+    expect(await openSessions(user)).toEqual(before);
+    expect(await checkoutHits(user)).toBe(hits);
+  });
+
+  it("starts checkout when the confirmation posts, and refuses a post from another site", async () => {
+    const user = await createTestUser(t, "link-confirmer");
+    const foreign = await post(user, "plan=pro&period=yearly", "https://evil.example");
+    expect(foreign.status).toBe(403);
+    expect(await openSessions(user)).toEqual([]);
+    expect(await checkoutHits(user)).toBe(0);
+
+    const response = await post(user, "plan=pro&period=yearly", "http://localhost:3000");
+    expect(response.status).toBe(303);
+    const target = location(response) ?? "";
+    expect(target.startsWith(`${t.emulator.emu.url}/c/pay/cs_`)).toBe(true);
+    expect(await openSessions(user)).toEqual([target.slice(target.lastIndexOf("/") + 1)]);
+    expect(await checkoutHits(user)).toBe(1);
   });
 });

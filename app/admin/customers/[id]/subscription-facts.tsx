@@ -4,7 +4,20 @@ import type { Subscription } from "@/db/schema";
 import { PLANS } from "@/lib/billing/plans";
 import { Day, Fact, Facts, Moment, Mono } from "./parts";
 
+/** Who asked for the cancellation, when Tollgate recorded it. */
+const BY = { admin: " by an admin", user: " by the user" } as const;
+
 function cancellation(subscription: Subscription): ReactNode {
+  const by = subscription.cancelRequestedBy ? BY[subscription.cancelRequestedBy] : "";
+  return (
+    <>
+      {cancellationTiming(subscription)}
+      {by && <span data-testid="cancel-requested-by">{`, scheduled${by}`}</span>}
+    </>
+  );
+}
+
+function cancellationTiming(subscription: Subscription): ReactNode {
   const { endedAt, cancelAt, cancelAtPeriodEnd, currentPeriodEnd, canceledAt } = subscription;
   if (endedAt) {
     return (
@@ -75,6 +88,11 @@ export function SubscriptionFacts({ subscription }: { subscription: Subscription
         </Fact>
       )}
       <Fact term="Cancellation">{cancellation(subscription)}</Fact>
+      {subscription.meteredItemRestoredAt && (
+        <Fact term="Metered item">
+          Removed outside Tollgate; restored on <Day date={subscription.meteredItemRestoredAt} />
+        </Fact>
+      )}
       {subscription.paymentFailedAt && (
         <Fact term="First failed payment">
           <Moment date={subscription.paymentFailedAt} />

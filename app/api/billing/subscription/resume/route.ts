@@ -1,5 +1,6 @@
 // POST /api/billing/subscription/resume — undo the caller's scheduled cancellation → {subscription};
-// 409 when it is not set to cancel; a plain HTML form post is answered 303 to the billing page.
+// 409 when it is not set to cancel, 403 when an admin scheduled it; a plain HTML form post is
+// answered 303 to the billing page.
 import { getDb } from "@/db";
 import { resumeSubscription } from "@/lib/billing/service/resume-subscription";
 import { getStripe } from "@/lib/billing/stripe";
@@ -11,7 +12,12 @@ import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 export const POST = route("user", async ({ request, caller }) => {
   const db = await getDb();
   await enforceRateLimit(db, RATE_LIMITS.billing, caller.user.id);
-  const result = await resumeSubscription({ db, stripe: getStripe(), userId: caller.user.id });
+  const result = await resumeSubscription({
+    db,
+    stripe: getStripe(),
+    userId: caller.user.id,
+    actor: caller.user,
+  });
   if (isFormPost(request)) return seeOther("/account/billing?resumed=1");
   return Response.json(result, { headers: { "Cache-Control": "no-store" } });
 });
