@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { webhookEvents } from "@/db/schema";
+import { errorReason } from "@/lib/error-reason";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { applyCustomerSnapshot, type CustomerSnapshot, fetchCustomerSnapshot } from "../sync";
@@ -15,17 +16,6 @@ import { WEBHOOK_HANDLERS } from "./handlers";
  * mirrored; it stays retryable (a redelivery, Replay, or reconcile once the link exists).
  */
 export type ProcessOutcome = "processed" | "duplicate" | "ignored" | "unlinked";
-
-/**
- * The innermost cause's message: what went wrong (a database's own words), not the wrapper's
- * "Failed query: …" text, which would carry the query's parameters — for the ledger insert, the
- * whole event with the customer's email — into the log and the ledger.
- */
-function rootMessage(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause !== undefined) current = current.cause;
-  return (current instanceof Error ? current.message : String(current)).slice(0, 2000);
-}
 
 function customerIdOf(event: Stripe.Event): string | null {
   const object = event.data.object as { customer?: unknown; object?: string; id?: string };
@@ -66,7 +56,7 @@ export async function processStripeEvent(
     log.info({ ...about, outcome, durationMs: Date.now() - started }, "stripe webhook");
     return outcome;
   } catch (error) {
-    const reason = rootMessage(error);
+    const reason = errorReason(error);
     const recorded = await recordFailure(db, event.id, reason);
     log.error(
       { ...about, outcome: "failed", recorded, durationMs: Date.now() - started, reason },
