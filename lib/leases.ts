@@ -1,0 +1,95 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "@/db";
+import { leases } from "@/db/schema";
+import { errorReason } from "@/lib/error-reason";
+import { log } from "@/lib/log";
+
+/**
+ * Leases: work that must run one at a time across every app instance and script holds a row of
+ * `leases` by name until it expires. The holder renews it while it works and deletes it when
+ * done; a holder that died frees it by letting it expire. Times are the database's, so the
+ * instances' clocks do not matter. No transaction is held open while the work runs (PGlite has
+ * one connection).
+ */
+
+export interface Lease {
+  name: string;
+  holder: string;
+  acquiredAt: Date;
+  expiresAt: Date;
+}
+
+export type LeaseClaim = { acquired: true; lease: Lease } | { acquired: false; heldSince: Date };
+
+/** Takes lease `name` for `ttlMs` unless someone holds it unexpired; says since when if so. */
+export async function acquireLease(db: Database, name: string, ttlMs: number): Promise<LeaseClaim> {
+  const expiresAt = sql`now() + ${ttlMs} * interval '1 millisecond'`;
+  const [taken] = await db
+    .insert(leases)
+    .values({ name, holder: randomUUID(), acquiredAt: sql`now()`, expiresAt })
+    .onConflictDoUpdate({
+      target: leases.name,
+      set: {
+        holder: sql`excluded.holder`,
+        acquiredAt: sql`excluded.acquired_at`,
+        expiresAt: sql`excluded.expires_at`,
+      },
+      setWhere: sql`${leases.expiresAt} < now()`,
+    })
+    .returning();
+  if (taken) return { acquired: true, lease: taken };
+  const [held] = await db
+    .select({ acquiredAt: leases.acquiredAt })
+    .from(leases)
+    .where(eq(leases.name, name));
+  // Released between the two statements: a retry would get it, but "busy" is still true to say.
+  return { acquired: false, heldSince: held?.acquiredAt ?? new Date() };
+}
+
+/** Extends the lease by `ttlMs` from now; false when it is no longer ours (it expired and was taken). */
+export async function renewLease(db: Database, lease: Lease, ttlMs: number): Promise<boolean> {
+  const renewed = await db
+    .update(leases)
+    .set({ expiresAt: sql`now() + ${ttlMs} * interval '1 millisecond'` })
+    .where(and(eq(leases.name, lease.name), eq(leases.holder, lease.holder)))
+    .returning({ name: leases.name });
+  return renewed.length > 0;
+}
+
+/** Gives the lease up; a lease someone else holds by now is left alone. */
+export async function releaseLease(db: Database, lease: Lease): Promise<void> {
+  await db.delete(leases).where(and(eq(leases.name, lease.name), eq(leases.holder, lease.holder)));
+}
+
+/**
+ * Runs `work` under a lease already acquired: renews it every third of `ttlMs`, aborts `signal`
+ * if a renewal finds it lost (the work should stop at its next step), and releases it when the
+ * work ends, however it ends.
+ */
+export async function holdLease<T>(
+  db: Database,
+  lease: Lease,
+  ttlMs: number,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const lost = new AbortController();
+  const timer = setInterval(() => {
+    renewLease(db, lease, ttlMs)
+      .then((held) => {
+        if (!held) lost.abort(new Error(`the lease ${lease.name} was lost`));
+      })
+      .catch((error: unknown) => {
+        // A missed renewal is retried at the next tick; the lease lasts three of them.
+        log.warn({ lease: lease.name, reason: errorReason(error) }, "lease renewal failed");
+      });
+  }, ttlMs / 3);
+  timer.unref();
+  try {
+    return await work(lost.signal);
+  } finally {
+    clearInterval(timer);
+    await releaseLease(db, lease);
+  }
+}
