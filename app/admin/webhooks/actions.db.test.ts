@@ -84,6 +84,31 @@ describe("replayWebhookEventAction", () => {
     expect(revalidatePath).toHaveBeenCalledWith("/admin/webhooks");
   });
 
+  it("says when a replayed event still waits for its customer to be linked to a user", async () => {
+    requireAdmin.mockResolvedValue({ id: "admin-1", role: "admin" });
+    const stripe = billing.stripe;
+    const stranger = await stripe.customers.create({ email: "stranger@example.com" });
+    const waiting = await stripe.customers.update(stranger.id, { name: "Stranger" });
+    const [event] = (await stripe.events.list({ type: "customer.updated", limit: 10 })).data.filter(
+      (candidate) => (candidate.data.object as { id?: string }).id === waiting.id,
+    );
+    if (!event) throw new Error("no customer.updated event");
+    await billing.db.insert(webhookEvents).values({
+      id: event.id,
+      type: event.type,
+      created: new Date(event.created * 1000),
+      status: "unlinked",
+      attempts: 1,
+      stripeCustomerId: stranger.id,
+      payload: event,
+    });
+    expect(await replayWebhookEventAction(IDLE, form({ eventId: event.id }))).toEqual({
+      status: "success",
+      message: `Event ${event.id} is about a Stripe customer linked to no user yet; it waits for the link.`,
+      values: { eventId: event.id },
+    });
+  });
+
   it("answers with the reason when there is nothing to replay", async () => {
     requireAdmin.mockResolvedValue({ id: "admin-1", role: "admin" });
     expect(await replayWebhookEventAction(IDLE, form({ eventId: "evt_nowhere" }))).toEqual({
