@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as reconcileRoute } from "@/app/api/admin/billing/reconcile/route";
 import { customers, leases, subscriptions, users, webhookEvents } from "@/db/schema";
@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { type BillingTest, startBillingTest } from "@/lib/testing/billing";
 import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
 import { captureLog } from "@/lib/testing/log-capture";
+import { putInLedger, subscribeInStripe } from "@/lib/testing/webhooks";
 import type { TestEmulator } from "@/stripe-emulator/testing";
 import { RECONCILE_LEASE, reconcileBilling, startReconcile } from "./reconcile";
 
@@ -30,14 +31,7 @@ beforeAll(async () => {
     email: "lost@example.com",
     metadata: { userId },
   });
-  const pm = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
-  const [price] = (await t.stripe.prices.list({ lookup_keys: ["pro_yearly"] })).data;
-  const subscription = await t.stripe.subscriptions.create({
-    customer: customer.id,
-    items: [{ price: price?.id ?? "" }],
-    default_payment_method: pm.id,
-  });
-  stripeSubscriptionId = subscription.id;
+  stripeSubscriptionId = (await subscribeInStripe(t.stripe, customer.id)).id;
 }, 60_000);
 
 afterAll(async () => {
@@ -52,15 +46,7 @@ describe("reconcileBilling", () => {
   it("mirrors subscriptions whose webhooks never came, and replays failed events", async () => {
     const [event] = (await t.stripe.events.list({ type: "invoice.paid", limit: 1 })).data;
     if (!event) throw new Error("no event");
-    await db.insert(webhookEvents).values({
-      id: event.id,
-      type: event.type,
-      created: new Date(event.created * 1000),
-      status: "failed",
-      attempts: 3,
-      lastError: "connection reset",
-      payload: event,
-    });
+    await putInLedger(db, event, { status: "failed", attempts: 3, lastError: "connection reset" });
 
     const report = await reconcileBilling(db, t.stripe);
     expect(report).toEqual({
@@ -92,13 +78,7 @@ describe("reconcileBilling", () => {
     if (!user) throw new Error("no user");
     const customer = await t.stripe.customers.create({ email: "plain@example.com" });
     await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id });
-    const pm = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
-    const [price] = (await t.stripe.prices.list({ lookup_keys: ["enterprise_yearly"] })).data;
-    const subscription = await t.stripe.subscriptions.create({
-      customer: customer.id,
-      items: [{ price: price?.id ?? "" }],
-      default_payment_method: pm.id,
-    });
+    const subscription = await subscribeInStripe(t.stripe, customer.id, "enterprise_yearly");
 
     expect(await reconcileBilling(db, t.stripe)).toMatchObject({ customers: 2, stillFailing: 0 });
     const [row] = await db

@@ -1,9 +1,13 @@
 /**
  * Test support for the webhook route: events signed as Stripe signs them (with the test file's
- * endpoint secret) and delivered to the real route handler, and the emulator's events about
- * one customer.
+ * endpoint secret) and delivered to the real route handler; the emulator's events about one
+ * customer; subscriptions made in Stripe behind the app's back, which the app learns of by
+ * webhook only; and ledger rows as an earlier delivery left them.
  */
 import type Stripe from "stripe";
+import type { Database } from "@/db";
+import { type NewWebhookEvent, webhookEvents } from "@/db/schema";
+import { type BillingTest, startBillingTest } from "./billing";
 import { TEST_ORIGIN } from "./http";
 
 export interface WebhookDelivery {
@@ -46,5 +50,49 @@ export async function eventsAbout(stripe: Stripe, customer: string): Promise<Str
   return all.reverse().filter((event) => {
     const object = event.data.object as { customer?: unknown; id?: string };
     return object.customer === customer || object.id === customer;
+  });
+}
+
+export interface WebhookTest extends BillingTest {
+  hooks: WebhookDelivery;
+}
+
+/** `startBillingTest`, with deliveries to `route` signed by `secret` (the test file's own). */
+export async function startWebhookTest(
+  route: (request: Request) => Promise<Response>,
+  secret: string,
+): Promise<WebhookTest> {
+  const billing = await startBillingTest();
+  return { ...billing, hooks: webhookDelivery(route, billing.stripe, secret) };
+}
+
+/** A subscription to the price `lookupKey` made straight through Stripe's API, paid by Visa. */
+export async function subscribeInStripe(
+  stripe: Stripe,
+  customer: string,
+  lookupKey = "pro_yearly",
+): Promise<Stripe.Subscription> {
+  const card = await stripe.paymentMethods.attach("pm_card_visa", { customer });
+  const [price] = (await stripe.prices.list({ lookup_keys: [lookupKey] })).data;
+  if (!price) throw new Error(`no price ${lookupKey}: is the catalog synced?`);
+  return stripe.subscriptions.create({
+    customer,
+    items: [{ price: price.id }],
+    default_payment_method: card.id,
+  });
+}
+
+/** Writes `event` to the ledger as an earlier delivery left it (`status`, attempts, error). */
+export async function putInLedger(
+  db: Database,
+  event: Stripe.Event,
+  row: Pick<NewWebhookEvent, "status" | "attempts" | "lastError" | "stripeCustomerId">,
+): Promise<void> {
+  await db.insert(webhookEvents).values({
+    id: event.id,
+    type: event.type,
+    created: new Date(event.created * 1000),
+    payload: event,
+    ...row,
   });
 }

@@ -7,21 +7,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customers, invoices, subscriptions, users, webhookEvents } from "@/db/schema";
 import { getEntitlements } from "@/lib/billing/entitlements";
 import { applyCustomerSnapshot, fetchCustomerSnapshot } from "@/lib/billing/sync";
-import { type BillingTest, startBillingTest } from "@/lib/testing/billing";
-import { eventsAbout, type WebhookDelivery, webhookDelivery } from "@/lib/testing/webhooks";
+import {
+  eventsAbout,
+  startWebhookTest,
+  subscribeInStripe,
+  type WebhookDelivery,
+  type WebhookTest,
+} from "@/lib/testing/webhooks";
 import { POST } from "./route";
 
 const SECRET = "whsec_tollgate_webhook_deletion_tests";
-let billing: BillingTest;
-let db: BillingTest["db"];
+let billing: WebhookTest;
+let db: WebhookTest["db"];
 let stripe: Stripe;
 let hooks: WebhookDelivery;
 
 beforeAll(async () => {
-  billing = await startBillingTest();
-  db = billing.db;
-  stripe = billing.stripe;
-  hooks = webhookDelivery(POST, stripe, SECRET);
+  billing = await startWebhookTest(POST, SECRET);
+  ({ db, stripe, hooks } = billing);
 }, 60_000);
 
 afterAll(async () => {
@@ -43,16 +46,8 @@ async function customerOf(options: { subscribe?: boolean; link?: boolean } = {})
   if (options.link ?? true) {
     await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id, email });
   }
-  let subscription: Stripe.Subscription | null = null;
-  if (options.subscribe ?? true) {
-    const card = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
-    const [pro] = (await stripe.prices.list({ lookup_keys: ["pro_yearly"] })).data;
-    subscription = await stripe.subscriptions.create({
-      customer: customer.id,
-      items: [{ price: pro?.id ?? "" }],
-      default_payment_method: card.id,
-    });
-  }
+  const subscription =
+    (options.subscribe ?? true) ? await subscribeInStripe(stripe, customer.id) : null;
   return { userId: user.id, customer, subscription };
 }
 

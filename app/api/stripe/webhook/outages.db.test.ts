@@ -6,38 +6,35 @@ import type Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { customers, subscriptions, users, webhookEvents } from "@/db/schema";
 import { provideStripe } from "@/lib/billing/stripe";
-import { type BillingTest, startBillingTest } from "@/lib/testing/billing";
 import { captureLog } from "@/lib/testing/log-capture";
-import { eventsAbout, type WebhookDelivery, webhookDelivery } from "@/lib/testing/webhooks";
+import {
+  eventsAbout,
+  startWebhookTest,
+  subscribeInStripe,
+  type WebhookDelivery,
+  type WebhookTest,
+} from "@/lib/testing/webhooks";
 import { clientFor } from "@/stripe-emulator/testing";
 import { POST } from "./route";
 
 const SECRET = "whsec_tollgate_webhook_outage_tests";
 const EMAIL = "outage-customer@example.com";
-let billing: BillingTest;
-let db: BillingTest["db"];
+let billing: WebhookTest;
+let db: WebhookTest["db"];
 let hooks: WebhookDelivery;
 /** An event about a linked customer with a Pro subscription; its payload carries EMAIL. */
 let event: Stripe.Event;
 let stripeSubscriptionId: string;
 
 beforeAll(async () => {
-  billing = await startBillingTest();
-  db = billing.db;
+  billing = await startWebhookTest(POST, SECRET);
   const { stripe } = billing;
-  hooks = webhookDelivery(POST, stripe, SECRET);
+  ({ db, hooks } = billing);
   const [user] = await db.insert(users).values({ email: EMAIL }).returning({ id: users.id });
   if (!user) throw new Error("no user");
   const customer = await stripe.customers.create({ email: EMAIL, metadata: { userId: user.id } });
   await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id });
-  const card = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
-  const [pro] = (await stripe.prices.list({ lookup_keys: ["pro_yearly"] })).data;
-  const subscription = await stripe.subscriptions.create({
-    customer: customer.id,
-    items: [{ price: pro?.id ?? "" }],
-    default_payment_method: card.id,
-  });
-  stripeSubscriptionId = subscription.id;
+  stripeSubscriptionId = (await subscribeInStripe(stripe, customer.id)).id;
   const found = (await eventsAbout(stripe, customer.id)).find(
     (candidate) => candidate.type === "invoice.paid",
   );

@@ -9,21 +9,24 @@ import { listWebhookEvents, replayWebhookEvent } from "@/lib/admin/webhook-event
 import { getEntitlements } from "@/lib/billing/entitlements";
 import { reconcileBilling } from "@/lib/billing/reconcile";
 import { isHandledWebhookEvent } from "@/lib/billing/webhook-events";
-import { type BillingTest, startBillingTest } from "@/lib/testing/billing";
-import { eventsAbout, type WebhookDelivery, webhookDelivery } from "@/lib/testing/webhooks";
+import {
+  eventsAbout,
+  startWebhookTest,
+  subscribeInStripe,
+  type WebhookDelivery,
+  type WebhookTest,
+} from "@/lib/testing/webhooks";
 import { POST } from "./route";
 
 const SECRET = "whsec_tollgate_webhook_unlinked_tests";
-let billing: BillingTest;
-let db: BillingTest["db"];
+let billing: WebhookTest;
+let db: WebhookTest["db"];
 let stripe: Stripe;
 let hooks: WebhookDelivery;
 
 beforeAll(async () => {
-  billing = await startBillingTest();
-  db = billing.db;
-  stripe = billing.stripe;
-  hooks = webhookDelivery(POST, stripe, SECRET);
+  billing = await startWebhookTest(POST, SECRET);
+  ({ db, stripe, hooks } = billing);
 }, 60_000);
 
 afterAll(async () => {
@@ -35,13 +38,7 @@ async function unlinkedSubscriber(email: string) {
   const [user] = await db.insert(users).values({ email }).returning({ id: users.id });
   if (!user) throw new Error("no user");
   const customer = await stripe.customers.create({ email });
-  const card = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
-  const [pro] = (await stripe.prices.list({ lookup_keys: ["pro_yearly"] })).data;
-  const subscription = await stripe.subscriptions.create({
-    customer: customer.id,
-    items: [{ price: pro?.id ?? "" }],
-    default_payment_method: card.id,
-  });
+  const subscription = await subscribeInStripe(stripe, customer.id);
   // The types Tollgate handles; the others are ignored whoever they are about.
   const events = (await eventsAbout(stripe, customer.id)).filter((event) =>
     isHandledWebhookEvent(event.type),
