@@ -178,7 +178,11 @@ async function linkedUserId(
  * alone (`stripe_version <= excluded.stripe_version` on every upsert). Every webhook about a
  * customer triggers a fresh fetch, so whatever order or number of times events arrive, the last
  * fetch to be written describes Stripe's current state, and an older fetch that finishes late
- * cannot overwrite it. Runs inside the caller's transaction; may throw (the caller rolls back).
+ * cannot overwrite it. A deleted customer is final (lib/billing/deleted-in-stripe.ts): its
+ * subscriptions end, and a live fetch from before the deletion, written after it, is applied as
+ * the deletion too. Says which user the customer is linked to (null: none, nothing of it was
+ * mirrored but its invoices). Runs inside the caller's transaction; may throw (the caller rolls
+ * back).
  */
 export async function applyCustomerSnapshot(
   db: Database,
