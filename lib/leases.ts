@@ -66,7 +66,7 @@ export async function releaseLease(db: Database, lease: Lease): Promise<void> {
 /**
  * Runs `work` under a lease already acquired: renews it every third of `ttlMs`, aborts `signal`
  * if a renewal finds it lost (the work should stop at its next step), and releases it when the
- * work ends, however it ends.
+ * work ends, however it ends (if that fails, the lease expires after `ttlMs`).
  */
 export async function holdLease<T>(
   db: Database,
@@ -90,6 +90,9 @@ export async function holdLease<T>(
     return await work(lost.signal);
   } finally {
     clearInterval(timer);
-    await releaseLease(db, lease);
+    // Best effort: the work's own outcome matters more; an unreleased lease expires by itself.
+    await releaseLease(db, lease).catch((error: unknown) => {
+      log.warn({ lease: lease.name, reason: errorReason(error) }, "lease not released");
+    });
   }
 }
