@@ -38,6 +38,8 @@ export interface ApiResponse {
   status: number;
   body: string;
   headers: Record<string, string>;
+  /** Hold the answer back this long (an injected hang). */
+  delayMs?: number;
 }
 
 function apiKeyOf(request: IncomingMessage): string | null {
@@ -101,7 +103,6 @@ export function handleApi(
     "request-id": requestId,
     "stripe-version": String(request.headers["stripe-version"] ?? API_VERSION),
   };
-  const method = request.method ?? "GET";
   const key = apiKeyOf(request);
   if (!key) {
     return errorResponse(
@@ -118,8 +119,23 @@ export function handleApi(
   if (fault) {
     fault.remaining -= 1;
     if (fault.remaining <= 0) em.state.faults.shift();
-    return errorResponse(faultError(fault.status), headers);
+    if ("status" in fault) return errorResponse(faultError(fault.status), headers);
+    return { ...serve(em, request, url, rawBody, key, headers), delayMs: fault.hangMs };
   }
+  return serve(em, request, url, rawBody, key, headers);
+}
+
+/** A request past the key check and the faults: an idempotent replay, or the route's answer. */
+function serve(
+  em: Emulator,
+  request: IncomingMessage,
+  url: URL,
+  rawBody: string,
+  key: string,
+  headers: Record<string, string>,
+): ApiResponse {
+  const method = request.method ?? "GET";
+  const requestId = headers["request-id"] ?? "";
   const idempotencyKey =
     method === "POST" ? String(request.headers["idempotency-key"] ?? "") || null : null;
   const fingerprint = `${method} ${url.pathname} ${rawBody}`;

@@ -12,7 +12,8 @@
  * - `GET|POST /_emulator/switches`        `{ duplicates, shuffle, delayMs, failFirstAttempts,
  *                                         finalFailure }`
  * - `POST /_emulator/faults`              `{ status: 409|429|500|503, count }`: the next API
- *                                         requests fail so
+ *                                         requests fail so; `{ hangMs, count }`: they are
+ *                                         served but answered only after hangMs (a timeout)
  * - `POST /_emulator/checkout/:id/pay`    `{ card, name?, email? }`: what the hosted page's
  *                                         form does, for tests without a browser
  */
@@ -63,6 +64,25 @@ function applySwitches(current: Switches, body: Record<string, unknown>): Switch
     }
   }
   return next;
+}
+
+/** `{ status, count? }` or `{ hangMs, count? }`; a message when it is neither. */
+function readFault(body: Record<string, unknown>): Fault | string {
+  const count = body.count ?? 1;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1)
+    return "count must be a positive whole number";
+  if (body.hangMs !== undefined) {
+    const hangMs = body.hangMs;
+    if (typeof hangMs !== "number" || !Number.isInteger(hangMs) || hangMs < 1 || hangMs > 600_000) {
+      return "hangMs must be a whole number of milliseconds from 1 to 600000";
+    }
+    return { hangMs, remaining: count };
+  }
+  const status = body.status;
+  if (status !== 409 && status !== 429 && status !== 500 && status !== 503) {
+    return "give status (409, 429, 500 or 503) or hangMs";
+  }
+  return { status, remaining: count };
 }
 
 export async function handleControl(
@@ -144,14 +164,8 @@ export async function handleControl(
     return { status: 200, body: next };
   }
   if (route === "POST /_emulator/faults") {
-    const status = body.status;
-    const count = body.count ?? 1;
-    if (status !== 409 && status !== 429 && status !== 500 && status !== 503) {
-      return bad("status must be 409, 429, 500 or 503");
-    }
-    if (typeof count !== "number" || !Number.isInteger(count) || count < 1)
-      return bad("count must be a positive whole number");
-    const fault: Fault = { status, remaining: count };
+    const fault = readFault(body);
+    if (typeof fault === "string") return bad(fault);
     em.state.faults.push(fault);
     return { status: 200, body: { faults: em.state.faults } };
   }

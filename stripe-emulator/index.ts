@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { handleApi } from "./api";
 import { expireSession } from "./checkout";
 import { Emulator } from "./context";
@@ -161,6 +162,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (url.pathname.startsWith("/v1/")) {
         tick();
         const answer = handleApi(em, request, url, body, secretKey);
+        if (answer.delayMs) await delay(answer.delayMs);
         send(response, answer.status, answer.body, answer.headers);
         return;
       }

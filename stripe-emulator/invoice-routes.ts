@@ -1,10 +1,22 @@
-/** The invoices API: list, retrieve, lines, pay, void, mark uncollectible, create_preview. */
+/**
+ * The invoices API: create (one-off drafts), list, retrieve, lines, pay, finalize, void, mark
+ * uncollectible, delete (drafts), create_preview.
+ */
 import type Stripe from "stripe";
 import type { Emulator } from "./context";
 import { invalidRequest, noSuch } from "./errors";
-import { finalizeInvoice, payOnRequest, voidInvoice } from "./invoices";
+import { buildInvoice, finalizeInvoice, payOnRequest, voidInvoice } from "./invoices";
 import { advance, payAndSettle, settleStatus } from "./lifecycle";
-import { obj, oneOf, type Params, str } from "./params";
+import {
+  bool,
+  mergeMetadata,
+  nullableStr,
+  obj,
+  oneOf,
+  type Params,
+  requiredStr,
+  str,
+} from "./params";
 import { type ApiRequest, idAt, route } from "./router";
 import { updateSubscription } from "./subscription-update";
 import { periodOf } from "./subscriptions";
@@ -29,6 +41,49 @@ function list({ em, params, path }: ApiRequest): Stripe.ApiList<Stripe.Invoice> 
       created(invoice.created),
   );
   return em.expand(em.page(items, params, path), params);
+}
+
+/**
+ * A one-off draft invoice for a customer, as Stripe makes one: no lines (the emulator has no
+ * invoice items), `auto_advance` false unless asked; it stays a draft until it is finalized.
+ */
+function create({ em, params }: ApiRequest): Stripe.Invoice {
+  const customer = em.customer(requiredStr(params, "customer"));
+  const now = em.now(customer.id);
+  return buildInvoice(em, {
+    customer,
+    subscription: null,
+    reason: "manual",
+    lines: [],
+    periodStart: now,
+    periodEnd: now,
+    description: nullableStr(params, "description") ?? null,
+    metadata: mergeMetadata({}, params),
+    autoAdvance: bool(params, "auto_advance") ?? false,
+  });
+}
+
+/**
+ * Deletes a draft, as Stripe allows for one-off drafts only (a finalized invoice or one of a
+ * subscription must be voided): it is gone — retrieving it answers 404 — and invoice.deleted
+ * announces it.
+ */
+function remove(request: ApiRequest): Stripe.DeletedInvoice {
+  const { em } = request;
+  const invoice = em.invoice(idAt(request));
+  if (invoice.parent?.subscription_details) {
+    throw invalidRequest(
+      "You can't delete an invoice created by a subscription; void it once it is finalized.",
+    );
+  }
+  if (invoice.status !== "draft") {
+    throw invalidRequest(
+      `You can only delete draft invoices. This invoice is ${invoice.status}; void it instead.`,
+    );
+  }
+  delete em.state.invoices[invoice.id];
+  em.emit("invoice.deleted", invoice, undefined, String(invoice.customer));
+  return { id: invoice.id, object: "invoice", deleted: true };
 }
 
 function pay(request: ApiRequest): Stripe.Invoice {
@@ -180,6 +235,7 @@ function newInvoiceOf(
 }
 
 export const invoiceRoutes = [
+  route("POST", "/v1/invoices", create),
   route("GET", "/v1/invoices", list),
   route("POST", "/v1/invoices/create_preview", preview),
   route("GET", "/v1/invoices/:id", (request) =>
@@ -197,6 +253,7 @@ export const invoiceRoutes = [
   }),
   route("POST", "/v1/invoices/:id/void", voidRoute),
   route("POST", "/v1/invoices/:id/mark_uncollectible", markUncollectible),
+  route("DELETE", "/v1/invoices/:id", remove),
   route("POST", "/v1/invoices/:id", (request) => {
     const invoice = request.em.invoice(idAt(request));
     const description = str(request.params, "description");

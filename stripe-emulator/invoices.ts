@@ -33,6 +33,10 @@ export interface InvoiceInput {
   lines: DraftLine[];
   periodStart: number;
   periodEnd: number;
+  /** One-off invoices made through the API carry these; subscription invoices do not. */
+  description?: string | null;
+  metadata?: Stripe.Metadata;
+  autoAdvance?: boolean;
 }
 
 /** Decimal strings are strings on the wire; stripe-node's `Decimal` type brands them. */
@@ -114,7 +118,7 @@ export function buildInvoice(
     application: null,
     attempt_count: 0,
     attempted: false,
-    auto_advance: true,
+    auto_advance: input.autoAdvance ?? true,
     automatic_tax: {
       disabled_reason: null,
       enabled: false,
@@ -140,7 +144,7 @@ export function buildInvoice(
     default_payment_method: null,
     default_source: null,
     default_tax_rates: [],
-    description: null,
+    description: input.description ?? null,
     discounts: [],
     due_date: null,
     effective_at: null,
@@ -159,7 +163,7 @@ export function buildInvoice(
       url: `/v1/invoices/${id}/lines`,
     },
     livemode: false,
-    metadata: {},
+    metadata: input.metadata ?? {},
     next_payment_attempt: null,
     number: null,
     on_behalf_of: null,

@@ -456,6 +456,81 @@ describe("cancel at period end", () => {
   });
 });
 
+describe("deletions", () => {
+  it("cancels a deleted customer's subscriptions at once, then announces the deletion", async () => {
+    const { customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    await t.stripe.customers.del(customer.id);
+    expect((await eventTypes(t.stripe, about(customer.id))).slice(-2)).toEqual([
+      "customer.subscription.deleted",
+      "customer.deleted",
+    ]);
+    expect(await t.stripe.customers.retrieve(customer.id)).toEqual({
+      id: customer.id,
+      object: "customer",
+      deleted: true,
+    });
+    expect(
+      (await t.stripe.subscriptions.list({ customer: customer.id, status: "all" })).data.map(
+        (listed) => [listed.id, listed.status],
+      ),
+    ).toEqual([[subscription.id, "canceled"]]);
+  });
+
+  it("deletes a one-off draft invoice: invoice.deleted, then 404", async () => {
+    const { customer } = await clockCustomer(t.stripe, START);
+    const draft = await t.stripe.invoices.create({
+      customer: customer.id,
+      description: "Setup fee",
+      metadata: { order: "42" },
+    });
+    expect(draft).toMatchObject({
+      status: "draft",
+      auto_advance: false,
+      billing_reason: "manual",
+      description: "Setup fee",
+      metadata: { order: "42" },
+      parent: null,
+    });
+    expect(await t.stripe.invoices.del(draft.id)).toEqual({
+      id: draft.id,
+      object: "invoice",
+      deleted: true,
+    });
+    expect((await eventTypes(t.stripe, about(customer.id))).slice(-2)).toEqual([
+      "invoice.created",
+      "invoice.deleted",
+    ]);
+    const missing = await stripeError(t.stripe.invoices.retrieve(draft.id));
+    expect(missing).toMatchObject({ statusCode: 404, code: "resource_missing" });
+    expect((await t.stripe.invoices.list({ customer: customer.id })).data).toEqual([]);
+  });
+
+  it("refuses to delete a finalized invoice or one of a subscription", async () => {
+    const { customer } = await clockCustomer(t.stripe, START);
+    const finalized = await t.stripe.invoices.finalizeInvoice(
+      (await t.stripe.invoices.create({ customer: customer.id })).id,
+    );
+    expect(await stripeError(t.stripe.invoices.del(finalized.id))).toMatchObject({
+      statusCode: 400,
+      message: expect.stringContaining("only delete draft invoices"),
+    });
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+    });
+    const own = String(subscription.latest_invoice);
+    expect(await stripeError(t.stripe.invoices.del(own))).toMatchObject({
+      statusCode: 400,
+      message: expect.stringContaining("created by a subscription"),
+    });
+    expect((await t.stripe.invoices.retrieve(own)).id).toBe(own);
+  });
+});
+
 describe("plan changes", () => {
   it("invoices the proration at once for an upgrade with always_invoice", async () => {
     const { clock, customer } = await clockCustomer(t.stripe, START);

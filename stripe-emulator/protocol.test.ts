@@ -93,6 +93,26 @@ describe("errors", () => {
     await expect(t.stripe.customers.list()).resolves.toMatchObject({ object: "list" });
   });
 
+  it("holds the answer back with a hang fault: a client with a shorter timeout gives up, the request is served", async () => {
+    const impatient = clientFor(t.emu, t.emu.secretKey, { timeout: 100 });
+    await t.control("POST", "/faults", { hangMs: 400, count: 1 });
+    const timedOut = await impatient.customers
+      .create({ email: "slow@example.com" })
+      .catch((caught: unknown) => caught);
+    expect(timedOut).toBeInstanceOf(Stripe.errors.StripeConnectionError);
+    // Served all the same, as at Stripe: the client cannot tell whether it happened.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await t.stripe.customers.list({ email: "slow@example.com" })).data).toHaveLength(1);
+    await expect(impatient.customers.list({ limit: 1 })).resolves.toMatchObject({ object: "list" });
+  });
+
+  it("refuses a fault that is neither a status nor a hang", async () => {
+    expect((await t.control("POST", "/faults", { status: 404 })).status).toBe(400);
+    expect((await t.control("POST", "/faults", { hangMs: 0 })).status).toBe(400);
+    expect((await t.control("POST", "/faults", { hangMs: 10, count: 0 })).status).toBe(400);
+    await expect(t.stripe.customers.list({ limit: 1 })).resolves.toMatchObject({ object: "list" });
+  });
+
   it("changes nothing when a request fails half-way", async () => {
     const { monthly, enterpriseMonthly } = await createCatalog(t.stripe);
     const customer = await t.stripe.customers.create({ email: "half@example.com" });

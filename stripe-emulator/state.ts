@@ -78,10 +78,14 @@ export interface Switches {
   finalFailure: "cancel" | "unpaid" | "past_due";
 }
 
-export interface Fault {
-  status: 409 | 429 | 500 | 503;
-  remaining: number;
-}
+/**
+ * What the next `remaining` API requests meet: an error answer with `status`, or (`hangMs`) an
+ * answer held back that long — the request is served, so a client that gave up on it may still
+ * have changed something, as when Stripe times out.
+ */
+export type Fault =
+  | { status: 409 | 429 | 500 | 503; remaining: number }
+  | { hangMs: number; remaining: number };
 
 export interface EmulatorState {
   version: 1;

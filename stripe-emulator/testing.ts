@@ -16,7 +16,12 @@ export interface TestEmulator {
   close(): Promise<void>;
 }
 
-export function clientFor(emu: RunningEmulator, key = emu.secretKey): Stripe {
+/** A client for `emu`; `config` overrides the defaults (no retries), say a short `timeout`. */
+export function clientFor(
+  emu: RunningEmulator,
+  key = emu.secretKey,
+  config: Stripe.StripeConfig = {},
+): Stripe {
   const url = new URL(emu.url);
   return new Stripe(key, {
     host: url.hostname,
@@ -24,6 +29,7 @@ export function clientFor(emu: RunningEmulator, key = emu.secretKey): Stripe {
     protocol: "http",
     apiVersion: "2026-10-28.endive",
     maxNetworkRetries: 0,
+    ...config,
   });
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, lte, sql } from "drizzle-orm";
+import { eq, lte, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { type Database, selectRows } from "@/db";
 import {
@@ -14,6 +14,14 @@ import {
 } from "@/db/schema";
 import { log } from "@/lib/log";
 import { cancelRequesterOf } from "./cancel-requester";
+import {
+  applyCustomerDeleted,
+  isDeletedCustomer,
+  markedDeletedSince,
+  removeDeletedInvoices,
+  retrieveCustomer,
+  retrieveInvoiceIfExists,
+} from "./deleted-in-stripe";
 import { keptPlanOf } from "./kept-plan";
 import type { PlanTier } from "./plans";
 import { meteredItemOf, planOfSubscription } from "./subscription-plan";
@@ -28,9 +36,17 @@ export { meteredItemOf, planOfSubscription };
  */
 export interface CustomerSnapshot {
   version: number;
+  /** Deleted (`deleted: true`) also when Stripe answered 404 for it. */
   customer: Stripe.Customer | Stripe.DeletedCustomer;
   subscriptions: Stripe.Subscription[];
   invoices: Stripe.Invoice[];
+  /** Invoices asked for (`alsoInvoice`) that Stripe answered 404 for: deleted drafts. */
+  deletedInvoices: string[];
+}
+
+/** What writing a snapshot found: the user the customer is linked to, if any. */
+export interface AppliedSnapshot {
+  userId: string | null;
 }
 
 /**
@@ -51,7 +67,9 @@ async function databaseNow(db: Database): Promise<number> {
 /**
  * Reads the customer, all its subscriptions and its recent invoices from Stripe. Each live
  * subscription is first held to Tollgate's terms (`repairSubscription`), so what is mirrored
- * is the repaired state.
+ * is the repaired state. A deleted customer (or a 404 for it) is read alone: its subscriptions
+ * end with it. An `alsoInvoice` Stripe answers 404 for is listed in `deletedInvoices`; any
+ * other failure is thrown.
  */
 export async function fetchCustomerSnapshot(
   db: Database,
@@ -60,7 +78,10 @@ export async function fetchCustomerSnapshot(
   { alsoInvoice }: { alsoInvoice?: string | null } = {},
 ): Promise<CustomerSnapshot> {
   const version = await databaseNow(db);
-  const customer = await stripe.customers.retrieve(stripeCustomerId);
+  const customer = await retrieveCustomer(stripe, stripeCustomerId);
+  if (isDeletedCustomer(customer)) {
+    return { version, customer, subscriptions: [], invoices: [], deletedInvoices: [] };
+  }
   const found: Stripe.Subscription[] = [];
   for await (const subscription of stripe.subscriptions.list({
     customer: stripeCustomerId,
@@ -71,10 +92,13 @@ export async function fetchCustomerSnapshot(
   }
   const recent = await stripe.invoices.list({ customer: stripeCustomerId, limit: INVOICE_WINDOW });
   const invoiceList = [...recent.data];
+  const deletedInvoices: string[] = [];
   if (alsoInvoice && !invoiceList.some((invoice) => invoice.id === alsoInvoice)) {
-    invoiceList.push(await stripe.invoices.retrieve(alsoInvoice));
+    const invoice = await retrieveInvoiceIfExists(stripe, alsoInvoice);
+    if (invoice) invoiceList.push(invoice);
+    else deletedInvoices.push(alsoInvoice);
   }
-  return { version, customer, subscriptions: found, invoices: invoiceList };
+  return { version, customer, subscriptions: found, invoices: invoiceList, deletedInvoices };
 }
 
 function isSubscriptionStatus(status: string): status is SubscriptionStatus {
@@ -141,34 +165,27 @@ async function linkedUserId(
  * alone (`stripe_version <= excluded.stripe_version` on every upsert). Every webhook about a
  * customer triggers a fresh fetch, so whatever order or number of times events arrive, the last
  * fetch to be written describes Stripe's current state, and an older fetch that finishes late
- * cannot overwrite it. Runs inside the caller's transaction; may throw (the caller rolls back).
+ * cannot overwrite it. A deleted customer is final (lib/billing/deleted-in-stripe.ts): its
+ * subscriptions end, and a live fetch from before the deletion, written after it, is applied as
+ * the deletion too. Says which user the customer is linked to (null: none, nothing of it was
+ * mirrored but its invoices). Runs inside the caller's transaction; may throw (the caller rolls
+ * back).
  */
 export async function applyCustomerSnapshot(
   db: Database,
   snapshot: CustomerSnapshot,
-): Promise<void> {
+): Promise<AppliedSnapshot> {
   const { customer, version } = snapshot;
-  if ("deleted" in customer && customer.deleted) {
-    await db
-      .update(customers)
-      .set({ deletedAt: new Date() })
-      .where(and(eq(customers.stripeCustomerId, customer.id), sql`${customers.deletedAt} is null`));
-  } else {
-    const live = customer as Stripe.Customer;
-    await db
-      .update(customers)
-      .set({ email: live.email })
-      .where(eq(customers.stripeCustomerId, live.id));
+  // A deletion is final: it ends the subscriptions whatever order the fetches are written in.
+  if (isDeletedCustomer(customer) || (await markedDeletedSince(db, customer.id, version))) {
+    return { userId: await applyCustomerDeleted(db, customer.id, version) };
   }
-  const userId =
-    "deleted" in customer && customer.deleted
-      ? ((
-          await db
-            .select({ userId: customers.userId })
-            .from(customers)
-            .where(eq(customers.stripeCustomerId, customer.id))
-        )[0]?.userId ?? null)
-      : await linkedUserId(db, customer as Stripe.Customer, version);
+  await db
+    .update(customers)
+    .set({ email: customer.email })
+    .where(eq(customers.stripeCustomerId, customer.id));
+  const userId = await linkedUserId(db, customer, version);
+  await removeDeletedInvoices(db, customer.id, snapshot.deletedInvoices);
 
   const tiers = new Map<string, PlanTier>();
   for (const subscription of snapshot.subscriptions) {
@@ -276,4 +293,5 @@ export async function applyCustomerSnapshot(
         setWhere: lte(invoices.stripeVersion, version),
       });
   }
+  return { userId };
 }

@@ -19,6 +19,7 @@ export const HANDLED_WEBHOOK_EVENTS = [
   "customer.subscription.paused",
   "customer.subscription.resumed",
   "invoice.created",
+  "invoice.deleted",
   "invoice.finalized",
   "invoice.paid",
   "invoice.payment_succeeded",

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { webhookEvents } from "@/db/schema";
 import { IDLE } from "@/lib/form-state";
 import { type BillingTest, createTestUser, startBillingTest } from "@/lib/testing/billing";
+import { putInLedger } from "@/lib/testing/webhooks";
 
 // Who is signed in and Next's cache are request-scoped in Next; here they are stand-ins.
 const requireAdmin = vi.hoisted(() => vi.fn());
@@ -44,14 +45,10 @@ beforeAll(async () => {
   const [event] = (await stripe.events.list({ type: "invoice.paid", limit: 1 })).data;
   if (!event) throw new Error("the emulator made no invoice.paid event");
   eventId = event.id;
-  await billing.db.insert(webhookEvents).values({
-    id: event.id,
-    type: event.type,
-    created: new Date(event.created * 1000),
+  await putInLedger(billing.db, event, {
     status: "failed",
     attempts: 1,
     lastError: "connection reset",
-    payload: event,
   });
 }, 60_000);
 
@@ -82,6 +79,27 @@ describe("replayWebhookEventAction", () => {
     });
     expect(await ledgerRow()).toMatchObject({ status: "processed", attempts: 2, lastError: null });
     expect(revalidatePath).toHaveBeenCalledWith("/admin/webhooks");
+  });
+
+  it("says when a replayed event still waits for its customer to be linked to a user", async () => {
+    requireAdmin.mockResolvedValue({ id: "admin-1", role: "admin" });
+    const stripe = billing.stripe;
+    const stranger = await stripe.customers.create({ email: "stranger@example.com" });
+    const waiting = await stripe.customers.update(stranger.id, { name: "Stranger" });
+    const [event] = (await stripe.events.list({ type: "customer.updated", limit: 10 })).data.filter(
+      (candidate) => (candidate.data.object as { id?: string }).id === waiting.id,
+    );
+    if (!event) throw new Error("no customer.updated event");
+    await putInLedger(billing.db, event, {
+      status: "unlinked",
+      attempts: 1,
+      stripeCustomerId: stranger.id,
+    });
+    expect(await replayWebhookEventAction(IDLE, form({ eventId: event.id }))).toEqual({
+      status: "success",
+      message: `Event ${event.id} is about a Stripe customer linked to no user yet; it waits for the link.`,
+      values: { eventId: event.id },
+    });
   });
 
   it("answers with the reason when there is nothing to replay", async () => {

@@ -15,6 +15,7 @@ const OUTCOMES: Record<ProcessOutcome, string> = {
   processed: "was applied",
   duplicate: "had already been applied; nothing changed",
   ignored: "is of a type Tollgate does not handle; it is marked ignored",
+  unlinked: "is about a Stripe customer linked to no user yet; it waits for the link",
 };
 
 /** Processes one ledger event again (admins only) and says how it went. */

@@ -35,6 +35,9 @@ const STATUS_STYLES: Record<WebhookEventStatus, string> = {
   unlinked: "bg-amber-50 text-amber-900 ring-amber-200",
 };
 
+/** Events still waiting to be applied; the others have nothing left to apply. */
+const REPLAYABLE: ReadonlySet<WebhookEventStatus> = new Set(["failed", "unlinked"]);
+
 function pageHref(params: { status?: WebhookEventStatus | undefined; cursor?: string }): string {
   const search = new URLSearchParams();
   if (params.status) search.set("status", params.status);
@@ -64,7 +67,8 @@ export default async function WebhookEventsPage({
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Webhook events</h1>
       <p className="mt-2 max-w-2xl text-sm text-slate-600">
         Every event Stripe delivered, newest first. A failed event is retried by Stripe and by
-        reconciliation; Replay applies it now from its stored payload.
+        reconciliation; an event waiting for its customer&apos;s link is applied by reconciliation
+        once the customer is linked to a user. Replay applies either now from its stored payload.
       </p>
 
       <nav aria-label="Filter by status" className="mt-6">
@@ -180,7 +184,7 @@ export default async function WebhookEventsPage({
                         )}
                       </td>
                       <td className="px-4 py-2 text-right">
-                        {event.status === "failed" && <ReplayEventForm eventId={event.id} />}
+                        {REPLAYABLE.has(event.status) && <ReplayEventForm eventId={event.id} />}
                       </td>
                     </tr>
                   ))}

@@ -4,7 +4,7 @@ import type Stripe from "stripe";
 import { subscriptions } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { type LeaseOptions, withLease } from "@/lib/leases";
+import { type WaitingLeaseOptions, withLease } from "@/lib/leases";
 import { getEntitlements } from "../entitlements";
 import {
   type BillingPeriod,
@@ -58,7 +58,7 @@ export async function createCheckoutSession(
   );
 }
 
-const CHECKOUT_LEASE: LeaseOptions = {
+const CHECKOUT_LEASE: WaitingLeaseOptions = {
   // Longer than the Stripe calls below can take with the client's timeout and retries.
   ttlMs: 5 * 60_000,
   waitMs: 15_000,

@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { webhookEvents } from "@/db/schema";
+import { errorReason } from "@/lib/error-reason";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { applyCustomerSnapshot, type CustomerSnapshot, fetchCustomerSnapshot } from "../sync";
@@ -10,17 +11,11 @@ import { type HandledWebhookEvent, isHandledWebhookEvent } from "../webhook-even
 import type { EventOf, WebhookHandler } from "./handler";
 import { WEBHOOK_HANDLERS } from "./handlers";
 
-export type ProcessOutcome = "processed" | "duplicate" | "ignored";
-
 /**
- * The innermost cause's message: what went wrong (a database's own words), not the wrapper's
- * "Failed query: …" text, which would carry the query's parameters into the ledger.
+ * `unlinked`: applied, but the event's customer is linked to no user, so nothing of it could be
+ * mirrored; it stays retryable (a redelivery, Replay, or reconcile once the link exists).
  */
-function rootMessage(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause !== undefined) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
-}
+export type ProcessOutcome = "processed" | "duplicate" | "ignored" | "unlinked";
 
 function customerIdOf(event: Stripe.Event): string | null {
   const object = event.data.object as { customer?: unknown; object?: string; id?: string };
@@ -40,10 +35,14 @@ function customerIdOf(event: Stripe.Event): string | null {
  * 3. The customer's state is fetched from Stripe (outside any transaction), then in one
  *    transaction the ledger row is locked (`FOR UPDATE`: concurrent deliveries of the same
  *    event wait here, then see it processed), the handler's own effect and the snapshot are
- *    written, and the row is marked processed.
- * 4. Any failure rolls the effects back, marks the row failed with the error, and throws an
- *    `internal` AppError, so the route answers 500 and Stripe redelivers; the redelivery applies
- *    once.
+ *    written, and the row is marked processed — or `unlinked` when the customer is linked to no
+ *    user, so the event stays retryable until the link exists.
+ * 4. Any failure (Stripe down or slow, the database down) rolls the effects back, marks the row
+ *    failed with the error's own message, and throws an `internal` AppError, so the route
+ *    answers 500 and Stripe redelivers; the redelivery applies once.
+ *
+ * Logs the event's id, type, outcome and timing, and on failure the root cause's message; never
+ * the payload, nor an error object (a database error carries its query's parameters).
  */
 export async function processStripeEvent(
   db: Database,
@@ -51,6 +50,27 @@ export async function processStripeEvent(
   event: Stripe.Event,
 ): Promise<ProcessOutcome> {
   const started = Date.now();
+  const about = { eventId: event.id, type: event.type };
+  try {
+    const outcome = await applyOnce(db, stripe, event);
+    log.info({ ...about, outcome, durationMs: Date.now() - started }, "stripe webhook");
+    return outcome;
+  } catch (error) {
+    const reason = errorReason(error);
+    const recorded = await recordFailure(db, event.id, reason);
+    log.error(
+      { ...about, outcome: "failed", recorded, durationMs: Date.now() - started, reason },
+      "stripe webhook failed",
+    );
+    throw new AppError("internal", "The event could not be applied; Stripe will deliver it again.");
+  }
+}
+
+async function applyOnce(
+  db: Database,
+  stripe: Stripe,
+  event: Stripe.Event,
+): Promise<ProcessOutcome> {
   const customerId = customerIdOf(event);
   const object = event.data.object as { id?: string };
   await db
@@ -73,77 +93,64 @@ export async function processStripeEvent(
       .set({ status: "ignored", processedAt: new Date() })
       .where(and(eq(webhookEvents.id, event.id), eq(webhookEvents.status, "received")))
       .returning({ id: webhookEvents.id });
-    const outcome = ignored.length > 0 ? "ignored" : "duplicate";
-    log.info({ eventId: event.id, type: event.type, outcome }, "stripe webhook");
-    return outcome;
+    return ignored.length > 0 ? "ignored" : "duplicate";
   }
 
   const [current] = await db
     .select({ status: webhookEvents.status })
     .from(webhookEvents)
     .where(eq(webhookEvents.id, event.id));
-  if (current?.status === "processed" || current?.status === "ignored") {
-    log.info({ eventId: event.id, type: event.type, outcome: "duplicate" }, "stripe webhook");
-    return "duplicate";
-  }
+  if (current?.status === "processed" || current?.status === "ignored") return "duplicate";
 
   const type: HandledWebhookEvent = event.type;
   const handler = WEBHOOK_HANDLERS[type] as WebhookHandler;
-  try {
-    const snapshotCustomer = handler.customerOf(event.data.object as never) ?? customerId;
-    const snapshot: CustomerSnapshot | null = snapshotCustomer
-      ? await fetchCustomerSnapshot(db, stripe, snapshotCustomer, {
-          alsoInvoice: event.type.startsWith("invoice.") ? (object.id ?? null) : null,
-        })
-      : null;
-    const outcome = await db.transaction(async (tx) => {
-      const [locked] = await tx
-        .select({ status: webhookEvents.status })
-        .from(webhookEvents)
-        .where(eq(webhookEvents.id, event.id))
-        .for("update");
-      if (locked?.status === "processed") return "duplicate" as const;
-      await handler.apply?.(tx, event as EventOf<HandledWebhookEvent>);
-      if (snapshot) await applyCustomerSnapshot(tx, snapshot);
-      await tx
-        .update(webhookEvents)
-        .set({
-          status: "processed",
-          processedAt: new Date(),
-          attempts: sql`${webhookEvents.attempts} + 1`,
-          lastError: null,
-        })
-        .where(eq(webhookEvents.id, event.id));
-      return "processed" as const;
-    });
-    log.info(
-      { eventId: event.id, type: event.type, outcome, durationMs: Date.now() - started },
-      "stripe webhook",
-    );
-    return outcome;
-  } catch (error) {
-    const message = rootMessage(error);
-    await db
+  const snapshotCustomer = handler.customerOf(event.data.object as never) ?? customerId;
+  const snapshot: CustomerSnapshot | null = snapshotCustomer
+    ? await fetchCustomerSnapshot(db, stripe, snapshotCustomer, {
+        alsoInvoice: event.type.startsWith("invoice.") ? (object.id ?? null) : null,
+      })
+    : null;
+  return db.transaction(async (tx) => {
+    const [locked] = await tx
+      .select({ status: webhookEvents.status })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, event.id))
+      .for("update");
+    if (locked?.status === "processed") return "duplicate" as const;
+    await handler.apply?.(tx, event as EventOf<HandledWebhookEvent>);
+    const applied = snapshot ? await applyCustomerSnapshot(tx, snapshot) : null;
+    const status = applied && applied.userId === null ? "unlinked" : "processed";
+    await tx
       .update(webhookEvents)
       .set({
-        status: "failed",
+        status,
+        processedAt: status === "processed" ? new Date() : null,
         attempts: sql`${webhookEvents.attempts} + 1`,
-        lastError: message.slice(0, 2000),
+        lastError: null,
       })
+      .where(eq(webhookEvents.id, event.id));
+    return status;
+  });
+}
+
+/**
+ * Marks the ledger row failed with `reason`; false when that could not be written either (the
+ * database is down, or the event never reached the ledger).
+ */
+async function recordFailure(db: Database, eventId: string, reason: string): Promise<boolean> {
+  try {
+    const rows = await db
+      .update(webhookEvents)
+      .set({ status: "failed", attempts: sql`${webhookEvents.attempts} + 1`, lastError: reason })
       .where(
-        and(eq(webhookEvents.id, event.id), inArray(webhookEvents.status, ["received", "failed"])),
-      );
-    // The root message only: the wrapped database error carries the query's parameters.
-    log.error(
-      {
-        eventId: event.id,
-        type: event.type,
-        outcome: "failed",
-        durationMs: Date.now() - started,
-        reason: message,
-      },
-      "stripe webhook failed",
-    );
-    throw new AppError("internal", "The event could not be applied; Stripe will deliver it again.");
+        and(
+          eq(webhookEvents.id, eventId),
+          inArray(webhookEvents.status, ["received", "failed", "unlinked"]),
+        ),
+      )
+      .returning({ id: webhookEvents.id });
+    return rows.length > 0;
+  } catch {
+    return false;
   }
 }

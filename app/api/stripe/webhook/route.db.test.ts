@@ -14,6 +14,7 @@ import {
   fetchCustomerSnapshot,
 } from "@/lib/billing/sync";
 import { type BillingTest, startBillingTest } from "@/lib/testing/billing";
+import { eventsAbout, type WebhookDelivery, webhookDelivery } from "@/lib/testing/webhooks";
 import type { TestEmulator } from "@/stripe-emulator/testing";
 import { POST } from "./route";
 
@@ -29,29 +30,18 @@ let lifecycle: Stripe.Event[] = [];
 /** The customer as Stripe showed it at each step of its life, oldest first. */
 const snapshots: CustomerSnapshot[] = [];
 
+let hooks: WebhookDelivery;
+
 function signedRequest(payload: string, header?: string | null): Request {
-  const headers = new Headers({ "content-type": "application/json" });
-  const signature =
-    header === undefined
-      ? t.stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET })
-      : header;
-  if (signature !== null) headers.set("stripe-signature", signature);
-  return new Request(`${FRONTEND}/api/stripe/webhook`, { method: "POST", headers, body: payload });
+  return hooks.request(payload, header);
 }
 
-async function deliver(event: Stripe.Event): Promise<{ status: number; outcome?: string }> {
-  const response = await POST(signedRequest(JSON.stringify(event)));
-  const body = (await response.json()) as { outcome?: string };
-  return { status: response.status, outcome: body.outcome };
+function deliver(event: Stripe.Event): Promise<{ status: number; outcome?: string }> {
+  return hooks.deliver(event);
 }
 
-async function eventsOf(customer: string): Promise<Stripe.Event[]> {
-  const all: Stripe.Event[] = [];
-  for await (const event of t.stripe.events.list({ limit: 100 })) all.push(event);
-  return all.reverse().filter((event) => {
-    const object = event.data.object as { customer?: unknown; id?: string };
-    return object.customer === customer || object.id === customer;
-  });
+function eventsOf(customer: string): Promise<Stripe.Event[]> {
+  return eventsAbout(t.stripe, customer);
 }
 
 async function ledgerCount(): Promise<number> {
@@ -82,6 +72,7 @@ beforeAll(async () => {
   billing = await startBillingTest();
   db = billing.db;
   t = billing.emulator;
+  hooks = webhookDelivery(POST, t.stripe, SECRET);
   const [user] = await db
     .insert(users)
     .values({ email: "hook@example.com", name: "Hook" })

@@ -12,6 +12,7 @@ import { customerSubscriptionTrialWillEnd } from "./customer-subscription-trial-
 import { customerSubscriptionUpdated } from "./customer-subscription-updated";
 import { customerUpdated } from "./customer-updated";
 import { invoiceCreated } from "./invoice-created";
+import { invoiceDeleted } from "./invoice-deleted";
 import { invoiceFinalized } from "./invoice-finalized";
 import { invoiceMarkedUncollectible } from "./invoice-marked-uncollectible";
 import { invoicePaid } from "./invoice-paid";
@@ -32,6 +33,7 @@ export const WEBHOOK_HANDLERS: { [T in HandledWebhookEvent]: WebhookHandler<T> }
   "customer.subscription.updated": customerSubscriptionUpdated,
   "customer.updated": customerUpdated,
   "invoice.created": invoiceCreated,
+  "invoice.deleted": invoiceDeleted,
   "invoice.finalized": invoiceFinalized,
   "invoice.marked_uncollectible": invoiceMarkedUncollectible,
   "invoice.paid": invoicePaid,

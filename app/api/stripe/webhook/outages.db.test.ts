@@ -1,0 +1,165 @@
+// The webhook secret of this file's tests; set before anything reads the configuration.
+process.env.STRIPE_WEBHOOK_SECRET = "whsec_tollgate_webhook_outage_tests";
+
+import { eq, sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { customers, subscriptions, users, webhookEvents } from "@/db/schema";
+import { provideStripe } from "@/lib/billing/stripe";
+import { captureLog } from "@/lib/testing/log-capture";
+import {
+  eventsAbout,
+  startWebhookTest,
+  subscribeInStripe,
+  type WebhookDelivery,
+  type WebhookTest,
+} from "@/lib/testing/webhooks";
+import { clientFor } from "@/stripe-emulator/testing";
+import { POST } from "./route";
+
+const SECRET = "whsec_tollgate_webhook_outage_tests";
+const EMAIL = "outage-customer@example.com";
+let billing: WebhookTest;
+let db: WebhookTest["db"];
+let hooks: WebhookDelivery;
+/** An event about a linked customer with a Pro subscription; its payload carries EMAIL. */
+let event: Stripe.Event;
+let stripeSubscriptionId: string;
+
+beforeAll(async () => {
+  billing = await startWebhookTest(POST, SECRET);
+  const { stripe } = billing;
+  ({ db, hooks } = billing);
+  const [user] = await db.insert(users).values({ email: EMAIL }).returning({ id: users.id });
+  if (!user) throw new Error("no user");
+  const customer = await stripe.customers.create({ email: EMAIL, metadata: { userId: user.id } });
+  await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id });
+  stripeSubscriptionId = (await subscribeInStripe(stripe, customer.id)).id;
+  const found = (await eventsAbout(stripe, customer.id)).find(
+    (candidate) => candidate.type === "invoice.paid",
+  );
+  if (!found) throw new Error("no invoice.paid event");
+  event = found;
+  expect(JSON.stringify(event)).toContain(EMAIL);
+}, 60_000);
+
+afterAll(async () => {
+  await billing.close();
+});
+
+beforeEach(async () => {
+  await db.delete(subscriptions);
+  await db.delete(webhookEvents);
+});
+
+afterEach(() => {
+  provideStripe(billing.stripe);
+});
+
+async function ledgerRow() {
+  const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, event.id));
+  return row;
+}
+
+async function mirroredCount(): Promise<number> {
+  return (
+    await db
+      .select()
+      .from(subscriptions)
+      .where(eq(subscriptions.stripeSubscriptionId, stripeSubscriptionId))
+  ).length;
+}
+
+/** The redelivery after the outage: applied once, then a duplicate. */
+async function expectRedeliveryAppliedOnce(): Promise<void> {
+  expect(await hooks.deliver(event)).toEqual({ status: 200, outcome: "processed" });
+  expect(await hooks.deliver(event)).toEqual({ status: 200, outcome: "duplicate" });
+  expect(await ledgerRow()).toMatchObject({ status: "processed", attempts: 2, lastError: null });
+  expect(await mirroredCount()).toBe(1);
+}
+
+describe("a Stripe outage while an event is processed", () => {
+  for (const status of [500, 503] as const) {
+    it(`answers 500 when Stripe answers ${status}, records the event failed, and applies the redelivery once`, async () => {
+      await billing.emulator.control("POST", "/faults", { status, count: 1 });
+      expect((await hooks.deliver(event)).status).toBe(500);
+      const failed = await ledgerRow();
+      expect(failed).toMatchObject({ status: "failed", attempts: 1 });
+      expect(failed?.lastError).toMatch(/error occurred on Stripe's end/);
+      expect(await mirroredCount()).toBe(0);
+      await expectRedeliveryAppliedOnce();
+    });
+  }
+
+  it("answers 500 when Stripe does not answer in time, records the event failed, and applies the redelivery once", async () => {
+    provideStripe(
+      clientFor(billing.emulator.emu, billing.emulator.emu.secretKey, { timeout: 200 }),
+    );
+    await billing.emulator.control("POST", "/faults", { hangMs: 1_000, count: 1 });
+    expect((await hooks.deliver(event)).status).toBe(500);
+    const failed = await ledgerRow();
+    expect(failed).toMatchObject({ status: "failed", attempts: 1 });
+    expect(failed?.lastError).toMatch(/timeout/i);
+    expect(await mirroredCount()).toBe(0);
+    await expectRedeliveryAppliedOnce();
+  });
+});
+
+describe("what the pipeline logs", () => {
+  it("logs the event's id and the cause, never the event or the customer's email, when the ledger insert fails", async () => {
+    // The database refuses the ledger's insert, as during an outage.
+    await db.execute(
+      sql`create or replace function tollgate_test_refuse() returns trigger as $$ begin raise exception 'the ledger is unavailable'; end $$ language plpgsql`,
+    );
+    await db.execute(
+      sql`create trigger tollgate_test_refuse before insert on webhook_events for each row execute function tollgate_test_refuse()`,
+    );
+    const captured = captureLog("debug");
+    let answer: Response;
+    try {
+      answer = await POST(hooks.request(JSON.stringify(event)));
+    } finally {
+      captured.restore();
+      await db.execute(sql`drop trigger tollgate_test_refuse on webhook_events`);
+    }
+    expect(answer.status).toBe(500);
+    const body = await answer.text();
+    expect(body).not.toContain(EMAIL);
+
+    const text = captured.text();
+    expect(text).not.toContain(EMAIL);
+    expect(text).not.toContain(stripeSubscriptionId);
+    expect(text).not.toContain('"data"');
+    expect(text.length).toBeLessThan(2_000);
+    expect(captured.lines()).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        msg: "stripe webhook failed",
+        eventId: event.id,
+        type: "invoice.paid",
+        outcome: "failed",
+        recorded: false,
+        reason: "the ledger is unavailable",
+      }),
+    );
+    expect(await ledgerRow()).toBeUndefined();
+    // Stripe's redelivery, once the database is back.
+    expect(await hooks.deliver(event)).toEqual({ status: 200, outcome: "processed" });
+  });
+
+  it("logs one line per event with its id, type and outcome, and nothing of its payload", async () => {
+    const captured = captureLog("debug");
+    try {
+      await hooks.deliver(event);
+      await hooks.deliver(event);
+    } finally {
+      captured.restore();
+    }
+    const webhookLines = captured.lines().filter((line) => line.msg === "stripe webhook");
+    expect(webhookLines.map((line) => [line.eventId, line.outcome])).toEqual([
+      [event.id, "processed"],
+      [event.id, "duplicate"],
+    ]);
+    expect(captured.text()).not.toContain(EMAIL);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Test support for the webhook route: events signed as Stripe signs them (with the test file's
+ * endpoint secret) and delivered to the real route handler; the emulator's events about one
+ * customer; subscriptions made in Stripe behind the app's back, which the app learns of by
+ * webhook only; and ledger rows as an earlier delivery left them.
+ */
+import type Stripe from "stripe";
+import type { Database } from "@/db";
+import { type NewWebhookEvent, webhookEvents } from "@/db/schema";
+import { type BillingTest, startBillingTest } from "./billing";
+import { TEST_ORIGIN } from "./http";
+
+export interface WebhookDelivery {
+  /** A POST with `payload` signed by `secret` now; `header` replaces the signature (null: none). */
+  request(payload: string, header?: string | null): Request;
+  /** Delivers the event as Stripe would; the answer's status and the pipeline's outcome. */
+  deliver(event: Stripe.Event): Promise<{ status: number; outcome?: string }>;
+}
+
+export function webhookDelivery(
+  route: (request: Request) => Promise<Response>,
+  stripe: Stripe,
+  secret: string,
+): WebhookDelivery {
+  const request = (payload: string, header?: string | null) => {
+    const headers = new Headers({ "content-type": "application/json" });
+    const signature =
+      header === undefined ? stripe.webhooks.generateTestHeaderString({ payload, secret }) : header;
+    if (signature !== null) headers.set("stripe-signature", signature);
+    return new Request(`${TEST_ORIGIN}/api/stripe/webhook`, {
+      method: "POST",
+      headers,
+      body: payload,
+    });
+  };
+  return {
+    request,
+    async deliver(event) {
+      const response = await route(request(JSON.stringify(event)));
+      const body = (await response.json()) as { outcome?: string };
+      return { status: response.status, outcome: body.outcome };
+    },
+  };
+}
+
+/** Every event the emulator made about `customer` (its own or its objects'), oldest first. */
+export async function eventsAbout(stripe: Stripe, customer: string): Promise<Stripe.Event[]> {
+  const all: Stripe.Event[] = [];
+  for await (const event of stripe.events.list({ limit: 100 })) all.push(event);
+  return all.reverse().filter((event) => {
+    const object = event.data.object as { customer?: unknown; id?: string };
+    return object.customer === customer || object.id === customer;
+  });
+}
+
+export interface WebhookTest extends BillingTest {
+  hooks: WebhookDelivery;
+}
+
+/** `startBillingTest`, with deliveries to `route` signed by `secret` (the test file's own). */
+export async function startWebhookTest(
+  route: (request: Request) => Promise<Response>,
+  secret: string,
+): Promise<WebhookTest> {
+  const billing = await startBillingTest();
+  return { ...billing, hooks: webhookDelivery(route, billing.stripe, secret) };
+}
+
+/** A subscription to the price `lookupKey` made straight through Stripe's API, paid by Visa. */
+export async function subscribeInStripe(
+  stripe: Stripe,
+  customer: string,
+  lookupKey = "pro_yearly",
+): Promise<Stripe.Subscription> {
+  const card = await stripe.paymentMethods.attach("pm_card_visa", { customer });
+  const [price] = (await stripe.prices.list({ lookup_keys: [lookupKey] })).data;
+  if (!price) throw new Error(`no price ${lookupKey}: is the catalog synced?`);
+  return stripe.subscriptions.create({
+    customer,
+    items: [{ price: price.id }],
+    default_payment_method: card.id,
+  });
+}
+
+/** Writes `event` to the ledger as an earlier delivery left it (`status`, attempts, error). */
+export async function putInLedger(
+  db: Database,
+  event: Stripe.Event,
+  row: Pick<NewWebhookEvent, "status" | "attempts" | "lastError" | "stripeCustomerId">,
+): Promise<void> {
+  await db.insert(webhookEvents).values({
+    id: event.id,
+    type: event.type,
+    created: new Date(event.created * 1000),
+    payload: event,
+    ...row,
+  });
+}
