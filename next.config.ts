@@ -5,9 +5,8 @@ import { formatEnvErrors, parseEnv } from "./lib/env";
 
 /**
  * Runs wherever Next starts (dev, build, start), before any request. A bad setting stops here
- * with one message naming each bad variable. For a server it also settles two Auth.js inputs:
- * a development AUTH_SECRET kept in .data/ when none is set, and AUTH_URL = FRONTEND_URL, so
- * that links Auth.js builds (magic links, redirects) never come from a request's Host header.
+ * with one message naming each bad variable. For a development server it also keeps an
+ * AUTH_SECRET in .data/ when none is set. (AUTH_URL is set by `env()` in the serving process.)
  */
 export default function nextConfig(phase: string): NextConfig {
   const server = phase === PHASE_DEVELOPMENT_SERVER || phase === PHASE_PRODUCTION_SERVER;
@@ -19,7 +18,6 @@ export default function nextConfig(phase: string): NextConfig {
     process.stderr.write(`\n${formatEnvErrors(result.issues)}\n\n`);
     process.exit(1);
   }
-  if (server) process.env.AUTH_URL = result.env.FRONTEND_URL;
 
   return {
     reactStrictMode: true,
