@@ -24,9 +24,9 @@ const signedInOnly = auth((request: NextAuthRequest, _event: NextFetchEvent) => 
 });
 
 /**
- * Runs before every page and route handler: gives the response its security headers
- * (lib/http/security-headers.ts) with a fresh script nonce, which reaches Next's renderer
- * through the request's own Content-Security-Policy header.
+ * Runs before every page (and whatever else is not under /api): gives the response its security
+ * headers (lib/http/security-headers.ts) with a fresh script nonce, which reaches Next's
+ * renderer through the request's own Content-Security-Policy header.
  */
 export default async function proxy(
   request: NextRequest,
@@ -34,23 +34,27 @@ export default async function proxy(
 ): Promise<Response> {
   // Also sets AUTH_URL before Auth.js reads the request (see `env`).
   const config = env();
-  const options = {
+  const policy = contentSecurityPolicy({
     frontendUrl: config.FRONTEND_URL,
     nonce: createNonce(),
     development: config.NODE_ENV === "development",
-  };
+  });
   const forwarded = new Headers(request.headers);
-  forwarded.set("content-security-policy", contentSecurityPolicy(options));
+  forwarded.set("content-security-policy", policy);
 
   const next = () => NextResponse.next({ request: { headers: forwarded } });
   const response = SIGNED_IN_ONLY.test(request.nextUrl.pathname)
     ? ((await signedInOnly(new NextRequest(request, { headers: forwarded }), event)) ?? next())
     : next();
-  for (const [name, value] of securityHeaders(options)) response.headers.set(name, value);
+  for (const [name, value] of securityHeaders(config.FRONTEND_URL, policy)) {
+    response.headers.set(name, value);
+  }
   return response;
 }
 
 export const config = {
-  // Everything but the build's static files (hashed JS and CSS, served as they are).
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Everything but the build's static files and /api. Next reads the whole body of a request
+  // the proxy sees before any handler runs (to hand the proxy a copy), so route handlers would
+  // lose their own size caps and abort handling; /api gets its headers from next.config.ts.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, createNonce, securityHeaders } from "./security-headers";
+import {
+  API_CONTENT_SECURITY_POLICY,
+  contentSecurityPolicy,
+  createNonce,
+  securityHeaders,
+} from "./security-headers";
 
 const options = { frontendUrl: "http://localhost:3000", nonce: "bm9uY2U=", development: false };
 
@@ -14,20 +19,29 @@ function directives(policy: string): Map<string, string> {
 
 describe("securityHeaders", () => {
   it("forbids framing, sniffing and full referrers, and turns unused browser features off", () => {
-    const headers = new Map(securityHeaders(options));
+    const headers = new Map(securityHeaders("http://localhost:3000", "default-src 'self'"));
     expect(headers.get("X-Frame-Options")).toBe("DENY");
     expect(headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(headers.get("Referrer-Policy")).toBe("strict-origin-when-cross-origin");
     expect(headers.get("Permissions-Policy")).toMatch(/camera=\(\).*microphone=\(\)/);
-    expect(headers.get("Content-Security-Policy")).toBe(contentSecurityPolicy(options));
+    expect(headers.get("Content-Security-Policy")).toBe("default-src 'self'");
   });
 
   it("sends HSTS only when FRONTEND_URL is https", () => {
-    expect(new Map(securityHeaders(options)).has("Strict-Transport-Security")).toBe(false);
+    const http = new Map(securityHeaders("http://localhost:3000", API_CONTENT_SECURITY_POLICY));
+    expect(http.has("Strict-Transport-Security")).toBe(false);
     const https = new Map(
-      securityHeaders({ ...options, frontendUrl: "https://billing.example.com" }),
+      securityHeaders("https://billing.example.com", API_CONTENT_SECURITY_POLICY),
     );
     expect(https.get("Strict-Transport-Security")).toBe("max-age=63072000; includeSubDomains");
+  });
+});
+
+describe("API_CONTENT_SECURITY_POLICY", () => {
+  it("lets a route handler's answer load nothing and be framed nowhere", () => {
+    const policy = directives(API_CONTENT_SECURITY_POLICY);
+    expect(policy.get("default-src")).toBe("'none'");
+    expect(policy.get("frame-ancestors")).toBe("'none'");
   });
 });
 

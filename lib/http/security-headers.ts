@@ -1,22 +1,28 @@
 /**
  * The security headers of every response the app serves (pages, route handlers, redirects and
- * 404s alike); proxy.ts sets them. Pure, so the proxy and unit tests build exactly the same.
+ * 404s alike). proxy.ts sets them on pages and everything outside /api, with a fresh nonce per
+ * response; next.config.ts sets them on /api, whose JSON needs no script at all. Pure, so both
+ * and the unit tests build exactly the same.
  *
- * Scripts run only with the request's nonce: Next puts it on its own scripts when it finds it
- * in the `Content-Security-Policy` request header (which is why every page renders per request,
- * see app/layout.tsx), and `'strict-dynamic'` lets those scripts load the chunks they need.
+ * Page scripts run only with the response's nonce: Next puts it on its own scripts when it finds
+ * it in the `Content-Security-Policy` request header (which is why every page renders per
+ * request, see app/layout.tsx), and `'strict-dynamic'` lets those scripts load their chunks.
  * Styles allow `'unsafe-inline'`: React writes `style` attributes (bar widths), which nonces do
  * not cover, and CSS cannot run code.
  */
 
-export interface SecurityHeaderOptions {
-  /** FRONTEND_URL: an https address adds HSTS and upgrades stray http subresources. */
+export interface PagePolicyOptions {
+  /** FRONTEND_URL: an https address upgrades stray http subresources. */
   frontendUrl: string;
   /** A fresh, unguessable value per response (`createNonce`). */
   nonce: string;
   /** `next dev`: React's development build evaluates code (`eval`) for its tooling. */
   development: boolean;
 }
+
+/** Route handlers answer JSON, CSV or redirects: nothing in them may load or run anything. */
+export const API_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Two years, as hstspreload.org asks; subdomains of the app's own host included. */
 const HSTS = "max-age=63072000; includeSubDomains";
@@ -42,11 +48,12 @@ function isHttps(frontendUrl: string): boolean {
   return new URL(frontendUrl).protocol === "https:";
 }
 
+/** The policy of a page (and of whatever else proxy.ts sees: redirects, 404s). */
 export function contentSecurityPolicy({
   frontendUrl,
   nonce,
   development,
-}: SecurityHeaderOptions): string {
+}: PagePolicyOptions): string {
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
@@ -62,16 +69,16 @@ export function contentSecurityPolicy({
   return directives.join("; ");
 }
 
-/** Every security header, the policy included, as `[name, value]` pairs. */
-export function securityHeaders(options: SecurityHeaderOptions): [string, string][] {
+/** Every security header, with `policy` as the Content-Security-Policy, as `[name, value]` pairs. */
+export function securityHeaders(frontendUrl: string, policy: string): [string, string][] {
   const headers: [string, string][] = [
-    ["Content-Security-Policy", contentSecurityPolicy(options)],
+    ["Content-Security-Policy", policy],
     ["X-Frame-Options", "DENY"],
     ["X-Content-Type-Options", "nosniff"],
     ["Referrer-Policy", "strict-origin-when-cross-origin"],
     ["Permissions-Policy", PERMISSIONS_POLICY],
   ];
   // Only over https: a browser ignores HSTS on http, and a local http setup must stay usable.
-  if (isHttps(options.frontendUrl)) headers.push(["Strict-Transport-Security", HSTS]);
+  if (isHttps(frontendUrl)) headers.push(["Strict-Transport-Security", HSTS]);
   return headers;
 }
