@@ -1,23 +1,12 @@
 import type { Page } from "@playwright/test";
 import Stripe from "stripe";
 import { cancelInPortal, payOnCheckoutPage } from "./billing-steps";
-import { E2E_ADMIN_EMAIL, E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
-import { expect, signIn, signUp, test, uniqueEmail } from "./fixtures";
+import { E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
+import { expect, signInAsAdmin, signUp, test, uniqueEmail } from "./fixtures";
 
 // The admin test measures how MRR moves; the other tests here change it too, so this file's
 // tests run one after another. (Tests in other files create trials only, which MRR leaves out.)
 test.describe.configure({ mode: "serial" });
-
-/** Signs in as the admin named in ADMIN_EMAILS, creating the account the first time. */
-async function signInAsAdmin(page: Page): Promise<void> {
-  await signUp(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
-  const heading = page.getByRole("heading", { name: "Admin dashboard", level: 1 });
-  const taken = page.getByText("An account with this email already exists");
-  await expect(heading.or(taken)).toBeVisible();
-  if (await taken.isVisible())
-    await signIn(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
-  await expect(heading).toBeVisible();
-}
 
 /** The MRR the admin dashboard shows, in dollars. */
 async function dashboardMrr(page: Page): Promise<number> {

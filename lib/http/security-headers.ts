@@ -35,7 +35,6 @@ const PERMISSIONS_POLICY = [
   "usb=()",
   "serial=()",
   "hid=()",
-  "bluetooth=()",
   "browsing-topics=()",
 ].join(", ");
 
