@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import Stripe from "stripe";
-import { cancelInPortal, payOnCheckoutPage } from "./billing-steps";
+import { cancelInPortal, payOnCheckoutPage, startProTrialFromPricing } from "./billing-steps";
 import { E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
 import { expect, signInAsAdmin, signUp, test, uniqueEmail } from "./fixtures";
 
@@ -36,19 +36,7 @@ function stripeClient(): Stripe {
 test("a visitor goes from pricing through sign-up and checkout to a Pro trial, cancels in the portal and resumes", async ({
   page,
 }) => {
-  await page.goto("/pricing");
-  await page
-    .getByTestId("plan-pro")
-    .getByRole("link", { name: /Start 14-day free trial \(Pro, billed monthly\)/ })
-    .click();
-  await expect(page).toHaveURL(/\/sign-up\?callbackUrl=/);
-  await page.getByLabel("Email").fill(uniqueEmail("pricing-flow"));
-  await page.getByLabel("Password").fill("a-long-enough-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-
-  // Straight on into checkout once the account exists.
-  await payOnCheckoutPage(page, "4242 4242 4242 4242");
-  await expect(page).toHaveURL(/\/account\/billing\?checkout=success/);
+  await startProTrialFromPricing(page, uniqueEmail("pricing-flow"));
   await expect(page.getByTestId("billing-plan")).toHaveText("Pro");
   await expect(page.getByTestId("billing-status")).toHaveText("Trial");
   await expect(page.getByTestId("billing-price")).toContainText("$29/month, billed monthly");

@@ -1,5 +1,5 @@
 import type { APIResponse, Page } from "@playwright/test";
-import { cancelInPortal, payOnCheckoutPage } from "./billing-steps";
+import { cancelInPortal, startProTrialFromPricing } from "./billing-steps";
 import { E2E_STRIPE_URL } from "./constants";
 import { expect, signInAsAdmin, test, uniqueEmail } from "./fixtures";
 
@@ -112,16 +112,7 @@ test("the app's pages, checkout and the portal run under the policy without a vi
   }
 
   // Pricing → sign-up → the emulator's checkout page → back to the billing page.
-  await page.goto("/pricing");
-  await page
-    .getByTestId("plan-pro")
-    .getByRole("link", { name: /Start 14-day free trial \(Pro, billed monthly\)/ })
-    .click();
-  await page.getByLabel("Email").fill(uniqueEmail("csp"));
-  await page.getByLabel("Password").fill("a-long-enough-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await payOnCheckoutPage(page, "4242 4242 4242 4242");
-  await expect(page).toHaveURL(/\/account\/billing\?checkout=success/);
+  await startProTrialFromPricing(page, uniqueEmail("csp"));
   await expect(page.getByTestId("billing-plan")).toHaveText("Pro");
 
   for (const path of ["/account", "/account/usage", "/account/invoices", "/account/api-keys"]) {
