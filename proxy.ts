@@ -1,21 +1,60 @@
-import NextAuth from "next-auth";
+import { type NextFetchEvent, NextRequest, NextResponse } from "next/server";
+import NextAuth, { type NextAuthRequest } from "next-auth";
 import { authConfig } from "@/lib/auth/auth.config";
+import { env } from "@/lib/env";
+import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/http/security-headers";
 
 const { auth } = NextAuth(authConfig);
 
+/** Where signed-out visitors are sent to sign-in first. */
+const SIGNED_IN_ONLY = /^\/(account|admin)(\/|$)/;
+
 /**
- * Sends signed-out visitors of /account and /admin to sign-in early, with the path they asked
- * for as the way back. Only a convenience: every protected page, route handler and action
- * checks the user again (lib/auth/session.ts).
+ * Sends signed-out visitors to sign-in early, with the path they asked for as the way back.
+ * Only a convenience: every protected page, route handler and action checks the user again
+ * (lib/auth/session.ts). The address is FRONTEND_URL's, never the request's Host header.
  */
-export default auth((request) => {
-  if (request.auth?.user?.id) return;
-  const signIn = request.nextUrl.clone();
-  signIn.pathname = "/sign-in";
+const signedInOnly = auth((request: NextAuthRequest, _event: NextFetchEvent) => {
+  if (request.auth?.user?.id) return NextResponse.next({ request: { headers: request.headers } });
+  const signIn = new URL("/sign-in", env().FRONTEND_URL);
   signIn.search = new URLSearchParams({
     callbackUrl: `${request.nextUrl.pathname}${request.nextUrl.search}`,
   }).toString();
-  return Response.redirect(signIn);
+  return NextResponse.redirect(signIn);
 });
 
-export const config = { matcher: ["/account/:path*", "/admin/:path*"] };
+/**
+ * Runs before every page (and whatever else is not under /api): gives the response its security
+ * headers (lib/http/security-headers.ts) with a fresh script nonce, which reaches Next's
+ * renderer through the request's own Content-Security-Policy header.
+ */
+export default async function proxy(
+  request: NextRequest,
+  event: NextFetchEvent,
+): Promise<Response> {
+  // Also sets AUTH_URL before Auth.js reads the request (see `env`).
+  const config = env();
+  const policy = contentSecurityPolicy({
+    frontendUrl: config.FRONTEND_URL,
+    nonce: createNonce(),
+    development: config.NODE_ENV === "development",
+  });
+  const forwarded = new Headers(request.headers);
+  forwarded.set("content-security-policy", policy);
+
+  const next = () => NextResponse.next({ request: { headers: forwarded } });
+  const response = SIGNED_IN_ONLY.test(request.nextUrl.pathname)
+    ? ((await signedInOnly(new NextRequest(request, { headers: forwarded }), event)) ?? next())
+    : next();
+  for (const [name, value] of securityHeaders(config.FRONTEND_URL, policy)) {
+    response.headers.set(name, value);
+  }
+  return response;
+}
+
+export const config = {
+  // Everything but the build's static files and /api. Next reads the whole body of a request
+  // the proxy sees before any handler runs (to hand the proxy a copy), so route handlers would
+  // lose their own size caps and abort handling; /api gets its headers from next.config.ts.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
+};

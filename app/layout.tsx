@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import { unstable_rethrow } from "next/navigation";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
@@ -16,6 +17,9 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: its scripts carry that response's CSP nonce (proxy.ts); a
+  // page prerendered at build would have none, and the browser would refuse its scripts.
+  await connection();
   // The header only decorates: public pages still render when the database is unreachable.
   const user = await currentUser().catch((error: unknown) => {
     unstable_rethrow(error); // Next's own signals (dynamic rendering, redirects) pass through

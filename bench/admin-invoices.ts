@@ -29,9 +29,8 @@ const serverOnlyHooks = `export async function resolve(specifier, context, next)
     : next(specifier, context);
 }`;
 register(`data:text/javascript,${encodeURIComponent(serverOnlyHooks)}`);
-const { encodeInvoiceCursor, invoiceTotals, listInvoices, streamInvoicesCsv } = await import(
-  "../lib/admin/invoices"
-);
+const { invoiceTotals, listInvoices, streamInvoicesCsv } = await import("../lib/admin/invoices");
+const { encodeCursor } = await import("../lib/http/cursor");
 const metrics = await import("../lib/admin/metrics");
 
 const { values: args } = parseArgs({
@@ -74,7 +73,7 @@ async function cursorAt(bench: BenchDatabase, offset: number): Promise<string> {
     [offset],
   );
   if (!row) throw new Error(`no invoice at offset ${offset}`);
-  return encodeInvoiceCursor(row.created, row.id);
+  return encodeCursor({ at: row.created, id: row.id });
 }
 
 /** A customer's email as an admin might type it, and the beginning of their invoice numbers. */

@@ -12,6 +12,24 @@ export async function payOnCheckoutPage(page: Page, card: string): Promise<void>
 }
 
 /**
+ * A new visitor's way to a Pro trial: the pricing page's monthly Pro link, sign-up as `email`,
+ * then straight on into the emulator's checkout, paid with a working card, and back to billing.
+ */
+export async function startProTrialFromPricing(page: Page, email: string): Promise<void> {
+  await page.goto("/pricing");
+  await page
+    .getByTestId("plan-pro")
+    .getByRole("link", { name: /Start 14-day free trial \(Pro, billed monthly\)/ })
+    .click();
+  await expect(page).toHaveURL(/\/sign-up\?callbackUrl=/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a-long-enough-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await payOnCheckoutPage(page, "4242 4242 4242 4242");
+  await expect(page).toHaveURL(/\/account\/billing\?checkout=success/);
+}
+
+/**
  * From /account/billing: cancels the plan in the emulator's portal, comes back, and waits for
  * the cancellation to arrive by webhook (the banner that offers Resume).
  */

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { test as base, expect, type Page } from "@playwright/test";
-import { E2E_PASSWORD } from "./constants";
+import { E2E_ADMIN_EMAIL, E2E_PASSWORD } from "./constants";
 
 /**
  * Every test acts from an address of its own (as a proxy in front of Tollgate would report
@@ -44,6 +44,17 @@ export async function signIn(
     : "";
   await page.goto(`/sign-in${query}`);
   await fillSignIn(page, options);
+}
+
+/** Signs in as the admin named in ADMIN_EMAILS, creating the account the first time. */
+export async function signInAsAdmin(page: Page): Promise<void> {
+  await signUp(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
+  const heading = page.getByRole("heading", { name: "Admin dashboard", level: 1 });
+  const taken = page.getByText("An account with this email already exists");
+  await expect(heading.or(taken)).toBeVisible();
+  if (await taken.isVisible())
+    await signIn(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
+  await expect(heading).toBeVisible();
 }
 
 export async function fillSignIn(

@@ -1,23 +1,12 @@
 import type { Page } from "@playwright/test";
 import Stripe from "stripe";
-import { cancelInPortal, payOnCheckoutPage } from "./billing-steps";
-import { E2E_ADMIN_EMAIL, E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
-import { expect, signIn, signUp, test, uniqueEmail } from "./fixtures";
+import { cancelInPortal, payOnCheckoutPage, startProTrialFromPricing } from "./billing-steps";
+import { E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
+import { expect, signInAsAdmin, signUp, test, uniqueEmail } from "./fixtures";
 
 // The admin test measures how MRR moves; the other tests here change it too, so this file's
 // tests run one after another. (Tests in other files create trials only, which MRR leaves out.)
 test.describe.configure({ mode: "serial" });
-
-/** Signs in as the admin named in ADMIN_EMAILS, creating the account the first time. */
-async function signInAsAdmin(page: Page): Promise<void> {
-  await signUp(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
-  const heading = page.getByRole("heading", { name: "Admin dashboard", level: 1 });
-  const taken = page.getByText("An account with this email already exists");
-  await expect(heading.or(taken)).toBeVisible();
-  if (await taken.isVisible())
-    await signIn(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
-  await expect(heading).toBeVisible();
-}
 
 /** The MRR the admin dashboard shows, in dollars. */
 async function dashboardMrr(page: Page): Promise<number> {
@@ -47,19 +36,7 @@ function stripeClient(): Stripe {
 test("a visitor goes from pricing through sign-up and checkout to a Pro trial, cancels in the portal and resumes", async ({
   page,
 }) => {
-  await page.goto("/pricing");
-  await page
-    .getByTestId("plan-pro")
-    .getByRole("link", { name: /Start 14-day free trial \(Pro, billed monthly\)/ })
-    .click();
-  await expect(page).toHaveURL(/\/sign-up\?callbackUrl=/);
-  await page.getByLabel("Email").fill(uniqueEmail("pricing-flow"));
-  await page.getByLabel("Password").fill("a-long-enough-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-
-  // Straight on into checkout once the account exists.
-  await payOnCheckoutPage(page, "4242 4242 4242 4242");
-  await expect(page).toHaveURL(/\/account\/billing\?checkout=success/);
+  await startProTrialFromPricing(page, uniqueEmail("pricing-flow"));
   await expect(page.getByTestId("billing-plan")).toHaveText("Pro");
   await expect(page.getByTestId("billing-status")).toHaveText("Trial");
   await expect(page.getByTestId("billing-price")).toContainText("$29/month, billed monthly");

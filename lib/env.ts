@@ -256,12 +256,20 @@ export class InvalidEnvError extends Error {
 
 let cached: Env | undefined;
 
-/** The validated configuration, parsed once per process; throws InvalidEnvError. */
+/**
+ * The validated configuration, parsed once per process; throws InvalidEnvError.
+ *
+ * Also points Auth.js at FRONTEND_URL: next-auth reads `process.env.AUTH_URL` on every request
+ * and, when it is set, builds magic links, callback URLs and redirects from it instead of the
+ * request's Host or X-Forwarded-Host header (which anyone can spoof). Any AUTH_URL of the
+ * environment is overridden, so FRONTEND_URL stays the one public address.
+ */
 export function env(): Env {
   if (cached) return cached;
   const result = parseEnv();
   if (!result.ok) throw new InvalidEnvError(result.issues);
   cached = result.env;
+  process.env.AUTH_URL = cached.FRONTEND_URL;
   return cached;
 }
 

@@ -1,11 +1,13 @@
 /**
  * The structured logger. JSON lines in production (one object per line, for a log shipper);
  * readable, coloured lines in development. Secrets and card data never reach the output: the
- * paths below are redacted wherever they appear in a logged object.
+ * paths below are redacted wherever they appear in a logged object, and a logged error (`err`)
+ * loses the values of a failed query (lib/log-serializers.ts). Event payloads are never logged.
  */
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Level, type Logger } from "pino";
 import pretty from "pino-pretty";
 import { parseEnv } from "./env";
+import { serializeError } from "./log-serializers";
 
 const REDACT = [
   "password",
@@ -16,6 +18,7 @@ const REDACT = [
   "authorization",
   "cookie",
   "card",
+  "payload",
   "*.password",
   "*.passwordHash",
   "*.secret",
@@ -24,16 +27,21 @@ const REDACT = [
   "*.authorization",
   "*.cookie",
   "*.card",
+  "*.payload",
   "headers.authorization",
   "headers.cookie",
   'headers["stripe-signature"]',
 ];
 
-function createLogger(): Logger {
+/**
+ * A logger with Tollgate's redaction and serializers. `output` sends JSON lines at `level` to a
+ * stream of the caller's (tests read what would be logged); without it, the settings decide.
+ */
+export function createLogger(output?: { stream: DestinationStream; level: Level }): Logger {
   // The logger must work while the configuration is broken (it reports that), so it reads the
   // two settings it needs without caching or throwing.
   const parsed = parseEnv();
-  const level = parsed.ok ? parsed.env.LOG_LEVEL : "info";
+  const level = output?.level ?? (parsed.ok ? parsed.env.LOG_LEVEL : "info");
   const production = parsed.ok
     ? parsed.env.NODE_ENV === "production"
     : process.env.NODE_ENV === "production";
@@ -41,7 +49,9 @@ function createLogger(): Logger {
     level,
     base: { app: "tollgate" },
     redact: { paths: REDACT, censor: "[redacted]" },
+    serializers: { err: serializeError },
   };
+  if (output) return pino(options, output.stream);
   if (production) return pino(options);
   // A synchronous stream, not a transport: transports run in worker threads that bundlers
   // cannot follow.

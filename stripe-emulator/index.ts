@@ -15,6 +15,7 @@ import { handleApi } from "./api";
 import { expireSession } from "./checkout";
 import { Emulator } from "./context";
 import { handleControl } from "./control";
+import { isAllowedHost } from "./host-check";
 import { advance } from "./lifecycle";
 import { handlePage } from "./pages";
 import { type EmulatorState, emptyState, pruneState } from "./state";
@@ -147,6 +148,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const server = createServer((request, response) => {
     void (async () => {
+      if (!isAllowedHost(request.headers.host, host)) {
+        send(
+          response,
+          421,
+          JSON.stringify({
+            error: {
+              type: "invalid_request_error",
+              message:
+                "The emulator answers only requests addressed to localhost, 127.0.0.1 or [::1].",
+            },
+          }),
+        );
+        return;
+      }
       const url = new URL(request.url ?? "/", "http://emulator");
       const body = await readBody(request);
       if (body === null) {

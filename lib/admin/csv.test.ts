@@ -23,6 +23,18 @@ describe("textCell", () => {
     expect(textCell("a=b")).toBe("a=b");
     expect(textCell(null)).toBe("");
   });
+
+  it("sees a formula behind leading whitespace, which spreadsheets trim before they look", () => {
+    expect([" =1+1", "  +1", "\u00a0-1", " \t@cmd", "\n=HYPERLINK(x)"].map(textCell)).toEqual([
+      "' =1+1",
+      "'  +1",
+      "'\u00a0-1",
+      "' \t@cmd",
+      "'\n=HYPERLINK(x)",
+    ]);
+    expect(textCell(" plain text")).toBe(" plain text");
+    expect(textCell("\nplain")).toBe("'\nplain");
+  });
 });
 
 describe("decimalAmount", () => {

@@ -6,14 +6,15 @@ import "server-only";
  */
 
 /**
- * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
- * that some programs strip first) gets a leading `'`, so it is shown as text (OWASP "CSV
- * injection"). Only for text that came from outside: amounts we format ourselves may be
+ * A cell a spreadsheet would run as a formula gets a leading `'`, so it is shown as text (OWASP
+ * "CSV injection"): one whose first character other than whitespace is `=`, `+`, `-` or `@`
+ * (spreadsheets trim leading spaces before they look), or that starts with a tab, carriage
+ * return or line feed. Only for text that came from outside: amounts we format ourselves may be
  * negative and must stay numbers.
  */
 export function textCell(value: string | null | undefined): string {
   if (value === null || value === undefined) return "";
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^\s*[=+\-@]|^[\t\r\n]/.test(value) ? `'${value}` : value;
 }
 
 function quoteField(field: string): string {

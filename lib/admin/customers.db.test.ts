@@ -14,6 +14,7 @@ import {
 } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { AppError } from "@/lib/errors";
+import { encodeCursor } from "@/lib/http/cursor";
 import { getCustomerDetail, listCustomers, utcMonthOf } from "./customers";
 
 let handle: DatabaseHandle;
@@ -260,7 +261,13 @@ describe("listCustomers", () => {
   });
 
   it("refuses a malformed cursor and an over-long search", async () => {
-    for (const cursor of ["nonsense", Buffer.from("2026-01-01|x").toString("base64url")]) {
+    for (const cursor of [
+      "nonsense",
+      Buffer.from("2026-01-01|x").toString("base64url"),
+      // Well-formed but not on the calendar: Postgres would fail the query.
+      encodeCursor({ at: "2026-02-30T00:00:00.000000Z", id: "x" }),
+      encodeCursor({ at: "0000-01-01T00:00:00.000000Z", id: "x" }),
+    ]) {
       const failure = await listCustomers(handle.db, { cursor }).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(AppError);
       expect((failure as AppError).code).toBe("bad_request");

@@ -23,6 +23,7 @@ import type { InvoiceListItem } from "@/lib/billing/invoices";
 import { METRICS, type Metric } from "@/lib/billing/plans";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { afterPosition, cursorTime, encodeCursor, parseCursor } from "@/lib/http/cursor";
 import { type FailedMeterEvents, failedMeterEvents } from "@/lib/usage/failed-meter-events";
 import { usedInWindow } from "@/lib/usage/summary";
 import { usageWindow } from "@/lib/usage/windows";
@@ -55,25 +56,6 @@ export interface CustomerPage {
   data: CustomerListItem[];
   /** Pass back as `cursor` for the next page; null on the last one. */
   nextCursor: string | null;
-}
-
-/**
- * A position in the (created_at desc, id desc) order: "<created_at as UTC ISO with
- * microseconds>|<user id>". Microseconds, because `created_at` defaults to now() and two users
- * a fraction of a millisecond apart must not be skipped or shown twice.
- */
-const POSITION_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([\w-]{1,128})$/;
-
-function encodeCursor(position: string, id: string): string {
-  return Buffer.from(`${position}|${id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-  const match = POSITION_PATTERN.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match?.[1] || !match[2] || Number.isNaN(Date.parse(match[1]))) {
-    throw new AppError("bad_request", "The cursor is not valid.");
-  }
-  return { at: match[1], id: match[2] };
 }
 
 /** `text` for LIKE, with its wildcards taken literally (backslash is Postgres's LIKE escape). */
@@ -111,7 +93,7 @@ export async function listCustomers(
     limit = 50,
   }: { query?: string | null; cursor?: string | null; limit?: number },
 ): Promise<CustomerPage> {
-  const after = cursor ? decodeCursor(cursor) : null;
+  const after = cursor ? parseCursor(cursor, "key") : null;
   const rows = await db
     .select({
       id: users.id,
@@ -119,7 +101,7 @@ export async function listCustomers(
       name: users.name,
       role: users.role,
       createdAt: users.createdAt,
-      position: sql<string>`to_char(${users.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      position: cursorTime(users.createdAt),
       stripeCustomerId: customers.stripeCustomerId,
       stripeCustomerDeletedAt: customers.deletedAt,
     })
@@ -128,9 +110,7 @@ export async function listCustomers(
     .where(
       and(
         searchCondition(query ?? ""),
-        after
-          ? sql`(${users.createdAt}, ${users.id}) < (${after.at}::timestamptz, ${after.id})`
-          : undefined,
+        after ? afterPosition(after, { time: users.createdAt, id: users.id }, "key") : undefined,
       ),
     )
     .orderBy(descIndexed(users.createdAt), descIndexed(users.id))
@@ -158,7 +138,8 @@ export async function listCustomers(
           : null,
       };
     }),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.position, last.id) : null,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ at: last.position, id: last.id }) : null,
   };
 }
 

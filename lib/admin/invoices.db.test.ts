@@ -5,8 +5,8 @@ import { INVOICE_STATUSES, invoices, type NewInvoice, users } from "@/db/schema"
 import { createTestDatabase } from "@/db/testing";
 import { PLAN_TIERS } from "@/lib/billing/plans";
 import { AppError } from "@/lib/errors";
+import { encodeCursor } from "@/lib/http/cursor";
 import {
-  encodeInvoiceCursor,
   type InvoiceFilter,
   invoiceTotals,
   listInvoices,
@@ -285,9 +285,15 @@ describe("listInvoices", () => {
   it("refuses a cursor it did not make", async () => {
     const tampered = [
       "not-a-cursor",
-      encodeInvoiceCursor("2026-02-30T00:00:00.000000Z", "00000000-0000-0000-0000-000000000000"),
-      encodeInvoiceCursor("0000-01-01T00:00:00.000000Z", "00000000-0000-0000-0000-000000000000"),
-      encodeInvoiceCursor("2026-01-01T00:00:00.000000Z", "1; drop table invoices"),
+      encodeCursor({
+        at: "2026-02-30T00:00:00.000000Z",
+        id: "00000000-0000-0000-0000-000000000000",
+      }),
+      encodeCursor({
+        at: "0000-01-01T00:00:00.000000Z",
+        id: "00000000-0000-0000-0000-000000000000",
+      }),
+      encodeCursor({ at: "2026-01-01T00:00:00.000000Z", id: "1; drop table invoices" }),
       Buffer.from("2026-01-01T00:00:00Z|x").toString("base64url"),
     ];
     for (const cursor of tampered) {

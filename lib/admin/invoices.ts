@@ -5,6 +5,15 @@ import type { Database } from "@/db";
 import { INVOICE_STATUSES, type Invoice, invoices } from "@/db/schema";
 import { PLAN_TIERS } from "@/lib/billing/plans";
 import { AppError } from "@/lib/errors";
+import {
+  afterPosition,
+  type CursorPosition,
+  cursorTime,
+  decodeCursor,
+  encodeCursor,
+  isCalendarTime,
+  parseCursor,
+} from "@/lib/http/cursor";
 import { log } from "@/lib/log";
 import { csvLine, decimalAmount, textCell } from "./csv";
 
@@ -14,52 +23,12 @@ import { csvLine, decimalAmount, textCell } from "./csv";
  * alone or after the status, with a keyset cursor, so a deep page costs what the first does.
  */
 
-// ---------------------------------------------------------------------------------------------
-// Cursor: an opaque position in the (created desc, id desc) order
-
-/** `created` to the microsecond as Postgres stores it (a JS Date keeps only milliseconds). */
-const CREATED_KEY = sql<string>`to_char(${invoices.created} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-const CURSOR_PATTERN =
-  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-
 /**
  * Newest first, ties by id. Spelled as the indexes are (drizzle-kit writes `.desc()` index
  * columns as DESC NULLS LAST): Postgres walks an index for an ORDER BY only when the null
  * placement matches too, even on NOT NULL columns; plain `desc` (NULLS FIRST) sorts the table.
  */
 const LIST_ORDER = [sql`${invoices.created} desc nulls last`, sql`${invoices.id} desc nulls last`];
-
-interface Position {
-  /** ISO 8601 in UTC with six fractional digits. */
-  created: string;
-  id: string;
-}
-
-/** The cursor of the row at (created, id); `created` as CREATED_KEY renders it. */
-export function encodeInvoiceCursor(created: string, id: string): string {
-  return Buffer.from(`${created}|${id}`).toString("base64url");
-}
-
-/** `value` (an ISO 8601 UTC date or time) is a real instant from year 1 on. */
-function isCalendarTime(value: string): boolean {
-  const parsed = new Date(value);
-  return (
-    !Number.isNaN(parsed.getTime()) &&
-    parsed.getUTCFullYear() >= 1 &&
-    parsed.toISOString().startsWith(value.slice(0, 19))
-  );
-}
-
-/** The position a cursor names, or null when it is not one this module made. */
-function decodeCursor(cursor: string): Position | null {
-  if (cursor.length > 200 || !/^[\w-]+$/.test(cursor)) return null;
-  const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString());
-  const created = match?.[1];
-  const id = match?.[2];
-  if (!created || !id) return null;
-  // Postgres fails the query on a time that is not in the calendar (2026-02-30, year 0).
-  return isCalendarTime(created) ? { created, id } : null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Filter
@@ -90,7 +59,7 @@ export const invoiceFilterSchema = z
       z
         .string()
         .refine(
-          (cursor) => decodeCursor(cursor) !== null,
+          (cursor) => decodeCursor(cursor, "uuid") !== null,
           "is not valid; start again from the first page",
         ),
     ),
@@ -247,17 +216,17 @@ const listColumns = {
 async function selectPage(
   db: Database,
   where: readonly SQL[],
-  after: Position | null,
+  after: CursorPosition | null,
   limit: number,
-): Promise<{ rows: AdminInvoice[]; next: Position | null }> {
+): Promise<{ rows: AdminInvoice[]; next: CursorPosition | null }> {
   const rows = await db
-    .select({ ...listColumns, createdKey: CREATED_KEY })
+    .select({ ...listColumns, position: cursorTime(invoices.created) })
     .from(invoices)
     .where(
       and(
         ...where,
         after
-          ? sql`(${invoices.created}, ${invoices.id}) < (${after.created}::timestamptz, ${after.id}::uuid)`
+          ? afterPosition(after, { time: invoices.created, id: invoices.id }, "uuid")
           : undefined,
       ),
     )
@@ -266,16 +235,14 @@ async function selectPage(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    rows: page.map(({ createdKey: _key, ...row }) => row),
-    next: rows.length > limit && last ? { created: last.createdKey, id: last.id } : null,
+    rows: page.map(({ position: _position, ...row }) => row),
+    next: rows.length > limit && last ? { at: last.position, id: last.id } : null,
   };
 }
 
-function positionOrThrow(cursor: string | undefined): Position | null {
-  if (cursor === undefined) return null;
-  const position = decodeCursor(cursor);
-  if (!position) throw new AppError("bad_request", "The page link is not valid.");
-  return position;
+/** Where the filter's cursor points; throws `bad_request` for a cursor that is not ours. */
+function startAfter(filter: InvoiceFilter): CursorPosition | null {
+  return filter.cursor === undefined ? null : parseCursor(filter.cursor, "uuid");
 }
 
 /**
@@ -290,16 +257,8 @@ export async function listInvoices(
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new RangeError(`limit must be a whole number from 1 to 1000, not ${limit}`);
   }
-  const page = await selectPage(
-    db,
-    filterConditions(filter),
-    positionOrThrow(filter.cursor),
-    limit,
-  );
-  return {
-    rows: page.rows,
-    nextCursor: page.next ? encodeInvoiceCursor(page.next.created, page.next.id) : null,
-  };
+  const page = await selectPage(db, filterConditions(filter), startAfter(filter), limit);
+  return { rows: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,7 +349,7 @@ export function streamInvoicesCsv(
   { pageSize = 1000 }: { pageSize?: number } = {},
 ): ReadableStream<Uint8Array> {
   const where = filterConditions(filter);
-  let after = positionOrThrow(filter.cursor);
+  let after = startAfter(filter);
   let header = csvLine(INVOICE_CSV_HEADER);
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({

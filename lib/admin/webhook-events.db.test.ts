@@ -7,6 +7,7 @@ import {
   type WebhookEventStatus,
   webhookEvents,
 } from "@/db/schema";
+import { encodeCursor } from "@/lib/http/cursor";
 import { type BillingTest, createTestUser, startBillingTest } from "@/lib/testing/billing";
 import {
   listWebhookEvents,
@@ -152,7 +153,7 @@ describe("listWebhookEvents", () => {
 });
 
 describe("parseWebhookEventsQuery", () => {
-  const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const cursorOf = ([at, id]: [string, string]) => encodeCursor({ at, id });
 
   it("accepts a known status, no status, and a cursor the list made", () => {
     expect(parseWebhookEventsQuery({})).toEqual({});
@@ -162,13 +163,16 @@ describe("parseWebhookEventsQuery", () => {
     });
     expect(
       parseWebhookEventsQuery({ cursor: cursorOf(["2026-07-01T00:00:00.000250Z", "evt_c"]) }),
-    ).toEqual({ cursor: { receivedAt: "2026-07-01T00:00:00.000250Z", id: "evt_c" } });
+    ).toEqual({ cursor: { at: "2026-07-01T00:00:00.000250Z", id: "evt_c" } });
   });
 
   it("refuses an unknown status and a malformed or tampered cursor", () => {
     expect(parseWebhookEventsQuery({ status: "exploded" })).toBeNull();
     expect(parseWebhookEventsQuery({ cursor: "not-a-cursor" })).toBeNull();
     expect(parseWebhookEventsQuery({ cursor: cursorOf(["yesterday", "evt_c"]) })).toBeNull();
+    expect(
+      parseWebhookEventsQuery({ cursor: cursorOf(["2026-02-30T00:00:00.000250Z", "evt_c"]) }),
+    ).toBeNull();
     expect(
       parseWebhookEventsQuery({ cursor: cursorOf(["2026-07-01T00:00:00.000Z", "evt_c"]) }),
     ).toBeNull();

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import type { Database } from "@/db";
@@ -7,6 +7,13 @@ import { descIndexed } from "@/db/order";
 import { WEBHOOK_EVENT_STATUSES, type WebhookEventStatus, webhookEvents } from "@/db/schema";
 import { type ProcessOutcome, processStripeEvent } from "@/lib/billing/webhooks/process";
 import { AppError } from "@/lib/errors";
+import {
+  afterPosition,
+  cursorTime,
+  decodeCursor,
+  encodeCursor,
+  INVALID_CURSOR_MESSAGE,
+} from "@/lib/http/cursor";
 
 /**
  * The admin view of the webhook ledger: a keyset-paginated list, newest first, and the replay
@@ -41,37 +48,14 @@ const eventIdSchema = z
   .max(255)
   .regex(/^[A-Za-z0-9_-]+$/);
 
-/** `received_at` in UTC with all six digits of microseconds, as the cursor carries it. */
-const exactTimestampSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
-
-const positionSchema = z.tuple([exactTimestampSchema, eventIdSchema]);
-
-/**
- * A position in the (received_at desc, id desc) order, base64url of `[received_at, id]`.
- * `received_at` defaults to now() and keeps microseconds: a millisecond cursor would skip or
- * repeat events received within the same millisecond.
- */
-function encodeCursor(receivedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([receivedAt, id])).toString("base64url");
-}
-
-const cursorSchema = z
-  .string()
-  .max(512)
-  .transform((cursor, context) => {
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    } catch {
-      decoded = null;
-    }
-    const position = positionSchema.safeParse(decoded);
-    if (!position.success) {
-      context.addIssue({ code: "custom", message: "The page link is not valid." });
-      return z.NEVER;
-    }
-    return { receivedAt: position.data[0], id: position.data[1] };
-  });
+const cursorSchema = z.string().transform((cursor, context) => {
+  const position = decodeCursor(cursor, "key");
+  if (!position) {
+    context.addIssue({ code: "custom", message: INVALID_CURSOR_MESSAGE });
+    return z.NEVER;
+  }
+  return position;
+});
 
 /** The page's query string: an optional status filter and an optional cursor. */
 export const webhookEventsQuerySchema = z.object({
@@ -97,8 +81,6 @@ export function parseWebhookEventsQuery(
   return parsed.success ? parsed.data : null;
 }
 
-const exactReceivedAt: SQL<string> = sql<string>`to_char(${webhookEvents.receivedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
 /**
  * One page of the ledger, newest first (ties on `received_at` broken by id), optionally of one
  * status. Consecutive pages neither repeat nor skip an event, however many share a timestamp.
@@ -122,14 +104,14 @@ export async function listWebhookEvents(
       created: webhookEvents.created,
       receivedAt: webhookEvents.receivedAt,
       processedAt: webhookEvents.processedAt,
-      position: exactReceivedAt,
+      position: cursorTime(webhookEvents.receivedAt),
     })
     .from(webhookEvents)
     .where(
       and(
         status ? eq(webhookEvents.status, status) : undefined,
         cursor
-          ? sql`(${webhookEvents.receivedAt}, ${webhookEvents.id}) < (${cursor.receivedAt}::timestamptz, ${cursor.id})`
+          ? afterPosition(cursor, { time: webhookEvents.receivedAt, id: webhookEvents.id }, "key")
           : undefined,
       ),
     )
@@ -139,7 +121,8 @@ export async function listWebhookEvents(
   const last = page.at(-1);
   return {
     events: page.map(({ position: _position, ...event }) => event),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.position, last.id) : null,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ at: last.position, id: last.id }) : null,
   };
 }
 

@@ -15,8 +15,9 @@ export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 export const authConfig = {
   pages: { signIn: "/sign-in", error: "/sign-in", verifyRequest: "/sign-in/check-email" },
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-  // Links are built from AUTH_URL, which next.config.ts sets to FRONTEND_URL at start-up, not
-  // from the request's Host header.
+  // Links and redirects are built from AUTH_URL, which `env()` sets to FRONTEND_URL (proxy.ts
+  // and the full config call it before Auth.js reads a request), never from the request's Host
+  // or X-Forwarded-Host header; "trusting the host" only stops Auth.js refusing the request.
   trustHost: true,
   providers: [],
   callbacks: {

@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { POST as webhookPost } from "@/app/api/stripe/webhook/route";
 import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { assertSameOrigin, readBodyText, readJson, readJsonOrForm } from "./request";
 
 const post = (headers: Record<string, string>, body?: BodyInit) =>
@@ -125,5 +127,42 @@ describe("readJsonOrForm", () => {
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(z.ZodError);
+  });
+});
+
+describe("a body the client cuts off mid-upload", () => {
+  /** What Node hands a handler when the connection drops: a stream that errors after a chunk. */
+  function cutOff(): Request {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"id":"evt_1","obj'));
+        controller.error(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+      },
+    });
+    return new Request("http://localhost:3000/api/stripe/webhook", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+  }
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("is a 400 bad request when read", async () => {
+    expect(await codeOfAsync(() => readBodyText(cutOff(), 1000))).toBe("bad_request");
+  });
+
+  it("is answered 400 by a route and logged as a warning without a stack, not as an error", async () => {
+    const warn = vi.spyOn(log, "warn");
+    const error = vi.spyOn(log, "error");
+    const response = await webhookPost(cutOff());
+    expect(response.status).toBe(400);
+    expect(error).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledTimes(1);
+    const [fields] = warn.mock.calls[0] ?? [];
+    expect(fields).toEqual({ path: "/api/stripe/webhook", reason: "aborted" });
   });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 
 /**
  * Checks every state-changing route handler applies before anything else. Next checks the
@@ -45,7 +46,7 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await readChunk(reader, request);
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -55,6 +56,29 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * The next chunk of the body. A body that breaks off is the client's doing (it closed the
+ * connection mid-upload): a warning without a stack, answered 400 (no one is left to read it),
+ * never a 500 and an error in the log.
+ */
+async function readChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  request: Request,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch (error) {
+    log.warn(
+      {
+        path: new URL(request.url).pathname,
+        reason: error instanceof Error ? error.message : String(error),
+      },
+      "request body cut off: the client closed the connection",
+    );
+    throw new AppError("bad_request", "The request body ended before it was complete.");
+  }
 }
 
 /**

@@ -100,7 +100,7 @@ export default async function WebhookEventsPage({
         )}
         {/* Keyed by the listing, so a replay's outcome is not carried to another page. */}
         <ReplayOutcome
-          key={`${status ?? "all"}:${query?.cursor?.receivedAt ?? ""}:${query?.cursor?.id ?? ""}`}
+          key={`${status ?? "all"}:${query?.cursor?.at ?? ""}:${query?.cursor?.id ?? ""}`}
         >
           {events.length === 0 ? (
             <p

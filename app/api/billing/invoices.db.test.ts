@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, provideDatabase } from "@/db";
 import { invoices, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
+import { encodeCursor } from "@/lib/http/cursor";
 import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
 import { GET } from "./invoices/route";
 
@@ -89,6 +90,21 @@ describe("GET /api/billing/invoices", () => {
   it("refuses a malformed cursor and a bad limit", async () => {
     expect((await page(alice, "?cursor=not-a-cursor")).status).toBe(400);
     expect((await page(alice, "?limit=0")).status).toBe(422);
+  });
+
+  it("answers 400, never 500, to a cursor naming no real time or no real row id", async () => {
+    const uuid = "0b5e3c1e-7d1a-4c53-9a57-2f0d6f1f8a11";
+    for (const cursor of [
+      encodeCursor({ at: "2026-02-30T00:00:00.000000Z", id: uuid }),
+      encodeCursor({ at: "0000-01-01T00:00:00.000000Z", id: uuid }),
+      encodeCursor({ at: "2026-01-01T00:00:00.000000Z", id: "-".repeat(36) }),
+      Buffer.from(`${Date.UTC(2026, 0, 1)}.${"-".repeat(36)}`).toString("base64url"),
+      "A".repeat(1000),
+    ]) {
+      const result = await page(alice, `?cursor=${cursor}`);
+      expect(result.status, cursor).toBe(400);
+      expect(result.body).toMatchObject({ error: { code: "bad_request" } });
+    }
   });
 
   it("needs a signed-in user", async () => {

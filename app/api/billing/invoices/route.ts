@@ -6,7 +6,8 @@ import { listUserInvoices } from "@/lib/billing/invoices";
 import { route } from "@/lib/http/route";
 
 const querySchema = z.object({
-  cursor: z.string().max(200).optional(),
+  // Checked by listUserInvoices: a cursor that is not ours is a 400 (lib/http/cursor.ts).
+  cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { createLogger } from "./log";
+import { serializeError } from "./log-serializers";
+
+function logLine(fields: Record<string, unknown>): string {
+  const lines: string[] = [];
+  createLogger({ stream: { write: (line) => lines.push(line) }, level: "info" }).warn(fields, "x");
+  return lines[0] ?? "";
+}
+
+/** A driver error as postgres.js shapes it: values in `parameters`, `args` and `detail`. */
+function driverError(): Error {
+  return Object.assign(new Error('duplicate key value violates unique constraint "k"'), {
+    code: "23505",
+    constraint_name: "k",
+    detail: "Key (email)=(grace@example.com) already exists.",
+    parameters: ["grace@example.com"],
+    args: ["grace@example.com"],
+  });
+}
+
+describe("serializeError", () => {
+  it("drops query values at every depth of the cause chain and keeps what names the fault", () => {
+    const wrapped = new Error("Failed query: select 1\nparams: grace@example.com", {
+      cause: new Error("outer", { cause: driverError() }),
+    });
+    const line = JSON.stringify(serializeError(wrapped));
+    expect(line).not.toContain("grace@example.com");
+    expect(line).toContain("Failed query: select 1");
+    expect(line).toContain("duplicate key value violates unique constraint");
+  });
+
+  it("cleans each error of an AggregateError", () => {
+    const line = JSON.stringify(serializeError(new AggregateError([driverError()], "several")));
+    expect(line).not.toContain("grace@example.com");
+    expect(line).toContain("23505");
+  });
+
+  it("leaves the logged error itself untouched, for whoever handles it next", () => {
+    const error = driverError();
+    serializeError(error);
+    expect(error).toMatchObject({ detail: expect.stringContaining("grace@"), code: "23505" });
+  });
+
+  it("passes values that are not errors through", () => {
+    expect(serializeError("plain")).toBe("plain");
+  });
+});
+
+describe("createLogger", () => {
+  it("writes no event payload, at the top or one level down", () => {
+    const line = logLine({ payload: { email: "a@example.com" }, event: { payload: "b" } });
+    expect(line).not.toContain("a@example.com");
+    expect(line).toContain('"payload":"[redacted]"');
+  });
+});
