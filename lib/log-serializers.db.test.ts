@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db";
 import { apiKeys, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
-import { createLogger } from "./log";
+import { log } from "./log";
+import { captureLog } from "./testing/log-capture";
 
 let handle: DatabaseHandle;
 
@@ -13,12 +14,15 @@ afterAll(async () => {
   await handle.close();
 });
 
-/** What `createLogger`'s JSON output says about `error`, logged as the app logs failures. */
+/** What the app's logger writes about `error`, logged as the app logs failures. */
 function logged(error: unknown): { line: string; err: Record<string, unknown> } {
-  const lines: string[] = [];
-  const logger = createLogger({ stream: { write: (line) => lines.push(line) }, level: "info" });
-  logger.error({ err: error }, "unhandled error");
-  const line = lines[0] ?? "";
+  const captured = captureLog();
+  try {
+    log.error({ err: error }, "unhandled error");
+  } finally {
+    captured.restore();
+  }
+  const line = captured.text().split("\n")[0] ?? "";
   return { line, err: (JSON.parse(line) as { err: Record<string, unknown> }).err };
 }
 

@@ -1,11 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./log";
+import { log } from "./log";
 import { serializeError } from "./log-serializers";
+import { captureLog } from "./testing/log-capture";
 
+/** The line the app's logger writes for `fields`. */
 function logLine(fields: Record<string, unknown>): string {
-  const lines: string[] = [];
-  createLogger({ stream: { write: (line) => lines.push(line) }, level: "info" }).warn(fields, "x");
-  return lines[0] ?? "";
+  const captured = captureLog();
+  try {
+    log.warn(fields, "x");
+  } finally {
+    captured.restore();
+  }
+  return captured.text().split("\n")[0] ?? "";
 }
 
 /** A driver error as postgres.js shapes it: values in `parameters`, `args` and `detail`. */
@@ -47,7 +53,7 @@ describe("serializeError", () => {
   });
 });
 
-describe("createLogger", () => {
+describe("the logger", () => {
   it("writes no event payload, at the top or one level down", () => {
     const line = logLine({ payload: { email: "a@example.com" }, event: { payload: "b" } });
     expect(line).not.toContain("a@example.com");

@@ -4,7 +4,7 @@
  * paths below are redacted wherever they appear in a logged object, and a logged error (`err`)
  * loses the values of a failed query (lib/log-serializers.ts). Event payloads are never logged.
  */
-import pino, { type DestinationStream, type Level, type Logger } from "pino";
+import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
 import { parseEnv } from "./env";
 import { serializeError } from "./log-serializers";
@@ -37,11 +37,11 @@ const REDACT = [
  * A logger with Tollgate's redaction and serializers. `output` sends JSON lines at `level` to a
  * stream of the caller's (tests read what would be logged); without it, the settings decide.
  */
-export function createLogger(output?: { stream: DestinationStream; level: Level }): Logger {
+function createLogger(): Logger {
   // The logger must work while the configuration is broken (it reports that), so it reads the
   // two settings it needs without caching or throwing.
   const parsed = parseEnv();
-  const level = output?.level ?? (parsed.ok ? parsed.env.LOG_LEVEL : "info");
+  const level = parsed.ok ? parsed.env.LOG_LEVEL : "info";
   const production = parsed.ok
     ? parsed.env.NODE_ENV === "production"
     : process.env.NODE_ENV === "production";
@@ -51,7 +51,6 @@ export function createLogger(output?: { stream: DestinationStream; level: Level 
     redact: { paths: REDACT, censor: "[redacted]" },
     serializers: { err: serializeError },
   };
-  if (output) return pino(options, output.stream);
   if (production) return pino(options);
   // A synchronous stream, not a transport: transports run in worker threads that bundlers
   // cannot follow.
