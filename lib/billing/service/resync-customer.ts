@@ -1,4 +1,5 @@
 import "server-only";
+import { errorReason } from "@/lib/error-reason";
 import { log } from "@/lib/log";
 import { applyCustomerSnapshot, fetchCustomerSnapshot } from "../sync";
 import { callStripe } from "./call-stripe";
@@ -27,7 +28,9 @@ export async function resyncCustomer(
     });
   } catch (error) {
     if (!options.bestEffort) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    log.warn({ stripeCustomerId, reason }, "re-sync after a billing change failed");
+    log.warn(
+      { stripeCustomerId, reason: errorReason(error) },
+      "re-sync after a billing change failed",
+    );
   }
 }
