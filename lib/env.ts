@@ -102,6 +102,12 @@ const schema = z.object({
   ),
   EMAIL_FROM: withDefault(z.string(), "Tollgate <billing@localhost>"),
 
+  /**
+   * How many proxies in front of the app append to X-Forwarded-For (lib/http/client-ip.ts).
+   * 0: none, the app is reached directly and the connection's address is the client's.
+   */
+  TRUSTED_PROXY_HOPS: withDefault(wholeNumber(0, 10), 0),
+
   /** Shared secret for internal cron routes (usage flush, reconciliation). */
   CRON_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
 });
