@@ -1,7 +1,7 @@
 import { getDatabase } from "./db";
 import { PgliteLockedError } from "./db/pglite-lock";
 import { env } from "./lib/env";
-import { useSocketAddressAsForwardedFor } from "./lib/http/socket-address";
+import { forwardSocketAddress } from "./lib/http/socket-address";
 import { log } from "./lib/log";
 
 /**
@@ -35,5 +35,5 @@ export async function openDatabaseAtStartup(): Promise<void> {
  * connection's: X-Forwarded-For is overwritten with it before Next reads it (lib/http/client-ip.ts).
  */
 export function trustConnectionAddress(): void {
-  if (env().TRUSTED_PROXY_HOPS === 0) useSocketAddressAsForwardedFor();
+  if (env().TRUSTED_PROXY_HOPS === 0) forwardSocketAddress();
 }

@@ -15,9 +15,7 @@ describe("clientIp", () => {
   it("with N proxies takes the N-th entry from the right", () => {
     // The client claimed 6.6.6.6; the outer proxy saw 203.0.113.9; the inner one saw the outer.
     expect(clientIp(forwarded("6.6.6.6, 203.0.113.9, 10.0.0.2"), 2)).toBe("203.0.113.9");
-    expect(clientIp(forwarded("6.6.6.6,203.0.113.9 , 10.0.0.2,10.0.0.3"), 3)).toBe(
-      "203.0.113.9",
-    );
+    expect(clientIp(forwarded("6.6.6.6,203.0.113.9 , 10.0.0.2,10.0.0.3"), 3)).toBe("203.0.113.9");
   });
 
   it("takes the leftmost entry when the chain is shorter than the configured hops", () => {

@@ -11,7 +11,7 @@ import { env } from "@/lib/env";
  * claimed and are never used. With 0 hops the app is reached directly and the client is the
  * connection's own address: Next 16 gives route handlers no socket, and `next start` writes the
  * socket address into X-Forwarded-For only when the request carries none, so at start-up
- * (instrumentation-node.ts) `useSocketAddressAsForwardedFor` replaces the header with the
+ * (instrumentation-node.ts) `forwardSocketAddress` replaces the header with the
  * socket address before Next sees it; its one entry is then the last. A chain shorter than
  * `hops` (a request that bypassed a proxy) gives its leftmost entry. "unknown" when the header
  * is missing or empty, which `next start` never lets happen.

@@ -1,7 +1,7 @@
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { useSocketAddressAsForwardedFor } from "./socket-address";
+import { forwardSocketAddress } from "./socket-address";
 
 /** Sends one request to a real server and returns the X-Forwarded-For its handler saw. */
 async function forwardedForSeenByServer(sent?: string): Promise<string | undefined> {
@@ -36,10 +36,10 @@ afterEach(() => {
   stop = undefined;
 });
 
-describe("useSocketAddressAsForwardedFor", () => {
+describe("forwardSocketAddress", () => {
   it("replaces an X-Forwarded-For the client made up with the connection's address", async () => {
     expect(await forwardedForSeenByServer("6.6.6.6")).toBe("6.6.6.6");
-    stop = useSocketAddressAsForwardedFor();
+    stop = forwardSocketAddress();
     expect(await forwardedForSeenByServer("6.6.6.6")).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
     expect(await forwardedForSeenByServer()).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
   });

@@ -24,7 +24,7 @@ function onRequestStart(message: unknown): void {
  * called; requests that arrive while Next is still starting (before instrumentation runs) keep
  * their header. Returns a function that stops it.
  */
-export function useSocketAddressAsForwardedFor(): () => void {
+export function forwardSocketAddress(): () => void {
   subscribe(REQUEST_START, onRequestStart);
   return () => {
     unsubscribe(REQUEST_START, onRequestStart);
