@@ -1,22 +1,18 @@
 import type { Page } from "@playwright/test";
 import Stripe from "stripe";
 import { cancelInPortal, payOnCheckoutPage } from "./billing-steps";
-import { E2E_ADMIN_EMAIL, E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
-import { expect, signIn, signUp, test, uniqueEmail } from "./fixtures";
+import { E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
+import { expect, signInAsListedAdmin, signUp, test, uniqueEmail } from "./fixtures";
 
 // The admin test measures how MRR moves; the other tests here change it too, so this file's
 // tests run one after another. (Tests in other files create trials only, which MRR leaves out.)
 test.describe.configure({ mode: "serial" });
 
-/** Signs in as the admin named in ADMIN_EMAILS, creating the account the first time. */
+/** Signs in as the admin named in ADMIN_EMAILS (e2e/fixtures.ts) and opens the dashboard. */
 async function signInAsAdmin(page: Page): Promise<void> {
-  await signUp(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
-  const heading = page.getByRole("heading", { name: "Admin dashboard", level: 1 });
-  const taken = page.getByText("An account with this email already exists");
-  await expect(heading.or(taken)).toBeVisible();
-  if (await taken.isVisible())
-    await signIn(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
-  await expect(heading).toBeVisible();
+  await signInAsListedAdmin(page);
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Admin dashboard", level: 1 })).toBeVisible();
 }
 
 /** The MRR the admin dashboard shows, in dollars. */
