@@ -91,12 +91,16 @@ const schema = z.object({
   AUTH_SECRET: optional(
     z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
   ),
+  /** Emails that become admins once verified (lib/auth/email-proof.ts), never at sign-up. */
   ADMIN_EMAILS: withDefault(emailList, []),
   AUTH_GITHUB_ID: optional(z.string()),
   AUTH_GITHUB_SECRET: optional(z.string()),
   AUTH_GOOGLE_ID: optional(z.string()),
   AUTH_GOOGLE_SECRET: optional(z.string()),
-  /** SMTP URL for magic-link email; unset in development → links are written to the log. */
+  /**
+   * SMTP URL for sign-in and email-verification links; unset in development → links are
+   * written to the log; unset in production → neither is sent.
+   */
   EMAIL_SERVER: optional(
     z.url({ protocol: /^smtps?$/, error: "must be an SMTP URL such as smtp://user:pass@host:587" }),
   ),

@@ -15,7 +15,7 @@ export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 export const authConfig = {
   pages: { signIn: "/sign-in", error: "/sign-in", verifyRequest: "/sign-in/check-email" },
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-  // Links are built from AUTH_URL, which next.config.ts sets to FRONTEND_URL at start-up, not
+  // Links are built from AUTH_URL, which lib/auth/auth.ts sets to FRONTEND_URL, not
   // from the request's Host header.
   trustHost: true,
   providers: [],

@@ -135,6 +135,12 @@ function providers(config: Env, db: Database): Provider[] {
 
 async function buildConfig(): Promise<NextAuthConfig> {
   const config = env();
+  // Auth.js builds sign-in links and its redirects from process.env.AUTH_URL, read at each
+  // call, and without it from the request (its Host or X-Forwarded-Host header: a sign-in link
+  // mailed to someone could then point at another site and hand it the token). next.config.ts
+  // sets it, but Next's env loader later resets process.env to the files and the environment,
+  // dropping it; every Auth.js entry point (route, signIn, auth) builds this config first.
+  process.env.AUTH_URL = config.FRONTEND_URL;
   const db = await getDb();
   return {
     ...authConfig,
