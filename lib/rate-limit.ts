@@ -29,15 +29,20 @@ export interface RateLimitResult {
 const SWEEP_AFTER_MS = 24 * 60 * 60 * 1000;
 const SWEEP_PROBABILITY = 0.01;
 
+/** The row key and the start of the fixed window `now` falls in. */
+function windowOf(rule: RateLimitRule, subject: string, now: Date) {
+  const windowMs = rule.windowSeconds * 1000;
+  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  return { key: `${rule.name}:${subject}`, windowMs, windowStart };
+}
+
 export async function hitRateLimit(
   db: Database,
   rule: RateLimitRule,
   subject: string,
   now: Date = new Date(),
 ): Promise<RateLimitResult> {
-  const windowMs = rule.windowSeconds * 1000;
-  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-  const key = `${rule.name}:${subject}`;
+  const { key, windowMs, windowStart } = windowOf(rule, subject, now);
 
   const [row] = await selectRows<{ count: number }>(
     db,
@@ -77,9 +82,8 @@ export async function refundRateLimit(
   subject: string,
   now: Date = new Date(),
 ): Promise<void> {
-  const windowMs = rule.windowSeconds * 1000;
-  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs).toISOString();
-  const key = `${rule.name}:${subject}`;
+  const { key, windowStart: start } = windowOf(rule, subject, now);
+  const windowStart = start.toISOString();
   await db.execute(
     sql`with gone as (
           delete from ${rateLimits}

@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type DatabaseHandle, provideDatabase } from "@/db";
-import { verificationTokens } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { log } from "@/lib/log";
+import { authCsrf, signInWithLink } from "@/lib/testing/auth";
 import { handlers } from "./auth";
 
 // vitest.config.ts: FRONTEND_URL=http://localhost:3000; no EMAIL_SERVER, so sign-in links are
@@ -22,12 +21,7 @@ afterAll(async () => {
 
 describe("sign-in links and Auth.js redirects", () => {
   it("build a mailed sign-in link from FRONTEND_URL, whatever host the request names", async () => {
-    const csrf = await handlers.GET(new NextRequest(`${EVIL}/api/auth/csrf`));
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const cookie = csrf.headers
-      .getSetCookie()
-      .map((line) => line.split(";")[0])
-      .join("; ");
+    const { csrfToken, cookie } = await authCsrf(EVIL);
     const logged = vi.spyOn(log, "info");
     await handlers.POST(
       new NextRequest(`${EVIL}/api/auth/signin/nodemailer`, {
@@ -50,20 +44,7 @@ describe("sign-in links and Auth.js redirects", () => {
   });
 
   it("send the browser back to FRONTEND_URL after a sign-in link, whatever host the request names", async () => {
-    const token = "a-sign-in-link-token";
-    await handle.db.insert(verificationTokens).values({
-      identifier: "linked@example.com",
-      token: createHash("sha256").update(`${token}${process.env.AUTH_SECRET}`).digest("hex"),
-      expires: new Date(Date.now() + 60_000),
-    });
-    const query = new URLSearchParams({
-      token,
-      email: "linked@example.com",
-      callbackUrl: "/account",
-    });
-    const response = await handlers.GET(
-      new NextRequest(`${EVIL}/api/auth/callback/nodemailer?${query}`),
-    );
-    expect(response.headers.get("location")).toBe("http://localhost:3000/account");
+    const answer = await signInWithLink(handle.db, "linked@example.com", EVIL);
+    expect(answer.location).toBe("http://localhost:3000/account");
   });
 });

@@ -27,17 +27,25 @@ function answerOf(response: Response): SignInAnswer {
   return { location: response.headers.get("location") ?? "", cookie: session ?? null };
 }
 
-export async function passwordSignIn(input: {
-  email: string;
-  password: string;
-  ip: string;
-}): Promise<SignInAnswer> {
-  const csrf = await handlers.GET(new NextRequest(`${TEST_ORIGIN}/api/auth/csrf`));
+/** A CSRF token and the cookie that goes with it, as a browser gets them before posting. */
+export async function authCsrf(
+  origin: string = TEST_ORIGIN,
+): Promise<{ csrfToken: string; cookie: string }> {
+  const csrf = await handlers.GET(new NextRequest(`${origin}/api/auth/csrf`));
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const cookie = csrf.headers
     .getSetCookie()
     .map((line) => line.split(";")[0])
     .join("; ");
+  return { csrfToken, cookie };
+}
+
+export async function passwordSignIn(input: {
+  email: string;
+  password: string;
+  ip: string;
+}): Promise<SignInAnswer> {
+  const { csrfToken, cookie } = await authCsrf();
   const response = await handlers.POST(
     new NextRequest(`${TEST_ORIGIN}/api/auth/callback/credentials`, {
       method: "POST",
@@ -57,7 +65,12 @@ export async function passwordSignIn(input: {
   return answerOf(response);
 }
 
-export async function signInWithLink(db: Database, email: string): Promise<SignInAnswer> {
+/** Follows a sign-in link for `email`, on `origin` (the host the request names). */
+export async function signInWithLink(
+  db: Database,
+  email: string,
+  origin: string = TEST_ORIGIN,
+): Promise<SignInAnswer> {
   const token = randomBytes(16).toString("hex");
   const secret = process.env.AUTH_SECRET ?? "";
   await db.insert(verificationTokens).values({
@@ -67,6 +80,6 @@ export async function signInWithLink(db: Database, email: string): Promise<SignI
   });
   const query = new URLSearchParams({ token, email, callbackUrl: "/account" });
   return answerOf(
-    await handlers.GET(new NextRequest(`${TEST_ORIGIN}/api/auth/callback/nodemailer?${query}`)),
+    await handlers.GET(new NextRequest(`${origin}/api/auth/callback/nodemailer?${query}`)),
   );
 }
