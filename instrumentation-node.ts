@@ -1,6 +1,7 @@
 import { getDatabase, MigrationsPendingError } from "./db";
 import { PgliteLockedError } from "./db/pglite-lock";
 import { env } from "./lib/env";
+import { forwardSocketAddress } from "./lib/http/socket-address";
 import { log } from "./lib/log";
 
 /**
@@ -28,4 +29,12 @@ export async function openDatabaseAtStartup(): Promise<void> {
     const { startUsageFlushTimer } = await import("./lib/usage/flush-timer");
     startUsageFlushTimer();
   }
+}
+
+/**
+ * With no trusted proxy in front (TRUSTED_PROXY_HOPS=0), the client's address is the
+ * connection's: X-Forwarded-For is overwritten with it before Next reads it (lib/http/client-ip.ts).
+ */
+export function trustConnectionAddress(): void {
+  if (env().TRUSTED_PROXY_HOPS === 0) forwardSocketAddress();
 }

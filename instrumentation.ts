@@ -1,7 +1,10 @@
 /** Runs once when a Next server starts; the work is Node-only (see instrumentation-node.ts). */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { openDatabaseAtStartup } = await import("./instrumentation-node");
+    const { openDatabaseAtStartup, trustConnectionAddress } = await import(
+      "./instrumentation-node"
+    );
+    trustConnectionAddress();
     await openDatabaseAtStartup();
   }
 }

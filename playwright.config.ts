@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "./e2e/browser";
-import { E2E_ADMIN_EMAIL, E2E_STRIPE_PORT } from "./e2e/constants";
+import { E2E_ADMIN_EMAIL, E2E_PROOF_ADMIN_EMAIL, E2E_STRIPE_PORT } from "./e2e/constants";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -15,6 +15,8 @@ process.env.E2E_PGLITE_DIR ??= path.join(
   mkdtempSync(path.join(tmpdir(), "tollgate-e2e-")),
   "pglite",
 );
+// The test server's mail sink (e2e/mail-sink.ts) writes every email here; e2e/mailbox.ts reads.
+process.env.E2E_MAILBOX ??= path.join(path.dirname(process.env.E2E_PGLITE_DIR), "mailbox.jsonl");
 
 export default defineConfig({
   testDir: "./e2e",
@@ -46,7 +48,11 @@ export default defineConfig({
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
       // `next start` is a production server: it refuses to start without AUTH_SECRET.
       AUTH_SECRET: "tollgate-e2e-secret-used-only-by-the-test-server",
-      ADMIN_EMAILS: E2E_ADMIN_EMAIL,
+      ADMIN_EMAILS: `${E2E_ADMIN_EMAIL},${E2E_PROOF_ADMIN_EMAIL}`,
+      E2E_MAILBOX: process.env.E2E_MAILBOX,
+      // The tests play the proxy in front of the app: each sends X-Forwarded-For with an
+      // address of its own (e2e/fixtures.ts).
+      TRUSTED_PROXY_HOPS: "1",
     },
   },
 });

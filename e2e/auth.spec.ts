@@ -1,5 +1,15 @@
-import { E2E_ADMIN_EMAIL, E2E_PASSWORD } from "./constants";
-import { expect, fillSignIn, forgetSession, signIn, signUp, test, uniqueEmail } from "./fixtures";
+import { E2E_PASSWORD, E2E_PROOF_ADMIN_EMAIL } from "./constants";
+import {
+  expect,
+  fillSignIn,
+  followVerificationLink,
+  forgetSession,
+  signIn,
+  signUp,
+  test,
+  uniqueEmail,
+} from "./fixtures";
+import { latestLinkTo } from "./mailbox";
 
 test("sign up, sign out and sign in again, landing on the account page", async ({ page }) => {
   const email = uniqueEmail("cycle");
@@ -33,8 +43,9 @@ test("sign-in never says whether the email or the password was wrong", async ({ 
   await forgetSession(page);
 
   await signIn(page, { email, password: "not-the-password" });
-  // The test server configures no OAuth app and no email server: no buttons for them.
-  await expect(page.getByRole("button", { name: /GitHub|Google|sign-in link/ })).toHaveCount(0);
+  // The test server configures no OAuth app: no buttons for them. It has an email server.
+  await expect(page.getByRole("button", { name: /GitHub|Google/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Email me a sign-in link" })).toBeVisible();
   const alert = page.getByRole("main").getByRole("alert");
   await expect(alert).toHaveText("Email or password is wrong.");
   await expect(page.getByLabel("Email", { exact: true })).toHaveValue(email);
@@ -80,20 +91,77 @@ test("a plain user gets the not-found page at /admin", async ({ page }) => {
   ).toHaveCount(0);
 });
 
-test("an email listed in ADMIN_EMAILS gets into the admin area", async ({ page }) => {
+test("sign-up asks to verify the email, and the mailed link verifies it", async ({ page }) => {
+  const email = uniqueEmail("verify");
+  await signUp(page, { email });
+  await expect(page).toHaveURL(/\/account$/);
+  const notice = page.getByRole("region", { name: "Verify your email" });
+  await expect(notice).toContainText(email);
+
+  await notice.getByRole("button", { name: "Send the link again" }).click();
+  await expect(notice.getByRole("status")).toHaveText(`We sent a new link to ${email}.`);
+
+  await followVerificationLink(page, email);
+  await expect(page.getByRole("status")).toHaveText("Your email address is verified.");
+});
+
+test("an address listed in ADMIN_EMAILS becomes admin only once the mailed link proves it", async ({
+  page,
+}) => {
   // The account is created once per test server; a retry finds it taken and signs in instead.
-  await signUp(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
-  const heading = page.getByRole("heading", { name: "Admin", level: 1 });
+  await signUp(page, { email: E2E_PROOF_ADMIN_EMAIL });
   const taken = page.getByText("An account with this email already exists");
-  await expect(heading.or(taken)).toBeVisible();
+  await expect(page.getByTestId("account-email").or(taken)).toBeVisible();
   if (await taken.isVisible()) {
-    await signIn(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
+    await signIn(page, { email: E2E_PROOF_ADMIN_EMAIL });
+  } else {
+    await expect(page.getByRole("heading", { name: "Verify your email" })).toBeVisible();
+    expect((await page.goto("/admin"))?.status()).toBe(404);
+    await page.goto("/account");
   }
-  await expect(page).toHaveURL(/\/admin$/);
-  await expect(heading).toBeVisible();
+  if (await page.getByRole("heading", { name: "Verify your email" }).isVisible()) {
+    await followVerificationLink(page, E2E_PROOF_ADMIN_EMAIL);
+  }
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
   await expect(
     page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }),
   ).toBeVisible();
+});
+
+test("whoever signed up with your address loses it when you sign in with a link", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  const email = uniqueEmail("hijacked");
+  await signUp(page, { email }); // someone else, with a password of their choosing
+  await expect(page).toHaveURL(/\/account$/);
+
+  const owner = await browser.newPage({
+    baseURL,
+    extraHTTPHeaders: { "x-forwarded-for": "10.250.0.1" },
+  });
+  await owner.goto("/sign-in");
+  await owner.getByLabel("Email for a sign-in link").fill(email);
+  await owner.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(owner.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  // Next's request URLs name 127.0.0.1 "localhost", so Auth.js answers the link from
+  // localhost; follow it there for the session cookie to be set where the browser goes next.
+  const link = await latestLinkTo(email, "/api/auth/callback/nodemailer");
+  await owner.goto(link.replace("//127.0.0.1:", "//localhost:"));
+  await expect(owner).toHaveURL(/\/account$/);
+  await expect(owner.getByRole("heading", { name: "Set a password" })).toBeVisible();
+  await owner.getByLabel("New password").fill("the-owners-own-password");
+  await owner.getByRole("button", { name: "Set password" }).click();
+  await expect(owner.getByRole("status")).toHaveText("Your password is saved.");
+  await owner.close();
+
+  // The earlier session is over, and the earlier password no longer works.
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
+  await fillSignIn(page, { email });
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Email or password is wrong.");
 });
 
 for (const target of ["//evil.example", "https://evil.example", "/\\evil.example"]) {

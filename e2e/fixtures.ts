@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import { test as base, expect, type Page } from "@playwright/test";
 import { E2E_ADMIN_EMAIL, E2E_PASSWORD } from "./constants";
+import { latestLinkTo } from "./mailbox";
 
 /**
  * Every test acts from an address of its own (as a proxy in front of Tollgate would report
@@ -47,14 +48,11 @@ export async function signIn(
 }
 
 /** Signs in as the admin named in ADMIN_EMAILS, creating the account the first time. */
+/** Signs in as the admin named in ADMIN_EMAILS (its address proven) and opens the dashboard. */
 export async function signInAsAdmin(page: Page): Promise<void> {
-  await signUp(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
-  const heading = page.getByRole("heading", { name: "Admin dashboard", level: 1 });
-  const taken = page.getByText("An account with this email already exists");
-  await expect(heading.or(taken)).toBeVisible();
-  if (await taken.isVisible())
-    await signIn(page, { email: E2E_ADMIN_EMAIL, callbackUrl: "/admin" });
-  await expect(heading).toBeVisible();
+  await signInAsListedAdmin(page);
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Admin dashboard", level: 1 })).toBeVisible();
 }
 
 export async function fillSignIn(
@@ -73,4 +71,30 @@ export async function fillSignIn(
 export async function forgetSession(page: Page): Promise<void> {
   await page.goto("about:blank");
   await page.context().clearCookies();
+}
+
+/** Follows the newest email-verification link mailed to `email`, in the signed-in page. */
+export async function followVerificationLink(page: Page, email: string): Promise<void> {
+  await page.goto(await latestLinkTo(email, "/verify-email?token="));
+  await expect(page).toHaveURL(/\/account\?email=(verified|link-invalid)$/);
+  // Another test may have used the same link first; either way the address is verified now.
+  await expect(page.getByRole("heading", { name: "Verify your email" })).toHaveCount(0);
+}
+
+/**
+ * Signs in as an admin listed in ADMIN_EMAILS: the first time, signs up and proves the
+ * address with the mailed verification link (only a verified address becomes admin).
+ */
+export async function signInAsListedAdmin(
+  page: Page,
+  email: string = E2E_ADMIN_EMAIL,
+): Promise<void> {
+  await signUp(page, { email });
+  const taken = page.getByText("An account with this email already exists");
+  await expect(page.getByTestId("account-email").or(taken)).toBeVisible();
+  if (await taken.isVisible()) await signIn(page, { email });
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+  if (await page.getByRole("heading", { name: "Verify your email" }).isVisible()) {
+    await followVerificationLink(page, email);
+  }
 }

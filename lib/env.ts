@@ -105,16 +105,26 @@ const schema = z.object({
   AUTH_SECRET: optional(
     z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
   ),
+  /** Emails that become admins once verified (lib/auth/email-proof.ts), never at sign-up. */
   ADMIN_EMAILS: withDefault(emailList, []),
   AUTH_GITHUB_ID: optional(z.string()),
   AUTH_GITHUB_SECRET: optional(z.string()),
   AUTH_GOOGLE_ID: optional(z.string()),
   AUTH_GOOGLE_SECRET: optional(z.string()),
-  /** SMTP URL for magic-link email; unset in development → links are written to the log. */
+  /**
+   * SMTP URL for sign-in and email-verification links; unset in development → links are
+   * written to the log; unset in production → neither is sent.
+   */
   EMAIL_SERVER: optional(
     z.url({ protocol: /^smtps?$/, error: "must be an SMTP URL such as smtp://user:pass@host:587" }),
   ),
   EMAIL_FROM: withDefault(z.string(), "Tollgate <billing@localhost>"),
+
+  /**
+   * How many proxies in front of the app append to X-Forwarded-For (lib/http/client-ip.ts).
+   * 0: none, the app is reached directly and the connection's address is the client's.
+   */
+  TRUSTED_PROXY_HOPS: withDefault(wholeNumber(0, 10), 0),
 
   /** Shared secret for internal cron routes (usage flush, reconciliation). */
   CRON_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
@@ -262,13 +272,15 @@ let cached: Env | undefined;
  * Also points Auth.js at FRONTEND_URL: next-auth reads `process.env.AUTH_URL` on every request
  * and, when it is set, builds magic links, callback URLs and redirects from it instead of the
  * request's Host or X-Forwarded-Host header (which anyone can spoof). Any AUTH_URL of the
- * environment is overridden, so FRONTEND_URL stays the one public address.
+ * environment is overridden, so FRONTEND_URL stays the one public address. Set on every call,
+ * not only the first: Next's env loader may reset process.env after start-up, dropping it.
  */
 export function env(): Env {
-  if (cached) return cached;
-  const result = parseEnv();
-  if (!result.ok) throw new InvalidEnvError(result.issues);
-  cached = result.env;
+  if (!cached) {
+    const result = parseEnv();
+    if (!result.ok) throw new InvalidEnvError(result.issues);
+    cached = result.env;
+  }
   process.env.AUTH_URL = cached.FRONTEND_URL;
   return cached;
 }

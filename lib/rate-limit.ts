@@ -29,6 +29,13 @@ export interface RateLimitResult {
 const SWEEP_AFTER_MS = 24 * 60 * 60 * 1000;
 const SWEEP_PROBABILITY = 0.01;
 
+/** The row key and the start of the fixed window `now` falls in. */
+function windowOf(rule: RateLimitRule, subject: string, now: Date) {
+  const windowMs = rule.windowSeconds * 1000;
+  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  return { key: `${rule.name}:${subject}`, windowMs, windowStart };
+}
+
 /**
  * Counts `weight` hits (default 1) for the subject: a call carrying n items spends n of the
  * limit at once. Refused hits count too, as in any fixed window.
@@ -43,9 +50,7 @@ export async function hitRateLimit(
   if (!Number.isSafeInteger(weight) || weight < 1) {
     throw new Error(`a rate-limit hit weighs a whole number of 1 or more, not ${weight}`);
   }
-  const windowMs = rule.windowSeconds * 1000;
-  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-  const key = `${rule.name}:${subject}`;
+  const { key, windowMs, windowStart } = windowOf(rule, subject, now);
 
   const [row] = await selectRows<{ count: number }>(
     db,
@@ -73,6 +78,30 @@ export async function hitRateLimit(
   };
 }
 
+/**
+ * Takes back one hit of the current window, for limits that count only failures: the attempt
+ * is counted before it runs (so concurrent attempts cannot all slip under the limit) and
+ * refunded when it succeeds or was refused without running. A row at one hit is deleted (the
+ * table keeps counts above zero).
+ */
+export async function refundRateLimit(
+  db: Database,
+  rule: RateLimitRule,
+  subject: string,
+  now: Date = new Date(),
+): Promise<void> {
+  const { key, windowStart: start } = windowOf(rule, subject, now);
+  const windowStart = start.toISOString();
+  await db.execute(
+    sql`with gone as (
+          delete from ${rateLimits}
+          where key = ${key} and window_start = ${windowStart} and count = 1
+        )
+        update ${rateLimits} set count = count - 1
+        where key = ${key} and window_start = ${windowStart} and count > 1`,
+  );
+}
+
 /** `hitRateLimit`, throwing a 429 AppError (with Retry-After) when the limit is passed. */
 export async function enforceRateLimit(
   db: Database,
@@ -97,10 +126,26 @@ export function rateLimitedError(retryAfterSeconds: number, what = "Too many att
   );
 }
 
-/** The limits Tollgate applies. Sign-in is limited per IP and per email address. */
+/** The limits Tollgate applies. */
 export const RATE_LIMITS = {
-  signInByIp: { name: "sign-in:ip", limit: 30, windowSeconds: 10 * 60 },
-  signInByEmail: { name: "sign-in:email", limit: 10, windowSeconds: 10 * 60 },
+  /**
+   * Failed password sign-ins (lib/auth/sign-in-lockout.ts): tight per email and address, so a
+   * guesser is stopped quickly; looser per email alone, so guessing from many addresses is
+   * bounded too while one attacker cannot lock the owner out from the owner's own address; and
+   * per address, against one address spraying many emails. Sign-in links are never limited by
+   * these.
+   */
+  signInFailuresByEmailAndIp: {
+    name: "sign-in-failures:email-ip",
+    limit: 5,
+    windowSeconds: 15 * 60,
+  },
+  signInFailuresByEmail: { name: "sign-in-failures:email", limit: 50, windowSeconds: 15 * 60 },
+  signInFailuresByIp: { name: "sign-in-failures:ip", limit: 100, windowSeconds: 15 * 60 },
+  /** Emails with a verification link, per user. */
+  emailVerificationSend: { name: "email-verification:send", limit: 5, windowSeconds: 60 * 60 },
+  /** Setting or changing a password, per user (each try checks the current password). */
+  passwordChange: { name: "password:change", limit: 10, windowSeconds: 15 * 60 },
   signUpByIp: { name: "sign-up:ip", limit: 10, windowSeconds: 60 * 60 },
   magicLinkByIp: { name: "magic-link:ip", limit: 10, windowSeconds: 60 * 60 },
   apiKeyCreate: { name: "api-key:create", limit: 20, windowSeconds: 60 * 60 },

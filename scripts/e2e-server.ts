@@ -1,13 +1,15 @@
 /**
  * The server the browser tests run against: a Stripe emulator of its own (in memory, on
- * E2E_STRIPE_PORT), the plan catalog and the webhook endpoint synced into it, then
- * `next start` with the emulator's address and the endpoint's signing secret. Build first.
- * Migrations are applied first, as a production deploy does (`next start` only verifies them).
- * ALLOW_STRIPE_EMULATOR lets this production server talk to the emulator.
+ * E2E_STRIPE_PORT), the plan catalog and the webhook endpoint synced into it, a mail sink that
+ * keeps every email in E2E_MAILBOX, then `next start` with the emulator's address, the
+ * endpoint's signing secret and the sink as EMAIL_SERVER. Build first. Migrations are applied
+ * first, as a production deploy does (`next start` only verifies them); ALLOW_STRIPE_EMULATOR
+ * lets this production server talk to the emulator.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { configuredDatabase, openDatabase } from "../db";
+import { startMailSink } from "../e2e/mail-sink";
 import { createStripeClient } from "../lib/billing/stripe-client";
 import { syncStripeCatalog } from "../lib/billing/stripe-sync";
 import { webhookUrlFor } from "../lib/billing/webhook-events";
@@ -30,6 +32,9 @@ const report = await syncStripeCatalog(stripe, {
   webhookUrl: webhookUrlFor(frontendUrl),
 });
 if (!report.webhookSecret) throw new Error("the emulator gave no webhook secret");
+const mailbox = process.env.E2E_MAILBOX;
+if (!mailbox) throw new Error("E2E_MAILBOX is not set (playwright.config.ts sets it)");
+const mailSink = await startMailSink(mailbox);
 
 const next = spawn(
   process.execPath,
@@ -48,6 +53,7 @@ const next = spawn(
       STRIPE_API_BASE: emulator.url,
       STRIPE_WEBHOOK_SECRET: report.webhookSecret,
       ALLOW_STRIPE_EMULATOR: "true",
+      EMAIL_SERVER: mailSink.url,
     },
   },
 );
@@ -55,5 +61,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => next.kill(signal));
 }
 next.on("exit", (code, signal) => {
-  void emulator.close().finally(() => process.exit(code ?? (signal ? 1 : 0)));
+  void Promise.all([emulator.close(), mailSink.close()]).finally(() =>
+    process.exit(code ?? (signal ? 1 : 0)),
+  );
 });

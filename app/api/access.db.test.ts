@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, provideDatabase } from "@/db";
 import { createTestDatabase } from "@/db/testing";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
-import { type AppUser, createPasswordUser } from "@/lib/auth/users";
+import { type AppUser, createPasswordUser, setUserRole } from "@/lib/auth/users";
 import { noParams, sessionCookie, TEST_ORIGIN, testRequest, withParams } from "@/lib/testing/http";
 import { DELETE as revokeKeyRoute } from "./account/api-keys/[id]/route";
 import { POST as createKeyRoute, GET as listKeysRoute } from "./account/api-keys/route";
@@ -18,11 +18,14 @@ let admin: AppUser;
 beforeAll(async () => {
   handle = await createTestDatabase();
   provideDatabase(handle);
-  const make = (email: string, admins: string[] = []) =>
-    createPasswordUser(handle.db, { email, password: "password-123" }, admins);
+  const make = (email: string) =>
+    createPasswordUser(handle.db, { email, password: "password-123" });
   alice = await make("alice@example.com");
   bob = await make("bob@example.com");
-  admin = await make("root@example.com", ["root@example.com"]);
+  admin = await setUserRole(handle.db, {
+    userId: (await make("root@example.com")).id,
+    role: "admin",
+  });
 });
 afterAll(async () => {
   await handle.close();

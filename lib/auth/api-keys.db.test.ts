@@ -19,16 +19,11 @@ let alice: { id: string };
 let bob: { id: string };
 beforeAll(async () => {
   handle = await createTestDatabase();
-  alice = await createPasswordUser(
-    handle.db,
-    { email: "alice@example.com", password: "x".repeat(8) },
-    [],
-  );
-  bob = await createPasswordUser(
-    handle.db,
-    { email: "bob@example.com", password: "x".repeat(8) },
-    [],
-  );
+  alice = await createPasswordUser(handle.db, {
+    email: "alice@example.com",
+    password: "x".repeat(8),
+  });
+  bob = await createPasswordUser(handle.db, { email: "bob@example.com", password: "x".repeat(8) });
 });
 afterAll(async () => {
   await handle.close();

@@ -24,6 +24,7 @@ export const authConfig = {
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
       session.user.role = token.role ?? "user";
+      session.user.sessionVersion = token.sv ?? 0;
       return session;
     },
   },
@@ -31,12 +32,21 @@ export const authConfig = {
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; role: UserRole; email?: string | null; name?: string | null };
+    user: {
+      id: string;
+      role: UserRole;
+      /** The token's session version; lib/auth/session.ts refuses a stale one. */
+      sessionVersion: number;
+      email?: string | null;
+      name?: string | null;
+    };
   }
 }
 
 declare module "@auth/core/jwt" {
   interface JWT {
     role?: UserRole;
+    /** users.session_version at sign-in; a token with an older one is signed out. */
+    sv?: number;
   }
 }

@@ -1,5 +1,4 @@
 import "server-only";
-import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import NextAuth, { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
 import type { Provider } from "next-auth/providers";
 import Credentials from "next-auth/providers/credentials";
@@ -8,14 +7,21 @@ import Google from "next-auth/providers/google";
 import Nodemailer from "next-auth/providers/nodemailer";
 import { z } from "zod";
 import { type Database, getDb } from "@/db";
-import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { type Env, env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
 import { log } from "@/lib/log";
-import { hitRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { tollgateAdapter } from "./adapter";
 import { authConfig } from "./auth.config";
+import { recordEmailProof } from "./email-proof";
+import {
+  oauthSignInDecision,
+  oauthVerifiedEmail,
+  parseGitHubEmails,
+  withGitHubPrimaryEmail,
+} from "./oauth-email";
 import { safeReturnPath } from "./return-path";
-import { applyAdminEmails, normalizeEmail, verifyPasswordUser } from "./users";
+import { withSignInLockout } from "./sign-in-lockout";
+import { applyAdminEmails, getSessionVersion, normalizeEmail, verifyPasswordUser } from "./users";
 
 /**
  * The full Auth.js setup for the Node server: the Drizzle adapter (accounts, magic-link
@@ -23,9 +29,14 @@ import { applyAdminEmails, normalizeEmail, verifyPasswordUser } from "./users";
  * touches the database or the configuration at import time (or during `next build`).
  */
 
-/** Thrown by `authorize` when sign-in attempts for this email or address are over the limit. */
+/** Thrown by `authorize` when failed sign-ins for this email (and address) are over the limit. */
 export class TooManySignInAttempts extends CredentialsSignin {
   override code = "rate_limited";
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super();
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
 }
 
 export const passwordSignInSchema = z.object({
@@ -58,12 +69,11 @@ function providers(config: Env, db: Database): Provider[] {
         const parsed = passwordSignInSchema.safeParse(credentials);
         if (!parsed.success) return null;
         const email = normalizeEmail(parsed.data.email);
-        const [byIp, byEmail] = await Promise.all([
-          hitRateLimit(db, RATE_LIMITS.signInByIp, clientIp(request.headers)),
-          hitRateLimit(db, RATE_LIMITS.signInByEmail, email),
-        ]);
-        if (!byIp.allowed || !byEmail.allowed) throw new TooManySignInAttempts();
-        return verifyPasswordUser(db, email, parsed.data.password);
+        const outcome = await withSignInLockout(db, { email, ip: clientIp(request.headers) }, () =>
+          verifyPasswordUser(db, email, parsed.data.password),
+        );
+        if (outcome.status === "locked") throw new TooManySignInAttempts(outcome.retryAfterSeconds);
+        return outcome.result;
       },
     }),
   ];
@@ -82,41 +92,80 @@ function providers(config: Env, db: Database): Provider[] {
       }),
     );
   }
+  // Linking by email is safe here only because `signIn` refuses OAuth addresses the provider
+  // did not verify (lib/auth/oauth-email.ts).
   if (config.AUTH_GITHUB_ID && config.AUTH_GITHUB_SECRET) {
-    list.push(GitHub({ clientId: config.AUTH_GITHUB_ID, clientSecret: config.AUTH_GITHUB_SECRET }));
+    list.push(
+      GitHub({
+        clientId: config.AUTH_GITHUB_ID,
+        clientSecret: config.AUTH_GITHUB_SECRET,
+        allowDangerousEmailAccountLinking: true,
+        userinfo: {
+          url: "https://api.github.com/user",
+          async request({ tokens }: { tokens: { access_token?: string } }) {
+            const get = (path: string) =>
+              fetch(`https://api.github.com${path}`, {
+                headers: {
+                  Authorization: `Bearer ${tokens.access_token}`,
+                  "User-Agent": "tollgate",
+                },
+              });
+            const profile: unknown = await (await get("/user")).json();
+            const emails = await get("/user/emails");
+            return withGitHubPrimaryEmail(
+              typeof profile === "object" && profile !== null ? profile : {},
+              parseGitHubEmails(emails.ok ? await emails.json() : null),
+            );
+          },
+        },
+      }),
+    );
   }
   if (config.AUTH_GOOGLE_ID && config.AUTH_GOOGLE_SECRET) {
-    list.push(Google({ clientId: config.AUTH_GOOGLE_ID, clientSecret: config.AUTH_GOOGLE_SECRET }));
+    list.push(
+      Google({
+        clientId: config.AUTH_GOOGLE_ID,
+        clientSecret: config.AUTH_GOOGLE_SECRET,
+        allowDangerousEmailAccountLinking: true,
+      }),
+    );
   }
   return list;
 }
 
 async function buildConfig(): Promise<NextAuthConfig> {
+  // Also sets AUTH_URL = FRONTEND_URL, which Auth.js builds sign-in links and redirects from
+  // (never the request's Host header); every Auth.js entry point builds this config first.
   const config = env();
   const db = await getDb();
-  const adapter = DrizzleAdapter(db, {
-    usersTable: users,
-    accountsTable: accounts,
-    sessionsTable: sessions,
-    verificationTokensTable: verificationTokens,
-  });
   return {
     ...authConfig,
     secret: config.AUTH_SECRET,
-    adapter: {
-      ...adapter,
-      // OAuth profiles may carry mixed-case emails; Tollgate stores them lower-cased.
-      createUser: (user) => {
-        if (!adapter.createUser) throw new Error("the Drizzle adapter has no createUser");
-        return adapter.createUser({ ...user, email: normalizeEmail(user.email) });
-      },
-    },
+    adapter: tollgateAdapter(db, config.ADMIN_EMAILS),
     providers: providers(config, db),
     callbacks: {
       ...authConfig.callbacks,
-      async jwt({ token, user }) {
-        // `user` is set only at sign-in: the moment to apply ADMIN_EMAILS and record the role.
+      signIn: ({ account, profile }) => oauthSignInDecision(account, profile),
+      async jwt({ token, user, account, profile }) {
+        // `user` is set only at sign-in: the moment to record an OAuth proof of the address,
+        // apply ADMIN_EMAILS, and give the token the session version it must keep matching.
         if (user?.id) {
+          const email = oauthVerifiedEmail(profile);
+          if (account && email && (account.type === "oauth" || account.type === "oidc")) {
+            await recordEmailProof(
+              db,
+              {
+                userId: user.id,
+                how: "oauth",
+                email,
+                keepAccount: {
+                  provider: account.provider,
+                  providerAccountId: account.providerAccountId,
+                },
+              },
+              config.ADMIN_EMAILS,
+            );
+          }
           token.sub = user.id;
           token.role =
             (await applyAdminEmails(
@@ -124,6 +173,7 @@ async function buildConfig(): Promise<NextAuthConfig> {
               { id: user.id, email: user.email ?? null },
               config.ADMIN_EMAILS,
             )) ?? "user";
+          token.sv = await getSessionVersion(db, user.id);
         }
         return token;
       },

@@ -7,11 +7,13 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { authenticateApiKey } from "./api-keys";
 import { auth } from "./auth";
-import { type AppUser, getUserById } from "./users";
+import { type AppUser, getSessionUser } from "./users";
 
 /**
  * Who is asking. The session only says who signed in; the user row is read fresh on every
- * request, so a demoted admin or a deleted user loses access at once, whatever the token says.
+ * request, so a demoted admin or a deleted user loses access at once, whatever the token says,
+ * and a token whose session version is no longer the user's (every session of the user was
+ * ended since it was issued) counts as signed out.
  */
 
 /** The signed-in user of this request (pages, layouts, server actions), or null. */
@@ -19,7 +21,7 @@ export const currentUser = cache(async (): Promise<AppUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
-  return getUserById(await getDb(), id);
+  return getSessionUser(await getDb(), { id, sessionVersion: session.user.sessionVersion });
 });
 
 /** The sign-in page, returning to `returnTo` (a path on this site) afterwards. */
@@ -77,7 +79,9 @@ export async function callerFromRequest(
     secret: config.AUTH_SECRET ?? "",
     secureCookie: config.FRONTEND_URL.startsWith("https://"),
   });
-  const user = token?.sub ? await getUserById(db, token.sub) : null;
+  const user = token?.sub
+    ? await getSessionUser(db, { id: token.sub, sessionVersion: token.sv })
+    : null;
   if (!user) throw new AppError("unauthorized", "Sign in to do this.");
   return { user, via: "session" };
 }

@@ -1,7 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import type { Database } from "@/db";
+import { log } from "@/lib/log";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { sendVerificationEmail } from "./send-verification-email";
 import { type AppUser, createPasswordUser } from "./users";
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -18,16 +20,24 @@ export const signUpSchema = z.object({
 export type SignUpInput = z.input<typeof signUpSchema>;
 
 /**
- * Creates an email + password account. Rate-limited per address before anything else, so
- * failed and invalid attempts count too. Throws AppError (`rate_limited`, `conflict`) or a
- * ZodError for invalid input.
+ * Creates an email + password account, unverified (so never admin yet), and mails it a
+ * verification link. Rate-limited per address before anything else, so failed and invalid
+ * attempts count too. A link that cannot be mailed does not undo the account: the account
+ * page offers to send another. Throws AppError (`rate_limited`, `conflict`) or a ZodError for
+ * invalid input.
  */
 export async function signUp(
   db: Database,
   input: unknown,
-  context: { ip: string; adminEmails: readonly string[] },
+  context: { ip: string },
 ): Promise<AppUser> {
   await enforceRateLimit(db, RATE_LIMITS.signUpByIp, context.ip);
   const data = signUpSchema.parse(input);
-  return createPasswordUser(db, data, context.adminEmails);
+  const user = await createPasswordUser(db, data);
+  try {
+    await sendVerificationEmail(db, { id: user.id, email: user.email ?? data.email });
+  } catch (error) {
+    log.error({ err: error, userId: user.id }, "email verification link could not be sent");
+  }
+  return user;
 }

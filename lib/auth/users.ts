@@ -1,5 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import type { Database } from "@/db";
 import { type User, type UserRole, users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -20,31 +20,70 @@ export async function getUserById(db: Database, id: string): Promise<AppUser | n
   return row ?? null;
 }
 
-/** The role a user with this email must have at least: admin when listed in ADMIN_EMAILS. */
-function roleFor(email: string, adminEmails: readonly string[]): UserRole {
-  return adminEmails.includes(normalizeEmail(email)) ? "admin" : "user";
+/**
+ * The user a session token names, or null when the token is stale: its session version (0 for
+ * tokens that carry none) is not the user's current one, because every session of the user
+ * was ended since (lib/auth/email-proof.ts). Read fresh on every request.
+ */
+export async function getSessionUser(
+  db: Database,
+  session: { id: string; sessionVersion: number | undefined },
+): Promise<AppUser | null> {
+  const [row] = await db
+    .select({ ...appUserColumns, sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.id, session.id))
+    .limit(1);
+  if (!row || row.sessionVersion !== (session.sessionVersion ?? 0)) return null;
+  const { sessionVersion: _version, ...user } = row;
+  return user;
+}
+
+/** The user's current session version, which a new session token carries. */
+export async function getSessionVersion(db: Database, id: string): Promise<number> {
+  const [row] = await db
+    .select({ sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
+  return row?.sessionVersion ?? 0;
+}
+
+/** What the account page shows about how the user signs in. */
+export async function getSignInState(
+  db: Database,
+  id: string,
+): Promise<{ emailVerified: boolean; hasPassword: boolean } | null> {
+  const [row] = await db
+    .select({ emailVerified: users.emailVerified, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
+  return row
+    ? { emailVerified: row.emailVerified !== null, hasPassword: row.passwordHash !== null }
+    : null;
+}
+
+/** True when this email is listed in ADMIN_EMAILS. */
+export function isAdminEmail(email: string, adminEmails: readonly string[]): boolean {
+  return adminEmails.includes(normalizeEmail(email));
 }
 
 /**
- * Creates an email + password account. Throws `conflict` when the email is taken: sign-up
- * cannot hide that an account exists without email verification, so the sign-up form says so
- * and points to sign-in; sign-in itself never tells which of email or password was wrong.
+ * Creates an email + password account, unverified and never admin: ADMIN_EMAILS applies only
+ * once the address is proven (lib/auth/email-proof.ts). Throws `conflict` when the email is
+ * taken: sign-up cannot hide that an account exists, so the sign-up form says so and points to
+ * sign-in; sign-in itself never tells which of email or password was wrong.
  */
 export async function createPasswordUser(
   db: Database,
   input: { email: string; password: string; name?: string | undefined },
-  adminEmails: readonly string[],
 ): Promise<AppUser> {
   const email = normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password);
   const [row] = await db
     .insert(users)
-    .values({
-      email,
-      name: input.name?.trim() || null,
-      passwordHash,
-      role: roleFor(email, adminEmails),
-    })
+    .values({ email, name: input.name?.trim() || null, passwordHash, role: "user" })
     .onConflictDoNothing({ target: users.email })
     .returning(appUserColumns);
   if (!row) {
@@ -84,21 +123,22 @@ export async function verifyPasswordUser(
 }
 
 /**
- * Makes a user listed in ADMIN_EMAILS an admin (called at every sign-in). Never demotes:
- * removing an email from the list leaves the role to `setUserRole`. Returns the current role.
+ * Makes a user listed in ADMIN_EMAILS an admin, only once the address is verified (called at
+ * every sign-in and at every proof of the address). Never demotes: removing an email from the
+ * list leaves the role to `setUserRole`. Returns the current role.
  */
 export async function applyAdminEmails(
   db: Database,
   user: { id: string; email: string | null },
   adminEmails: readonly string[],
 ): Promise<UserRole | null> {
-  if (user.email && roleFor(user.email, adminEmails) === "admin") {
+  if (user.email && isAdminEmail(user.email, adminEmails)) {
     const [row] = await db
       .update(users)
       .set({ role: "admin" })
-      .where(eq(users.id, user.id))
+      .where(and(eq(users.id, user.id), isNotNull(users.emailVerified)))
       .returning({ role: users.role });
-    return row?.role ?? null;
+    if (row) return row.role;
   }
   const current = await getUserById(db, user.id);
   return current?.role ?? null;

@@ -8,11 +8,16 @@ import type { UserRole } from "@/db/schema";
 export const TEST_ORIGIN = "http://localhost:3000";
 export const SESSION_COOKIE = "authjs.session-token";
 
-export async function sessionCookie(user: { id: string; role?: UserRole }): Promise<string> {
+export async function sessionCookie(user: {
+  id: string;
+  role?: UserRole;
+  /** The session version the token carries (lib/auth/session.ts); 0 when left out. */
+  sessionVersion?: number;
+}): Promise<string> {
   const secret = process.env.AUTH_SECRET;
   if (!secret) throw new Error("tests need AUTH_SECRET (set in vitest.config.ts)");
   const token = await encode({
-    token: { sub: user.id, role: user.role ?? "user" },
+    token: { sub: user.id, role: user.role ?? "user", sv: user.sessionVersion ?? 0 },
     secret,
     salt: SESSION_COOKIE,
   });

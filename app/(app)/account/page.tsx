@@ -1,14 +1,41 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { FormAlert } from "@/components/ui/form-alert";
+import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
+import { PASSWORD_MIN_LENGTH } from "@/lib/auth/sign-up";
+import { getSignInState } from "@/lib/auth/users";
+import { PasswordForm } from "./password-form";
+import { VerifyEmailNotice } from "./verify-email-notice";
 
 export const metadata: Metadata = { title: "Your account" };
 
-export default async function AccountPage() {
+/** What /verify-email reports back through `?email=`. */
+const EMAIL_NOTICES = {
+  verified: { tone: "success", text: "Your email address is verified." },
+  "link-invalid": {
+    tone: "error",
+    text: "That verification link has expired, was used already, or is for another account. Send a new one below.",
+  },
+} as const;
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function AccountPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser("/account");
+  const signIn = await getSignInState(await getDb(), user.id);
+  const { email: emailParam } = await searchParams;
+  const notice =
+    emailParam === "verified" || emailParam === "link-invalid" ? EMAIL_NOTICES[emailParam] : null;
   return (
     <>
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Your account</h1>
+      {notice && (
+        <div className="mt-6 max-w-xl">
+          <FormAlert tone={notice.tone}>{notice.text}</FormAlert>
+        </div>
+      )}
+      {signIn && !signIn.emailVerified && user.email && <VerifyEmailNotice email={user.email} />}
       <dl className="mt-6 grid max-w-xl grid-cols-[auto_1fr] gap-x-6 gap-y-3 text-sm">
         <dt className="font-medium text-slate-600">Email</dt>
         <dd data-testid="account-email" className="text-slate-900">
@@ -38,6 +65,9 @@ export default async function AccountPage() {
           </li>
         )}
       </ul>
+      {signIn && (
+        <PasswordForm hasPassword={signIn.hasPassword} passwordMinLength={PASSWORD_MIN_LENGTH} />
+      )}
     </>
   );
 }

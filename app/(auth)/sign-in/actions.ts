@@ -1,11 +1,17 @@
 "use server";
 
 import { headers } from "next/headers";
-import { AuthError, CredentialsSignin } from "next-auth";
+import { AuthError } from "next-auth";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { passwordSignInSchema, signIn, signInMethods } from "@/lib/auth/auth";
+import {
+  passwordSignInSchema,
+  signIn,
+  signInMethods,
+  TooManySignInAttempts,
+} from "@/lib/auth/auth";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { lockedOutMessage } from "@/lib/auth/sign-in-lockout-message";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { type FormState, fieldErrorsOf, formText } from "@/lib/form-state";
@@ -32,10 +38,10 @@ export async function passwordSignInAction(
   try {
     await signIn("credentials", { ...parsed.data, redirectTo: returnPath(formData) });
   } catch (error) {
-    if (error instanceof CredentialsSignin && error.code === "rate_limited") {
+    if (error instanceof TooManySignInAttempts) {
       return {
         status: "error",
-        message: "Too many sign-in attempts. Wait a few minutes and try again.",
+        message: lockedOutMessage(error.retryAfterSeconds, signInMethods().magicLink),
         values: { email },
       };
     }

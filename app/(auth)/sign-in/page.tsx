@@ -6,6 +6,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { signInMethods } from "@/lib/auth/auth";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { currentUser } from "@/lib/auth/session";
+import { lockedOutMessage } from "@/lib/auth/sign-in-lockout-message";
 import { env } from "@/lib/env";
 import { oauthSignInAction } from "./actions";
 import { MagicLinkForm } from "./magic-link-form";
@@ -18,6 +19,8 @@ const AUTH_ERRORS: Record<string, string> = {
   Verification: "That sign-in link has expired or was already used. Ask for a new one.",
   OAuthAccountNotLinked:
     "This email already has an account with another sign-in method. Sign in with that one.",
+  OAuthEmailNotVerified:
+    "That account's email address is not verified with the provider. Verify it there, or sign in another way.",
   AccessDenied: "Sign-in was refused.",
   CredentialsSignin: "Email or password is wrong.",
 };
@@ -32,6 +35,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
 
   const methods = signInMethods();
   const error = typeof params.error === "string" ? params.error : undefined;
+  // Auth.js's own password endpoint says a locked-out sign-in with `code=rate_limited`.
+  const errorText =
+    error === "CredentialsSignin" && params.code === "rate_limited"
+      ? lockedOutMessage(null, methods.magicLink)
+      : error && (AUTH_ERRORS[error] ?? "Sign-in failed. Try again.");
   const signUpHref = `/sign-up?callbackUrl=${encodeURIComponent(returnTo)}`;
 
   return (
@@ -43,9 +51,18 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           Create one
         </Link>
       </p>
-      {error && (
+      {params.notice === "verify-email" && (
         <div className="mt-6">
-          <FormAlert tone="error">{AUTH_ERRORS[error] ?? "Sign-in failed. Try again."}</FormAlert>
+          <FormAlert tone="info">
+            Sign in to confirm your email address.
+            {methods.magicLink &&
+              " If you did not create this account with a password, use a sign-in link instead: it proves the address is yours, removes any password set before and signs out every other session."}
+          </FormAlert>
+        </div>
+      )}
+      {errorText && (
+        <div className="mt-6">
+          <FormAlert tone="error">{errorText}</FormAlert>
         </div>
       )}
       <div className="mt-6">

@@ -24,7 +24,7 @@ export async function signUpAction(_prev: FormState, formData: FormData): Promis
     await signUp(
       await getDb(),
       { ...values, name: values.name || undefined, password },
-      { ip: clientIp(await headers()), adminEmails: config.ADMIN_EMAILS },
+      { ip: clientIp(await headers()) },
     );
   } catch (error) {
     if (error instanceof ZodError) {

@@ -1,9 +1,9 @@
-// POST /api/sign-up — create an email + password account (the sign-up page's JSON twin).
+// POST /api/sign-up — create an email + password account (the sign-up page's JSON twin); it
+// is unverified, and a verification link is mailed to it.
 
 import { z } from "zod";
 import { getDb } from "@/db";
 import { signUp } from "@/lib/auth/sign-up";
-import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
 import { readJson } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
@@ -11,10 +11,7 @@ import { route } from "@/lib/http/route";
 export const POST = route("public", async ({ request }) => {
   const db = await getDb();
   const body = await readJson(request, z.unknown(), 16 * 1024);
-  const user = await signUp(db, body, {
-    ip: clientIp(request.headers),
-    adminEmails: env().ADMIN_EMAILS,
-  });
+  const user = await signUp(db, body, { ip: clientIp(request.headers) });
   return Response.json(
     { user: { id: user.id, email: user.email, name: user.name } },
     { status: 201 },
