@@ -61,7 +61,7 @@ export type OpenDatabaseOptions = (
 };
 
 /** Arbitrary, fixed key for pg_advisory_lock around migrations. */
-const MIGRATION_LOCK_KEY = 7_361_420_021;
+export const MIGRATION_LOCK_KEY = 7_361_420_021;
 
 const defaultMigrationsFolder = () => path.join(process.cwd(), "drizzle");
 
@@ -156,12 +156,22 @@ async function migratePostgresUnderLock<T>(
 }
 
 async function openPostgres(url: string, migrationsFolder: string, migrate: boolean | "verify") {
-  if (migrate !== false) {
+  if (migrate === true) {
     await migratePostgresUnderLock(url, (executor) =>
       settleMigrations(executor, migrationsFolder, migrate),
     );
   }
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  if (migrate === "verify") {
+    // Read-only, without the migration lock: a server starting while `db:migrate` builds an
+    // index must not wait for it, but stop and say a migration is pending.
+    await settleMigrations(postgresExecutor(client), migrationsFolder, migrate).catch(
+      async (error: unknown) => {
+        await client.end({ timeout: 5 });
+        throw error;
+      },
+    );
+  }
   const handle: DatabaseHandle = {
     db: drizzlePostgres(client, { schema }),
     kind: "postgres",

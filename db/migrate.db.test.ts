@@ -6,8 +6,15 @@ import { PgliteDatabase } from "drizzle-orm/pglite";
 import { migrate as drizzlePgliteMigrate } from "drizzle-orm/pglite/migrator";
 import { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate as drizzlePostgresMigrate } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
 import { afterEach, describe, expect, it } from "vitest";
-import { type DatabaseHandle, MigrationsPendingError, openDatabase, selectRows } from "./index";
+import {
+  type DatabaseHandle,
+  MIGRATION_LOCK_KEY,
+  MigrationsPendingError,
+  openDatabase,
+  selectRows,
+} from "./index";
 import { migrationSteps, readMigrations } from "./migrate";
 import { createTestDatabase } from "./testing";
 
@@ -301,5 +308,24 @@ describe("a production database open", () => {
     await deploy.close();
     const server = await openDatabase({ dataDir, migrate: "verify" });
     await server.close();
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)("a production open of a Postgres database", () => {
+  it("does not wait for a migration in progress: it refuses at once, naming what is pending", async () => {
+    const { applyMigrations, location } = await emptyDatabase();
+    await applyMigrations(migrationsFolder(journal().length - 1));
+    // `db:migrate` in another process, holding the migration lock.
+    const migrator = postgres(location, { max: 1, onnotice: () => {} });
+    try {
+      await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+      const started = Date.now();
+      await expect(openDatabase({ url: location, migrate: "verify" })).rejects.toBeInstanceOf(
+        MigrationsPendingError,
+      );
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await migrator.end({ timeout: 5 });
+    }
   });
 });

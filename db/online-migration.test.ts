@@ -10,7 +10,7 @@ const statementsOf = (text: string) =>
     .filter(Boolean);
 
 describe("rewriteMigrationOnline", () => {
-  it("builds indexes on existing tables concurrently, after the statements that need a transaction", () => {
+  it("builds indexes on existing tables concurrently, in the order they were written", () => {
     const out = statementsOf(
       rewriteMigrationOnline(
         generated(
@@ -21,13 +21,13 @@ describe("rewriteMigrationOnline", () => {
       ),
     );
     expect(out).toEqual([
-      'ALTER TABLE "invoices" ADD COLUMN "x" text;',
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS "invoices_x_idx" ON "invoices" USING btree ("x");',
+      'ALTER TABLE "invoices" ADD COLUMN "x" text;',
       'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "invoices_y_idx" ON "invoices" USING btree ("y");',
     ]);
   });
 
-  it("adds checks and foreign keys to existing tables NOT VALID, then validates them", () => {
+  it("adds checks and foreign keys to existing tables NOT VALID, each validated right after", () => {
     const out = statementsOf(
       rewriteMigrationOnline(
         generated(
@@ -38,8 +38,8 @@ describe("rewriteMigrationOnline", () => {
     );
     expect(out).toEqual([
       `ALTER TABLE "user" ADD CONSTRAINT "user_v_check" CHECK ("user"."v" >= 0) NOT VALID;`,
-      `ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_w_fk" FOREIGN KEY ("w") REFERENCES "public"."w"("id") ON DELETE cascade ON UPDATE no action NOT VALID;`,
       `ALTER TABLE "user" VALIDATE CONSTRAINT "user_v_check";`,
+      `ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_w_fk" FOREIGN KEY ("w") REFERENCES "public"."w"("id") ON DELETE cascade ON UPDATE no action NOT VALID;`,
       `ALTER TABLE "api_keys" VALIDATE CONSTRAINT "api_keys_w_fk";`,
     ]);
   });
@@ -53,9 +53,16 @@ describe("rewriteMigrationOnline", () => {
     expect(statementsOf(rewriteMigrationOnline(source))).toEqual(statementsOf(source));
   });
 
-  it("drops indexes concurrently", () => {
-    expect(statementsOf(rewriteMigrationOnline('DROP INDEX "old_idx";'))).toEqual([
-      'DROP INDEX CONCURRENTLY IF EXISTS "old_idx";',
+  it("drops indexes concurrently, so an index redefined under its name is dropped before it is built", () => {
+    expect(
+      statementsOf(
+        rewriteMigrationOnline(
+          generated('DROP INDEX "a_idx";', 'CREATE INDEX "a_idx" ON "a" USING btree ("x","y");'),
+        ),
+      ),
+    ).toEqual([
+      'DROP INDEX CONCURRENTLY IF EXISTS "a_idx";',
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS "a_idx" ON "a" USING btree ("x","y");',
     ]);
   });
 

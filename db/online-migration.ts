@@ -2,9 +2,10 @@
  * Rewrites a migration drizzle-kit generated so that it does not lock a busy table for long:
  * on tables that already exist, indexes are built and dropped `CONCURRENTLY` (no write lock
  * while the index builds), and new CHECK and FOREIGN KEY constraints are added `NOT VALID`
- * and validated afterwards (the check of existing rows takes no write lock). The online
- * statements move to the end, so the rest stays one transaction; db/migrate.ts runs each of
- * them alone. Tables the migration creates itself are empty: their statements stay as they are.
+ * and validated right after (the check of existing rows takes no write lock). The order of the
+ * statements is kept (an index dropped and built again under the same name stays built);
+ * db/migrate.ts runs each online statement alone, outside the transactions of the statements
+ * around it. Tables the migration creates itself are empty: their statements stay as they are.
  *
  * Pure and idempotent: rewriting a rewritten migration changes nothing.
  */
@@ -35,28 +36,23 @@ export function rewriteMigrationOnline(source: string): string {
     }),
   );
 
-  const inTransaction: string[] = [];
-  const online: string[] = [];
-  for (const statement of statements) {
+  const rewritten = statements.flatMap((statement) => {
     const index = CREATE_INDEX.exec(statement);
     if (index && !created.has(index[3] ?? "")) {
       const [whole, head = "", name = ""] = index;
       const rest = statement.slice(whole.length - (index[3]?.length ?? 0));
-      online.push(`${head.trim()} CONCURRENTLY IF NOT EXISTS ${name} ON ${rest.trim()}`);
-      continue;
+      return [`${head.trim()} CONCURRENTLY IF NOT EXISTS ${name} ON ${rest.trim()}`];
     }
     const dropped = DROP_INDEX.exec(statement);
-    if (dropped) {
-      online.push(`${dropped[1]?.trim()} CONCURRENTLY IF EXISTS ${dropped[2]};`);
-      continue;
-    }
+    if (dropped) return [`${dropped[1]?.trim()} CONCURRENTLY IF EXISTS ${dropped[2]};`];
     const constraint = ADD_CONSTRAINT.exec(statement);
     if (constraint && !created.has(constraint[1] ?? "") && !/\bnot\s+valid\b/i.test(statement)) {
-      inTransaction.push(`${withoutSemicolon(statement)} NOT VALID;`);
-      online.push(`ALTER TABLE ${constraint[1]} VALIDATE CONSTRAINT ${constraint[2]};`);
-      continue;
+      return [
+        `${withoutSemicolon(statement)} NOT VALID;`,
+        `ALTER TABLE ${constraint[1]} VALIDATE CONSTRAINT ${constraint[2]};`,
+      ];
     }
-    inTransaction.push(statement);
-  }
-  return `${[...inTransaction, ...online].join(`\n${STATEMENT_BREAKPOINT}\n`)}\n`;
+    return [statement];
+  });
+  return `${rewritten.join(`\n${STATEMENT_BREAKPOINT}\n`)}\n`;
 }

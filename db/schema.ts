@@ -46,6 +46,11 @@ export const SUBSCRIPTION_STATUSES = [
   "paused",
 ] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+/** Statuses of a subscription that is over for good: it never bills or grants anything again. */
+export const ENDED_SUBSCRIPTION_STATUSES = [
+  "canceled",
+  "incomplete_expired",
+] as const satisfies readonly SubscriptionStatus[];
 
 export const INVOICE_STATUSES = ["draft", "open", "paid", "uncollectible", "void"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];

@@ -96,6 +96,7 @@ describe("parseEnv", () => {
 /** A production configuration with nothing unsafe in it. */
 const SAFE_PRODUCTION = {
   NODE_ENV: "production",
+  FRONTEND_URL: "https://billing.example.com",
   AUTH_SECRET: "s".repeat(32),
   STRIPE_SECRET_KEY: "sk_live_abc123",
   STRIPE_PUBLISHABLE_KEY: "pk_live_abc123",
@@ -113,6 +114,7 @@ describe("parseEnv for a starting server", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((issue) => issue.variable)).toEqual([
+      "FRONTEND_URL",
       "AUTH_SECRET",
       "STRIPE_WEBHOOK_SECRET",
       "STRIPE_SECRET_KEY",
@@ -139,6 +141,16 @@ describe("parseEnv for a starting server", () => {
     ).toEqual(["STRIPE_SECRET_KEY"]);
   });
 
+  it("refuses a production FRONTEND_URL that is unset or plain http, but for a loopback address", () => {
+    expect(refusedVariables({ ...SAFE_PRODUCTION, FRONTEND_URL: "" })).toEqual(["FRONTEND_URL"]);
+    expect(
+      refusedVariables({ ...SAFE_PRODUCTION, FRONTEND_URL: "http://billing.example.com" }),
+    ).toEqual(["FRONTEND_URL"]);
+    expect(refusedVariables({ ...SAFE_PRODUCTION, FRONTEND_URL: "http://127.0.0.1:3100" })).toEqual(
+      [],
+    );
+  });
+
   it("refuses a production Stripe address that is local or plain http", () => {
     for (const base of [
       "http://127.0.0.1:12111",
@@ -159,6 +171,7 @@ describe("parseEnv for a starting server", () => {
   it("lets a production server use the emulator only when ALLOW_STRIPE_EMULATOR says so", () => {
     const emulated = {
       NODE_ENV: "production",
+      FRONTEND_URL: "http://localhost:3100",
       AUTH_SECRET: "s".repeat(32),
       STRIPE_WEBHOOK_SECRET: "whsec_abc123",
       STRIPE_API_BASE: "http://127.0.0.1:12111",

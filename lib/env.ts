@@ -155,14 +155,21 @@ function pairIssues(source: Record<string, string | undefined>): EnvIssue[] {
   return issues;
 }
 
+const hostOf = (url: string) => new URL(url).hostname.replace(/^\[|\]$/g, "");
+
+/** True for a URL whose host is this machine. */
+function isLoopback(url: string): boolean {
+  const host = hostOf(url);
+  return (
+    host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\./.test(host)
+  );
+}
+
 /** True for a URL whose host is this machine or a private network (not a hosted service). */
 export function isLocalAddress(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  const host = hostOf(url);
   return (
-    host === "localhost" ||
-    host.endsWith(".localhost") ||
-    host === "::1" ||
-    /^127\./.test(host) ||
+    isLoopback(url) ||
     /^0\.0\.0\.0$/.test(host) ||
     /^10\./.test(host) ||
     /^192\.168\./.test(host) ||
@@ -175,9 +182,27 @@ export function isLocalAddress(url: string): boolean {
  * would be safe in development and is a hole in production. Refused with a message naming the
  * variable, before the first request.
  */
-export function productionIssues(config: Env): EnvIssue[] {
+export function productionIssues(
+  config: Env,
+  source: Record<string, string | undefined> = {},
+): EnvIssue[] {
   if (config.NODE_ENV !== "production") return [];
   const issues: EnvIssue[] = [];
+  if (!source.FRONTEND_URL?.trim()) {
+    issues.push({
+      variable: "FRONTEND_URL",
+      message:
+        "is required in production: the https address people use (links, redirects and " +
+        "secure cookies are built from it)",
+    });
+  } else if (!config.FRONTEND_URL.startsWith("https://") && !isLoopback(config.FRONTEND_URL)) {
+    issues.push({
+      variable: "FRONTEND_URL",
+      message:
+        "must be https in production (plain http only for a loopback address, to try a " +
+        "production build on this machine)",
+    });
+  }
   if (!config.AUTH_SECRET) {
     issues.push({
       variable: "AUTH_SECRET",
@@ -243,7 +268,7 @@ export function parseEnv(
           message: issue.message,
         }))),
     ...pairIssues(source),
-    ...(result.success && options.server ? productionIssues(result.data) : []),
+    ...(result.success && options.server ? productionIssues(result.data, source) : []),
   ];
   if (result.success && issues.length === 0) return { ok: true, env: result.data };
   return { ok: false, issues };

@@ -36,6 +36,13 @@ describe("serializeError", () => {
     expect(line).toContain("duplicate key value violates unique constraint");
   });
 
+  it("keeps the values out of the stack when the SQL text holds a replacement pattern", () => {
+    const error = new Error("Failed query: select '$&' as x\nparams: grace@example.com");
+    const line = JSON.stringify(serializeError(error));
+    expect(line).not.toContain("grace@example.com");
+    expect(line).toContain("select '$&' as x");
+  });
+
   it("cleans each error of an AggregateError", () => {
     const line = JSON.stringify(serializeError(new AggregateError([driverError()], "several")));
     expect(line).not.toContain("grace@example.com");

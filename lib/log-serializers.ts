@@ -36,7 +36,9 @@ function withoutValues(error: Error, depth: number): Error {
   }
   const message = error.message.replace(PARAMS_SUFFIX, "");
   Object.defineProperty(copy, "message", { value: message, enumerable: false, writable: true });
-  const stack = typeof error.stack === "string" ? error.stack.replace(error.message, message) : "";
+  // A replacer function, so that `$&` or `$'` in the SQL text is not read as a pattern.
+  const stack =
+    typeof error.stack === "string" ? error.stack.replace(error.message, () => message) : "";
   Object.defineProperty(copy, "stack", { value: stack, enumerable: false, writable: true });
   // A cause that is not an error (a plain object, say) could hold anything: it is left out.
   const cause = Reflect.get(error, "cause");

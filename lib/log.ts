@@ -34,8 +34,8 @@ const REDACT = [
 ];
 
 /**
- * A logger with Tollgate's redaction and serializers. `output` sends JSON lines at `level` to a
- * stream of the caller's (tests read what would be logged); without it, the settings decide.
+ * A logger with Tollgate's redaction and serializers, at the configured level. Tests read what
+ * it writes through lib/testing/log-capture.ts.
  */
 function createLogger(): Logger {
   // The logger must work while the configuration is broken (it reports that), so it reads the

@@ -22,6 +22,7 @@ describe("a production server start", () => {
     const result = nextStart({ AUTH_SECRET: "s".repeat(40) });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("Invalid configuration");
+    expect(result.stderr).toMatch(/FRONTEND_URL: is required in production/);
     expect(result.stderr).toMatch(/STRIPE_WEBHOOK_SECRET: is required in production/);
     expect(result.stderr).toMatch(/STRIPE_SECRET_KEY: is unset or the Stripe emulator's key/);
     expect(result.stderr).toMatch(/STRIPE_PUBLISHABLE_KEY: is unset or the Stripe emulator's key/);
@@ -30,6 +31,7 @@ describe("a production server start", () => {
 
   it("is refused when Stripe is reached at a local address", () => {
     const result = nextStart({
+      FRONTEND_URL: "https://billing.example.com",
       AUTH_SECRET: "s".repeat(40),
       STRIPE_SECRET_KEY: "sk_live_abc",
       STRIPE_PUBLISHABLE_KEY: "pk_live_abc",

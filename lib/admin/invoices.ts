@@ -361,7 +361,12 @@ export function streamInvoicesCsv(
         if (page.next === null) controller.close();
         after = page.next;
       } catch (error) {
-        log.error({ err: error, filter }, "invoice CSV export failed");
+        // The filter's shape only: its search text is often a customer's email.
+        const { q, cursor, ...shape } = filter;
+        log.error(
+          { err: error, filter: { ...shape, searched: Boolean(q), paged: Boolean(cursor) } },
+          "invoice CSV export failed",
+        );
         controller.error(error);
       }
     },

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import Stripe from "stripe";
 import type { Database } from "@/db";
-import { customers, invoices, subscriptions } from "@/db/schema";
+import { customers, ENDED_SUBSCRIPTION_STATUSES, invoices, subscriptions } from "@/db/schema";
 import { log } from "@/lib/log";
 
 /**
@@ -11,9 +11,16 @@ import { log } from "@/lib/log";
  * on every delivery and replay (a poison event).
  */
 
-/** Stripe answered 404 to a retrieve: the object does not exist (any more) for this key. */
+/**
+ * Stripe answered that the object does not exist (any more) for this key: a 404 with the code
+ * `resource_missing`. Any other 404 (a wrong API base or path) is an outage, not a deletion.
+ */
 export function isNotFoundInStripe(error: unknown): boolean {
-  return error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404;
+  return (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    error.statusCode === 404 &&
+    error.code === "resource_missing"
+  );
 }
 
 export function isDeletedCustomer(
@@ -108,7 +115,7 @@ export async function applyCustomerDeleted(
     .where(
       and(
         eq(subscriptions.stripeCustomerId, stripeCustomerId),
-        notInArray(subscriptions.status, ["canceled", "incomplete_expired"]),
+        notInArray(subscriptions.status, [...ENDED_SUBSCRIPTION_STATUSES]),
       ),
     )
     .returning({ id: subscriptions.stripeSubscriptionId });

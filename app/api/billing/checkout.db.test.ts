@@ -148,6 +148,16 @@ describe("POST /api/billing/checkout", () => {
     expect((await payCheckout(t, two)).status).toBe(200);
   });
 
+  it("gives a new payable session when the same plan is chosen again after another one, within the minute", async () => {
+    const user = await createTestUser(t, "back-and-forth");
+    const pro = await checkoutUrl(user, "pro", "monthly");
+    await checkoutUrl(user, "enterprise", "monthly");
+    const proAgain = await checkoutUrl(user, "pro", "monthly");
+    // The first Pro session was expired by the Enterprise one: the same key must not bring it back.
+    expect(checkoutSessionId(proAgain)).not.toBe(checkoutSessionId(pro));
+    expect((await payCheckout(t, proAgain)).status).toBe(200);
+  });
+
   it("lets only one of two concurrent first checkouts stay payable", async () => {
     const user = await createTestUser(t, "racing-tabs");
     const responses = await Promise.all([

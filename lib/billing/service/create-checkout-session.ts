@@ -39,7 +39,8 @@ const NEEDS_ATTENTION = ["past_due", "unpaid", "paused"] as const;
  * - A trial of DEFAULT_TRIAL_DAYS only for a user who never had a subscription, neither in our
  *   mirror nor (when the customer existed before) in Stripe, where a mirror that missed a
  *   webhook would not see it.
- * - Idempotency key: user, price, trial and the minute, so a double submit gets one session.
+ * - Idempotency key: user, price, trial and the minute, so a double submit gets one session; a
+ *   session that key already gave and that was expired since is replaced by a new one.
  * - One at a time per user (a lease, `checkout:<userId>`), and every other open session of the
  *   customer is then expired: only the newest checkout stays payable, so two tabs or two
  *   concurrent first checkouts cannot both be paid into two subscriptions (a double submit
@@ -105,26 +106,49 @@ async function createSessionLocked(
 
   const frontend = env().FRONTEND_URL;
   const minute = Math.floor(Date.now() / 60_000);
-  const session = await callStripe("checkout.sessions.create", () =>
-    stripe.checkout.sessions.create(
-      {
-        mode: "subscription",
-        customer,
-        client_reference_id: userId,
-        metadata: { userId },
-        // A metered price takes no quantity: what it bills comes from the meter.
-        line_items: [{ price: price.id, quantity: 1 }, ...(metered ? [{ price: metered.id }] : [])],
-        subscription_data: {
+  const create = (idempotencyKey: string) =>
+    callStripe("checkout.sessions.create", () =>
+      stripe.checkout.sessions.create(
+        {
+          mode: "subscription",
+          customer,
+          client_reference_id: userId,
           metadata: { userId },
-          ...(trialDays > 0 ? { trial_period_days: trialDays } : {}),
+          // A metered price takes no quantity: what it bills comes from the meter.
+          line_items: [
+            { price: price.id, quantity: 1 },
+            ...(metered ? [{ price: metered.id }] : []),
+          ],
+          subscription_data: {
+            metadata: { userId },
+            ...(trialDays > 0 ? { trial_period_days: trialDays } : {}),
+          },
+          allow_promotion_codes: true,
+          success_url: `${frontend}/account/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+          cancel_url: `${frontend}/pricing?checkout=canceled`,
         },
-        allow_promotion_codes: true,
-        success_url: `${frontend}/account/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
-        cancel_url: `${frontend}/pricing?checkout=canceled`,
-      },
-      { idempotencyKey: `checkout:${userId}:${lookupKeyFor(tier, period)}:${trialDays}:${minute}` },
-    ),
-  );
+        { idempotencyKey },
+      ),
+    );
+  const key = `checkout:${userId}:${lookupKeyFor(tier, period)}:${trialDays}:${minute}`;
+  let session = await create(key);
+  if (session.lastResponse.headers["idempotent-replayed"] === "true") {
+    // Stripe answers a replayed key with the session as it was created; what matters is now.
+    const replayed = session.id;
+    session = await callStripe("checkout.sessions.retrieve", () =>
+      stripe.checkout.sessions.retrieve(replayed),
+    );
+  }
+  if (session.status === "complete") {
+    // The same checkout, asked for again after it was paid within the minute.
+    await resyncCustomer(deps, customer, { bestEffort: true });
+    throw subscriptionExists(null);
+  }
+  if (session.status === "expired") {
+    // The key's session was expired meanwhile (another checkout started in the same minute, then
+    // this plan again): a new key, still derived from ours, so a double submit gets one session.
+    session = await create(`${key}:after:${session.id}`);
+  }
   if (!session.url) throw new Error(`checkout session ${session.id} has no URL`);
   if ((await expireOtherSessions(stripe, customer, session.id)) === "another_paid") {
     await callStripe("checkout.sessions.expire", () => stripe.checkout.sessions.expire(session.id));

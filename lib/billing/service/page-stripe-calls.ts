@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, notInArray } from "drizzle-orm";
-import { type SubscriptionStatus, subscriptions } from "@/db/schema";
+import { ENDED_SUBSCRIPTION_STATUSES, subscriptions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { enforceRateLimit, hitRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
@@ -27,7 +27,6 @@ import type { BillingDeps } from "./types";
 export type CheckoutReturn = "confirmed" | "open" | "not_found" | "pending";
 
 /** A row in any other status is a subscription a checkout's sync (or webhook) already wrote. */
-const ENDED: SubscriptionStatus[] = ["canceled", "incomplete_expired"];
 
 /**
  * Syncs the session Checkout came back with, at most once: when the mirror already shows a
@@ -43,7 +42,12 @@ export async function confirmCheckoutReturn(
   const [mirrored] = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
-    .where(and(eq(subscriptions.userId, userId), notInArray(subscriptions.status, ENDED)))
+    .where(
+      and(
+        eq(subscriptions.userId, userId),
+        notInArray(subscriptions.status, [...ENDED_SUBSCRIPTION_STATUSES]),
+      ),
+    )
     .limit(1);
   if (mirrored) return "confirmed";
 

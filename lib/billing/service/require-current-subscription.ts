@@ -2,7 +2,7 @@ import "server-only";
 import { desc, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "@/db";
-import { subscriptions } from "@/db/schema";
+import { ENDED_SUBSCRIPTION_STATUSES, subscriptions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { pickCurrentSubscription, type SubscriptionRow } from "../entitlements";
@@ -23,7 +23,7 @@ export interface CurrentSubscription {
   period: BillingPeriod | null;
 }
 
-const ENDED: ReadonlySet<string> = new Set(["canceled", "incomplete_expired"]);
+const ENDED: ReadonlySet<string> = new Set(ENDED_SUBSCRIPTION_STATUSES);
 
 async function currentRow(db: Database, userId: string): Promise<SubscriptionRow | null> {
   const rows = await db
