@@ -23,6 +23,11 @@ function product(em: Emulator, id: string, param = "id"): Stripe.Product {
   return found;
 }
 
+/** What a price is called on pages and invoice lines: its product's name. */
+export function productName(em: Emulator, price: Stripe.Price): string {
+  return em.state.products[String(price.product)]?.name ?? price.nickname ?? price.id;
+}
+
 function createProduct({ em, params }: ApiRequest): Stripe.Product {
   const id = str(params, "id") || em.newId("prod", 14);
   if (em.state.products[id]) {

@@ -9,6 +9,7 @@
  */
 import type Stripe from "stripe";
 import { type CardDetails, checkCard, createCardPaymentMethod } from "./cards";
+import { productName } from "./catalog";
 import type { Emulator } from "./context";
 import { createCustomer } from "./customers";
 import { cardError, invalidRequest, noSuch } from "./errors";
@@ -56,7 +57,6 @@ function checkUrl(params: Params, key: string): string | null {
 }
 
 function lineItem(em: Emulator, price: Stripe.Price, quantity: number): Stripe.LineItem {
-  const product = em.state.products[String(price.product)];
   const amount = (price.unit_amount ?? 0) * quantity;
   return {
     id: em.newId("li", 24),
@@ -67,7 +67,7 @@ function lineItem(em: Emulator, price: Stripe.Price, quantity: number): Stripe.L
     amount_tax: 0,
     amount_total: amount,
     currency: price.currency,
-    description: product?.name ?? price.nickname ?? price.id,
+    description: productName(em, price),
     metadata: {},
     price: structuredClone(price),
     quantity,

@@ -82,3 +82,9 @@ function toValue(node: Node | string): FormValue {
   for (const key of Object.keys(node)) out[key] = toValue(node[key] as Node | string);
   return out;
 }
+
+/** A string field of a decoded form; anything else (absent, nested) is "". For the pages' forms. */
+export function field(form: FormObject, name: string): string {
+  const value = form[name];
+  return typeof value === "string" ? value : "";
+}

@@ -8,6 +8,7 @@
  * more. Usage is billed on the invoice that follows the period it falls in.
  */
 import type Stripe from "stripe";
+import { productName } from "./catalog";
 import type { Emulator } from "./context";
 import { invalidRequest, noSuch } from "./errors";
 import type { DraftLine } from "./invoices";
@@ -149,9 +150,8 @@ export function usageLines(
     .map((item) => {
       const quantity = aggregate(em, String(item.price.recurring?.meter), customer, start, end);
       const unit = Number(item.price.unit_amount_decimal ?? item.price.unit_amount ?? 0);
-      const product = em.state.products[String(item.price.product)]?.name ?? item.price.id;
       return {
-        description: `${quantity} × ${product}${trial ? " (free during the trial)" : ""}`,
+        description: `${quantity} × ${productName(em, item.price)}${trial ? " (free during the trial)" : ""}`,
         amount: trial ? 0 : Math.round(quantity * unit),
         quantity,
         price: item.price,

@@ -6,6 +6,7 @@
  * subscription shares the subscription's period here.
  */
 import type Stripe from "stripe";
+import { productName } from "./catalog";
 import type { Emulator } from "./context";
 import { invalidRequest } from "./errors";
 import {
@@ -121,9 +122,7 @@ export function intervalOf(subscription: Stripe.Subscription): Stripe.Price.Recu
 }
 
 function itemLabel(item: { price: Stripe.Price; quantity?: number }, em: Emulator): string {
-  const product = em.state.products[String(item.price.product)];
-  const name = product?.name ?? item.price.nickname ?? item.price.id;
-  return `${item.quantity ?? 1} × ${name}`;
+  return `${item.quantity ?? 1} × ${productName(em, item.price)}`;
 }
 
 /** Lines for the licensed items of a period that is about to start. */
@@ -393,8 +392,8 @@ export function prorationLines(
   const fraction = (end - Math.max(at, start)) / (end - start);
   const oldAmount = (item.price.unit_amount ?? 0) * (item.quantity ?? 1);
   const newAmount = (newPrice.unit_amount ?? 0) * newQuantity;
-  const oldName = em.state.products[String(item.price.product)]?.name ?? item.price.id;
-  const newName = em.state.products[String(newPrice.product)]?.name ?? newPrice.id;
+  const oldName = productName(em, item.price);
+  const newName = productName(em, newPrice);
   return [
     {
       id: em.newId("ii", 14),

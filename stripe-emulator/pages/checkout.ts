@@ -7,31 +7,21 @@ import type Stripe from "stripe";
 import { completeCheckout, sessionTrialDays } from "../checkout";
 import type { Emulator } from "../context";
 import { parseForm } from "../form";
-import type { PageRequest } from "./index";
+import { formatMoney } from "../money";
+import { alertBox, cardFields } from "./card-fields";
 import {
-  alertBox,
-  BUSINESS_NAME,
   type CardFormValues,
-  cardFields,
   cardValuesOf,
   EMPTY_CARD_VALUES,
   type FormProblem,
-  formatMoney,
-  hostOf,
-  html,
-  messagePage,
-  mutate,
-  perInterval,
-  priceText,
   problemOf,
   readCardForm,
-  redirect,
-  type SafeHtml,
-  safeUrl,
-  sendHtml,
-  sendNotFound,
-  shell,
-} from "./layout";
+} from "./card-form";
+import { hostOf, perInterval, priceText } from "./format";
+import { html, type SafeHtml, safeUrl } from "./html";
+import { type PageRequest, redirect, sendHtml, sendNotFound } from "./http";
+import { mutate } from "./mutate";
+import { BUSINESS_NAME, messagePage, shell } from "./shell";
 
 function successUrl(session: Stripe.Checkout.Session): string {
   return (session.success_url ?? "").replaceAll("{CHECKOUT_SESSION_ID}", session.id);

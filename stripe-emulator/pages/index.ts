@@ -5,21 +5,17 @@
  * - `GET /i/:invoiceId`, `POST /i/:invoiceId/pay`, `GET /i/:invoiceId/pdf`  invoices
  *   (`invoice.ts`)
  * A form posted from another site is refused (403); other methods get 405.
+ *
+ * What the pages share, each depending only on those listed before it: `html.ts` (the escaping
+ * template tag), `stylesheet.ts`, `shell.ts` (the document and message pages), `status-badge.ts`,
+ * `format.ts` (dates, prices), `card-form.ts` (reading the card fields) and `card-fields.ts`
+ * (drawing them), `http.ts` (the request and the answers), `mutate.ts` (all-or-nothing posts).
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Emulator } from "../context";
 import { handleCheckout } from "./checkout";
+import { type PageRequest, sameOrigin, sendHtml } from "./http";
 import { handleInvoice } from "./invoice";
-import { messagePage, sameOrigin, sendHtml } from "./layout";
 import { handlePortal } from "./portal";
-
-export interface PageRequest {
-  em: Emulator;
-  request: IncomingMessage;
-  response: ServerResponse;
-  url: URL;
-  body: string;
-}
+import { messagePage } from "./shell";
 
 interface PageRoute {
   pattern: RegExp;

@@ -9,28 +9,23 @@ import type { Emulator } from "../context";
 import { parseForm } from "../form";
 import { payOnRequest } from "../invoices";
 import { payAndSettle } from "../lifecycle";
+import { formatMoney } from "../money";
 import { renderInvoicePdf } from "../pdf";
-import type { PageRequest } from "./index";
+import { alertBox, cardFields } from "./card-fields";
 import {
-  alertBox,
   type CardFormValues,
-  cardFields,
   cardValuesOf,
   EMPTY_CARD_VALUES,
   type FormProblem,
-  formatDate,
-  formatMoney,
-  html,
-  mutate,
   problemOf,
   readCardForm,
-  redirect,
-  type SafeHtml,
-  sendHtml,
-  sendNotFound,
-  shell,
-  statusBadge,
-} from "./layout";
+} from "./card-form";
+import { formatDate } from "./format";
+import { html, type SafeHtml } from "./html";
+import { type PageRequest, redirect, sendHtml, sendNotFound } from "./http";
+import { mutate } from "./mutate";
+import { shell } from "./shell";
+import { statusBadge } from "./status-badge";
 
 function hostedInvoice(em: Emulator, id: string): Stripe.Invoice | null {
   const invoice = em.state.invoices[id];

@@ -8,43 +8,31 @@
  */
 import type Stripe from "stripe";
 import { createCardPaymentMethod } from "../cards";
+import { productName } from "../catalog";
 import type { Emulator } from "../context";
 import { updateCustomer } from "../customers";
 import { invalidRequest, StripeApiError } from "../errors";
-import type { FormObject } from "../form";
-import { parseForm } from "../form";
+import { type FormObject, field, parseForm } from "../form";
 import { payOnRequest } from "../invoices";
 import { payAndSettle } from "../lifecycle";
+import { formatMoney } from "../money";
 import { updateSubscription } from "../subscription-update";
 import { cancelNow, periodOf } from "../subscriptions";
-import type { PageRequest } from "./index";
+import { alertBox, cardFields } from "./card-fields";
 import {
-  alertBox,
-  BUSINESS_NAME,
   type CardFormValues,
-  cardFields,
   cardValuesOf,
   EMPTY_CARD_VALUES,
   type FormProblem,
-  field,
-  formatDate,
-  formatMoney,
-  hostOf,
-  html,
-  messagePage,
-  mutate,
-  priceText,
   problemOf,
-  productName,
   readCardForm,
-  redirect,
-  type SafeHtml,
-  safeUrl,
-  sendHtml,
-  sendNotFound,
-  shell,
-  statusBadge,
-} from "./layout";
+} from "./card-form";
+import { formatDate, hostOf, priceText } from "./format";
+import { html, type SafeHtml, safeUrl } from "./html";
+import { type PageRequest, redirect, sendHtml, sendNotFound } from "./http";
+import { mutate } from "./mutate";
+import { BUSINESS_NAME, messagePage, shell } from "./shell";
+import { statusBadge } from "./status-badge";
 
 const SESSION_LIFETIME = 3600;
 
