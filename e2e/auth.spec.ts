@@ -164,6 +164,37 @@ test("whoever signed up with your address loses it when you sign in with a link"
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("Email or password is wrong.");
 });
 
+test("changing the password keeps this browser signed in and signs out every other", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  const email = uniqueEmail("change");
+  await signUp(page, { email });
+  await expect(page).toHaveURL(/\/account$/);
+  const other = await browser.newPage({
+    baseURL,
+    extraHTTPHeaders: { "x-forwarded-for": "10.250.0.2" },
+  });
+  await signIn(other, { email });
+  await expect(other).toHaveURL(/\/account$/);
+
+  await page.getByLabel("Current password").fill(E2E_PASSWORD);
+  await page.getByLabel("New password").fill("a-brand-new-password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page).toHaveURL(/\/account\?password=changed$/);
+  await expect(page.getByRole("main").getByRole("status")).toHaveText(
+    "Your password is changed. Every other session is signed out.",
+  );
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+  await page.goto("/account/api-keys");
+  await expect(page).toHaveURL(/\/account\/api-keys$/);
+
+  await other.goto("/account");
+  await expect(other).toHaveURL(/\/sign-in\?callbackUrl=/);
+  await other.close();
+});
+
 for (const target of ["//evil.example", "https://evil.example", "/\\evil.example"]) {
   test(`callbackUrl=${target} lands on a page of this site`, async ({ page, baseURL }) => {
     const email = uniqueEmail("redirect");

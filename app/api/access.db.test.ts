@@ -54,7 +54,11 @@ describe("who may call", () => {
       authenticatedWith: "session",
     });
 
-    const { key } = await createApiKey(handle.db, { userId: alice.id, name: "me" });
+    const { key } = await createApiKey(handle.db, {
+      userId: alice.id,
+      sessionVersion: 0,
+      name: "me",
+    });
     const byKey = await meRoute(testRequest("/api/me", { apiKey: key }), noParams());
     expect(byKey.status).toBe(200);
     expect(await byKey.json()).toMatchObject({
@@ -64,7 +68,11 @@ describe("who may call", () => {
   });
 
   it("answers 401 for a revoked or unknown key, even beside a valid session", async () => {
-    const { key, id } = await createApiKey(handle.db, { userId: alice.id, name: "gone" });
+    const { key, id } = await createApiKey(handle.db, {
+      userId: alice.id,
+      sessionVersion: 0,
+      name: "gone",
+    });
     await revokeApiKey(handle.db, { userId: alice.id, keyId: id });
     const revoked = await meRoute(
       testRequest("/api/me", { apiKey: key, cookie: await sessionCookie(alice) }),
@@ -82,7 +90,11 @@ describe("who may call", () => {
   });
 
   it("refuses API keys on session-only routes", async () => {
-    const { key } = await createApiKey(handle.db, { userId: alice.id, name: "not here" });
+    const { key } = await createApiKey(handle.db, {
+      userId: alice.id,
+      sessionVersion: 0,
+      name: "not here",
+    });
     const response = await listKeysRoute(
       testRequest("/api/account/api-keys", { apiKey: key }),
       noParams(),

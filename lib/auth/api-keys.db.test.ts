@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db";
-import { apiKeys } from "@/db/schema";
+import { apiKeys, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import {
   authenticateApiKey,
@@ -50,7 +50,11 @@ describe("key format and hashing", () => {
 
 describe("API keys", () => {
   it("stores only the hash and the prefix, never the key", async () => {
-    const created = await createApiKey(handle.db, { userId: alice.id, name: " CI " });
+    const created = await createApiKey(handle.db, {
+      userId: alice.id,
+      sessionVersion: 0,
+      name: " CI ",
+    });
     expect(created.name).toBe("CI");
     const [row] = await handle.db.select().from(apiKeys).where(eq(apiKeys.id, created.id));
     expect(row?.keyHash).toBe(hashApiKey(created.key));
@@ -59,7 +63,11 @@ describe("API keys", () => {
   });
 
   it("authenticates its owner and records when it was last used", async () => {
-    const { key, id } = await createApiKey(handle.db, { userId: alice.id, name: "script" });
+    const { key, id } = await createApiKey(handle.db, {
+      userId: alice.id,
+      sessionVersion: 0,
+      name: "script",
+    });
     const now = new Date("2026-11-24T10:00:00Z");
     expect(await authenticateApiKey(handle.db, key, now)).toMatchObject({
       id: alice.id,
@@ -70,7 +78,11 @@ describe("API keys", () => {
   });
 
   it("refuses unknown, malformed and revoked keys", async () => {
-    const { key, id } = await createApiKey(handle.db, { userId: alice.id, name: "old" });
+    const { key, id } = await createApiKey(handle.db, {
+      userId: alice.id,
+      sessionVersion: 0,
+      name: "old",
+    });
     expect(await authenticateApiKey(handle.db, generateApiKey().key)).toBeNull();
     expect(await authenticateApiKey(handle.db, "not-a-key")).toBeNull();
     expect(await revokeApiKey(handle.db, { userId: alice.id, keyId: id })).toBe(true);
@@ -80,9 +92,33 @@ describe("API keys", () => {
   });
 
   it("lets nobody list or revoke another user's key", async () => {
-    const { key, id } = await createApiKey(handle.db, { userId: alice.id, name: "mine" });
+    const { key, id } = await createApiKey(handle.db, {
+      userId: alice.id,
+      sessionVersion: 0,
+      name: "mine",
+    });
     expect((await listApiKeys(handle.db, bob.id)).map((k) => k.id)).not.toContain(id);
     expect(await revokeApiKey(handle.db, { userId: bob.id, keyId: id })).toBe(false);
     expect(await authenticateApiKey(handle.db, key)).toMatchObject({ id: alice.id });
+  });
+
+  it("is refused to a session whose version is no longer the user's, and no key is made", async () => {
+    const carol = await createPasswordUser(handle.db, {
+      email: "carol@example.com",
+      password: "x".repeat(8),
+    });
+    // Every session of Carol's ends (as a proof of her address or a password change does).
+    await handle.db.update(users).set({ sessionVersion: 1 }).where(eq(users.id, carol.id));
+
+    await expect(
+      createApiKey(handle.db, { userId: carol.id, sessionVersion: 0, name: "late" }),
+    ).rejects.toMatchObject({ code: "unauthorized" });
+    expect(await listApiKeys(handle.db, carol.id)).toEqual([]);
+    const made = await createApiKey(handle.db, {
+      userId: carol.id,
+      sessionVersion: 1,
+      name: "now",
+    });
+    expect(made.name).toBe("now");
   });
 });

@@ -4,6 +4,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { type ApiKey, apiKeys, users } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import type { AppUser } from "./users";
 
 /**
@@ -42,16 +43,31 @@ const summaryColumns = {
   lastUsedAt: apiKeys.lastUsedAt,
 };
 
-/** Creates a key for the user; the returned `key` is the only time it is ever available. */
+/**
+ * Creates a key for the user of a signed-in session; the returned `key` is the only time it is
+ * ever available. Only while `sessionVersion` (the session's) is still the user's: the user row
+ * is share-locked for the insert, so a proof of the address that ends every session (and
+ * revokes every key, lib/auth/email-proof.ts) either comes first and this is refused, or
+ * comes after and revokes this key too. Throws AppError `unauthorized` for an ended session.
+ */
 export async function createApiKey(
   db: Database,
-  input: { userId: string; name: string },
+  input: { userId: string; sessionVersion: number; name: string },
 ): Promise<ApiKeySummary & { key: string }> {
   const { key, prefix } = generateApiKey();
-  const [row] = await db
-    .insert(apiKeys)
-    .values({ userId: input.userId, name: input.name.trim(), prefix, keyHash: hashApiKey(key) })
-    .returning(summaryColumns);
+  const row = await db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, input.userId), eq(users.sessionVersion, input.sessionVersion)))
+      .for("share");
+    if (!current) throw new AppError("unauthorized", "Your session has ended. Sign in again.");
+    const [inserted] = await tx
+      .insert(apiKeys)
+      .values({ userId: input.userId, name: input.name.trim(), prefix, keyHash: hashApiKey(key) })
+      .returning(summaryColumns);
+    return inserted;
+  });
   if (!row) throw new Error("inserting an API key returned no row");
   return { ...row, key };
 }

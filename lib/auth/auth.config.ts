@@ -31,6 +31,10 @@ export const authConfig = {
 } satisfies NextAuthConfig;
 
 declare module "next-auth" {
+  interface User {
+    /** A password sign-in's users.session_version, read with the hash (lib/auth/auth.ts). */
+    sessionVersion?: number;
+  }
   interface Session {
     user: {
       id: string;

@@ -1,5 +1,11 @@
 import "server-only";
-import NextAuth, { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
+import type { NextRequest } from "next/server";
+import NextAuth, {
+  type Account,
+  AuthError,
+  CredentialsSignin,
+  type NextAuthConfig,
+} from "next-auth";
 import type { Provider } from "next-auth/providers";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
@@ -8,11 +14,11 @@ import Nodemailer from "next-auth/providers/nodemailer";
 import { z } from "zod";
 import { type Database, getDb } from "@/db";
 import { type Env, env } from "@/lib/env";
-import { clientIp } from "@/lib/http/client-ip";
+import { clientNetwork } from "@/lib/http/client-ip";
 import { log } from "@/lib/log";
 import { tollgateAdapter } from "./adapter";
 import { authConfig } from "./auth.config";
-import { recordEmailProof } from "./email-proof";
+import { type EmailProofResult, recordEmailProof } from "./email-proof";
 import {
   oauthSignInDecision,
   oauthVerifiedEmail,
@@ -20,8 +26,15 @@ import {
   withGitHubPrimaryEmail,
 } from "./oauth-email";
 import { safeReturnPath } from "./return-path";
+import { readSessionToken } from "./session-cookie";
 import { withSignInLockout } from "./sign-in-lockout";
-import { applyAdminEmails, getSessionVersion, normalizeEmail, verifyPasswordUser } from "./users";
+import {
+  applyAdminEmails,
+  getSessionUser,
+  getSessionVersion,
+  normalizeEmail,
+  verifyPasswordUser,
+} from "./users";
 
 /**
  * The full Auth.js setup for the Node server: the Drizzle adapter (accounts, magic-link
@@ -69,8 +82,10 @@ function providers(config: Env, db: Database): Provider[] {
         const parsed = passwordSignInSchema.safeParse(credentials);
         if (!parsed.success) return null;
         const email = normalizeEmail(parsed.data.email);
-        const outcome = await withSignInLockout(db, { email, ip: clientIp(request.headers) }, () =>
-          verifyPasswordUser(db, email, parsed.data.password),
+        const outcome = await withSignInLockout(
+          db,
+          { email, ip: clientNetwork(request.headers) },
+          () => verifyPasswordUser(db, email, parsed.data.password),
         );
         if (outcome.status === "locked") throw new TooManySignInAttempts(outcome.retryAfterSeconds);
         return outcome.result;
@@ -93,7 +108,7 @@ function providers(config: Env, db: Database): Provider[] {
     );
   }
   // Linking by email is safe here only because `signIn` refuses OAuth addresses the provider
-  // did not verify (lib/auth/oauth-email.ts).
+  // did not verify, and any other address than the signed-in user's (lib/auth/oauth-email.ts).
   if (config.AUTH_GITHUB_ID && config.AUTH_GITHUB_SECRET) {
     list.push(
       GitHub({
@@ -133,7 +148,23 @@ function providers(config: Env, db: Database): Provider[] {
   return list;
 }
 
-async function buildConfig(): Promise<NextAuthConfig> {
+/**
+ * Who the request is signed in as, for an OAuth sign-in on top of a session: null when it
+ * carries no session; the user's address when the session is current; a null address when it
+ * has ended or its user is gone (the route handler takes such cookies off before Auth.js sees
+ * them; this is the second line).
+ */
+async function signedInAs(
+  db: Database,
+  request: NextRequest | undefined,
+): Promise<{ email: string | null } | null> {
+  const token = request ? await readSessionToken(request) : null;
+  if (!token?.sub) return null;
+  const user = await getSessionUser(db, { id: token.sub, sessionVersion: token.sv });
+  return { email: user?.email ?? null };
+}
+
+async function buildConfig(request: NextRequest | undefined): Promise<NextAuthConfig> {
   // Also sets AUTH_URL = FRONTEND_URL, which Auth.js builds sign-in links and redirects from
   // (never the request's Host header); every Auth.js entry point builds this config first.
   const config = env();
@@ -145,27 +176,31 @@ async function buildConfig(): Promise<NextAuthConfig> {
     providers: providers(config, db),
     callbacks: {
       ...authConfig.callbacks,
-      signIn: ({ account, profile }) => oauthSignInDecision(account, profile),
+      async signIn({ account, profile }) {
+        const oauth = account?.type === "oauth" || account?.type === "oidc";
+        return oauthSignInDecision(account, profile, oauth ? await signedInAs(db, request) : null);
+      },
       async jwt({ token, user, account, profile }) {
         // `user` is set only at sign-in: the moment to record an OAuth proof of the address,
         // apply ADMIN_EMAILS, and give the token the session version it must keep matching.
         if (user?.id) {
           const email = oauthVerifiedEmail(profile);
-          if (account && email && (account.type === "oauth" || account.type === "oidc")) {
-            await recordEmailProof(
-              db,
-              {
-                userId: user.id,
-                how: "oauth",
-                email,
-                keepAccount: {
-                  provider: account.provider,
-                  providerAccountId: account.providerAccountId,
-                },
-              },
-              config.ADMIN_EMAILS,
-            );
-          }
+          const proof =
+            account && email && (account.type === "oauth" || account.type === "oidc")
+              ? await recordEmailProof(
+                  db,
+                  {
+                    userId: user.id,
+                    how: "oauth",
+                    email,
+                    keepAccount: {
+                      provider: account.provider,
+                      providerAccountId: account.providerAccountId,
+                    },
+                  },
+                  config.ADMIN_EMAILS,
+                )
+              : null;
           token.sub = user.id;
           token.role =
             (await applyAdminEmails(
@@ -173,7 +208,12 @@ async function buildConfig(): Promise<NextAuthConfig> {
               { id: user.id, email: user.email ?? null },
               config.ADMIN_EMAILS,
             )) ?? "user";
-          token.sv = await getSessionVersion(db, user.id);
+          token.sv = await signInSessionVersion(
+            db,
+            { id: user.id, sessionVersion: user.sessionVersion },
+            account,
+            proof,
+          );
         }
         return token;
       },
@@ -197,6 +237,27 @@ async function buildConfig(): Promise<NextAuthConfig> {
       },
     },
   };
+}
+
+/**
+ * The session version a new session carries. A password sign-in's is the one read with the
+ * password hash (lib/auth/users.ts `verifyPasswordUser`), never a later read: a proof that
+ * ended every session while the password was being checked must end this one too. Sign-in
+ * links and OAuth prove the address themselves, so they take the version after their proof.
+ */
+async function signInSessionVersion(
+  db: Database,
+  user: { id: string; sessionVersion?: number | undefined },
+  account: Account | null | undefined,
+  proof: EmailProofResult | null,
+): Promise<number> {
+  if (account?.type === "credentials") {
+    if (user.sessionVersion === undefined) {
+      throw new Error("a password sign-in must carry the session version read with its hash");
+    }
+    return user.sessionVersion;
+  }
+  return proof?.sessionVersion ?? (await getSessionVersion(db, user.id));
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(buildConfig);

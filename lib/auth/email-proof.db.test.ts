@@ -1,12 +1,11 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as verifyEmailRoute } from "@/app/(auth)/verify-email/route";
-import { GET as meRoute } from "@/app/api/me/route";
 import { type DatabaseHandle, provideDatabase } from "@/db";
 import { accounts, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
-import { passwordSignIn, signInWithLink } from "@/lib/testing/auth";
-import { noParams, testRequest } from "@/lib/testing/http";
+import { passwordSignIn, signInWithLink, whoAmI } from "@/lib/testing/auth";
+import { testRequest } from "@/lib/testing/http";
 import { authenticateApiKey, createApiKey } from "./api-keys";
 import { recordEmailProof } from "./email-proof";
 import { EMAIL_VERIFICATION_TTL_MS, issueEmailVerificationToken } from "./email-verification";
@@ -40,14 +39,6 @@ async function signedUp(email: string): Promise<{ user: AppUser; cookie: string 
   const user = await signUpAs(email);
   const { cookie } = await passwordSignIn({ email, password: PASSWORD, ip: nextIp() });
   return { user, cookie };
-}
-
-/** Who /api/me says the session cookie belongs to, or the HTTP status it refused with. */
-async function whoAmI(cookie: string | null): Promise<{ id: string; role: string } | number> {
-  const response = await meRoute(testRequest("/api/me", { cookie: cookie ?? "" }), noParams());
-  if (response.status !== 200) return response.status;
-  const body = (await response.json()) as { user: { id: string; role: string } };
-  return body.user;
 }
 
 async function openVerificationLink(token: string, cookie?: string | null): Promise<string> {
@@ -160,7 +151,11 @@ describe("no pre-account hijack", () => {
       ip: "203.0.113.66",
     });
     expect(await whoAmI(attacker.cookie)).toMatchObject({ id: account.id });
-    const key = await createApiKey(handle.db, { userId: account.id, name: "attacker" });
+    const key = await createApiKey(handle.db, {
+      userId: account.id,
+      sessionVersion: 0,
+      name: "attacker",
+    });
     await handle.db.insert(accounts).values({
       userId: account.id,
       type: "oauth",
@@ -185,7 +180,11 @@ describe("no pre-account hijack", () => {
       emailVerified: true,
       hasPassword: false,
     });
-    await setPassword(handle.db, account.id, { newPassword: "the-owners-password" });
+    await setPassword(
+      handle.db,
+      { userId: account.id, sessionVersion: 1 },
+      { newPassword: "the-owners-password" },
+    );
     const ownerAgain = await passwordSignIn({
       email: victim,
       password: "the-owners-password",
@@ -194,10 +193,27 @@ describe("no pre-account hijack", () => {
     expect(await whoAmI(ownerAgain.cookie)).toMatchObject({ id: account.id });
   });
 
+  it("revokes every API key of the account, also one the database dated after the app's clock", async () => {
+    const user = await signUpAs("skewed-clock@example.com");
+    const key = await createApiKey(handle.db, {
+      userId: user.id,
+      sessionVersion: 0,
+      name: "just made",
+    });
+    // The app's clock a minute behind the database's.
+    const proof = await recordEmailProof(
+      handle.db,
+      { userId: user.id, how: "magic_link", now: new Date(Date.now() - 60_000) },
+      [],
+    );
+    expect(proof).toMatchObject({ takenOver: true });
+    expect(await authenticateApiKey(handle.db, key.key)).toBeNull();
+  });
+
   it("a sign-in link on an account already verified ends nothing", async () => {
     const { user, cookie } = await signedUp("settled@example.com");
     await openVerificationLink(await issueEmailVerificationToken(handle.db, user.id), cookie);
-    const key = await createApiKey(handle.db, { userId: user.id, name: "mine" });
+    const key = await createApiKey(handle.db, { userId: user.id, sessionVersion: 0, name: "mine" });
 
     await signInWithLink(handle.db, "settled@example.com");
     expect(await whoAmI(cookie)).toMatchObject({ id: user.id });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { accounts, apiKeys, type UserRole, users } from "@/db/schema";
 import { log } from "@/lib/log";
@@ -91,16 +91,12 @@ export async function recordEmailProof(
       .returning({ sessionVersion: users.sessionVersion });
 
     if (takenOver) {
+      // Every key, not "created before `now`": `now` is the app's clock, `createdAt` the
+      // database's, and a key created a moment before the proof must not survive a skew.
       await tx
         .update(apiKeys)
         .set({ revokedAt: now })
-        .where(
-          and(
-            eq(apiKeys.userId, proof.userId),
-            isNull(apiKeys.revokedAt),
-            lte(apiKeys.createdAt, now),
-          ),
-        );
+        .where(and(eq(apiKeys.userId, proof.userId), isNull(apiKeys.revokedAt)));
       const keep = proof.keepAccount;
       await tx
         .delete(accounts)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   OAUTH_EMAIL_NOT_VERIFIED_PATH,
+  OAUTH_OTHER_ADDRESS_PATH,
   oauthSignInDecision,
   oauthVerifiedEmail,
   parseGitHubEmails,
@@ -76,5 +77,26 @@ describe("oauthSignInDecision", () => {
     ).toBe(true);
     expect(oauthSignInDecision({ type: "credentials" }, undefined)).toBe(true);
     expect(oauthSignInDecision({ type: "email" }, undefined)).toBe(true);
+  });
+
+  it("on top of a session, lets through only the signed-in user's own address, in any case", () => {
+    const github = { type: "oauth" };
+    const verified = (email: string) => ({ email, email_verified: true });
+    expect(
+      oauthSignInDecision(github, verified("Ada@Example.com"), { email: "ada@example.com" }),
+    ).toBe(true);
+    expect(
+      oauthSignInDecision(github, verified("mallory@example.net"), { email: "ada@example.com" }),
+    ).toBe(OAUTH_OTHER_ADDRESS_PATH);
+  });
+
+  it("refuses every OAuth sign-in on top of a session that has ended", () => {
+    expect(
+      oauthSignInDecision(
+        { type: "oidc" },
+        { email: "ada@example.com", email_verified: true },
+        { email: null },
+      ),
+    ).toBe(OAUTH_OTHER_ADDRESS_PATH);
   });
 });

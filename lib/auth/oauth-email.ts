@@ -12,6 +12,7 @@
  *
  * Pure: no network here; `lib/auth/auth.ts` fetches and passes the data in.
  */
+import { normalizeEmail } from "./users";
 
 /** One entry of GitHub's GET /user/emails. */
 export interface GitHubEmail {
@@ -58,15 +59,28 @@ export function withGitHubPrimaryEmail<P extends object>(
 /** Where the sign-in page is sent when a provider vouches for no address (see its messages). */
 export const OAUTH_EMAIL_NOT_VERIFIED_PATH = "/sign-in?error=OAuthEmailNotVerified";
 
+/** Where the sign-in page is sent when the provider's address is not the signed-in user's. */
+export const OAUTH_OTHER_ADDRESS_PATH = "/sign-in?error=OAuthOtherAddress";
+
 /**
  * The `signIn` callback's answer: true lets the sign-in go on; a path refuses it. Password
  * and sign-in-link sign-ins always go on (they have checks of their own); an OAuth sign-in
  * only with an address its provider verified.
+ *
+ * `signedIn` is the session the request already carries (null: none), with its user's address
+ * (null when that session has ended). On top of a session, Auth.js links the provider account
+ * to the signed-in user whatever its address; Tollgate has no page for linking other
+ * accounts, so an OAuth sign-in may only ever attach to the user of its own address: one made
+ * while signed in as anyone else is refused.
  */
 export function oauthSignInDecision(
   account: { type: string } | null | undefined,
   profile: unknown,
+  signedIn: { email: string | null } | null = null,
 ): true | string {
   if (account?.type !== "oauth" && account?.type !== "oidc") return true;
-  return oauthVerifiedEmail(profile) === null ? OAUTH_EMAIL_NOT_VERIFIED_PATH : true;
+  const email = oauthVerifiedEmail(profile);
+  if (email === null) return OAUTH_EMAIL_NOT_VERIFIED_PATH;
+  if (signedIn && signedIn.email !== normalizeEmail(email)) return OAUTH_OTHER_ADDRESS_PATH;
+  return true;
 }

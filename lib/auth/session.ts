@@ -1,12 +1,11 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
-import { getToken } from "next-auth/jwt";
 import { cache } from "react";
 import { getDb } from "@/db";
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { authenticateApiKey } from "./api-keys";
 import { auth } from "./auth";
+import { readSessionToken } from "./session-cookie";
 import { type AppUser, getSessionUser } from "./users";
 
 /**
@@ -16,24 +15,46 @@ import { type AppUser, getSessionUser } from "./users";
  * ended since it was issued) counts as signed out.
  */
 
-/** The signed-in user of this request (pages, layouts, server actions), or null. */
-export const currentUser = cache(async (): Promise<AppUser | null> => {
+/** A signed-in session whose version is the user's current one. */
+export interface SignedInSession {
+  user: AppUser;
+  /**
+   * The session's version. Writes that must not outlive the session (a password, an API key)
+   * are made only while it is still the user's version.
+   */
+  sessionVersion: number;
+}
+
+/** The signed-in session of this request (pages, layouts, server actions), or null. */
+export const currentSession = cache(async (): Promise<SignedInSession | null> => {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
-  return getSessionUser(await getDb(), { id, sessionVersion: session.user.sessionVersion });
+  const { sessionVersion } = session.user;
+  const user = await getSessionUser(await getDb(), { id, sessionVersion });
+  return user ? { user, sessionVersion } : null;
 });
+
+/** The signed-in user of this request (pages, layouts, server actions), or null. */
+export const currentUser = cache(
+  async (): Promise<AppUser | null> => (await currentSession())?.user ?? null,
+);
 
 /** The sign-in page, returning to `returnTo` (a path on this site) afterwards. */
 export function signInPath(returnTo: string): string {
   return `/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`;
 }
 
+/** The signed-in session, or a redirect to sign-in that comes back to `returnTo`. */
+export async function requireSession(returnTo: string): Promise<SignedInSession> {
+  const session = await currentSession();
+  if (!session) redirect(signInPath(returnTo));
+  return session;
+}
+
 /** The signed-in user, or a redirect to sign-in that comes back to `returnTo`. */
 export async function requireUser(returnTo: string): Promise<AppUser> {
-  const user = await currentUser();
-  if (!user) redirect(signInPath(returnTo));
-  return user;
+  return (await requireSession(returnTo)).user;
 }
 
 /** An admin, or the 404 page for everybody else (the admin area does not announce itself). */
@@ -43,45 +64,41 @@ export async function requireAdmin(returnTo: string): Promise<AppUser> {
   return user;
 }
 
+/** A route handler's caller who sent a session cookie; `sessionVersion` as in SignedInSession. */
+export type SessionCaller = { user: AppUser; via: "session"; sessionVersion: number };
+
 /** How a route handler's caller proved who they are. */
-export type Caller = { user: AppUser; via: "session" | "api_key" };
+export type Caller = SessionCaller | { user: AppUser; via: "api_key" };
 
 /**
- * The caller of a route handler: `Authorization: Bearer <API key>` when the header is present
- * (and `allowApiKey`), else the session cookie. A bad key is 401 even when a cookie is present;
- * no credentials at all is 401 too.
+ * The caller of a session-only route handler. 401 with an Authorization header (this endpoint
+ * takes no API key), without a session cookie, or with an ended session.
  */
-export async function callerFromRequest(
-  request: Request,
-  options: { allowApiKey: boolean },
-): Promise<Caller> {
-  const db = await getDb();
-  const authorization = request.headers.get("authorization");
-  if (authorization !== null) {
-    if (!options.allowApiKey) {
-      throw new AppError(
-        "unauthorized",
-        "This endpoint takes a signed-in session, not an API key.",
-      );
-    }
-    const [scheme, key] = authorization.split(" ");
-    if (scheme !== "Bearer" || !key) {
-      throw new AppError("unauthorized", "Send the API key as: Authorization: Bearer <key>.");
-    }
-    const user = await authenticateApiKey(db, key);
-    if (!user) throw new AppError("unauthorized", "The API key is unknown or revoked.");
-    return { user, via: "api_key" };
+export async function sessionCallerFromRequest(request: Request): Promise<SessionCaller> {
+  if (request.headers.get("authorization") !== null) {
+    throw new AppError("unauthorized", "This endpoint takes a signed-in session, not an API key.");
   }
-
-  const config = env();
-  const token = await getToken({
-    req: request,
-    secret: config.AUTH_SECRET ?? "",
-    secureCookie: config.FRONTEND_URL.startsWith("https://"),
-  });
+  const token = await readSessionToken(request);
   const user = token?.sub
-    ? await getSessionUser(db, { id: token.sub, sessionVersion: token.sv })
+    ? await getSessionUser(await getDb(), { id: token.sub, sessionVersion: token.sv })
     : null;
-  if (!user) throw new AppError("unauthorized", "Sign in to do this.");
-  return { user, via: "session" };
+  if (!token || !user) throw new AppError("unauthorized", "Sign in to do this.");
+  return { user, via: "session", sessionVersion: token.sv ?? 0 };
+}
+
+/**
+ * The caller of a route handler that also takes API keys: `Authorization: Bearer <API key>`
+ * when the header is present, else the session cookie. A bad key is 401 even when a cookie is
+ * present; no credentials at all is 401 too.
+ */
+export async function callerFromRequest(request: Request): Promise<Caller> {
+  const authorization = request.headers.get("authorization");
+  if (authorization === null) return sessionCallerFromRequest(request);
+  const [scheme, key] = authorization.split(" ");
+  if (scheme !== "Bearer" || !key) {
+    throw new AppError("unauthorized", "Send the API key as: Authorization: Bearer <key>.");
+  }
+  const user = await authenticateApiKey(await getDb(), key);
+  if (!user) throw new AppError("unauthorized", "The API key is unknown or revoked.");
+  return { user, via: "api_key" };
 }

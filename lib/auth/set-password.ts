@@ -1,5 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { users } from "@/db/schema";
@@ -17,22 +17,39 @@ export const setPasswordSchema = z.object({
     .max(1024, "Use at most 1024 characters"),
 });
 
+const SESSION_ENDED = "Your session has ended. Sign in again.";
+
 /**
- * Sets the signed-in user's password: a first one when the account has none (OAuth, sign-in
- * links, or a password cleared when someone else's was found set before the address was
- * proven), or a new one when the current password is given. Rate-limited per user, since
- * each call checks a password. Throws a ZodError for invalid input, AppError `rate_limited`,
- * `validation_failed` (the current password is missing or wrong) or `not_found`.
+ * Sets the password of a signed-in session's user: a first one when the account has none
+ * (OAuth, sign-in links, or a password cleared when someone else's was found set before the
+ * address was proven), or a new one when the current password is given. Rate-limited per user,
+ * since each call checks a password.
+ *
+ * Changing a password ends every other session of the user: the session version goes up, and
+ * the returned `sessionVersion` is the one the caller's own session must carry from now on
+ * (setting a first password ends nothing and returns the session's). The write happens only
+ * if, since the row was read, neither the session version (a proof of the address that ended
+ * every session, lib/auth/email-proof.ts) nor the password changed.
+ *
+ * Throws a ZodError for invalid input, AppError `rate_limited`, `validation_failed` (the current
+ * password is missing or wrong), `unauthorized` (the session has ended) or `conflict` (the
+ * account changed meanwhile).
  */
-export async function setPassword(db: Database, userId: string, input: unknown): Promise<void> {
-  await enforceRateLimit(db, RATE_LIMITS.passwordChange, userId);
+export async function setPassword(
+  db: Database,
+  session: { userId: string; sessionVersion: number },
+  input: unknown,
+): Promise<{ sessionVersion: number }> {
+  await enforceRateLimit(db, RATE_LIMITS.passwordChange, session.userId);
   const data = setPasswordSchema.parse(input);
   const [row] = await db
-    .select({ passwordHash: users.passwordHash })
+    .select({ passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
     .from(users)
-    .where(eq(users.id, userId))
+    .where(eq(users.id, session.userId))
     .limit(1);
-  if (!row) throw new AppError("not_found", "No such user.");
+  if (!row || row.sessionVersion !== session.sessionVersion) {
+    throw new AppError("unauthorized", SESSION_ENDED);
+  }
   if (row.passwordHash !== null) {
     const current = data.currentPassword ?? "";
     if (!(await verifyPassword(current, row.passwordHash))) {
@@ -42,8 +59,26 @@ export async function setPassword(db: Database, userId: string, input: unknown):
       });
     }
   }
-  await db
+  const passwordHash = await hashPassword(data.newPassword);
+  const [updated] = await db
     .update(users)
-    .set({ passwordHash: await hashPassword(data.newPassword) })
-    .where(eq(users.id, userId));
+    .set({
+      passwordHash,
+      ...(row.passwordHash !== null ? { sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
+    })
+    .where(
+      and(
+        eq(users.id, session.userId),
+        eq(users.sessionVersion, session.sessionVersion),
+        sql`${users.passwordHash} is not distinct from ${row.passwordHash}`,
+      ),
+    )
+    .returning({ sessionVersion: users.sessionVersion });
+  if (!updated) {
+    throw new AppError(
+      "conflict",
+      "Your account changed while the password was being saved. Reload the page and try again.",
+    );
+  }
+  return { sessionVersion: updated.sessionVersion };
 }

@@ -101,14 +101,23 @@ let dummyHash: Promise<string> | undefined;
 /**
  * The user whose email and password match, or null. Takes as long for an unknown email as for
  * a wrong password (a hash is checked either way), so timing does not reveal accounts.
+ *
+ * `sessionVersion` is read in the same row as the hash, and a session signed in with this
+ * password must carry it (not a version read later): a proof of the address that ends every
+ * session and clears the password may commit while the hash is being checked, and the session
+ * that password opens must then be one of those ended.
  */
 export async function verifyPasswordUser(
   db: Database,
   email: string,
   password: string,
-): Promise<AppUser | null> {
+): Promise<(AppUser & { sessionVersion: number }) | null> {
   const [row] = await db
-    .select({ ...appUserColumns, passwordHash: users.passwordHash })
+    .select({
+      ...appUserColumns,
+      passwordHash: users.passwordHash,
+      sessionVersion: users.sessionVersion,
+    })
     .from(users)
     .where(eq(users.email, normalizeEmail(email)))
     .limit(1);

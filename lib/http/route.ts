@@ -1,5 +1,10 @@
 import "server-only";
-import { type Caller, callerFromRequest } from "@/lib/auth/session";
+import {
+  type Caller,
+  callerFromRequest,
+  type SessionCaller,
+  sessionCallerFromRequest,
+} from "@/lib/auth/session";
 import { AppError, errorResponse } from "@/lib/errors";
 import { assertSameOrigin } from "./request";
 
@@ -21,8 +26,15 @@ export interface RouteContext<P extends Params> {
   params: P;
 }
 
+/** Who the handler hears from: nobody in particular, a session, or a session or an API key. */
+type CallerOf<A extends Access> = A extends "public"
+  ? null
+  : A extends "user-or-key"
+    ? Caller
+    : SessionCaller;
+
 type Handler<A extends Access, P extends Params> = (
-  context: RouteContext<P> & (A extends "public" ? { caller: null } : { caller: Caller }),
+  context: RouteContext<P> & { caller: CallerOf<A> },
 ) => Promise<Response>;
 
 export function route<A extends Access, P extends Params = Record<string, never>>(
@@ -36,7 +48,11 @@ export function route<A extends Access, P extends Params = Record<string, never>
       if (access === "public") {
         return await (handler as Handler<"public", P>)({ request, params, caller: null });
       }
-      const caller = await callerFromRequest(request, { allowApiKey: access === "user-or-key" });
+      if (access === "user-or-key") {
+        const caller = await callerFromRequest(request);
+        return await (handler as Handler<"user-or-key", P>)({ request, params, caller });
+      }
+      const caller = await sessionCallerFromRequest(request);
       if (access === "admin" && caller.user.role !== "admin") {
         throw new AppError("forbidden", "This needs an admin.");
       }

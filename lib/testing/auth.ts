@@ -1,14 +1,16 @@
 /**
- * Sign-ins through Auth.js's real handlers, for database tests: a password sign-in as the
+ * Sign-ins through Auth.js's real handlers, behind the app's own route handler
+ * (app/api/auth/[...nextauth]/route.ts), for database tests: a password sign-in as the
  * sign-in form posts it, and a sign-in link followed as from the email (the link's token is
  * written the way Auth.js's Email provider stores it, as its mail would carry it).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { NextRequest } from "next/server";
+import { GET, POST } from "@/app/api/auth/[...nextauth]/route";
+import { GET as meRoute } from "@/app/api/me/route";
 import type { Database } from "@/db";
 import { verificationTokens } from "@/db/schema";
-import { handlers } from "@/lib/auth/auth";
-import { SESSION_COOKIE, TEST_ORIGIN } from "./http";
+import { noParams, SESSION_COOKIE, TEST_ORIGIN, testRequest } from "./http";
 
 export interface SignInAnswer {
   /** Where Auth.js sent the browser. */
@@ -17,7 +19,8 @@ export interface SignInAnswer {
   cookie: string | null;
 }
 
-function answerOf(response: Response): SignInAnswer {
+/** Where a sign-in response sends the browser, and the session cookie it sets. */
+export function signInAnswer(response: Response): SignInAnswer {
   const session = response.headers
     .getSetCookie()
     .map((line) => line.split(";")[0] ?? "")
@@ -31,7 +34,7 @@ function answerOf(response: Response): SignInAnswer {
 export async function authCsrf(
   origin: string = TEST_ORIGIN,
 ): Promise<{ csrfToken: string; cookie: string }> {
-  const csrf = await handlers.GET(new NextRequest(`${origin}/api/auth/csrf`));
+  const csrf = await GET(new NextRequest(`${origin}/api/auth/csrf`));
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const cookie = csrf.headers
     .getSetCookie()
@@ -46,7 +49,7 @@ export async function passwordSignIn(input: {
   ip: string;
 }): Promise<SignInAnswer> {
   const { csrfToken, cookie } = await authCsrf();
-  const response = await handlers.POST(
+  const response = await POST(
     new NextRequest(`${TEST_ORIGIN}/api/auth/callback/credentials`, {
       method: "POST",
       headers: {
@@ -62,7 +65,7 @@ export async function passwordSignIn(input: {
       }),
     }),
   );
-  return answerOf(response);
+  return signInAnswer(response);
 }
 
 /** Follows a sign-in link for `email`, on `origin` (the host the request names). */
@@ -79,7 +82,17 @@ export async function signInWithLink(
     expires: new Date(Date.now() + 60_000),
   });
   const query = new URLSearchParams({ token, email, callbackUrl: "/account" });
-  return answerOf(
-    await handlers.GET(new NextRequest(`${origin}/api/auth/callback/nodemailer?${query}`)),
+  return signInAnswer(
+    await GET(new NextRequest(`${origin}/api/auth/callback/nodemailer?${query}`)),
   );
+}
+
+/** Who /api/me says a session cookie belongs to, or the HTTP status it refused with. */
+export async function whoAmI(
+  cookie: string | null,
+): Promise<{ id: string; role: string } | number> {
+  const response = await meRoute(testRequest("/api/me", { cookie: cookie ?? "" }), noParams());
+  if (response.status !== 200) return response.status;
+  const body = (await response.json()) as { user: { id: string; role: string } };
+  return body.user;
 }

@@ -18,15 +18,24 @@ const EMAIL_NOTICES = {
     text: "That verification link has expired, was used already, or is for another account. Send a new one below.",
   },
 } as const;
+/** Where a password change sends the browser (`?password=changed`, app/(app)/account/actions.ts). */
+const PASSWORD_CHANGED = {
+  tone: "success",
+  text: "Your password is changed. Every other session is signed out.",
+} as const;
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function AccountPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser("/account");
   const signIn = await getSignInState(await getDb(), user.id);
-  const { email: emailParam } = await searchParams;
+  const { email: emailParam, password: passwordParam } = await searchParams;
   const notice =
-    emailParam === "verified" || emailParam === "link-invalid" ? EMAIL_NOTICES[emailParam] : null;
+    emailParam === "verified" || emailParam === "link-invalid"
+      ? EMAIL_NOTICES[emailParam]
+      : passwordParam === "changed"
+        ? PASSWORD_CHANGED
+        : null;
   return (
     <>
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Your account</h1>

@@ -15,7 +15,7 @@ import { lockedOutMessage } from "@/lib/auth/sign-in-lockout-message";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { type FormState, fieldErrorsOf, formText } from "@/lib/form-state";
-import { clientIp } from "@/lib/http/client-ip";
+import { clientNetwork } from "@/lib/http/client-ip";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 
 function returnPath(formData: FormData): string {
@@ -67,7 +67,7 @@ export async function magicLinkAction(_prev: FormState, formData: FormData): Pro
   }
   try {
     const db = await getDb();
-    await enforceRateLimit(db, RATE_LIMITS.magicLinkByIp, clientIp(await headers()));
+    await enforceRateLimit(db, RATE_LIMITS.magicLinkByIp, clientNetwork(await headers()));
     // Redirects to the check-your-email page (through Auth.js's /api/auth/verify-request).
     await signIn("nodemailer", { email: parsed.data.email, redirectTo: returnPath(formData) });
   } catch (error) {

@@ -21,6 +21,8 @@ const AUTH_ERRORS: Record<string, string> = {
     "This email already has an account with another sign-in method. Sign in with that one.",
   OAuthEmailNotVerified:
     "That account's email address is not verified with the provider. Verify it there, or sign in another way.",
+  OAuthOtherAddress:
+    "That account's address is not the one you are signed in with. Sign out first, then sign in with it.",
   AccessDenied: "Sign-in was refused.",
   CredentialsSignin: "Email or password is wrong.",
 };

@@ -11,7 +11,7 @@ import { signUp } from "@/lib/auth/sign-up";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { type FormState, fieldErrorsOf, formText } from "@/lib/form-state";
-import { clientIp } from "@/lib/http/client-ip";
+import { clientNetwork } from "@/lib/http/client-ip";
 
 /** Creates the account, then signs it in and continues to where the visitor was going. */
 export async function signUpAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -24,7 +24,7 @@ export async function signUpAction(_prev: FormState, formData: FormData): Promis
     await signUp(
       await getDb(),
       { ...values, name: values.name || undefined, password },
-      { ip: clientIp(await headers()) },
+      { ip: clientNetwork(await headers()) },
     );
   } catch (error) {
     if (error instanceof ZodError) {

@@ -6,14 +6,14 @@
 // which clears that password). A mail scanner fetching the link therefore has no effect.
 import { getDb } from "@/db";
 import { verifyEmailWithToken } from "@/lib/auth/email-verification";
-import { callerFromRequest } from "@/lib/auth/session";
+import { sessionCallerFromRequest } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { seeOther } from "@/lib/http/see-other";
 
 export async function GET(request: Request): Promise<Response> {
   const token = new URL(request.url).searchParams.get("token") ?? "";
-  const user = await callerFromRequest(request, { allowApiKey: false }).then(
+  const user = await sessionCallerFromRequest(request).then(
     (caller) => caller.user,
     (error: unknown) => {
       if (error instanceof AppError && error.code === "unauthorized") return null;

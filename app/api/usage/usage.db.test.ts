@@ -91,7 +91,11 @@ describe("POST /api/usage", () => {
 
   it("records for the owner of an API key", async () => {
     const caller = await createCaller();
-    const { key } = await createApiKey(handle.db, { userId: caller.id, name: "worker" });
+    const { key } = await createApiKey(handle.db, {
+      userId: caller.id,
+      sessionVersion: 0,
+      name: "worker",
+    });
     const response = await POST(
       testRequest("/api/usage", { body: { metric: "videos_processed", quantity: 1 }, apiKey: key }),
       noParams(),
@@ -399,7 +403,11 @@ describe("GET /api/usage", () => {
 
   it("answers an API key's owner too, and nobody without credentials", async () => {
     const caller = await createCaller();
-    const { key } = await createApiKey(handle.db, { userId: caller.id, name: "reader" });
+    const { key } = await createApiKey(handle.db, {
+      userId: caller.id,
+      sessionVersion: 0,
+      name: "reader",
+    });
     const response = await GET(testRequest("/api/usage", { apiKey: key }), noParams());
     expect(response.status).toBe(200);
     expect((await response.json()).plan).toBe("free");

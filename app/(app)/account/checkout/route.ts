@@ -12,7 +12,7 @@
 // fixed text there; nothing from the URL is shown): already on the plan, or a subscription that
 // should be changed rather than bought twice (→ the change-plan confirmation).
 import { getDb } from "@/db";
-import { callerFromRequest } from "@/lib/auth/session";
+import { sessionCallerFromRequest } from "@/lib/auth/session";
 import type { BillingPeriod, PlanTier } from "@/lib/billing/plans";
 import { createCheckoutSession } from "@/lib/billing/service/create-checkout-session";
 import { getStripe } from "@/lib/billing/stripe";
@@ -30,7 +30,7 @@ const CONFIRM = "/account/checkout/confirm";
 /** The signed-in user's id, or null (the caller sends them to sign up). */
 async function userIdOf(request: Request): Promise<string | null> {
   try {
-    return (await callerFromRequest(request, { allowApiKey: false })).user.id;
+    return (await sessionCallerFromRequest(request)).user.id;
   } catch (error) {
     if (error instanceof AppError) return null;
     throw error;

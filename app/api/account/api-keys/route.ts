@@ -15,6 +15,10 @@ export const POST = route("user", async ({ request, caller }) => {
   const db = await getDb();
   await enforceRateLimit(db, RATE_LIMITS.apiKeyCreate, caller.user.id);
   const { name } = await readJson(request, createApiKeySchema);
-  const apiKey = await createApiKey(db, { userId: caller.user.id, name });
+  const apiKey = await createApiKey(db, {
+    userId: caller.user.id,
+    sessionVersion: caller.sessionVersion,
+    name,
+  });
   return Response.json({ apiKey }, { status: 201, headers: { "Cache-Control": "no-store" } });
 });
