@@ -5,7 +5,8 @@ import { StatCard } from "@/components/admin/stat-card";
 import { getDb } from "@/db";
 import { getDashboardMetrics, type Money } from "@/lib/admin/metrics";
 import { requireAdmin } from "@/lib/auth/session";
-import { CURRENCY, formatMoney, isPaidTier, PLANS } from "@/lib/billing/plans";
+import { CURRENCY, isPaidTier, PLANS } from "@/lib/billing/plans";
+import { formatMoney } from "@/lib/format/money";
 
 export const metadata: Metadata = { title: "Admin dashboard" };
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { formatMoney } from "@/lib/billing/plans";
+import { formatMoney } from "@/lib/format/money";
 
 export interface MrrChartPoint {
   /** The UTC month, "2026-07". */
@@ -28,26 +28,6 @@ const round = (value: number) => Math.round(value * 100) / 100;
 
 function monthDate(month: string): Date {
   return new Date(`${month}-01T00:00:00Z`);
-}
-
-/** The currency's minor digits (2 for USD, 0 for JPY), from Intl itself. */
-function minorDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat("en-US", {
-      style: "currency",
-      currency: currency.toUpperCase(),
-    }).resolvedOptions().maximumFractionDigits ?? 2
-  );
-}
-
-/** "$41.8K", "$418": short enough to sit above a bar. */
-function compactMoney(amount: number, currency: string): string {
-  return new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency: currency.toUpperCase(),
-    notation: "compact",
-    maximumSignificantDigits: 3,
-  }).format(amount / 10 ** minorDigits(currency));
 }
 
 /** The smallest 1, 2, 2.5 or 5 × 10ⁿ step that fits `max` in `TICKS` steps. */
@@ -129,7 +109,7 @@ export function MrrChart({
                   textAnchor="end"
                   className="fill-slate-600 text-[11px]"
                 >
-                  {compactMoney(amount, currency)}
+                  {formatMoney(amount, currency, { compact: true })}
                 </text>
               </g>
             );
@@ -161,7 +141,7 @@ export function MrrChart({
                   textAnchor="middle"
                   className="fill-slate-900 text-[11px] font-medium"
                 >
-                  {compactMoney(point.mrr, currency)}
+                  {formatMoney(point.mrr, currency, { compact: true })}
                 </text>
                 <text
                   x={center}

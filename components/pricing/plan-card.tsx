@@ -5,11 +5,11 @@ import {
   type BillingPeriod,
   FEATURE_LABELS,
   FEATURES,
-  formatLimit,
-  formatPlanPrice,
   type Plan,
   yearlySavingPercent,
 } from "@/lib/billing/plans";
+import { formatLimit } from "@/lib/format/limit";
+import { formatPlanPrice } from "@/lib/format/money";
 import { type PricingViewer, planAction } from "./plan-action";
 
 const PER: Record<BillingPeriod, string> = { monthly: "/month", yearly: "/year" };

@@ -4,8 +4,6 @@ import { getDb } from "@/db";
 import {
   BILLING_PERIODS,
   type BillingPeriod,
-  formatMoney,
-  formatPlanPrice,
   getPlan,
   type PaidPlanTier,
   type PlanTier,
@@ -13,6 +11,7 @@ import {
 import { previewChangeForPage } from "@/lib/billing/service/page-stripe-calls";
 import { getStripe } from "@/lib/billing/stripe";
 import { AppError } from "@/lib/errors";
+import { formatMoney, formatPlanPrice } from "@/lib/format/money";
 import { changePlanAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
 import { longDay } from "./format";

@@ -12,7 +12,6 @@ import {
 } from "@/lib/billing/entitlements";
 import {
   type BillingPeriod,
-  formatPlanPrice,
   isBillingPeriod,
   isPaidTier,
   isPlanTier,
@@ -24,6 +23,7 @@ import {
   confirmCheckoutReturn,
 } from "@/lib/billing/service/page-stripe-calls";
 import { getStripe } from "@/lib/billing/stripe";
+import { formatPlanPrice } from "@/lib/format/money";
 import { usageSummary } from "@/lib/usage/summary";
 import { cancelAction, openPortalAction, resumeAction, startCheckoutAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";

@@ -5,10 +5,10 @@ import {
   DAILY_METRICS,
   FEATURE_LABELS,
   FEATURES,
-  formatLimit,
   METRIC_LABELS,
   MONTHLY_METRICS,
 } from "@/lib/billing/plans";
+import { formatLimit } from "@/lib/format/limit";
 import { Day, Fact, Facts, Moment, td, th } from "./parts";
 
 function warningText(warning: EntitlementWarning): ReactNode {

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requireUser } from "@/lib/auth/session";
-import { formatPlanPrice, getPlan, isPaidTier } from "@/lib/billing/plans";
+import { getPlan, isPaidTier } from "@/lib/billing/plans";
+import { formatPlanPrice } from "@/lib/format/money";
 import { checkoutSchema } from "../../../../api/billing/checkout/schema";
 
 export const metadata: Metadata = { title: "Confirm checkout" };
