@@ -2,22 +2,17 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { MrrChart } from "@/components/admin/mrr-chart";
 import { StatCard } from "@/components/admin/stat-card";
+import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { getDashboardMetrics, type Money } from "@/lib/admin/metrics";
 import { requireAdmin } from "@/lib/auth/session";
 import { CURRENCY, isPaidTier, PLANS } from "@/lib/billing/plans";
+import { formatDate } from "@/lib/format/date";
 import { formatMoney } from "@/lib/format/money";
 
 export const metadata: Metadata = { title: "Admin dashboard" };
 export const dynamic = "force-dynamic";
 
-const dateTime = new Intl.DateTimeFormat("en-US", {
-  dateStyle: "medium",
-  timeStyle: "short",
-  hourCycle: "h23",
-  timeZone: "UTC",
-});
-const day = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat("en-US");
 
@@ -43,8 +38,7 @@ export default async function AdminDashboardPage() {
     <>
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Admin dashboard</h1>
       <p className="mt-2 text-sm text-slate-600">
-        As of <time dateTime={now.toISOString()}>{dateTime.format(now)} UTC</time>, from the billing
-        data mirrored in the database.{" "}
+        As of <Moment date={now} />, from the billing data mirrored in the database.{" "}
         <a href="#definitions" className="font-medium text-brand-700 underline">
           How these are computed
         </a>
@@ -65,13 +59,13 @@ export default async function AdminDashboardPage() {
             testId="stat-revenue"
             label="Collected this month"
             value={moneyList(revenue.collected)}
-            detail={`Invoices paid since ${day.format(revenue.monthStart)} (UTC)`}
+            detail={`Invoices paid since ${formatDate(revenue.monthStart)} (UTC)`}
           />
           <StatCard
             testId="stat-churn"
             label="Churn, last 30 days"
             value={churn.rate === null ? "No data" : percent.format(churn.rate)}
-            detail={`${plural(churn.churned, "subscription", "subscriptions")} ended of ${whole.format(churn.payingAtStart)} paying on ${day.format(churn.windowStart)}; ${formatMoney(churn.churnedMrr.amount, churn.churnedMrr.currency)} MRR lost`}
+            detail={`${plural(churn.churned, "subscription", "subscriptions")} ended of ${whole.format(churn.payingAtStart)} paying on ${formatDate(churn.windowStart)}; ${formatMoney(churn.churnedMrr.amount, churn.churnedMrr.currency)} MRR lost`}
           />
           <StatCard
             testId="stat-trialing"

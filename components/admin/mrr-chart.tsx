@@ -1,3 +1,4 @@
+import { formatMonth, formatShortMonth } from "@/lib/format/date";
 import { formatMoney } from "@/lib/format/money";
 
 export interface MrrChartPoint {
@@ -15,13 +16,6 @@ const WIDTH = 640;
 const HEIGHT = 260;
 const PLOT = { left: 56, right: 8, top: 24, bottom: 56 } as const;
 const TICKS = 4;
-
-const monthName = new Intl.DateTimeFormat("en-US", { month: "short", timeZone: "UTC" });
-const monthAndYear = new Intl.DateTimeFormat("en-US", {
-  month: "long",
-  year: "numeric",
-  timeZone: "UTC",
-});
 
 /** SVG coordinates to two decimals. */
 const round = (value: number) => Math.round(value * 100) / 100;
@@ -67,7 +61,7 @@ export function MrrChart({
   const y = (amount: number) => round(PLOT.top + plotHeight - (amount / top) * plotHeight);
   const full = (amount: number) => formatMoney(amount, currency);
   const label = (point: MrrChartPoint) =>
-    `${monthAndYear.format(monthDate(point.month))}${point.partial ? " (to date)" : ""}`;
+    `${formatMonth(monthDate(point.month))}${point.partial ? " (to date)" : ""}`;
 
   const highest = points.reduce((best, point) => (point.mrr > best.mrr ? point : best), first);
   const lowest = points.reduce((best, point) => (point.mrr < best.mrr ? point : best), first);
@@ -149,7 +143,7 @@ export function MrrChart({
                   textAnchor="middle"
                   className="fill-slate-700 text-[11px]"
                 >
-                  {monthName.format(date)}
+                  {formatShortMonth(date)}
                   {showYear && (
                     <tspan x={center} dy="1.2em">
                       {date.getUTCFullYear()}

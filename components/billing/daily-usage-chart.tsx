@@ -1,13 +1,12 @@
 import type { Metric } from "@/lib/billing/plans";
+import { formatShortDay } from "@/lib/format/date";
 import type { DailyPoint } from "@/lib/usage/history";
-import { dayOf, formatAmount } from "./usage-bars";
+import { formatAmount } from "./usage-bars";
 
 const WIDTH = 600;
 const HEIGHT = 140;
 const TOP = 16;
 const BOTTOM = 20;
-
-const shortDay = (day: string) => dayOf(new Date(`${day}T00:00:00Z`));
 
 /**
  * Daily usage as SVG bars, with the largest day and the first and last dates written out, and
@@ -56,18 +55,18 @@ export function DailyUsageChart({
               height={Math.round(height * 100) / 100}
               className="fill-brand-600"
             >
-              <title>{`${shortDay(point.day)}: ${formatAmount(metric, point.value)}`}</title>
+              <title>{`${formatShortDay(point.day)}: ${formatAmount(metric, point.value)}`}</title>
             </rect>
           );
         })}
         {first && (
           <text x={0} y={HEIGHT - 4} fontSize={12} className="fill-slate-700">
-            {shortDay(first.day)}
+            {formatShortDay(first.day)}
           </text>
         )}
         {last && (
           <text x={WIDTH} y={HEIGHT - 4} fontSize={12} textAnchor="end" className="fill-slate-700">
-            {shortDay(last.day)}
+            {formatShortDay(last.day)}
           </text>
         )}
         <text x={0} y={12} fontSize={12} className="fill-slate-700">
@@ -93,7 +92,7 @@ export function DailyUsageChart({
             <tbody>
               {points.map((point) => (
                 <tr key={point.day}>
-                  <td className="py-0.5 pr-4">{shortDay(point.day)}</td>
+                  <td className="py-0.5 pr-4">{formatShortDay(point.day)}</td>
                   <td className="py-0.5 tabular-nums">{formatAmount(metric, point.value)}</td>
                 </tr>
               ))}

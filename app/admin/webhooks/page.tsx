@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { FormAlert } from "@/components/ui/form-alert";
+import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { WEBHOOK_EVENT_STATUSES, type WebhookEventStatus } from "@/db/schema";
 import { listWebhookEvents, parseWebhookEventsQuery } from "@/lib/admin/webhook-events";
@@ -11,13 +12,6 @@ export const metadata: Metadata = { title: "Webhook events" };
 export const dynamic = "force-dynamic";
 
 const PAGE = "/admin/webhooks";
-
-const dateTime = new Intl.DateTimeFormat("en-US", {
-  dateStyle: "medium",
-  timeStyle: "medium",
-  hourCycle: "h23",
-  timeZone: "UTC",
-});
 
 const STATUS_LABELS: Record<WebhookEventStatus, string> = {
   received: "Received",
@@ -126,7 +120,7 @@ export default async function WebhookEventsPage({
                 <thead className="bg-slate-50 text-slate-700">
                   <tr>
                     <th scope="col" className="px-4 py-2 font-medium">
-                      Received (UTC)
+                      Received
                     </th>
                     <th scope="col" className="px-4 py-2 font-medium">
                       Type
@@ -155,9 +149,7 @@ export default async function WebhookEventsPage({
                   {events.map((event) => (
                     <tr key={event.id} data-testid="webhook-event-row">
                       <td className="whitespace-nowrap px-4 py-2 tabular-nums">
-                        <time dateTime={event.receivedAt.toISOString()}>
-                          {dateTime.format(event.receivedAt)}
-                        </time>
+                        <Moment date={event.receivedAt} />
                       </td>
                       <td className="px-4 py-2 font-mono text-xs">{event.type}</td>
                       <th scope="row" className="px-4 py-2 font-mono text-xs font-normal">

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { requireUser } from "@/lib/auth/session";
@@ -7,12 +8,6 @@ import { revokeApiKeyAction } from "./actions";
 import { CreateApiKeyForm } from "./create-api-key-form";
 
 export const metadata: Metadata = { title: "API keys" };
-
-const dateTime = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "short",
-  timeZone: "UTC",
-});
 
 export default async function ApiKeysPage() {
   const user = await requireUser("/account/api-keys");
@@ -53,10 +48,10 @@ export default async function ApiKeysPage() {
                     Key
                   </th>
                   <th scope="col" className="px-4 py-2 font-medium">
-                    Created (UTC)
+                    Created
                   </th>
                   <th scope="col" className="px-4 py-2 font-medium">
-                    Last used (UTC)
+                    Last used
                   </th>
                   <th scope="col" className="px-4 py-2 font-medium">
                     <span className="sr-only">Actions</span>
@@ -70,9 +65,11 @@ export default async function ApiKeysPage() {
                       {key.name}
                     </th>
                     <td className="px-4 py-2 font-mono text-xs">{key.prefix}_…</td>
-                    <td className="px-4 py-2">{dateTime.format(key.createdAt)}</td>
                     <td className="px-4 py-2">
-                      {key.lastUsedAt ? dateTime.format(key.lastUsedAt) : "Never"}
+                      <Moment date={key.createdAt} />
+                    </td>
+                    <td className="px-4 py-2">
+                      {key.lastUsedAt ? <Moment date={key.lastUsedAt} /> : "Never"}
                     </td>
                     <td className="px-4 py-2 text-right">
                       <form action={revokeApiKeyAction}>

@@ -11,10 +11,10 @@ import {
 import { previewChangeForPage } from "@/lib/billing/service/page-stripe-calls";
 import { getStripe } from "@/lib/billing/stripe";
 import { AppError } from "@/lib/errors";
+import { formatLongDate } from "@/lib/format/date";
 import { formatMoney, formatPlanPrice } from "@/lib/format/money";
 import { changePlanAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
-import { longDay } from "./format";
 
 const PAID: readonly PaidPlanTier[] = ["pro", "enterprise"];
 const PER: Record<BillingPeriod, string> = { monthly: "month", yearly: "year" };
@@ -92,7 +92,6 @@ export async function ChangePlanConfirmation({
     );
   }
 
-  const effective = new Date(preview.effectiveAt);
   const price = `${formatPlanPrice(tier, period)}/${PER[period]}`;
   const immediate = preview.prorationDate !== null;
   return (
@@ -118,8 +117,8 @@ export async function ChangePlanConfirmation({
           </>
         ) : preview.change === "downgrade" ? (
           <p>
-            Nothing is charged now. You keep {currentName} until {longDay(effective)}; from then on
-            you are on {target.name} at {price}.
+            Nothing is charged now. You keep {currentName} until{" "}
+            {formatLongDate(preview.effectiveAt)}; from then on you are on {target.name} at {price}.
           </p>
         ) : (
           <p>

@@ -23,12 +23,12 @@ import {
   confirmCheckoutReturn,
 } from "@/lib/billing/service/page-stripe-calls";
 import { getStripe } from "@/lib/billing/stripe";
+import { formatLongDate } from "@/lib/format/date";
 import { formatPlanPrice } from "@/lib/format/money";
 import { usageSummary } from "@/lib/usage/summary";
 import { cancelAction, openPortalAction, resumeAction, startCheckoutAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
 import { ChangePlanConfirmation, ChangePlanOptions } from "./change-plan";
-import { longDay } from "./format";
 
 export const metadata: Metadata = { title: "Billing" };
 export const dynamic = "force-dynamic";
@@ -61,13 +61,13 @@ const CHECKOUT_RETURN: Record<CheckoutReturn, string | null> = {
 function nextDate(entitlements: Entitlements, subscription: SubscriptionRow | null): string | null {
   if (entitlements.source !== "subscription" || !subscription) return null;
   const cancels = entitlements.warnings.find((warning) => warning.kind === "cancels");
-  if (cancels) return `Ends on ${longDay(cancels.cancelsAt)}`;
+  if (cancels) return `Ends on ${formatLongDate(cancels.cancelsAt)}`;
   if (subscription.status === "trialing" && subscription.trialEnd) {
-    return `Trial ends on ${longDay(subscription.trialEnd)}`;
+    return `Trial ends on ${formatLongDate(subscription.trialEnd)}`;
   }
   if (subscription.status === "past_due") return "Payment overdue";
   return subscription.currentPeriodEnd
-    ? `Renews on ${longDay(subscription.currentPeriodEnd)}`
+    ? `Renews on ${formatLongDate(subscription.currentPeriodEnd)}`
     : null;
 }
 
@@ -128,16 +128,16 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             <div className="flex flex-wrap items-center justify-between gap-3">
               <p>
                 {warning.kind === "trial_ending" &&
-                  `Your trial ends on ${longDay(warning.trialEnd)} (${warning.daysLeft} ${warning.daysLeft === 1 ? "day" : "days"} left). Your card is charged then.`}
+                  `Your trial ends on ${formatLongDate(warning.trialEnd)} (${warning.daysLeft} ${warning.daysLeft === 1 ? "day" : "days"} left). Your card is charged then.`}
                 {warning.kind === "payment_failed" &&
-                  `Your last payment failed. You keep ${entitlements.plan.name} until ${longDay(warning.graceEndsAt)}; update your card before then.`}
+                  `Your last payment failed. You keep ${entitlements.plan.name} until ${formatLongDate(warning.graceEndsAt)}; update your card before then.`}
                 {warning.kind === "cancels" &&
-                  `Your plan ends on ${longDay(warning.cancelsAt)}. After that you are on Free.`}
+                  `Your plan ends on ${formatLongDate(warning.cancelsAt)}. After that you are on Free.`}
                 {warning.kind === "cancels" &&
                   adminCanceled &&
                   " An admin scheduled this; contact support to keep your plan."}
                 {warning.kind === "downgrade_scheduled" &&
-                  `You keep ${entitlements.plan.name} until ${longDay(warning.at)}; then your plan becomes ${PLANS[warning.toTier].name}.`}
+                  `You keep ${entitlements.plan.name} until ${formatLongDate(warning.at)}; then your plan becomes ${PLANS[warning.toTier].name}.`}
               </p>
               {warning.kind === "payment_failed" && customer && (
                 <BillingActionForm
@@ -217,7 +217,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             <p className="mt-2 text-sm text-slate-700">
               You keep {entitlements.plan.name}
               {entitlements.currentPeriodEnd
-                ? ` until ${longDay(entitlements.currentPeriodEnd)}`
+                ? ` until ${formatLongDate(entitlements.currentPeriodEnd)}`
                 : " until the end of the period"}
               , and nothing more is charged. Then your account moves to Free. You can resume until
               then.

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { FeatureMark } from "@/components/ui/feature-mark";
+import { Day, Moment } from "@/components/ui/time";
 import type { Entitlements, EntitlementWarning } from "@/lib/billing/entitlements";
 import {
   DAILY_METRICS,
@@ -9,7 +10,7 @@ import {
   MONTHLY_METRICS,
 } from "@/lib/billing/plans";
 import { formatLimit } from "@/lib/format/limit";
-import { Day, Fact, Facts, Moment, td, th } from "./parts";
+import { Fact, Facts, td, th } from "./parts";
 
 function warningText(warning: EntitlementWarning): ReactNode {
   switch (warning.kind) {

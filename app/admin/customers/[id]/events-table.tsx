@@ -1,6 +1,7 @@
+import { Moment } from "@/components/ui/time";
 import type { WebhookEventStatus } from "@/db/schema";
 import type { CustomerEvent } from "@/lib/admin/customers";
-import { Moment, td, th } from "./parts";
+import { td, th } from "./parts";
 
 const STATUS_LABELS: Record<WebhookEventStatus, string> = {
   received: "Received",

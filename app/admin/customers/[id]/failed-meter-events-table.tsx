@@ -1,6 +1,7 @@
 import { formatAmount } from "@/components/billing/usage-bars";
+import { Moment } from "@/components/ui/time";
 import type { FailedMeterEvent } from "@/lib/usage/failed-meter-events";
-import { Moment, td, th } from "./parts";
+import { td, th } from "./parts";
 
 /** API-call usage Stripe refused for good: when, how much, attempts and Stripe's reason. */
 export function FailedMeterEventsTable({

@@ -3,14 +3,16 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { InvoiceTable } from "@/components/billing/invoice-table";
 import { formatAmount } from "@/components/billing/usage-bars";
+import { Day, Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { type CustomerUsage, getCustomerDetail } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
 import { METRIC_LABELS } from "@/lib/billing/plans";
+import { formatMonth } from "@/lib/format/date";
 import { EntitlementsView } from "./entitlements-view";
 import { EventsTable } from "./events-table";
 import { FailedMeterEventsTable } from "./failed-meter-events-table";
-import { Day, Empty, Fact, Facts, Moment, Mono, Section, td, th } from "./parts";
+import { Empty, Fact, Facts, Mono, Section, td, th } from "./parts";
 import { RoleForm } from "./role-form";
 import { SubscriptionFacts } from "./subscription-facts";
 
@@ -60,11 +62,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const detail = await getCustomerDetail(await getDb(), { userId: id });
   if (!detail) notFound();
   const { user, customer, subscription } = detail;
-  const month = new Intl.DateTimeFormat("en-US", {
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  }).format(detail.usagePeriod.start);
+  const month = formatMonth(detail.usagePeriod.start);
 
   return (
     <>

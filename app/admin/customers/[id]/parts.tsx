@@ -1,5 +1,4 @@
 import type { ReactNode } from "react";
-import { formatDate, formatDateTime, isoDate } from "@/lib/format/date";
 
 /** Building blocks of the customer page: titled sections, fact lists, empty states, dates. */
 
@@ -48,16 +47,6 @@ export function Empty({ children }: { children: ReactNode }) {
       {children}
     </p>
   );
-}
-
-/** A UTC calendar day, machine-readable too. */
-export function Day({ date }: { date: Date }) {
-  return <time dateTime={isoDate(date)}>{formatDate(date)}</time>;
-}
-
-/** A UTC date and time, machine-readable too. */
-export function Moment({ date }: { date: Date }) {
-  return <time dateTime={isoDate(date)}>{formatDateTime(date)}</time>;
 }
 
 export function Mono({ children }: { children: string }) {
