@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { MrrChart } from "@/components/admin/mrr-chart";
 import { StatCard } from "@/components/admin/stat-card";
+import { NumericCell, Row, RowHeader, Table, TableBody, TableHead } from "@/components/ui/table";
 import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { getDashboardMetrics, type Money } from "@/lib/admin/metrics";
@@ -117,48 +118,33 @@ export default async function AdminDashboardPage() {
         <h2 id="plans-heading" className="text-lg font-semibold text-slate-900">
           Subscriptions by plan
         </h2>
-        <div className="relative mt-3 overflow-x-auto rounded-xl border border-slate-200">
-          <table className="w-full min-w-[32rem] text-left text-sm" data-testid="plans-table">
-            <caption className="sr-only">Subscriptions and MRR by plan</caption>
-            <thead className="bg-slate-50 text-slate-700">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Plan
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Active
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Past due
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Trialing
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  MRR
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <div className="mt-3">
+          <Table
+            caption="Subscriptions and MRR by plan"
+            minWidth="min-w-[32rem]"
+            testId="plans-table"
+          >
+            <TableHead
+              columns={[
+                "Plan",
+                { label: "Active", numeric: true },
+                { label: "Past due", numeric: true },
+                { label: "Trialing", numeric: true },
+                { label: "MRR", numeric: true },
+              ]}
+            />
+            <TableBody>
               {plans.map((plan) => (
-                <tr key={plan.tier}>
-                  <th scope="row" className="px-4 py-2 font-medium text-slate-900">
-                    {PLANS[plan.tier].name}
-                  </th>
-                  <td className="px-4 py-2 text-right tabular-nums">{whole.format(plan.active)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">
-                    {whole.format(plan.pastDue)}
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">
-                    {whole.format(plan.trialing)}
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">
-                    {formatMoney(plan.mrr, subscriptions.mrr.currency)}
-                  </td>
-                </tr>
+                <Row key={plan.tier}>
+                  <RowHeader>{PLANS[plan.tier].name}</RowHeader>
+                  <NumericCell>{whole.format(plan.active)}</NumericCell>
+                  <NumericCell>{whole.format(plan.pastDue)}</NumericCell>
+                  <NumericCell>{whole.format(plan.trialing)}</NumericCell>
+                  <NumericCell>{formatMoney(plan.mrr, subscriptions.mrr.currency)}</NumericCell>
+                </Row>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         </div>
       </section>
 

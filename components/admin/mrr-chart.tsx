@@ -1,3 +1,4 @@
+import { NumericCell, Row, RowHeader, Table, TableBody, TableHead } from "@/components/ui/table";
 import { formatMonth, formatShortMonth } from "@/lib/format/date";
 import { formatMoney } from "@/lib/format/money";
 
@@ -164,34 +165,25 @@ export function MrrChart({
         <summary className="cursor-pointer font-medium text-brand-700">
           The chart's numbers as a table
         </summary>
-        <div className="relative mt-2 overflow-x-auto rounded-xl border border-slate-200">
-          <table className="w-full min-w-[24rem] text-left text-sm">
-            <caption className="sr-only">MRR at the end of each month</caption>
-            <thead className="bg-slate-50 text-slate-700">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Month
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  MRR
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Paying subscriptions
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <div className="mt-2">
+          <Table caption="MRR at the end of each month" minWidth="min-w-[24rem]">
+            <TableHead
+              columns={[
+                "Month",
+                { label: "MRR", numeric: true },
+                { label: "Paying subscriptions", numeric: true },
+              ]}
+            />
+            <TableBody>
               {points.map((point) => (
-                <tr key={point.month}>
-                  <th scope="row" className="px-4 py-2 font-medium text-slate-900">
-                    {label(point)}
-                  </th>
-                  <td className="px-4 py-2 text-right tabular-nums">{full(point.mrr)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{point.subscriptions}</td>
-                </tr>
+                <Row key={point.month}>
+                  <RowHeader>{label(point)}</RowHeader>
+                  <NumericCell>{full(point.mrr)}</NumericCell>
+                  <NumericCell>{point.subscriptions}</NumericCell>
+                </Row>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         </div>
       </details>
     </div>

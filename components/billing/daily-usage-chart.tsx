@@ -1,3 +1,4 @@
+import { NumericCell, Row, RowHeader, Table, TableBody, TableHead } from "@/components/ui/table";
 import type { Metric } from "@/lib/billing/plans";
 import { formatShortDay } from "@/lib/format/date";
 import type { DailyPoint } from "@/lib/usage/history";
@@ -77,27 +78,18 @@ export function DailyUsageChart({
         <summary className="cursor-pointer text-brand-700 underline">
           {label}: the numbers per day
         </summary>
-        <div className="relative mt-2 max-h-64 overflow-auto">
-          <table className="w-full text-left">
-            <thead>
-              <tr>
-                <th scope="col" className="py-1 pr-4 font-medium">
-                  Day (UTC)
-                </th>
-                <th scope="col" className="py-1 font-medium">
-                  {label}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+        <div className="mt-2 max-h-64 overflow-y-auto">
+          <Table caption={`${label} per UTC day`}>
+            <TableHead columns={["Day (UTC)", { label, numeric: true }]} />
+            <TableBody>
               {points.map((point) => (
-                <tr key={point.day}>
-                  <td className="py-0.5 pr-4">{formatShortDay(point.day)}</td>
-                  <td className="py-0.5 tabular-nums">{formatAmount(metric, point.value)}</td>
-                </tr>
+                <Row key={point.day}>
+                  <RowHeader plain>{formatShortDay(point.day)}</RowHeader>
+                  <NumericCell>{formatAmount(metric, point.value)}</NumericCell>
+                </Row>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         </div>
       </details>
     </figure>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { LinkButton } from "@/components/ui/button";
 import { FeatureMark } from "@/components/ui/feature-mark";
 import {
   BILLING_PERIODS,
@@ -134,17 +134,15 @@ function PlanButton({
     );
   }
   return (
-    <Link
+    <LinkButton
       href={action.href}
       prefetch={false}
-      className={`mt-4 block rounded-lg px-4 py-2.5 text-center text-sm font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 ${
-        highlighted
-          ? "bg-brand-600 text-white hover:bg-brand-700"
-          : "border border-slate-300 text-slate-900 hover:bg-slate-50"
-      }`}
+      variant={highlighted ? "primary" : "secondary"}
+      size="lg"
+      className="mt-4 w-full"
     >
       {action.label}
       {extra}
-    </Link>
+    </LinkButton>
   );
 }

@@ -1,5 +1,14 @@
 import type { Metadata } from "next";
 import { SubmitButton } from "@/components/ui/submit-button";
+import {
+  Cell,
+  EmptyState,
+  Row,
+  RowHeader,
+  Table,
+  TableBody,
+  TableHead,
+} from "@/components/ui/table";
 import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { listApiKeys } from "@/lib/auth/api-keys";
@@ -33,58 +42,43 @@ export default async function ApiKeysPage() {
         <h2 id="your-keys" className="text-lg font-semibold text-slate-900">
           Your keys
         </h2>
-        {keys.length === 0 ? (
-          <p className="mt-3 text-sm text-slate-600">You have no API keys yet.</p>
-        ) : (
-          <div className="relative mt-3 overflow-x-auto rounded-xl border border-slate-200">
-            <table className="w-full min-w-[36rem] text-left text-sm">
-              <caption className="sr-only">Your API keys</caption>
-              <thead className="bg-slate-50 text-slate-700">
-                <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Name
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Key
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Created
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Last used
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
+        <div className="mt-3">
+          {keys.length === 0 ? (
+            <EmptyState>You have no API keys yet.</EmptyState>
+          ) : (
+            <Table caption="Your API keys" minWidth="min-w-[36rem]">
+              <TableHead
+                columns={[
+                  "Name",
+                  "Key",
+                  "Created",
+                  "Last used",
+                  { label: "Actions", hidden: true },
+                ]}
+              />
+              <TableBody>
                 {keys.map((key) => (
-                  <tr key={key.id}>
-                    <th scope="row" className="px-4 py-2 font-medium text-slate-900">
-                      {key.name}
-                    </th>
-                    <td className="px-4 py-2 font-mono text-xs">{key.prefix}_…</td>
-                    <td className="px-4 py-2">
+                  <Row key={key.id}>
+                    <RowHeader>{key.name}</RowHeader>
+                    <Cell className="font-mono text-xs">{key.prefix}_…</Cell>
+                    <Cell>
                       <Moment date={key.createdAt} />
-                    </td>
-                    <td className="px-4 py-2">
-                      {key.lastUsedAt ? <Moment date={key.lastUsedAt} /> : "Never"}
-                    </td>
-                    <td className="px-4 py-2 text-right">
+                    </Cell>
+                    <Cell>{key.lastUsedAt ? <Moment date={key.lastUsedAt} /> : "Never"}</Cell>
+                    <Cell className="text-right">
                       <form action={revokeApiKeyAction}>
                         <input type="hidden" name="keyId" value={key.id} />
                         <SubmitButton variant="danger" pendingLabel="Revoking…">
                           Revoke<span className="sr-only"> {key.name}</span>
                         </SubmitButton>
                       </form>
-                    </td>
-                  </tr>
+                    </Cell>
+                  </Row>
                 ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              </TableBody>
+            </Table>
+          )}
+        </div>
       </section>
     </>
   );

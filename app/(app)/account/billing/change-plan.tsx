@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LinkButton } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
 import { getDb } from "@/db";
 import {
@@ -137,12 +138,9 @@ export async function ChangePlanConfirmation({
             prorationDate: preview.prorationDate === null ? "" : String(preview.prorationDate),
           }}
         />
-        <Link
-          href="/account/billing"
-          className="rounded-lg px-4 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100"
-        >
+        <LinkButton href="/account/billing" variant="quiet">
           Keep my plan
-        </Link>
+        </LinkButton>
       </div>
     </section>
   );

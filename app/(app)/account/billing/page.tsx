@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SubscriptionStatusBadge } from "@/components/billing/subscription-status-badge";
 import { UsageBars } from "@/components/billing/usage-bars";
+import { LinkButton } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
@@ -187,12 +188,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
               />
             )}
             {paid && !cancels && (
-              <Link
-                href="/account/billing?confirm=cancel#cancel-heading"
-                className="inline-flex items-center rounded-lg border border-red-300 px-4 py-2 text-sm font-semibold text-red-700 hover:bg-red-50"
-              >
+              <LinkButton href="/account/billing?confirm=cancel#cancel-heading" variant="danger">
                 Cancel plan
-              </Link>
+              </LinkButton>
             )}
           </div>
         </section>
@@ -229,12 +227,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
                 pendingLabel="Canceling…"
                 variant="danger"
               />
-              <Link
-                href="/account/billing"
-                className="rounded-lg px-4 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100"
-              >
+              <LinkButton href="/account/billing" variant="quiet">
                 Keep my plan
-              </Link>
+              </LinkButton>
             </div>
           </section>
         )}

@@ -1,9 +1,6 @@
 import type { ReactNode } from "react";
 
-/** Building blocks of the customer page: titled sections, fact lists, empty states, dates. */
-
-export const th = "px-4 py-2 font-medium";
-export const td = "px-4 py-2";
+/** Building blocks of the customer page: titled sections and fact lists. */
 
 export function Section({
   id,
@@ -38,14 +35,6 @@ export function Fact({ term, children }: { term: string; children: ReactNode }) 
       <dt className="text-slate-600">{term}</dt>
       <dd className="break-words text-slate-900">{children}</dd>
     </div>
-  );
-}
-
-export function Empty({ children }: { children: ReactNode }) {
-  return (
-    <p className="rounded-xl border border-dashed border-slate-300 px-5 py-6 text-sm text-slate-600">
-      {children}
-    </p>
   );
 }
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { redirect } from "next/navigation";
+import { LinkButton } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requireUser } from "@/lib/auth/session";
 import { getPlan, isPaidTier } from "@/lib/billing/plans";
@@ -52,12 +52,9 @@ export default async function ConfirmCheckoutPage({
           <input type="hidden" name="period" value={period} />
           <SubmitButton pendingLabel="Opening checkout…">Continue to payment</SubmitButton>
         </form>
-        <Link
-          href="/pricing"
-          className="rounded-lg px-4 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100"
-        >
+        <LinkButton href="/pricing" variant="quiet">
           Compare plans
-        </Link>
+        </LinkButton>
       </div>
     </section>
   );
