@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { MrrChart } from "@/components/admin/mrr-chart";
 import { StatCard } from "@/components/admin/stat-card";
-import { NumericCell, Row, RowHeader, Table, TableBody, TableHead } from "@/components/ui/table";
+import { NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { getDashboardMetrics, type Money } from "@/lib/admin/metrics";
@@ -123,27 +123,23 @@ export default async function AdminDashboardPage() {
             caption="Subscriptions and MRR by plan"
             minWidth="min-w-[32rem]"
             testId="plans-table"
+            columns={[
+              "Plan",
+              { label: "Active", numeric: true },
+              { label: "Past due", numeric: true },
+              { label: "Trialing", numeric: true },
+              { label: "MRR", numeric: true },
+            ]}
           >
-            <TableHead
-              columns={[
-                "Plan",
-                { label: "Active", numeric: true },
-                { label: "Past due", numeric: true },
-                { label: "Trialing", numeric: true },
-                { label: "MRR", numeric: true },
-              ]}
-            />
-            <TableBody>
-              {plans.map((plan) => (
-                <Row key={plan.tier}>
-                  <RowHeader>{PLANS[plan.tier].name}</RowHeader>
-                  <NumericCell>{whole.format(plan.active)}</NumericCell>
-                  <NumericCell>{whole.format(plan.pastDue)}</NumericCell>
-                  <NumericCell>{whole.format(plan.trialing)}</NumericCell>
-                  <NumericCell>{formatMoney(plan.mrr, subscriptions.mrr.currency)}</NumericCell>
-                </Row>
-              ))}
-            </TableBody>
+            {plans.map((plan) => (
+              <Row key={plan.tier}>
+                <RowHeader>{PLANS[plan.tier].name}</RowHeader>
+                <NumericCell>{whole.format(plan.active)}</NumericCell>
+                <NumericCell>{whole.format(plan.pastDue)}</NumericCell>
+                <NumericCell>{whole.format(plan.trialing)}</NumericCell>
+                <NumericCell>{formatMoney(plan.mrr, subscriptions.mrr.currency)}</NumericCell>
+              </Row>
+            ))}
           </Table>
         </div>
       </section>

@@ -1,4 +1,4 @@
-import { NumericCell, Row, RowHeader, Table, TableBody, TableHead } from "@/components/ui/table";
+import { NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { formatMonth, formatShortMonth } from "@/lib/format/date";
 import { formatMoney } from "@/lib/format/money";
 
@@ -166,23 +166,22 @@ export function MrrChart({
           The chart's numbers as a table
         </summary>
         <div className="mt-2">
-          <Table caption="MRR at the end of each month" minWidth="min-w-[24rem]">
-            <TableHead
-              columns={[
-                "Month",
-                { label: "MRR", numeric: true },
-                { label: "Paying subscriptions", numeric: true },
-              ]}
-            />
-            <TableBody>
-              {points.map((point) => (
-                <Row key={point.month}>
-                  <RowHeader>{label(point)}</RowHeader>
-                  <NumericCell>{full(point.mrr)}</NumericCell>
-                  <NumericCell>{point.subscriptions}</NumericCell>
-                </Row>
-              ))}
-            </TableBody>
+          <Table
+            caption="MRR at the end of each month"
+            minWidth="min-w-[24rem]"
+            columns={[
+              "Month",
+              { label: "MRR", numeric: true },
+              { label: "Paying subscriptions", numeric: true },
+            ]}
+          >
+            {points.map((point) => (
+              <Row key={point.month}>
+                <RowHeader>{label(point)}</RowHeader>
+                <NumericCell>{full(point.mrr)}</NumericCell>
+                <NumericCell>{point.subscriptions}</NumericCell>
+              </Row>
+            ))}
           </Table>
         </div>
       </details>

@@ -1,4 +1,4 @@
-import { NumericCell, Row, RowHeader, Table, TableBody, TableHead } from "@/components/ui/table";
+import { NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import type { Metric } from "@/lib/billing/plans";
 import { formatShortDay } from "@/lib/format/date";
 import type { DailyPoint } from "@/lib/usage/history";
@@ -79,16 +79,13 @@ export function DailyUsageChart({
           {label}: the numbers per day
         </summary>
         <div className="mt-2 max-h-64 overflow-y-auto">
-          <Table caption={`${label} per UTC day`}>
-            <TableHead columns={["Day (UTC)", { label, numeric: true }]} />
-            <TableBody>
-              {points.map((point) => (
-                <Row key={point.day}>
-                  <RowHeader plain>{formatShortDay(point.day)}</RowHeader>
-                  <NumericCell>{formatAmount(metric, point.value)}</NumericCell>
-                </Row>
-              ))}
-            </TableBody>
+          <Table caption={`${label} per UTC day`} columns={["Day (UTC)", { label, numeric: true }]}>
+            {points.map((point) => (
+              <Row key={point.day}>
+                <RowHeader plain>{formatShortDay(point.day)}</RowHeader>
+                <NumericCell>{formatAmount(metric, point.value)}</NumericCell>
+              </Row>
+            ))}
           </Table>
         </div>
       </details>

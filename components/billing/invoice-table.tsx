@@ -1,12 +1,4 @@
-import {
-  Cell,
-  NumericCell,
-  Row,
-  RowHeader,
-  Table,
-  TableBody,
-  TableHead,
-} from "@/components/ui/table";
+import { Cell, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Day } from "@/components/ui/time";
 import type { InvoiceListItem } from "@/lib/billing/invoices";
 import { safeExternalUrl } from "@/lib/format/external-url";
@@ -29,55 +21,49 @@ export function InvoiceTable({
   caption: string;
 }) {
   return (
-    <Table caption={caption} minWidth="min-w-[40rem]">
-      <TableHead
-        columns={[
-          "Number",
-          "Date (UTC)",
-          { label: "Amount", numeric: true },
-          "Status",
-          { label: "Links", hidden: true },
-        ]}
-      />
-      <TableBody>
-        {invoices.map((invoice) => {
-          const label = invoice.number ?? invoice.id;
-          const hosted = safeExternalUrl(invoice.hostedInvoiceUrl);
-          const pdf = safeExternalUrl(invoice.invoicePdf);
-          return (
-            <Row key={invoice.id}>
-              <RowHeader className="font-mono text-xs">{label}</RowHeader>
-              <Cell className="whitespace-nowrap text-slate-700">
-                <Day date={invoice.created} />
-              </Cell>
-              <NumericCell>{formatMoney(invoice.total, invoice.currency)}</NumericCell>
-              <Cell>
-                <InvoiceStatusBadge status={invoice.status} />
-              </Cell>
-              <Cell>
-                <div className="flex justify-end gap-4">
-                  {hosted && (
-                    <a
-                      href={hosted}
-                      target="_blank"
-                      rel="noopener noreferrer"
-                      className={linkClass}
-                    >
-                      View<span className="sr-only"> invoice {label} (opens in a new tab)</span>
-                    </a>
-                  )}
-                  {pdf && (
-                    <a href={pdf} target="_blank" rel="noopener noreferrer" className={linkClass}>
-                      PDF<span className="sr-only"> of invoice {label} (opens in a new tab)</span>
-                    </a>
-                  )}
-                  {!hosted && !pdf && <span className="text-slate-600">Not available yet</span>}
-                </div>
-              </Cell>
-            </Row>
-          );
-        })}
-      </TableBody>
+    <Table
+      caption={caption}
+      minWidth="min-w-[40rem]"
+      columns={[
+        "Number",
+        "Date (UTC)",
+        { label: "Amount", numeric: true },
+        "Status",
+        { label: "Links", hidden: true },
+      ]}
+    >
+      {invoices.map((invoice) => {
+        const label = invoice.number ?? invoice.id;
+        const hosted = safeExternalUrl(invoice.hostedInvoiceUrl);
+        const pdf = safeExternalUrl(invoice.invoicePdf);
+        return (
+          <Row key={invoice.id}>
+            <RowHeader className="font-mono text-xs">{label}</RowHeader>
+            <Cell className="whitespace-nowrap text-slate-700">
+              <Day date={invoice.created} />
+            </Cell>
+            <NumericCell>{formatMoney(invoice.total, invoice.currency)}</NumericCell>
+            <Cell>
+              <InvoiceStatusBadge status={invoice.status} />
+            </Cell>
+            <Cell>
+              <div className="flex justify-end gap-4">
+                {hosted && (
+                  <a href={hosted} target="_blank" rel="noopener noreferrer" className={linkClass}>
+                    View<span className="sr-only"> invoice {label} (opens in a new tab)</span>
+                  </a>
+                )}
+                {pdf && (
+                  <a href={pdf} target="_blank" rel="noopener noreferrer" className={linkClass}>
+                    PDF<span className="sr-only"> of invoice {label} (opens in a new tab)</span>
+                  </a>
+                )}
+                {!hosted && !pdf && <span className="text-slate-600">Not available yet</span>}
+              </div>
+            </Cell>
+          </Row>
+        );
+      })}
     </Table>
   );
 }

@@ -6,16 +6,25 @@ import type { ReactNode } from "react";
  * `NumericCell`, right-aligned with tabular digits so a column lines up.
  */
 
+/** A column: its header text, right-aligned over numbers, or read by screen readers only. */
+export type Column = string | { label: string; numeric?: boolean; hidden?: boolean };
+
+/** The table, its column heads and its body; `children` are its rows. */
 export function Table({
   caption,
+  columns,
   minWidth = "",
+  alignTop = false,
   testId,
   children,
 }: {
   /** Read by screen readers only: what the table lists, and in which order. */
   caption: ReactNode;
+  columns: readonly Column[];
   /** A `min-w-[…]` class below which the table scrolls instead of squeezing its columns. */
   minWidth?: string;
+  /** Top-align the cells, for rows whose cells differ in height. */
+  alignTop?: boolean;
   testId?: string;
   children: ReactNode;
 }) {
@@ -23,49 +32,31 @@ export function Table({
     <div className="relative overflow-x-auto rounded-xl border border-slate-200">
       <table className={`w-full text-left text-sm ${minWidth}`} data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
-        {children}
+        <thead className="bg-slate-50 text-slate-700">
+          <tr>
+            {columns.map((column) => {
+              const {
+                label,
+                numeric = false,
+                hidden = false,
+              } = typeof column === "string" ? { label: column } : column;
+              return (
+                <th
+                  key={label}
+                  scope="col"
+                  className={`px-4 py-2 font-medium ${numeric ? "text-right" : ""}`}
+                >
+                  {hidden ? <span className="sr-only">{label}</span> : label}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody className={`divide-y divide-slate-100 ${alignTop ? "align-top" : ""}`}>
+          {children}
+        </tbody>
       </table>
     </div>
-  );
-}
-
-/** A column: its header text, right-aligned over numbers, or read by screen readers only. */
-export type Column = string | { label: string; numeric?: boolean; hidden?: boolean };
-
-export function TableHead({ columns }: { columns: readonly Column[] }) {
-  return (
-    <thead className="bg-slate-50 text-slate-700">
-      <tr>
-        {columns.map((column) => {
-          const {
-            label,
-            numeric = false,
-            hidden = false,
-          } = typeof column === "string" ? { label: column } : column;
-          return (
-            <th
-              key={label}
-              scope="col"
-              className={`px-4 py-2 font-medium ${numeric ? "text-right" : ""}`}
-            >
-              {hidden ? <span className="sr-only">{label}</span> : label}
-            </th>
-          );
-        })}
-      </tr>
-    </thead>
-  );
-}
-
-export function TableBody({
-  children,
-  alignTop = false,
-}: {
-  children: ReactNode;
-  alignTop?: boolean;
-}) {
-  return (
-    <tbody className={`divide-y divide-slate-100 ${alignTop ? "align-top" : ""}`}>{children}</tbody>
   );
 }
 

@@ -3,15 +3,7 @@ import Link from "next/link";
 import { SubscriptionStatusBadge } from "@/components/billing/subscription-status-badge";
 import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
-import {
-  Cell,
-  EmptyState,
-  Row,
-  RowHeader,
-  Table,
-  TableBody,
-  TableHead,
-} from "@/components/ui/table";
+import { Cell, EmptyState, Row, RowHeader, Table } from "@/components/ui/table";
 import { Day } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { type CustomerPage, listCustomers, MAX_CUSTOMER_QUERY_LENGTH } from "@/lib/admin/customers";
@@ -135,53 +127,46 @@ export default async function CustomersPage({
             <Table
               caption={`${query ? `Customers matching “${query}”` : "Customers"}, newest first`}
               minWidth="min-w-[48rem]"
+              columns={["Customer", "Plan", "Stripe customer", "Role", "Joined (UTC)"]}
             >
-              <TableHead
-                columns={["Customer", "Plan", "Stripe customer", "Role", "Joined (UTC)"]}
-              />
-              <TableBody>
-                {result.page.data.map((customer) => (
-                  <Row key={customer.id}>
-                    <RowHeader plain>
-                      <Link
-                        href={`${PAGE}/${encodeURIComponent(customer.id)}`}
-                        className={linkClass}
-                      >
-                        {customer.email ?? customer.name ?? customer.id}
-                      </Link>
-                      {customer.email && customer.name && (
-                        <span className="block text-xs text-slate-600">{customer.name}</span>
-                      )}
-                    </RowHeader>
-                    <Cell>
-                      {customer.subscription ? (
-                        <span className="flex flex-wrap items-center gap-2">
-                          <span className="text-slate-900">
-                            {PLANS[customer.subscription.planTier].name}
-                          </span>
-                          <SubscriptionStatusBadge status={customer.subscription.status} />
+              {result.page.data.map((customer) => (
+                <Row key={customer.id}>
+                  <RowHeader plain>
+                    <Link href={`${PAGE}/${encodeURIComponent(customer.id)}`} className={linkClass}>
+                      {customer.email ?? customer.name ?? customer.id}
+                    </Link>
+                    {customer.email && customer.name && (
+                      <span className="block text-xs text-slate-600">{customer.name}</span>
+                    )}
+                  </RowHeader>
+                  <Cell>
+                    {customer.subscription ? (
+                      <span className="flex flex-wrap items-center gap-2">
+                        <span className="text-slate-900">
+                          {PLANS[customer.subscription.planTier].name}
                         </span>
-                      ) : (
-                        <span className="text-slate-600">Free · never subscribed</span>
-                      )}
-                    </Cell>
-                    <Cell className="font-mono text-xs text-slate-700">
-                      {customer.stripeCustomerId ?? (
-                        <span className="font-sans text-slate-600">None</span>
-                      )}
-                      {customer.stripeCustomerDeletedAt && (
-                        <span className="block font-sans text-slate-600">Deleted in Stripe</span>
-                      )}
-                    </Cell>
-                    <Cell className="text-slate-700">
-                      {customer.role === "admin" ? "Admin" : "User"}
-                    </Cell>
-                    <Cell className="whitespace-nowrap text-slate-700">
-                      <Day date={customer.createdAt} />
-                    </Cell>
-                  </Row>
-                ))}
-              </TableBody>
+                        <SubscriptionStatusBadge status={customer.subscription.status} />
+                      </span>
+                    ) : (
+                      <span className="text-slate-600">Free · never subscribed</span>
+                    )}
+                  </Cell>
+                  <Cell className="font-mono text-xs text-slate-700">
+                    {customer.stripeCustomerId ?? (
+                      <span className="font-sans text-slate-600">None</span>
+                    )}
+                    {customer.stripeCustomerDeletedAt && (
+                      <span className="block font-sans text-slate-600">Deleted in Stripe</span>
+                    )}
+                  </Cell>
+                  <Cell className="text-slate-700">
+                    {customer.role === "admin" ? "Admin" : "User"}
+                  </Cell>
+                  <Cell className="whitespace-nowrap text-slate-700">
+                    <Day date={customer.createdAt} />
+                  </Cell>
+                </Row>
+              ))}
             </Table>
             {(cursor || result.page.nextCursor) && (
               <nav aria-label="Customer pages" className="mt-4 flex flex-wrap gap-3 text-sm">

@@ -4,16 +4,7 @@ import { Suspense } from "react";
 import { INVOICE_STATUS, InvoiceStatusBadge } from "@/components/billing/invoice-status-badge";
 import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
-import {
-  Cell,
-  EmptyState,
-  NumericCell,
-  Row,
-  RowHeader,
-  Table,
-  TableBody,
-  TableHead,
-} from "@/components/ui/table";
+import { Cell, EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Day } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { INVOICE_STATUSES } from "@/db/schema";
@@ -282,23 +273,22 @@ async function Totals({ filter }: { filter: InvoiceFilter }) {
 function InvoiceTable({ rows }: { rows: AdminInvoice[] }) {
   return (
     <div className="mt-3">
-      <Table caption="Invoices matching the filters, newest first" minWidth="min-w-[52rem]">
-        <TableHead
-          columns={[
-            "Number",
-            "Date (UTC)",
-            "Customer",
-            "Plan",
-            "Status",
-            { label: "Amount", numeric: true },
-            { label: "Links", hidden: true },
-          ]}
-        />
-        <TableBody>
-          {rows.map((row) => (
-            <InvoiceRow key={row.id} row={row} />
-          ))}
-        </TableBody>
+      <Table
+        caption="Invoices matching the filters, newest first"
+        minWidth="min-w-[52rem]"
+        columns={[
+          "Number",
+          "Date (UTC)",
+          "Customer",
+          "Plan",
+          "Status",
+          { label: "Amount", numeric: true },
+          { label: "Links", hidden: true },
+        ]}
+      >
+        {rows.map((row) => (
+          <InvoiceRow key={row.id} row={row} />
+        ))}
       </Table>
     </div>
   );

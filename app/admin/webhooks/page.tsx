@@ -5,16 +5,7 @@ import {
   WebhookEventStatusBadge,
 } from "@/components/admin/webhook-event-status-badge";
 import { FormAlert } from "@/components/ui/form-alert";
-import {
-  Cell,
-  EmptyState,
-  NumericCell,
-  Row,
-  RowHeader,
-  Table,
-  TableBody,
-  TableHead,
-} from "@/components/ui/table";
+import { Cell, EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { WEBHOOK_EVENT_STATUSES, type WebhookEventStatus } from "@/db/schema";
@@ -110,51 +101,48 @@ export default async function WebhookEventsPage({
               caption={`Webhook events${status ? `, ${WEBHOOK_EVENT_STATUS[status].label.toLowerCase()} only` : ""}, newest first`}
               minWidth="min-w-[60rem]"
               testId="webhook-events"
+              alignTop
+              columns={[
+                "Received",
+                "Type",
+                "Event id",
+                "Customer",
+                "Status",
+                { label: "Attempts", numeric: true },
+                "Last error",
+                { label: "Actions", hidden: true },
+              ]}
             >
-              <TableHead
-                columns={[
-                  "Received",
-                  "Type",
-                  "Event id",
-                  "Customer",
-                  "Status",
-                  { label: "Attempts", numeric: true },
-                  "Last error",
-                  { label: "Actions", hidden: true },
-                ]}
-              />
-              <TableBody alignTop>
-                {events.map((event) => (
-                  <Row key={event.id} testId="webhook-event-row">
-                    <Cell className="whitespace-nowrap tabular-nums">
-                      <Moment date={event.receivedAt} />
-                    </Cell>
-                    <Cell className="font-mono text-xs">{event.type}</Cell>
-                    <RowHeader plain className="font-mono text-xs">
-                      {event.id}
-                    </RowHeader>
-                    <Cell className="font-mono text-xs">
-                      {event.stripeCustomerId ?? <span className="text-slate-500">None</span>}
-                    </Cell>
-                    <Cell>
-                      <WebhookEventStatusBadge status={event.status} />
-                    </Cell>
-                    <NumericCell>{event.attempts}</NumericCell>
-                    <Cell>
-                      {event.lastError ? (
-                        <p className="line-clamp-3 max-w-xs break-words text-xs text-red-800">
-                          {event.lastError}
-                        </p>
-                      ) : (
-                        <span className="text-slate-500">None</span>
-                      )}
-                    </Cell>
-                    <Cell className="text-right">
-                      {REPLAYABLE.has(event.status) && <ReplayEventForm eventId={event.id} />}
-                    </Cell>
-                  </Row>
-                ))}
-              </TableBody>
+              {events.map((event) => (
+                <Row key={event.id} testId="webhook-event-row">
+                  <Cell className="whitespace-nowrap tabular-nums">
+                    <Moment date={event.receivedAt} />
+                  </Cell>
+                  <Cell className="font-mono text-xs">{event.type}</Cell>
+                  <RowHeader plain className="font-mono text-xs">
+                    {event.id}
+                  </RowHeader>
+                  <Cell className="font-mono text-xs">
+                    {event.stripeCustomerId ?? <span className="text-slate-500">None</span>}
+                  </Cell>
+                  <Cell>
+                    <WebhookEventStatusBadge status={event.status} />
+                  </Cell>
+                  <NumericCell>{event.attempts}</NumericCell>
+                  <Cell>
+                    {event.lastError ? (
+                      <p className="line-clamp-3 max-w-xs break-words text-xs text-red-800">
+                        {event.lastError}
+                      </p>
+                    ) : (
+                      <span className="text-slate-500">None</span>
+                    )}
+                  </Cell>
+                  <Cell className="text-right">
+                    {REPLAYABLE.has(event.status) && <ReplayEventForm eventId={event.id} />}
+                  </Cell>
+                </Row>
+              ))}
             </Table>
           )}
         </ReplayOutcome>

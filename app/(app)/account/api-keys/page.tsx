@@ -1,14 +1,6 @@
 import type { Metadata } from "next";
 import { SubmitButton } from "@/components/ui/submit-button";
-import {
-  Cell,
-  EmptyState,
-  Row,
-  RowHeader,
-  Table,
-  TableBody,
-  TableHead,
-} from "@/components/ui/table";
+import { Cell, EmptyState, Row, RowHeader, Table } from "@/components/ui/table";
 import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { listApiKeys } from "@/lib/auth/api-keys";
@@ -46,36 +38,29 @@ export default async function ApiKeysPage() {
           {keys.length === 0 ? (
             <EmptyState>You have no API keys yet.</EmptyState>
           ) : (
-            <Table caption="Your API keys" minWidth="min-w-[36rem]">
-              <TableHead
-                columns={[
-                  "Name",
-                  "Key",
-                  "Created",
-                  "Last used",
-                  { label: "Actions", hidden: true },
-                ]}
-              />
-              <TableBody>
-                {keys.map((key) => (
-                  <Row key={key.id}>
-                    <RowHeader>{key.name}</RowHeader>
-                    <Cell className="font-mono text-xs">{key.prefix}_…</Cell>
-                    <Cell>
-                      <Moment date={key.createdAt} />
-                    </Cell>
-                    <Cell>{key.lastUsedAt ? <Moment date={key.lastUsedAt} /> : "Never"}</Cell>
-                    <Cell className="text-right">
-                      <form action={revokeApiKeyAction}>
-                        <input type="hidden" name="keyId" value={key.id} />
-                        <SubmitButton variant="danger" pendingLabel="Revoking…">
-                          Revoke<span className="sr-only"> {key.name}</span>
-                        </SubmitButton>
-                      </form>
-                    </Cell>
-                  </Row>
-                ))}
-              </TableBody>
+            <Table
+              caption="Your API keys"
+              minWidth="min-w-[36rem]"
+              columns={["Name", "Key", "Created", "Last used", { label: "Actions", hidden: true }]}
+            >
+              {keys.map((key) => (
+                <Row key={key.id}>
+                  <RowHeader>{key.name}</RowHeader>
+                  <Cell className="font-mono text-xs">{key.prefix}_…</Cell>
+                  <Cell>
+                    <Moment date={key.createdAt} />
+                  </Cell>
+                  <Cell>{key.lastUsedAt ? <Moment date={key.lastUsedAt} /> : "Never"}</Cell>
+                  <Cell className="text-right">
+                    <form action={revokeApiKeyAction}>
+                      <input type="hidden" name="keyId" value={key.id} />
+                      <SubmitButton variant="danger" pendingLabel="Revoking…">
+                        Revoke<span className="sr-only"> {key.name}</span>
+                      </SubmitButton>
+                    </form>
+                  </Cell>
+                </Row>
+              ))}
             </Table>
           )}
         </div>

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { FeatureMark } from "@/components/ui/feature-mark";
-import { NumericCell, Row, RowHeader, Table, TableBody, TableHead } from "@/components/ui/table";
+import { NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Day, Moment } from "@/components/ui/time";
 import type { Entitlements, EntitlementWarning } from "@/lib/billing/entitlements";
 import {
@@ -78,20 +78,17 @@ export function EntitlementsView({ entitlements }: { entitlements: Entitlements 
             </li>
           ))}
         </ul>
-        <Table caption="Usage limits">
-          <TableHead columns={["Metric", { label: "Limit", numeric: true }]} />
-          <TableBody>
-            {limits.map(([metric, value, per]) => (
-              <Row key={metric}>
-                <RowHeader plain className="text-slate-700">
-                  {METRIC_LABELS[metric]}
-                </RowHeader>
-                <NumericCell>
-                  {formatLimit(metric, value)} per {per}
-                </NumericCell>
-              </Row>
-            ))}
-          </TableBody>
+        <Table caption="Usage limits" columns={["Metric", { label: "Limit", numeric: true }]}>
+          {limits.map(([metric, value, per]) => (
+            <Row key={metric}>
+              <RowHeader plain className="text-slate-700">
+                {METRIC_LABELS[metric]}
+              </RowHeader>
+              <NumericCell>
+                {formatLimit(metric, value)} per {per}
+              </NumericCell>
+            </Row>
+          ))}
         </Table>
       </div>
     </div>

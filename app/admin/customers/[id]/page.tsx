@@ -3,15 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { InvoiceTable } from "@/components/billing/invoice-table";
 import { formatAmount } from "@/components/billing/usage-bars";
-import {
-  EmptyState,
-  NumericCell,
-  Row,
-  RowHeader,
-  Table,
-  TableBody,
-  TableHead,
-} from "@/components/ui/table";
+import { EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Day, Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { type CustomerUsage, getCustomerDetail } from "@/lib/admin/customers";
@@ -33,21 +25,22 @@ const MAX_ID_LENGTH = 128;
 
 function UsageTable({ usage, month }: { usage: readonly CustomerUsage[]; month: string }) {
   return (
-    <Table caption={`Usage in ${month}, per metric`} minWidth="min-w-[20rem]">
-      <TableHead columns={["Metric", { label: "Amount", numeric: true }]} />
-      <TableBody>
-        {usage.map((row) => (
-          <Row key={row.metric}>
-            <RowHeader plain className="text-slate-700">
-              {METRIC_LABELS[row.metric]}
-            </RowHeader>
-            <NumericCell>
-              {formatAmount(row.metric, row.quantity)}{" "}
-              {row.kind === "level" ? "in use" : "this month"}
-            </NumericCell>
-          </Row>
-        ))}
-      </TableBody>
+    <Table
+      caption={`Usage in ${month}, per metric`}
+      minWidth="min-w-[20rem]"
+      columns={["Metric", { label: "Amount", numeric: true }]}
+    >
+      {usage.map((row) => (
+        <Row key={row.metric}>
+          <RowHeader plain className="text-slate-700">
+            {METRIC_LABELS[row.metric]}
+          </RowHeader>
+          <NumericCell>
+            {formatAmount(row.metric, row.quantity)}{" "}
+            {row.kind === "level" ? "in use" : "this month"}
+          </NumericCell>
+        </Row>
+      ))}
     </Table>
   );
 }
