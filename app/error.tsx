@@ -1,5 +1,7 @@
 "use client";
 
+import { Button } from "@/components/ui/button";
+
 export default function ErrorPage({
   error,
   reset,
@@ -14,13 +16,9 @@ export default function ErrorPage({
         The page could not be shown. Try again; if it keeps happening, the problem is on our side.
       </p>
       {error.digest && <p className="mt-2 text-xs text-slate-500">Reference: {error.digest}</p>}
-      <button
-        type="button"
-        onClick={reset}
-        className="mt-8 rounded-lg bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white hover:bg-brand-700"
-      >
+      <Button onClick={reset} size="lg" className="mt-8">
         Try again
-      </button>
+      </Button>
     </div>
   );
 }

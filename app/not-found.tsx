@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { LinkButton } from "@/components/ui/button";
 
 export default function NotFound() {
   return (
@@ -6,12 +6,9 @@ export default function NotFound() {
       <p className="text-sm font-semibold text-brand-700">404</p>
       <h1 className="mt-2 text-3xl font-bold tracking-tight text-slate-900">Page not found</h1>
       <p className="mt-4 text-slate-600">There is nothing at this address.</p>
-      <Link
-        href="/"
-        className="mt-8 inline-block rounded-lg bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white hover:bg-brand-700"
-      >
+      <LinkButton href="/" size="lg" className="mt-8">
         Go to the home page
-      </Link>
+      </LinkButton>
     </div>
   );
 }

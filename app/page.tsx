@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { LinkButton } from "@/components/ui/button";
 
 const POINTS = [
   {
@@ -32,18 +32,12 @@ export default function HomePage() {
             periods, metered usage, invoices and revenue, in one Next.js app you host yourself.
           </p>
           <div className="mt-10 flex flex-wrap justify-center gap-4">
-            <Link
-              href="/pricing"
-              className="rounded-lg bg-brand-600 px-6 py-3 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
-            >
+            <LinkButton href="/pricing" size="lg">
               See pricing
-            </Link>
-            <Link
-              href="/sign-up"
-              className="rounded-lg border border-slate-300 bg-white px-6 py-3 text-sm font-semibold text-slate-900 hover:bg-slate-50"
-            >
+            </LinkButton>
+            <LinkButton href="/sign-up" size="lg" variant="secondary">
               Create an account
-            </Link>
+            </LinkButton>
           </div>
         </div>
       </section>

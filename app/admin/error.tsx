@@ -1,5 +1,7 @@
 "use client";
 
+import { Button } from "@/components/ui/button";
+
 /**
  * What an admin page shows when it fails to render. The cause is logged on the server; the
  * page shows only the reference that finds it there, and can be loaded again.
@@ -16,13 +18,9 @@ export default function AdminError({ error, retry }: { error: unknown; retry: ()
         Loading its data failed. Try again; if it keeps failing, the server log has the cause.
       </p>
       {digest && <p className="mt-2 text-xs text-red-800">Reference: {digest}</p>}
-      <button
-        type="button"
-        onClick={() => retry()}
-        className="mt-4 rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
-      >
+      <Button onClick={() => retry()} className="mt-4">
         Try again
-      </button>
+      </Button>
     </div>
   );
 }

@@ -2,21 +2,18 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { MrrChart } from "@/components/admin/mrr-chart";
 import { StatCard } from "@/components/admin/stat-card";
+import { NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
+import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { getDashboardMetrics, type Money } from "@/lib/admin/metrics";
 import { requireAdmin } from "@/lib/auth/session";
-import { CURRENCY, formatMoney, isPaidTier, PLANS } from "@/lib/billing/plans";
+import { CURRENCY, isPaidTier, PLANS } from "@/lib/billing/plans";
+import { formatDate } from "@/lib/format/date";
+import { formatMoney } from "@/lib/format/money";
 
 export const metadata: Metadata = { title: "Admin dashboard" };
 export const dynamic = "force-dynamic";
 
-const dateTime = new Intl.DateTimeFormat("en-US", {
-  dateStyle: "medium",
-  timeStyle: "short",
-  hourCycle: "h23",
-  timeZone: "UTC",
-});
-const day = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat("en-US");
 
@@ -42,8 +39,7 @@ export default async function AdminDashboardPage() {
     <>
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Admin dashboard</h1>
       <p className="mt-2 text-sm text-slate-600">
-        As of <time dateTime={now.toISOString()}>{dateTime.format(now)} UTC</time>, from the billing
-        data mirrored in the database.{" "}
+        As of <Moment date={now} />, from the billing data mirrored in the database.{" "}
         <a href="#definitions" className="font-medium text-brand-700 underline">
           How these are computed
         </a>
@@ -64,13 +60,13 @@ export default async function AdminDashboardPage() {
             testId="stat-revenue"
             label="Collected this month"
             value={moneyList(revenue.collected)}
-            detail={`Invoices paid since ${day.format(revenue.monthStart)} (UTC)`}
+            detail={`Invoices paid since ${formatDate(revenue.monthStart)} (UTC)`}
           />
           <StatCard
             testId="stat-churn"
             label="Churn, last 30 days"
             value={churn.rate === null ? "No data" : percent.format(churn.rate)}
-            detail={`${plural(churn.churned, "subscription", "subscriptions")} ended of ${whole.format(churn.payingAtStart)} paying on ${day.format(churn.windowStart)}; ${formatMoney(churn.churnedMrr.amount, churn.churnedMrr.currency)} MRR lost`}
+            detail={`${plural(churn.churned, "subscription", "subscriptions")} ended of ${whole.format(churn.payingAtStart)} paying on ${formatDate(churn.windowStart)}; ${formatMoney(churn.churnedMrr.amount, churn.churnedMrr.currency)} MRR lost`}
           />
           <StatCard
             testId="stat-trialing"
@@ -122,48 +118,29 @@ export default async function AdminDashboardPage() {
         <h2 id="plans-heading" className="text-lg font-semibold text-slate-900">
           Subscriptions by plan
         </h2>
-        <div className="relative mt-3 overflow-x-auto rounded-xl border border-slate-200">
-          <table className="w-full min-w-[32rem] text-left text-sm" data-testid="plans-table">
-            <caption className="sr-only">Subscriptions and MRR by plan</caption>
-            <thead className="bg-slate-50 text-slate-700">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Plan
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Active
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Past due
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Trialing
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  MRR
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {plans.map((plan) => (
-                <tr key={plan.tier}>
-                  <th scope="row" className="px-4 py-2 font-medium text-slate-900">
-                    {PLANS[plan.tier].name}
-                  </th>
-                  <td className="px-4 py-2 text-right tabular-nums">{whole.format(plan.active)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">
-                    {whole.format(plan.pastDue)}
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">
-                    {whole.format(plan.trialing)}
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">
-                    {formatMoney(plan.mrr, subscriptions.mrr.currency)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div className="mt-3">
+          <Table
+            caption="Subscriptions and MRR by plan"
+            minWidth="min-w-[32rem]"
+            testId="plans-table"
+            columns={[
+              "Plan",
+              { label: "Active", numeric: true },
+              { label: "Past due", numeric: true },
+              { label: "Trialing", numeric: true },
+              { label: "MRR", numeric: true },
+            ]}
+          >
+            {plans.map((plan) => (
+              <Row key={plan.tier}>
+                <RowHeader>{PLANS[plan.tier].name}</RowHeader>
+                <NumericCell>{whole.format(plan.active)}</NumericCell>
+                <NumericCell>{whole.format(plan.pastDue)}</NumericCell>
+                <NumericCell>{whole.format(plan.trialing)}</NumericCell>
+                <NumericCell>{formatMoney(plan.mrr, subscriptions.mrr.currency)}</NumericCell>
+              </Row>
+            ))}
+          </Table>
         </div>
       </section>
 

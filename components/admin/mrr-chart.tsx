@@ -1,4 +1,6 @@
-import { formatMoney } from "@/lib/billing/plans";
+import { NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
+import { formatMonth, formatShortMonth } from "@/lib/format/date";
+import { formatMoney } from "@/lib/format/money";
 
 export interface MrrChartPoint {
   /** The UTC month, "2026-07". */
@@ -16,38 +18,11 @@ const HEIGHT = 260;
 const PLOT = { left: 56, right: 8, top: 24, bottom: 56 } as const;
 const TICKS = 4;
 
-const monthName = new Intl.DateTimeFormat("en-US", { month: "short", timeZone: "UTC" });
-const monthAndYear = new Intl.DateTimeFormat("en-US", {
-  month: "long",
-  year: "numeric",
-  timeZone: "UTC",
-});
-
 /** SVG coordinates to two decimals. */
 const round = (value: number) => Math.round(value * 100) / 100;
 
 function monthDate(month: string): Date {
   return new Date(`${month}-01T00:00:00Z`);
-}
-
-/** The currency's minor digits (2 for USD, 0 for JPY), from Intl itself. */
-function minorDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat("en-US", {
-      style: "currency",
-      currency: currency.toUpperCase(),
-    }).resolvedOptions().maximumFractionDigits ?? 2
-  );
-}
-
-/** "$41.8K", "$418": short enough to sit above a bar. */
-function compactMoney(amount: number, currency: string): string {
-  return new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency: currency.toUpperCase(),
-    notation: "compact",
-    maximumSignificantDigits: 3,
-  }).format(amount / 10 ** minorDigits(currency));
 }
 
 /** The smallest 1, 2, 2.5 or 5 × 10ⁿ step that fits `max` in `TICKS` steps. */
@@ -87,7 +62,7 @@ export function MrrChart({
   const y = (amount: number) => round(PLOT.top + plotHeight - (amount / top) * plotHeight);
   const full = (amount: number) => formatMoney(amount, currency);
   const label = (point: MrrChartPoint) =>
-    `${monthAndYear.format(monthDate(point.month))}${point.partial ? " (to date)" : ""}`;
+    `${formatMonth(monthDate(point.month))}${point.partial ? " (to date)" : ""}`;
 
   const highest = points.reduce((best, point) => (point.mrr > best.mrr ? point : best), first);
   const lowest = points.reduce((best, point) => (point.mrr < best.mrr ? point : best), first);
@@ -129,7 +104,7 @@ export function MrrChart({
                   textAnchor="end"
                   className="fill-slate-600 text-[11px]"
                 >
-                  {compactMoney(amount, currency)}
+                  {formatMoney(amount, currency, { compact: true })}
                 </text>
               </g>
             );
@@ -161,7 +136,7 @@ export function MrrChart({
                   textAnchor="middle"
                   className="fill-slate-900 text-[11px] font-medium"
                 >
-                  {compactMoney(point.mrr, currency)}
+                  {formatMoney(point.mrr, currency, { compact: true })}
                 </text>
                 <text
                   x={center}
@@ -169,7 +144,7 @@ export function MrrChart({
                   textAnchor="middle"
                   className="fill-slate-700 text-[11px]"
                 >
-                  {monthName.format(date)}
+                  {formatShortMonth(date)}
                   {showYear && (
                     <tspan x={center} dy="1.2em">
                       {date.getUTCFullYear()}
@@ -190,34 +165,24 @@ export function MrrChart({
         <summary className="cursor-pointer font-medium text-brand-700">
           The chart's numbers as a table
         </summary>
-        <div className="relative mt-2 overflow-x-auto rounded-xl border border-slate-200">
-          <table className="w-full min-w-[24rem] text-left text-sm">
-            <caption className="sr-only">MRR at the end of each month</caption>
-            <thead className="bg-slate-50 text-slate-700">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Month
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  MRR
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Paying subscriptions
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {points.map((point) => (
-                <tr key={point.month}>
-                  <th scope="row" className="px-4 py-2 font-medium text-slate-900">
-                    {label(point)}
-                  </th>
-                  <td className="px-4 py-2 text-right tabular-nums">{full(point.mrr)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{point.subscriptions}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div className="mt-2">
+          <Table
+            caption="MRR at the end of each month"
+            minWidth="min-w-[24rem]"
+            columns={[
+              "Month",
+              { label: "MRR", numeric: true },
+              { label: "Paying subscriptions", numeric: true },
+            ]}
+          >
+            {points.map((point) => (
+              <Row key={point.month}>
+                <RowHeader>{label(point)}</RowHeader>
+                <NumericCell>{full(point.mrr)}</NumericCell>
+                <NumericCell>{point.subscriptions}</NumericCell>
+              </Row>
+            ))}
+          </Table>
         </div>
       </details>
     </div>

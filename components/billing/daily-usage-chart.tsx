@@ -1,13 +1,13 @@
+import { NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import type { Metric } from "@/lib/billing/plans";
+import { formatShortDay } from "@/lib/format/date";
 import type { DailyPoint } from "@/lib/usage/history";
-import { dayOf, formatAmount } from "./usage-bars";
+import { formatAmount } from "./usage-bars";
 
 const WIDTH = 600;
 const HEIGHT = 140;
 const TOP = 16;
 const BOTTOM = 20;
-
-const shortDay = (day: string) => dayOf(new Date(`${day}T00:00:00Z`));
 
 /**
  * Daily usage as SVG bars, with the largest day and the first and last dates written out, and
@@ -56,18 +56,18 @@ export function DailyUsageChart({
               height={Math.round(height * 100) / 100}
               className="fill-brand-600"
             >
-              <title>{`${shortDay(point.day)}: ${formatAmount(metric, point.value)}`}</title>
+              <title>{`${formatShortDay(point.day)}: ${formatAmount(metric, point.value)}`}</title>
             </rect>
           );
         })}
         {first && (
           <text x={0} y={HEIGHT - 4} fontSize={12} className="fill-slate-700">
-            {shortDay(first.day)}
+            {formatShortDay(first.day)}
           </text>
         )}
         {last && (
           <text x={WIDTH} y={HEIGHT - 4} fontSize={12} textAnchor="end" className="fill-slate-700">
-            {shortDay(last.day)}
+            {formatShortDay(last.day)}
           </text>
         )}
         <text x={0} y={12} fontSize={12} className="fill-slate-700">
@@ -78,27 +78,15 @@ export function DailyUsageChart({
         <summary className="cursor-pointer text-brand-700 underline">
           {label}: the numbers per day
         </summary>
-        <div className="relative mt-2 max-h-64 overflow-auto">
-          <table className="w-full text-left">
-            <thead>
-              <tr>
-                <th scope="col" className="py-1 pr-4 font-medium">
-                  Day (UTC)
-                </th>
-                <th scope="col" className="py-1 font-medium">
-                  {label}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((point) => (
-                <tr key={point.day}>
-                  <td className="py-0.5 pr-4">{shortDay(point.day)}</td>
-                  <td className="py-0.5 tabular-nums">{formatAmount(metric, point.value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div className="mt-2 max-h-64 overflow-y-auto">
+          <Table caption={`${label} per UTC day`} columns={["Day (UTC)", { label, numeric: true }]}>
+            {points.map((point) => (
+              <Row key={point.day}>
+                <RowHeader plain>{formatShortDay(point.day)}</RowHeader>
+                <NumericCell>{formatAmount(metric, point.value)}</NumericCell>
+              </Row>
+            ))}
+          </Table>
         </div>
       </details>
     </figure>

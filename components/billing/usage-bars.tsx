@@ -1,13 +1,9 @@
-import { formatLimit, METRIC_LABELS, type Metric } from "@/lib/billing/plans";
+import { METRIC_LABELS, type Metric } from "@/lib/billing/plans";
+import { formatShortDay } from "@/lib/format/date";
+import { formatLimit } from "@/lib/format/limit";
 import type { MetricUsage } from "@/lib/usage/summary";
 
 const WINDOW_TEXT = { day: "today", month: "this month", level: "in use" } as const;
-
-/** "Dec 1": a UTC day, short. */
-export const dayOf = (date: Date) =>
-  new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" }).format(
-    date,
-  );
 
 const BYTE_UNITS = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte"] as const;
 
@@ -46,7 +42,7 @@ export function UsageBars({ usage }: { usage: MetricUsage[] }) {
                 {formatAmount(metric, used)} of {formatAmount(metric, limit)}{" "}
                 {WINDOW_TEXT[window.kind]}
                 {window.kind === "day" && " (UTC)"}
-                {window.kind === "month" && ` · resets ${dayOf(window.end)}`}
+                {window.kind === "month" && ` · resets ${formatShortDay(window.end)}`}
               </span>
             </div>
             <div

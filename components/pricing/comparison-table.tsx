@@ -3,12 +3,12 @@ import {
   DAILY_METRICS,
   FEATURE_LABELS,
   FEATURES,
-  formatLimit,
-  formatPlanPrice,
   METRIC_LABELS,
   MONTHLY_METRICS,
   type Plan,
 } from "@/lib/billing/plans";
+import { formatLimit } from "@/lib/format/limit";
+import { formatPlanPrice } from "@/lib/format/money";
 
 export function ComparisonTable({ plans }: { plans: readonly Plan[] }) {
   const cell = "px-4 py-3 text-center";

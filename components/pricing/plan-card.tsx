@@ -1,15 +1,15 @@
-import Link from "next/link";
+import { LinkButton } from "@/components/ui/button";
 import { FeatureMark } from "@/components/ui/feature-mark";
 import {
   BILLING_PERIODS,
   type BillingPeriod,
   FEATURE_LABELS,
   FEATURES,
-  formatLimit,
-  formatPlanPrice,
   type Plan,
   yearlySavingPercent,
 } from "@/lib/billing/plans";
+import { formatLimit } from "@/lib/format/limit";
+import { formatPlanPrice } from "@/lib/format/money";
 import { type PricingViewer, planAction } from "./plan-action";
 
 const PER: Record<BillingPeriod, string> = { monthly: "/month", yearly: "/year" };
@@ -134,17 +134,15 @@ function PlanButton({
     );
   }
   return (
-    <Link
+    <LinkButton
       href={action.href}
       prefetch={false}
-      className={`mt-4 block rounded-lg px-4 py-2.5 text-center text-sm font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 ${
-        highlighted
-          ? "bg-brand-600 text-white hover:bg-brand-700"
-          : "border border-slate-300 text-slate-900 hover:bg-slate-50"
-      }`}
+      variant={highlighted ? "primary" : "secondary"}
+      size="lg"
+      className="mt-4 w-full"
     >
       {action.label}
       {extra}
-    </Link>
+    </LinkButton>
   );
 }

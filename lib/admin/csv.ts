@@ -1,4 +1,5 @@
 import "server-only";
+import { minorUnitDigits } from "@/lib/format/money";
 
 /**
  * CSV for spreadsheets: RFC 4180 lines (CRLF, quotes doubled, a field quoted when it holds a
@@ -24,24 +25,6 @@ function quoteField(field: string): string {
 /** One CSV record with its CRLF terminator; fields are written as given, quoted when needed. */
 export function csvLine(fields: readonly string[]): string {
   return `${fields.map(quoteField).join(",")}\r\n`;
-}
-
-const digitsByCurrency = new Map<string, number>();
-
-/**
- * Digits after the decimal point of the currency's minor unit, as Intl knows them (USD 2, JPY 0,
- * KWD 3). A well-formed code Intl does not know gets 2. Cached per currency.
- */
-export function minorUnitDigits(currency: string): number {
-  const code = currency.toUpperCase();
-  let digits = digitsByCurrency.get(code);
-  if (digits === undefined) {
-    digits =
-      new Intl.NumberFormat("en-US", { style: "currency", currency: code }).resolvedOptions()
-        .maximumFractionDigits ?? 2;
-    digitsByCurrency.set(code, digits);
-  }
-  return digits;
 }
 
 /**

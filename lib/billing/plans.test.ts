@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { formatPlanPrice } from "@/lib/format/money";
 import {
-  formatMoney,
-  formatPlanPrice,
   getPlan,
   isPaidTier,
   isPlanTier,
@@ -94,17 +93,5 @@ describe("plan catalog", () => {
     expect(stripeProductIdFor("pro")).toBe("tollgate_pro");
     expect(meteredLookupKeyFor("pro")).toBe("pro_api_calls");
     expect(meteredLookupKeyFor("enterprise")).toBe("enterprise_api_calls");
-  });
-});
-
-describe("formatMoney", () => {
-  it("keeps cents only when there are some", () => {
-    expect(formatMoney(1250, "usd")).toBe("$12.50");
-    expect(formatMoney(299000, "usd")).toBe("$2,990");
-  });
-
-  it("uses the currency's own minor unit", () => {
-    expect(formatMoney(500, "jpy")).toBe("¥500");
-    expect(formatMoney(1999, "eur", "de-DE")).toBe("19,99\u00a0€");
   });
 });

@@ -233,34 +233,3 @@ export function yearlySavingPercent(tier: PlanTier): number {
   const twelveMonths = priceFor(tier, "monthly") * 12;
   return twelveMonths === 0 ? 0 : Math.round((yearlySaving(tier) / twelveMonths) * 100);
 }
-
-/**
- * Formats an amount in the currency's smallest unit with Intl, dropping the fraction when it
- * is zero ("$29", "$2,990", "$12.50").
- */
-export function formatMoney(amount: number, currency: string = CURRENCY, locale = "en-US"): string {
-  const code = currency.toUpperCase();
-  const digits =
-    new Intl.NumberFormat(locale, { style: "currency", currency: code }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-  const major = amount / 10 ** digits;
-  const whole = Number.isInteger(major);
-  return new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency: code,
-    minimumFractionDigits: whole ? 0 : digits,
-    maximumFractionDigits: digits,
-  }).format(major);
-}
-
-export function formatPlanPrice(tier: PlanTier, period: BillingPeriod, locale = "en-US"): string {
-  return formatMoney(priceFor(tier, period), CURRENCY, locale);
-}
-
-/** Formats a limit for people: "10,000", "50 GB". */
-export function formatLimit(metric: Metric, value: number, locale = "en-US"): string {
-  if (metric === "storage_bytes") {
-    return `${new Intl.NumberFormat(locale).format(value / GB)} GB`;
-  }
-  return new Intl.NumberFormat(locale).format(value);
-}

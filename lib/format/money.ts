@@ -1,44 +1,89 @@
+import { type BillingPeriod, CURRENCY, type PlanTier, priceFor } from "@/lib/billing/plans";
+
 /**
- * Money for people: an amount in the currency's smallest unit (cents, yen, fils), formatted
- * with Intl in that currency, always with the currency's full minor digits ("$29.00",
- * "¥1,999", "KWD 1.999"), so amounts in a column line up. The digits come from Intl itself, so
+ * Money for people: an amount in the currency's smallest unit (cents, yen, fils), formatted with
+ * Intl in that currency. The minor digits come from Intl itself (`minorUnitDigits`), so
  * zero-decimal currencies (JPY, KRW) and three-decimal ones (KWD, BHD) need no table here.
  *
- * Pure and safe in client components. `lib/billing/plans.ts` keeps its own `formatMoney` for
- * prices, which drops a zero fraction ("$29").
+ * The rule for the zero fraction: an amount that was charged, paid, owed or counted (invoice
+ * lists, the admin dashboard, MRR, a plan change's charge) always shows the currency's minor
+ * digits, "$29.00", so every table, figure and the CSV agree digit for digit. A catalog price
+ * (the pricing page and the plan lines that quote it) drops a zero fraction, "$29", through
+ * `formatPlanPrice`; "$12.50" keeps its cents either way.
+ *
+ * Pure and safe in client components.
  */
 
+export interface MoneyFormatOptions {
+  /** "$29" rather than "$29.00" when the amount is whole; a fraction is still shown in full. */
+  dropZeroFraction?: boolean;
+  /** "$41.8K": three significant digits, for chart labels set beside the exact figures. */
+  compact?: boolean;
+  locale?: string;
+}
+
+type Shape = "full" | "whole" | "compact";
+
+const digitsByCurrency = new Map<string, number>();
 const formats = new Map<string, Intl.NumberFormat>();
 
-function formatFor(
-  currency: string,
-  locale: string,
-): { format: Intl.NumberFormat; digits: number } {
+/**
+ * Digits after the decimal point of the currency's minor unit, as Intl knows them (USD 2, JPY 0,
+ * KWD 3); a well-formed code Intl does not know gets 2. Throws RangeError for a malformed code.
+ */
+export function minorUnitDigits(currency: string): number {
   const code = currency.toUpperCase();
-  const key = `${locale}|${code}`;
+  let digits = digitsByCurrency.get(code);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat("en-US", { style: "currency", currency: code }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
+    digitsByCurrency.set(code, digits);
+  }
+  return digits;
+}
+
+function formatFor(code: string, locale: string, shape: Shape, digits: number): Intl.NumberFormat {
+  const key = `${locale}|${code}|${shape}`;
   let format = formats.get(key);
   if (!format) {
-    const digits =
-      new Intl.NumberFormat(locale, { style: "currency", currency: code }).resolvedOptions()
-        .maximumFractionDigits ?? 2;
+    const fraction = shape === "whole" ? 0 : digits;
     format = new Intl.NumberFormat(locale, {
       style: "currency",
       currency: code,
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
       // A credit is shown with its sign; zero is never "-$0.00".
       signDisplay: "negative",
+      ...(shape === "compact"
+        ? { notation: "compact", maximumSignificantDigits: 3 }
+        : { minimumFractionDigits: fraction, maximumFractionDigits: fraction }),
     });
     formats.set(key, format);
   }
-  return { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+  return format;
 }
 
 /**
  * Formats `amountMinor` (an integer in the currency's smallest unit, as Stripe sends it) in
- * `currency` (an ISO 4217 code, any case). Throws RangeError for a malformed currency code.
+ * `currency` (an ISO 4217 code, any case): "$29.00", "¥1,999", "KWD 1.999". Throws RangeError
+ * for a malformed currency code.
  */
-export function formatMoney(amountMinor: number, currency: string, locale = "en-US"): string {
-  const { format, digits } = formatFor(currency, locale);
-  return format.format(amountMinor / 10 ** digits);
+export function formatMoney(
+  amountMinor: number,
+  currency: string,
+  { dropZeroFraction = false, compact = false, locale = "en-US" }: MoneyFormatOptions = {},
+): string {
+  const code = currency.toUpperCase();
+  const digits = minorUnitDigits(code);
+  const major = amountMinor / 10 ** digits;
+  const shape: Shape = compact
+    ? "compact"
+    : dropZeroFraction && Number.isInteger(major)
+      ? "whole"
+      : "full";
+  return formatFor(code, locale, shape, digits).format(major);
+}
+
+/** A plan's catalog price for a period, without a zero fraction: "$29", "$2,990". */
+export function formatPlanPrice(tier: PlanTier, period: BillingPeriod): string {
+  return formatMoney(priceFor(tier, period), CURRENCY, { dropZeroFraction: true });
 }

@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SubscriptionStatusBadge } from "@/components/billing/subscription-status-badge";
+import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
+import { Cell, EmptyState, Row, RowHeader, Table } from "@/components/ui/table";
+import { Day } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { type CustomerPage, listCustomers, MAX_CUSTOMER_QUERY_LENGTH } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
 import { PLANS } from "@/lib/billing/plans";
 import { AppError } from "@/lib/errors";
-import { formatDate, isoDate } from "@/lib/format/date";
 
 export const metadata: Metadata = { title: "Customers" };
 export const dynamic = "force-dynamic";
@@ -93,12 +95,7 @@ export default async function CustomersPage({
             />
           </div>
           <div className="flex items-center gap-3">
-            <button
-              type="submit"
-              className="inline-flex items-center justify-center rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
-            >
-              Search
-            </button>
+            <Button type="submit">Search</Button>
             {query && (
               <Link href={PAGE} className={`text-sm ${linkClass}`}>
                 Clear
@@ -118,86 +115,59 @@ export default async function CustomersPage({
             .
           </FormAlert>
         ) : result.page.data.length === 0 ? (
-          <p className="rounded-xl border border-dashed border-slate-300 px-6 py-10 text-center text-sm text-slate-600">
+          <EmptyState>
             {cursor
               ? "No more customers."
               : query
                 ? `No customers match “${query}”.`
                 : "No customers yet."}
-          </p>
+          </EmptyState>
         ) : (
           <>
-            <div className="relative overflow-x-auto rounded-xl border border-slate-200">
-              <table className="w-full min-w-[48rem] text-left text-sm">
-                <caption className="sr-only">
-                  {query ? `Customers matching “${query}”` : "Customers"}, newest first
-                </caption>
-                <thead className="bg-slate-50 text-slate-700">
-                  <tr>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Customer
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Plan
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Stripe customer
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Role
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Joined (UTC)
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {result.page.data.map((customer) => (
-                    <tr key={customer.id}>
-                      <th scope="row" className="px-4 py-2 font-normal">
-                        <Link
-                          href={`${PAGE}/${encodeURIComponent(customer.id)}`}
-                          className={linkClass}
-                        >
-                          {customer.email ?? customer.name ?? customer.id}
-                        </Link>
-                        {customer.email && customer.name && (
-                          <span className="block text-xs text-slate-600">{customer.name}</span>
-                        )}
-                      </th>
-                      <td className="px-4 py-2">
-                        {customer.subscription ? (
-                          <span className="flex flex-wrap items-center gap-2">
-                            <span className="text-slate-900">
-                              {PLANS[customer.subscription.planTier].name}
-                            </span>
-                            <SubscriptionStatusBadge status={customer.subscription.status} />
-                          </span>
-                        ) : (
-                          <span className="text-slate-600">Free · never subscribed</span>
-                        )}
-                      </td>
-                      <td className="px-4 py-2 font-mono text-xs text-slate-700">
-                        {customer.stripeCustomerId ?? (
-                          <span className="font-sans text-slate-600">None</span>
-                        )}
-                        {customer.stripeCustomerDeletedAt && (
-                          <span className="block font-sans text-slate-600">Deleted in Stripe</span>
-                        )}
-                      </td>
-                      <td className="px-4 py-2 text-slate-700">
-                        {customer.role === "admin" ? "Admin" : "User"}
-                      </td>
-                      <td className="px-4 py-2 whitespace-nowrap text-slate-700">
-                        <time dateTime={isoDate(customer.createdAt)}>
-                          {formatDate(customer.createdAt)}
-                        </time>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              caption={`${query ? `Customers matching “${query}”` : "Customers"}, newest first`}
+              minWidth="min-w-[48rem]"
+              columns={["Customer", "Plan", "Stripe customer", "Role", "Joined (UTC)"]}
+            >
+              {result.page.data.map((customer) => (
+                <Row key={customer.id}>
+                  <RowHeader plain>
+                    <Link href={`${PAGE}/${encodeURIComponent(customer.id)}`} className={linkClass}>
+                      {customer.email ?? customer.name ?? customer.id}
+                    </Link>
+                    {customer.email && customer.name && (
+                      <span className="block text-xs text-slate-600">{customer.name}</span>
+                    )}
+                  </RowHeader>
+                  <Cell>
+                    {customer.subscription ? (
+                      <span className="flex flex-wrap items-center gap-2">
+                        <span className="text-slate-900">
+                          {PLANS[customer.subscription.planTier].name}
+                        </span>
+                        <SubscriptionStatusBadge status={customer.subscription.status} />
+                      </span>
+                    ) : (
+                      <span className="text-slate-600">Free · never subscribed</span>
+                    )}
+                  </Cell>
+                  <Cell className="font-mono text-xs text-slate-700">
+                    {customer.stripeCustomerId ?? (
+                      <span className="font-sans text-slate-600">None</span>
+                    )}
+                    {customer.stripeCustomerDeletedAt && (
+                      <span className="block font-sans text-slate-600">Deleted in Stripe</span>
+                    )}
+                  </Cell>
+                  <Cell className="text-slate-700">
+                    {customer.role === "admin" ? "Admin" : "User"}
+                  </Cell>
+                  <Cell className="whitespace-nowrap text-slate-700">
+                    <Day date={customer.createdAt} />
+                  </Cell>
+                </Row>
+              ))}
+            </Table>
             {(cursor || result.page.nextCursor) && (
               <nav aria-label="Customer pages" className="mt-4 flex flex-wrap gap-3 text-sm">
                 {cursor && (

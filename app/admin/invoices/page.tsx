@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
+import { INVOICE_STATUS, InvoiceStatusBadge } from "@/components/billing/invoice-status-badge";
+import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
+import { Cell, EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
+import { Day } from "@/components/ui/time";
 import { getDb } from "@/db";
-import { INVOICE_STATUSES, type InvoiceStatus } from "@/db/schema";
+import { INVOICE_STATUSES } from "@/db/schema";
 import {
   type AdminInvoice,
   INVOICE_FILTER_KEYS,
@@ -14,7 +18,6 @@ import {
 } from "@/lib/admin/invoices";
 import { requireAdmin } from "@/lib/auth/session";
 import { PLAN_TIERS, PLANS } from "@/lib/billing/plans";
-import { formatDate, isoDate } from "@/lib/format/date";
 import { safeExternalUrl } from "@/lib/format/external-url";
 import { formatMoney } from "@/lib/format/money";
 
@@ -22,22 +25,6 @@ export const metadata: Metadata = { title: "Invoices · Admin" };
 export const dynamic = "force-dynamic";
 
 type SearchParams = Record<string, string | string[] | undefined>;
-
-const STATUS_STYLES: Record<InvoiceStatus, string> = {
-  draft: "bg-slate-100 text-slate-800 ring-slate-300",
-  open: "bg-amber-50 text-amber-900 ring-amber-300",
-  paid: "bg-emerald-50 text-emerald-900 ring-emerald-300",
-  uncollectible: "bg-red-50 text-red-800 ring-red-300",
-  void: "bg-slate-100 text-slate-700 ring-slate-300",
-};
-
-const STATUS_LABELS: Record<InvoiceStatus, string> = {
-  draft: "Draft",
-  open: "Open",
-  paid: "Paid",
-  uncollectible: "Uncollectible",
-  void: "Void",
-};
 
 const inputClass =
   "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm";
@@ -134,7 +121,7 @@ function FilterForm({ values }: { values: Record<string, string> }) {
             <option value="">Any status</option>
             {INVOICE_STATUSES.map((status) => (
               <option key={status} value={status}>
-                {STATUS_LABELS[status]}
+                {INVOICE_STATUS[status].label}
               </option>
             ))}
           </select>
@@ -177,12 +164,7 @@ function FilterForm({ values }: { values: Record<string, string> }) {
           />
         </div>
         <div className="flex flex-wrap items-center gap-4 sm:col-span-2 lg:col-span-6">
-          <button
-            type="submit"
-            className="inline-flex items-center justify-center rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
-          >
-            Apply filters
-          </button>
+          <Button type="submit">Apply filters</Button>
           <Link href="/admin/invoices" className={linkClass}>
             Clear filters
           </Link>
@@ -212,7 +194,9 @@ async function Results({ filter }: { filter: InvoiceFilter }) {
           </a>
         </div>
         {page.rows.length === 0 ? (
-          <p className="mt-3 text-sm text-slate-700">No invoices match these filters.</p>
+          <div className="mt-3">
+            <EmptyState>No invoices match these filters.</EmptyState>
+          </div>
         ) : (
           <InvoiceTable rows={page.rows} />
         )}
@@ -288,40 +272,24 @@ async function Totals({ filter }: { filter: InvoiceFilter }) {
 
 function InvoiceTable({ rows }: { rows: AdminInvoice[] }) {
   return (
-    <div className="relative mt-3 overflow-x-auto rounded-xl border border-slate-200">
-      <table className="w-full min-w-[52rem] text-left text-sm">
-        <caption className="sr-only">Invoices matching the filters, newest first</caption>
-        <thead className="bg-slate-50 text-slate-700">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Number
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Date (UTC)
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Customer
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Plan
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              Status
-            </th>
-            <th scope="col" className="px-4 py-2 text-right font-medium">
-              Amount
-            </th>
-            <th scope="col" className="px-4 py-2 font-medium">
-              <span className="sr-only">Links</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((row) => (
-            <InvoiceRow key={row.id} row={row} />
-          ))}
-        </tbody>
-      </table>
+    <div className="mt-3">
+      <Table
+        caption="Invoices matching the filters, newest first"
+        minWidth="min-w-[52rem]"
+        columns={[
+          "Number",
+          "Date (UTC)",
+          "Customer",
+          "Plan",
+          "Status",
+          { label: "Amount", numeric: true },
+          { label: "Links", hidden: true },
+        ]}
+      >
+        {rows.map((row) => (
+          <InvoiceRow key={row.id} row={row} />
+        ))}
+      </Table>
     </div>
   );
 }
@@ -332,14 +300,12 @@ function InvoiceRow({ row }: { row: AdminInvoice }) {
   const pdf = safeExternalUrl(row.invoicePdf);
   const customer = row.customerEmail ?? "Customer";
   return (
-    <tr>
-      <th scope="row" className="px-4 py-2 font-mono text-xs font-medium text-slate-900">
-        {name}
-      </th>
-      <td className="whitespace-nowrap px-4 py-2">
-        <time dateTime={isoDate(row.created)}>{formatDate(row.created)}</time>
-      </td>
-      <td className="px-4 py-2">
+    <Row>
+      <RowHeader className="font-mono text-xs">{name}</RowHeader>
+      <Cell className="whitespace-nowrap">
+        <Day date={row.created} />
+      </Cell>
+      <Cell>
         {row.userId ? (
           <Link href={`/admin/customers/${encodeURIComponent(row.userId)}`} className={linkClass}>
             {customer}
@@ -347,19 +313,13 @@ function InvoiceRow({ row }: { row: AdminInvoice }) {
         ) : (
           (row.customerEmail ?? "—")
         )}
-      </td>
-      <td className="px-4 py-2">{row.planTier ? PLANS[row.planTier].name : "—"}</td>
-      <td className="px-4 py-2">
-        <span
-          className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLES[row.status]}`}
-        >
-          {STATUS_LABELS[row.status]}
-        </span>
-      </td>
-      <td className="whitespace-nowrap px-4 py-2 text-right tabular-nums">
-        {formatMoney(row.total, row.currency)}
-      </td>
-      <td className="whitespace-nowrap px-4 py-2">
+      </Cell>
+      <Cell>{row.planTier ? PLANS[row.planTier].name : "—"}</Cell>
+      <Cell>
+        <InvoiceStatusBadge status={row.status} />
+      </Cell>
+      <NumericCell>{formatMoney(row.total, row.currency)}</NumericCell>
+      <Cell className="whitespace-nowrap">
         <span className="flex gap-3">
           {view && (
             <a href={view} className={linkClass}>
@@ -372,7 +332,7 @@ function InvoiceRow({ row }: { row: AdminInvoice }) {
             </a>
           )}
         </span>
-      </td>
-    </tr>
+      </Cell>
+    </Row>
   );
 }

@@ -1,6 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import {
+  WEBHOOK_EVENT_STATUS,
+  WebhookEventStatusBadge,
+} from "@/components/admin/webhook-event-status-badge";
 import { FormAlert } from "@/components/ui/form-alert";
+import { Cell, EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
+import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { WEBHOOK_EVENT_STATUSES, type WebhookEventStatus } from "@/db/schema";
 import { listWebhookEvents, parseWebhookEventsQuery } from "@/lib/admin/webhook-events";
@@ -11,29 +17,6 @@ export const metadata: Metadata = { title: "Webhook events" };
 export const dynamic = "force-dynamic";
 
 const PAGE = "/admin/webhooks";
-
-const dateTime = new Intl.DateTimeFormat("en-US", {
-  dateStyle: "medium",
-  timeStyle: "medium",
-  hourCycle: "h23",
-  timeZone: "UTC",
-});
-
-const STATUS_LABELS: Record<WebhookEventStatus, string> = {
-  received: "Received",
-  processed: "Processed",
-  failed: "Failed",
-  ignored: "Ignored",
-  unlinked: "Waiting for customer link",
-};
-
-const STATUS_STYLES: Record<WebhookEventStatus, string> = {
-  received: "bg-amber-50 text-amber-900 ring-amber-200",
-  processed: "bg-emerald-50 text-emerald-900 ring-emerald-200",
-  failed: "bg-red-50 text-red-800 ring-red-200",
-  ignored: "bg-slate-100 text-slate-700 ring-slate-200",
-  unlinked: "bg-amber-50 text-amber-900 ring-amber-200",
-};
 
 /** Events still waiting to be applied; the others have nothing left to apply. */
 const REPLAYABLE: ReadonlySet<WebhookEventStatus> = new Set(["failed", "unlinked"]);
@@ -59,7 +42,10 @@ export default async function WebhookEventsPage({
   const { events, nextCursor } = await listWebhookEvents(await getDb(), query ?? {});
   const filters: { label: string; status: WebhookEventStatus | undefined }[] = [
     { label: "All", status: undefined },
-    ...WEBHOOK_EVENT_STATUSES.map((value) => ({ label: STATUS_LABELS[value], status: value })),
+    ...WEBHOOK_EVENT_STATUSES.map((value) => ({
+      label: WEBHOOK_EVENT_STATUS[value].label,
+      status: value,
+    })),
   ];
 
   return (
@@ -103,94 +89,61 @@ export default async function WebhookEventsPage({
           key={`${status ?? "all"}:${query?.cursor?.at ?? ""}:${query?.cursor?.id ?? ""}`}
         >
           {events.length === 0 ? (
-            <p
-              className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600"
-              data-testid="webhook-events-empty"
-            >
+            <EmptyState testId="webhook-events-empty">
               {query?.cursor
                 ? "No older events."
                 : status
-                  ? `No ${STATUS_LABELS[status].toLowerCase()} events.`
+                  ? `No ${WEBHOOK_EVENT_STATUS[status].label.toLowerCase()} events.`
                   : "No webhook events yet. They appear here as Stripe delivers them."}
-            </p>
+            </EmptyState>
           ) : (
-            <div className="relative overflow-x-auto rounded-xl border border-slate-200">
-              <table
-                className="w-full min-w-[60rem] text-left text-sm"
-                data-testid="webhook-events"
-              >
-                <caption className="sr-only">
-                  Webhook events{status ? `, ${STATUS_LABELS[status].toLowerCase()} only` : ""},
-                  newest first
-                </caption>
-                <thead className="bg-slate-50 text-slate-700">
-                  <tr>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Received (UTC)
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Type
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Event id
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Customer
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Status
-                    </th>
-                    <th scope="col" className="px-4 py-2 text-right font-medium">
-                      Attempts
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Last error
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100 align-top">
-                  {events.map((event) => (
-                    <tr key={event.id} data-testid="webhook-event-row">
-                      <td className="whitespace-nowrap px-4 py-2 tabular-nums">
-                        <time dateTime={event.receivedAt.toISOString()}>
-                          {dateTime.format(event.receivedAt)}
-                        </time>
-                      </td>
-                      <td className="px-4 py-2 font-mono text-xs">{event.type}</td>
-                      <th scope="row" className="px-4 py-2 font-mono text-xs font-normal">
-                        {event.id}
-                      </th>
-                      <td className="px-4 py-2 font-mono text-xs">
-                        {event.stripeCustomerId ?? <span className="text-slate-500">None</span>}
-                      </td>
-                      <td className="px-4 py-2">
-                        <span
-                          className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLES[event.status]}`}
-                        >
-                          {STATUS_LABELS[event.status]}
-                        </span>
-                      </td>
-                      <td className="px-4 py-2 text-right tabular-nums">{event.attempts}</td>
-                      <td className="px-4 py-2">
-                        {event.lastError ? (
-                          <p className="line-clamp-3 max-w-xs break-words text-xs text-red-800">
-                            {event.lastError}
-                          </p>
-                        ) : (
-                          <span className="text-slate-500">None</span>
-                        )}
-                      </td>
-                      <td className="px-4 py-2 text-right">
-                        {REPLAYABLE.has(event.status) && <ReplayEventForm eventId={event.id} />}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              caption={`Webhook events${status ? `, ${WEBHOOK_EVENT_STATUS[status].label.toLowerCase()} only` : ""}, newest first`}
+              minWidth="min-w-[60rem]"
+              testId="webhook-events"
+              alignTop
+              columns={[
+                "Received",
+                "Type",
+                "Event id",
+                "Customer",
+                "Status",
+                { label: "Attempts", numeric: true },
+                "Last error",
+                { label: "Actions", hidden: true },
+              ]}
+            >
+              {events.map((event) => (
+                <Row key={event.id} testId="webhook-event-row">
+                  <Cell className="whitespace-nowrap tabular-nums">
+                    <Moment date={event.receivedAt} />
+                  </Cell>
+                  <Cell className="font-mono text-xs">{event.type}</Cell>
+                  <RowHeader plain className="font-mono text-xs">
+                    {event.id}
+                  </RowHeader>
+                  <Cell className="font-mono text-xs">
+                    {event.stripeCustomerId ?? <span className="text-slate-500">None</span>}
+                  </Cell>
+                  <Cell>
+                    <WebhookEventStatusBadge status={event.status} />
+                  </Cell>
+                  <NumericCell>{event.attempts}</NumericCell>
+                  <Cell>
+                    {event.lastError ? (
+                      <p className="line-clamp-3 max-w-xs break-words text-xs text-red-800">
+                        {event.lastError}
+                      </p>
+                    ) : (
+                      <span className="text-slate-500">None</span>
+                    )}
+                  </Cell>
+                  <Cell className="text-right">
+                    {REPLAYABLE.has(event.status) && <ReplayEventForm eventId={event.id} />}
+                  </Cell>
+                </Row>
+              ))}
+            </Table>
           )}
         </ReplayOutcome>
       </div>

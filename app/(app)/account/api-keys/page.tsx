@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { Cell, EmptyState, Row, RowHeader, Table } from "@/components/ui/table";
+import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { requireUser } from "@/lib/auth/session";
@@ -7,12 +9,6 @@ import { revokeApiKeyAction } from "./actions";
 import { CreateApiKeyForm } from "./create-api-key-form";
 
 export const metadata: Metadata = { title: "API keys" };
-
-const dateTime = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "short",
-  timeZone: "UTC",
-});
 
 export default async function ApiKeysPage() {
   const user = await requireUser("/account/api-keys");
@@ -38,56 +34,36 @@ export default async function ApiKeysPage() {
         <h2 id="your-keys" className="text-lg font-semibold text-slate-900">
           Your keys
         </h2>
-        {keys.length === 0 ? (
-          <p className="mt-3 text-sm text-slate-600">You have no API keys yet.</p>
-        ) : (
-          <div className="relative mt-3 overflow-x-auto rounded-xl border border-slate-200">
-            <table className="w-full min-w-[36rem] text-left text-sm">
-              <caption className="sr-only">Your API keys</caption>
-              <thead className="bg-slate-50 text-slate-700">
-                <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Name
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Key
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Created (UTC)
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Last used (UTC)
-                  </th>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {keys.map((key) => (
-                  <tr key={key.id}>
-                    <th scope="row" className="px-4 py-2 font-medium text-slate-900">
-                      {key.name}
-                    </th>
-                    <td className="px-4 py-2 font-mono text-xs">{key.prefix}_…</td>
-                    <td className="px-4 py-2">{dateTime.format(key.createdAt)}</td>
-                    <td className="px-4 py-2">
-                      {key.lastUsedAt ? dateTime.format(key.lastUsedAt) : "Never"}
-                    </td>
-                    <td className="px-4 py-2 text-right">
-                      <form action={revokeApiKeyAction}>
-                        <input type="hidden" name="keyId" value={key.id} />
-                        <SubmitButton variant="danger" pendingLabel="Revoking…">
-                          Revoke<span className="sr-only"> {key.name}</span>
-                        </SubmitButton>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <div className="mt-3">
+          {keys.length === 0 ? (
+            <EmptyState>You have no API keys yet.</EmptyState>
+          ) : (
+            <Table
+              caption="Your API keys"
+              minWidth="min-w-[36rem]"
+              columns={["Name", "Key", "Created", "Last used", { label: "Actions", hidden: true }]}
+            >
+              {keys.map((key) => (
+                <Row key={key.id}>
+                  <RowHeader>{key.name}</RowHeader>
+                  <Cell className="font-mono text-xs">{key.prefix}_…</Cell>
+                  <Cell>
+                    <Moment date={key.createdAt} />
+                  </Cell>
+                  <Cell>{key.lastUsedAt ? <Moment date={key.lastUsedAt} /> : "Never"}</Cell>
+                  <Cell className="text-right">
+                    <form action={revokeApiKeyAction}>
+                      <input type="hidden" name="keyId" value={key.id} />
+                      <SubmitButton variant="danger" pendingLabel="Revoking…">
+                        Revoke<span className="sr-only"> {key.name}</span>
+                      </SubmitButton>
+                    </form>
+                  </Cell>
+                </Row>
+              ))}
+            </Table>
+          )}
+        </div>
       </section>
     </>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import type { ButtonVariant } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { type FormState, IDLE } from "@/lib/form-state";
@@ -17,7 +18,7 @@ export function BillingActionForm({
   label: string;
   pendingLabel: string;
   fields?: Record<string, string>;
-  variant?: "primary" | "secondary" | "danger";
+  variant?: ButtonVariant;
 }) {
   const [state, formAction] = useActionState(action, IDLE);
   return (

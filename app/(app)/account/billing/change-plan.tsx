@@ -1,11 +1,10 @@
 import Link from "next/link";
+import { LinkButton } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
 import { getDb } from "@/db";
 import {
   BILLING_PERIODS,
   type BillingPeriod,
-  formatMoney,
-  formatPlanPrice,
   getPlan,
   type PaidPlanTier,
   type PlanTier,
@@ -13,9 +12,10 @@ import {
 import { previewChangeForPage } from "@/lib/billing/service/page-stripe-calls";
 import { getStripe } from "@/lib/billing/stripe";
 import { AppError } from "@/lib/errors";
+import { formatLongDate } from "@/lib/format/date";
+import { formatMoney, formatPlanPrice } from "@/lib/format/money";
 import { changePlanAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
-import { longDay } from "./format";
 
 const PAID: readonly PaidPlanTier[] = ["pro", "enterprise"];
 const PER: Record<BillingPeriod, string> = { monthly: "month", yearly: "year" };
@@ -93,7 +93,6 @@ export async function ChangePlanConfirmation({
     );
   }
 
-  const effective = new Date(preview.effectiveAt);
   const price = `${formatPlanPrice(tier, period)}/${PER[period]}`;
   const immediate = preview.prorationDate !== null;
   return (
@@ -119,8 +118,8 @@ export async function ChangePlanConfirmation({
           </>
         ) : preview.change === "downgrade" ? (
           <p>
-            Nothing is charged now. You keep {currentName} until {longDay(effective)}; from then on
-            you are on {target.name} at {price}.
+            Nothing is charged now. You keep {currentName} until{" "}
+            {formatLongDate(preview.effectiveAt)}; from then on you are on {target.name} at {price}.
           </p>
         ) : (
           <p>
@@ -139,12 +138,9 @@ export async function ChangePlanConfirmation({
             prorationDate: preview.prorationDate === null ? "" : String(preview.prorationDate),
           }}
         />
-        <Link
-          href="/account/billing"
-          className="rounded-lg px-4 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100"
-        >
+        <LinkButton href="/account/billing" variant="quiet">
           Keep my plan
-        </Link>
+        </LinkButton>
       </div>
     </section>
   );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SubscriptionStatusBadge } from "@/components/billing/subscription-status-badge";
 import { UsageBars } from "@/components/billing/usage-bars";
+import { LinkButton } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
@@ -12,7 +13,6 @@ import {
 } from "@/lib/billing/entitlements";
 import {
   type BillingPeriod,
-  formatPlanPrice,
   isBillingPeriod,
   isPaidTier,
   isPlanTier,
@@ -24,11 +24,12 @@ import {
   confirmCheckoutReturn,
 } from "@/lib/billing/service/page-stripe-calls";
 import { getStripe } from "@/lib/billing/stripe";
+import { formatLongDate } from "@/lib/format/date";
+import { formatPlanPrice } from "@/lib/format/money";
 import { usageSummary } from "@/lib/usage/summary";
 import { cancelAction, openPortalAction, resumeAction, startCheckoutAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
 import { ChangePlanConfirmation, ChangePlanOptions } from "./change-plan";
-import { longDay } from "./format";
 
 export const metadata: Metadata = { title: "Billing" };
 export const dynamic = "force-dynamic";
@@ -61,13 +62,13 @@ const CHECKOUT_RETURN: Record<CheckoutReturn, string | null> = {
 function nextDate(entitlements: Entitlements, subscription: SubscriptionRow | null): string | null {
   if (entitlements.source !== "subscription" || !subscription) return null;
   const cancels = entitlements.warnings.find((warning) => warning.kind === "cancels");
-  if (cancels) return `Ends on ${longDay(cancels.cancelsAt)}`;
+  if (cancels) return `Ends on ${formatLongDate(cancels.cancelsAt)}`;
   if (subscription.status === "trialing" && subscription.trialEnd) {
-    return `Trial ends on ${longDay(subscription.trialEnd)}`;
+    return `Trial ends on ${formatLongDate(subscription.trialEnd)}`;
   }
   if (subscription.status === "past_due") return "Payment overdue";
   return subscription.currentPeriodEnd
-    ? `Renews on ${longDay(subscription.currentPeriodEnd)}`
+    ? `Renews on ${formatLongDate(subscription.currentPeriodEnd)}`
     : null;
 }
 
@@ -128,16 +129,16 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             <div className="flex flex-wrap items-center justify-between gap-3">
               <p>
                 {warning.kind === "trial_ending" &&
-                  `Your trial ends on ${longDay(warning.trialEnd)} (${warning.daysLeft} ${warning.daysLeft === 1 ? "day" : "days"} left). Your card is charged then.`}
+                  `Your trial ends on ${formatLongDate(warning.trialEnd)} (${warning.daysLeft} ${warning.daysLeft === 1 ? "day" : "days"} left). Your card is charged then.`}
                 {warning.kind === "payment_failed" &&
-                  `Your last payment failed. You keep ${entitlements.plan.name} until ${longDay(warning.graceEndsAt)}; update your card before then.`}
+                  `Your last payment failed. You keep ${entitlements.plan.name} until ${formatLongDate(warning.graceEndsAt)}; update your card before then.`}
                 {warning.kind === "cancels" &&
-                  `Your plan ends on ${longDay(warning.cancelsAt)}. After that you are on Free.`}
+                  `Your plan ends on ${formatLongDate(warning.cancelsAt)}. After that you are on Free.`}
                 {warning.kind === "cancels" &&
                   adminCanceled &&
                   " An admin scheduled this; contact support to keep your plan."}
                 {warning.kind === "downgrade_scheduled" &&
-                  `You keep ${entitlements.plan.name} until ${longDay(warning.at)}; then your plan becomes ${PLANS[warning.toTier].name}.`}
+                  `You keep ${entitlements.plan.name} until ${formatLongDate(warning.at)}; then your plan becomes ${PLANS[warning.toTier].name}.`}
               </p>
               {warning.kind === "payment_failed" && customer && (
                 <BillingActionForm
@@ -187,12 +188,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
               />
             )}
             {paid && !cancels && (
-              <Link
-                href="/account/billing?confirm=cancel#cancel-heading"
-                className="inline-flex items-center rounded-lg border border-red-300 px-4 py-2 text-sm font-semibold text-red-700 hover:bg-red-50"
-              >
+              <LinkButton href="/account/billing?confirm=cancel#cancel-heading" variant="danger">
                 Cancel plan
-              </Link>
+              </LinkButton>
             )}
           </div>
         </section>
@@ -217,7 +215,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             <p className="mt-2 text-sm text-slate-700">
               You keep {entitlements.plan.name}
               {entitlements.currentPeriodEnd
-                ? ` until ${longDay(entitlements.currentPeriodEnd)}`
+                ? ` until ${formatLongDate(entitlements.currentPeriodEnd)}`
                 : " until the end of the period"}
               , and nothing more is charged. Then your account moves to Free. You can resume until
               then.
@@ -229,12 +227,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
                 pendingLabel="Canceling…"
                 variant="danger"
               />
-              <Link
-                href="/account/billing"
-                className="rounded-lg px-4 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100"
-              >
+              <LinkButton href="/account/billing" variant="quiet">
                 Keep my plan
-              </Link>
+              </LinkButton>
             </div>
           </section>
         )}

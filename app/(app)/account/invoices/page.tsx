@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { InvoiceTable } from "@/components/billing/invoice-table";
+import { LinkButton } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
+import { EmptyState } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
 import { type InvoicePage, listUserInvoices } from "@/lib/billing/invoices";
@@ -61,31 +63,21 @@ export default async function InvoicesPage({
           </FormAlert>
         ) : page.data.length === 0 ? (
           cursor ? (
-            <p className="text-sm text-slate-600">
+            <EmptyState>
               No older invoices.{" "}
               <Link href={PAGE} className={linkClass}>
                 Show your latest invoices
               </Link>
               .
-            </p>
+            </EmptyState>
           ) : (
-            <section
-              aria-labelledby="no-invoices"
-              className="rounded-xl border border-dashed border-slate-300 px-6 py-10 text-center"
-            >
-              <h2 id="no-invoices" className="text-lg font-semibold text-slate-900">
-                No invoices yet
-              </h2>
-              <p className="mt-2 text-sm text-slate-600">
-                Invoices appear here once you subscribe to a paid plan.
-              </p>
-              <Link
-                href="/pricing"
-                className="mt-4 inline-block rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
-              >
+            <EmptyState>
+              <h2 className="text-lg font-semibold text-slate-900">No invoices yet</h2>
+              <p className="mt-2">Invoices appear here once you subscribe to a paid plan.</p>
+              <LinkButton href="/pricing" className="mt-4">
                 See plans and pricing
-              </Link>
-            </section>
+              </LinkButton>
+            </EmptyState>
           )
         ) : (
           <>

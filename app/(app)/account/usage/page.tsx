@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DailyUsageChart } from "@/components/billing/daily-usage-chart";
 import { UsageBars } from "@/components/billing/usage-bars";
+import { EmptyState } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
 import { getEntitlements } from "@/lib/billing/entitlements";
@@ -49,14 +50,16 @@ export default async function UsagePage() {
           The last 30 days
         </h2>
         {nothingYet ? (
-          <p className="mt-3 rounded-xl border border-dashed border-slate-300 p-6 text-sm text-slate-700">
-            No usage recorded yet. Calls to the usage API (<code>POST /api/usage</code>) with an API
-            key from{" "}
-            <Link href="/account/api-keys" className="font-medium text-brand-700 underline">
-              API keys
-            </Link>{" "}
-            show up here.
-          </p>
+          <div className="mt-3">
+            <EmptyState>
+              No usage recorded yet. Calls to the usage API (<code>POST /api/usage</code>) with an
+              API key from{" "}
+              <Link href="/account/api-keys" className="font-medium text-brand-700 underline">
+                API keys
+              </Link>{" "}
+              show up here.
+            </EmptyState>
+          </div>
         ) : (
           <div className="mt-4 flex flex-col gap-8">
             {METRICS.map((metric) => (

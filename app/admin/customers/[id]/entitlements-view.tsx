@@ -1,15 +1,17 @@
 import type { ReactNode } from "react";
 import { FeatureMark } from "@/components/ui/feature-mark";
+import { NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
+import { Day, Moment } from "@/components/ui/time";
 import type { Entitlements, EntitlementWarning } from "@/lib/billing/entitlements";
 import {
   DAILY_METRICS,
   FEATURE_LABELS,
   FEATURES,
-  formatLimit,
   METRIC_LABELS,
   MONTHLY_METRICS,
 } from "@/lib/billing/plans";
-import { Day, Fact, Facts, Moment, td, th } from "./parts";
+import { formatLimit } from "@/lib/format/limit";
+import { Fact, Facts } from "./parts";
 
 function warningText(warning: EntitlementWarning): ReactNode {
   switch (warning.kind) {
@@ -76,33 +78,18 @@ export function EntitlementsView({ entitlements }: { entitlements: Entitlements 
             </li>
           ))}
         </ul>
-        <div className="relative overflow-x-auto rounded-xl border border-slate-200">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Usage limits</caption>
-            <thead className="bg-slate-50 text-slate-700">
-              <tr>
-                <th scope="col" className={th}>
-                  Metric
-                </th>
-                <th scope="col" className={`${th} text-right`}>
-                  Limit
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {limits.map(([metric, value, per]) => (
-                <tr key={metric}>
-                  <th scope="row" className={`${td} font-normal text-slate-700`}>
-                    {METRIC_LABELS[metric]}
-                  </th>
-                  <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
-                    {formatLimit(metric, value)} per {per}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="Usage limits" columns={["Metric", { label: "Limit", numeric: true }]}>
+          {limits.map(([metric, value, per]) => (
+            <Row key={metric}>
+              <RowHeader plain className="text-slate-700">
+                {METRIC_LABELS[metric]}
+              </RowHeader>
+              <NumericCell>
+                {formatLimit(metric, value)} per {per}
+              </NumericCell>
+            </Row>
+          ))}
+        </Table>
       </div>
     </div>
   );

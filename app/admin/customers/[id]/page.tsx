@@ -3,14 +3,17 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { InvoiceTable } from "@/components/billing/invoice-table";
 import { formatAmount } from "@/components/billing/usage-bars";
+import { EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
+import { Day, Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { type CustomerUsage, getCustomerDetail } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
 import { METRIC_LABELS } from "@/lib/billing/plans";
+import { formatMonth } from "@/lib/format/date";
 import { EntitlementsView } from "./entitlements-view";
 import { EventsTable } from "./events-table";
 import { FailedMeterEventsTable } from "./failed-meter-events-table";
-import { Day, Empty, Fact, Facts, Moment, Mono, Section, td, th } from "./parts";
+import { Fact, Facts, Mono, Section } from "./parts";
 import { RoleForm } from "./role-form";
 import { SubscriptionFacts } from "./subscription-facts";
 
@@ -22,34 +25,23 @@ const MAX_ID_LENGTH = 128;
 
 function UsageTable({ usage, month }: { usage: readonly CustomerUsage[]; month: string }) {
   return (
-    <div className="relative overflow-x-auto rounded-xl border border-slate-200">
-      <table className="w-full min-w-[20rem] text-left text-sm">
-        <caption className="sr-only">Usage in {month}, per metric</caption>
-        <thead className="bg-slate-50 text-slate-700">
-          <tr>
-            <th scope="col" className={th}>
-              Metric
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              Amount
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {usage.map((row) => (
-            <tr key={row.metric}>
-              <th scope="row" className={`${td} font-normal text-slate-700`}>
-                {METRIC_LABELS[row.metric]}
-              </th>
-              <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
-                {formatAmount(row.metric, row.quantity)}{" "}
-                {row.kind === "level" ? "in use" : "this month"}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      caption={`Usage in ${month}, per metric`}
+      minWidth="min-w-[20rem]"
+      columns={["Metric", { label: "Amount", numeric: true }]}
+    >
+      {usage.map((row) => (
+        <Row key={row.metric}>
+          <RowHeader plain className="text-slate-700">
+            {METRIC_LABELS[row.metric]}
+          </RowHeader>
+          <NumericCell>
+            {formatAmount(row.metric, row.quantity)}{" "}
+            {row.kind === "level" ? "in use" : "this month"}
+          </NumericCell>
+        </Row>
+      ))}
+    </Table>
   );
 }
 
@@ -60,11 +52,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const detail = await getCustomerDetail(await getDb(), { userId: id });
   if (!detail) notFound();
   const { user, customer, subscription } = detail;
-  const month = new Intl.DateTimeFormat("en-US", {
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  }).format(detail.usagePeriod.start);
+  const month = formatMonth(detail.usagePeriod.start);
 
   return (
     <>
@@ -127,7 +115,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             )}
           </>
         ) : (
-          <Empty>No subscription: this customer is on Free.</Empty>
+          <EmptyState>No subscription: this customer is on Free.</EmptyState>
         )}
       </Section>
 
@@ -137,7 +125,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
 
       <Section id="usage" title={`Usage in ${month} (UTC)`}>
         {detail.usage.length === 0 ? (
-          <Empty>No usage recorded this month.</Empty>
+          <EmptyState>No usage recorded this month.</EmptyState>
         ) : (
           <UsageTable usage={detail.usage} month={month} />
         )}
@@ -154,7 +142,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
 
       <Section id="invoices" title="Latest invoices">
         {detail.invoices.length === 0 ? (
-          <Empty>No invoices.</Empty>
+          <EmptyState>No invoices.</EmptyState>
         ) : (
           <InvoiceTable invoices={detail.invoices} caption="Latest invoices, newest first" />
         )}
@@ -162,11 +150,11 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
 
       <Section id="events" title="Webhook events">
         {detail.events.length === 0 ? (
-          <Empty>
+          <EmptyState>
             {customer
               ? "No webhook events about this customer."
               : "No Stripe customer yet, so no webhook events."}
-          </Empty>
+          </EmptyState>
         ) : (
           <EventsTable events={detail.events} />
         )}

@@ -1,10 +1,6 @@
 import type { ReactNode } from "react";
-import { formatDate, formatDateTime, isoDate } from "@/lib/format/date";
 
-/** Building blocks of the customer page: titled sections, fact lists, empty states, dates. */
-
-export const th = "px-4 py-2 font-medium";
-export const td = "px-4 py-2";
+/** Building blocks of the customer page: titled sections and fact lists. */
 
 export function Section({
   id,
@@ -40,24 +36,6 @@ export function Fact({ term, children }: { term: string; children: ReactNode }) 
       <dd className="break-words text-slate-900">{children}</dd>
     </div>
   );
-}
-
-export function Empty({ children }: { children: ReactNode }) {
-  return (
-    <p className="rounded-xl border border-dashed border-slate-300 px-5 py-6 text-sm text-slate-600">
-      {children}
-    </p>
-  );
-}
-
-/** A UTC calendar day, machine-readable too. */
-export function Day({ date }: { date: Date }) {
-  return <time dateTime={isoDate(date)}>{formatDate(date)}</time>;
-}
-
-/** A UTC date and time, machine-readable too. */
-export function Moment({ date }: { date: Date }) {
-  return <time dateTime={isoDate(date)}>{formatDateTime(date)}</time>;
 }
 
 export function Mono({ children }: { children: string }) {

@@ -1,8 +1,9 @@
 import type { ReactNode } from "react";
 import { SubscriptionStatusBadge } from "@/components/billing/subscription-status-badge";
+import { Day, Moment } from "@/components/ui/time";
 import type { Subscription } from "@/db/schema";
 import { PLANS } from "@/lib/billing/plans";
-import { Day, Fact, Facts, Moment, Mono } from "./parts";
+import { Fact, Facts, Mono } from "./parts";
 
 /** Who asked for the cancellation, when Tollgate recorded it. */
 const BY = { admin: " by an admin", user: " by the user" } as const;

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { redirect } from "next/navigation";
+import { LinkButton } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requireUser } from "@/lib/auth/session";
-import { formatPlanPrice, getPlan, isPaidTier } from "@/lib/billing/plans";
+import { getPlan, isPaidTier } from "@/lib/billing/plans";
+import { formatPlanPrice } from "@/lib/format/money";
 import { checkoutSchema } from "../../../../api/billing/checkout/schema";
 
 export const metadata: Metadata = { title: "Confirm checkout" };
@@ -51,12 +52,9 @@ export default async function ConfirmCheckoutPage({
           <input type="hidden" name="period" value={period} />
           <SubmitButton pendingLabel="Opening checkout…">Continue to payment</SubmitButton>
         </form>
-        <Link
-          href="/pricing"
-          className="rounded-lg px-4 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100"
-        >
+        <LinkButton href="/pricing" variant="quiet">
           Compare plans
-        </Link>
+        </LinkButton>
       </div>
     </section>
   );
