@@ -111,6 +111,9 @@ test("the admin sees a new subscriber's invoice, on the customer's page too, and
   page,
   browser,
 }) => {
+  // Two people sign up (one proving the admin address), check out and move the clock: more
+  // steps than the default timeout allows on a loaded machine.
+  test.slow();
   await signInAsAdmin(page);
   const before = await dashboardMrr(page);
 
