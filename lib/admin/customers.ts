@@ -26,7 +26,7 @@ import { AppError } from "@/lib/errors";
 import { keyset } from "@/lib/http/cursor";
 import { type FailedMeterEvents, failedMeterEvents } from "@/lib/usage/failed-meter-events";
 import { usedInWindow } from "@/lib/usage/summary";
-import { usageWindow } from "@/lib/usage/windows";
+import { usageWindow, utcMonthOf } from "@/lib/usage/windows";
 
 /**
  * The admin area's customer queries: a searchable, keyset-paginated list of users with their
@@ -207,13 +207,6 @@ export interface CustomerDetail {
 }
 
 export const DETAIL_LIST_LIMIT = 20;
-
-/** The UTC calendar month that contains `now`, as [start, end). */
-export function utcMonthOf(now: Date): { start: Date; end: Date } {
-  const year = now.getUTCFullYear();
-  const month = now.getUTCMonth();
-  return { start: new Date(Date.UTC(year, month, 1)), end: new Date(Date.UTC(year, month + 1, 1)) };
-}
 
 function toInvoiceListItem(row: Invoice): InvoiceListItem {
   return {

@@ -13,6 +13,7 @@ import {
   keyset,
 } from "@/lib/http/cursor";
 import { log } from "@/lib/log";
+import { utcDayOf } from "@/lib/usage/windows";
 import { csvLine, decimalAmount, textCell } from "./csv";
 
 /**
@@ -146,14 +147,16 @@ function searchCondition(q: string): SQL {
   return sql`(${range} and starts_with(${invoices.number}, ${prefix}))`;
 }
 
+/** The UTC day `YYYY-MM-DD` names. */
+const utcDay = (day: string) => utcDayOf(new Date(`${day}T00:00:00Z`));
+
 function filterConditions(filter: InvoiceFilter): SQL[] {
   const where: SQL[] = [];
   if (filter.status) where.push(eq(invoices.status, filter.status));
   if (filter.plan) where.push(eq(invoices.planTier, filter.plan));
-  if (filter.from) where.push(gte(invoices.created, new Date(`${filter.from}T00:00:00Z`)));
+  if (filter.from) where.push(gte(invoices.created, utcDay(filter.from).start));
   if (filter.to) {
-    const dayAfter = new Date(`${filter.to}T00:00:00Z`);
-    dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
+    const dayAfter = utcDay(filter.to).end;
     // Past 9999-12-31 nothing is excluded (and Postgres cannot read the ISO form of year 10000).
     if (dayAfter.getUTCFullYear() <= 9999) where.push(lt(invoices.created, dayAfter));
   }
