@@ -4,6 +4,7 @@ import { type DatabaseHandle, provideDatabase } from "@/db";
 import { createTestDatabase } from "@/db/testing";
 import { AppError } from "@/lib/errors";
 import { IDLE } from "@/lib/form-state";
+import { testForm } from "@/lib/testing/http";
 
 // Who is signed in and the request's headers are request-scoped in Next; here they are stand-ins.
 const requireUser = vi.hoisted(() => vi.fn());
@@ -30,12 +31,6 @@ beforeEach(() => {
   requireAdmin.mockReset();
 });
 
-function form(fields: Record<string, string>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.set(name, value);
-  return data;
-}
-
 const contact = z.object({
   name: z.string().min(1, "Give a name"),
   email: z.email("Enter an email address"),
@@ -50,7 +45,9 @@ describe("action()", () => {
       }),
     );
     const save = action({ access: "user", returnTo: "/account", schema: contact }, run);
-    expect(await save(IDLE, form({ name: "Ada", email: "ada@example.com", extra: "x" }))).toEqual({
+    expect(
+      await save(IDLE, testForm({ name: "Ada", email: "ada@example.com", extra: "x" })),
+    ).toEqual({
       status: "success",
       message: "user-alice: Ada <ada@example.com>",
     });
@@ -62,7 +59,7 @@ describe("action()", () => {
     const run = vi.fn(async () => IDLE);
     const save = action({ access: "public", schema: contact, keep: ["email"] }, run);
     // A field the form lacks reads as "", as formText reads it.
-    expect(await save(IDLE, form({ email: "not-an-email" }))).toEqual({
+    expect(await save(IDLE, testForm({ email: "not-an-email" }))).toEqual({
       status: "error",
       fieldErrors: { name: "Give a name", email: "Enter an email address" },
       values: { email: "not-an-email" },
@@ -75,7 +72,7 @@ describe("action()", () => {
       { access: "public", schema: contact, invalid: "message" },
       async () => IDLE,
     );
-    expect(await save(IDLE, form({ name: "", email: "" }))).toEqual({
+    expect(await save(IDLE, testForm({ name: "", email: "" }))).toEqual({
       status: "error",
       message: "Give a name",
     });
@@ -89,7 +86,7 @@ describe("action()", () => {
           throw new AppError(code, `refused: ${code}`);
         },
       );
-    const fields = form({ email: "ada@example.com", password: "secret-123" });
+    const fields = testForm({ email: "ada@example.com", password: "secret-123" });
     expect(await refuse("rate_limited")(IDLE, fields)).toEqual({
       status: "error",
       message: "refused: rate_limited",
@@ -107,7 +104,7 @@ describe("action()", () => {
       contact.parse({ name: "Ada", email: "nope" });
       return IDLE;
     });
-    expect(await save(IDLE, form({}))).toEqual({
+    expect(await save(IDLE, testForm({}))).toEqual({
       status: "error",
       fieldErrors: { email: "Enter an email address" },
     });
@@ -117,7 +114,7 @@ describe("action()", () => {
     const broken = action({ access: "public" }, async () => {
       throw new Error("boom");
     });
-    await expect(broken(IDLE, form({}))).rejects.toThrow("boom");
+    await expect(broken(IDLE, testForm({}))).rejects.toThrow("boom");
 
     requireAdmin.mockRejectedValue(new Error("NEXT_HTTP_ERROR_FALLBACK;404"));
     const run = vi.fn(async () => IDLE);
@@ -125,7 +122,7 @@ describe("action()", () => {
       { access: "admin", returnTo: (data) => `/admin/customers/${data.get("userId")}` },
       run,
     );
-    await expect(adminOnly(IDLE, form({ userId: "u1" }))).rejects.toThrow("404");
+    await expect(adminOnly(IDLE, testForm({ userId: "u1" }))).rejects.toThrow("404");
     expect(requireAdmin).toHaveBeenCalledWith("/admin/customers/u1");
     expect(run).not.toHaveBeenCalled();
   });
@@ -140,8 +137,8 @@ describe("action()", () => {
       },
       async () => ({ status: "success" as const }),
     );
-    const valid = form({ name: "Ada", email: "ada@example.com" });
-    expect((await save(IDLE, form({}))).status).toBe("error");
+    const valid = testForm({ name: "Ada", email: "ada@example.com" });
+    expect((await save(IDLE, testForm({}))).status).toBe("error");
     expect(await save(IDLE, valid)).toEqual({ status: "success" });
     expect(await save(IDLE, valid)).toEqual({
       status: "error",
@@ -160,10 +157,10 @@ describe("action()", () => {
       async () => ({ status: "success" as const }),
     );
     requestHeaders.current = new Headers({ "x-forwarded-for": "192.0.2.20" });
-    expect((await send(IDLE, form({}))).status).toBe("success");
-    expect((await send(IDLE, form({}))).status).toBe("error");
+    expect((await send(IDLE, testForm({}))).status).toBe("success");
+    expect((await send(IDLE, testForm({}))).status).toBe("error");
     requestHeaders.current = new Headers({ "x-forwarded-for": "192.0.2.21" });
-    expect((await send(IDLE, form({}))).status).toBe("success");
+    expect((await send(IDLE, testForm({}))).status).toBe("success");
   });
 });
 
@@ -174,17 +171,17 @@ describe("formAction()", () => {
       { access: "user", returnTo: "/account/api-keys", schema: z.object({ keyId: z.string() }) },
       run,
     );
-    await revoke(form({ keyId: "k1" }));
+    await revoke(testForm({ keyId: "k1" }));
     expect(run.mock.calls[0]?.[0]).toEqual({ keyId: "k1" });
 
     const refuse = formAction({ access: "public" }, async () => {
       throw new AppError("bad_request", "This sign-in method is off.");
     });
-    await expect(refuse(form({}))).rejects.toThrow("This sign-in method is off.");
+    await expect(refuse(testForm({}))).rejects.toThrow("This sign-in method is off.");
     const strict = formAction(
       { access: "public", schema: z.object({ provider: z.enum(["github"]) }) },
       async () => undefined,
     );
-    await expect(strict(form({ provider: "myspace" }))).rejects.toBeInstanceOf(z.ZodError);
+    await expect(strict(testForm({ provider: "myspace" }))).rejects.toBeInstanceOf(z.ZodError);
   });
 });

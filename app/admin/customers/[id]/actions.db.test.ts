@@ -3,6 +3,7 @@ import { type DatabaseHandle, provideDatabase } from "@/db";
 import { createTestDatabase } from "@/db/testing";
 import { type AppUser, createPasswordUser, getUserById, setUserRole } from "@/lib/auth/users";
 import { IDLE } from "@/lib/form-state";
+import { testForm } from "@/lib/testing/http";
 
 // Who is signed in and Next's cache are request-scoped in Next; here they are stand-ins.
 const requireAdmin = vi.hoisted(() => vi.fn());
@@ -34,15 +35,9 @@ beforeEach(() => {
   revalidatePath.mockReset();
 });
 
-function form(fields: Record<string, string>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.set(name, value);
-  return data;
-}
-
 describe("changeRoleAction", () => {
   it("promotes a user for an admin and says so", async () => {
-    expect(await changeRoleAction(IDLE, form({ userId: member.id, role: "admin" }))).toEqual({
+    expect(await changeRoleAction(IDLE, testForm({ userId: member.id, role: "admin" }))).toEqual({
       status: "success",
       message: "member@example.com is now an admin.",
     });
@@ -51,7 +46,7 @@ describe("changeRoleAction", () => {
   });
 
   it("refuses the acting admin's own role, changing nothing", async () => {
-    expect(await changeRoleAction(IDLE, form({ userId: admin.id, role: "user" }))).toEqual({
+    expect(await changeRoleAction(IDLE, testForm({ userId: admin.id, role: "user" }))).toEqual({
       status: "error",
       message: "You cannot change your own role.",
     });
@@ -60,11 +55,11 @@ describe("changeRoleAction", () => {
   });
 
   it("asks for a role when the form names none, and says when the user is unknown", async () => {
-    expect(await changeRoleAction(IDLE, form({ userId: member.id, role: "owner" }))).toEqual({
+    expect(await changeRoleAction(IDLE, testForm({ userId: member.id, role: "owner" }))).toEqual({
       status: "error",
       message: "Choose a role for a user.",
     });
-    expect(await changeRoleAction(IDLE, form({ userId: "nobody", role: "user" }))).toEqual({
+    expect(await changeRoleAction(IDLE, testForm({ userId: "nobody", role: "user" }))).toEqual({
       status: "error",
       message: "No such user.",
     });
