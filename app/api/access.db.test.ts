@@ -141,6 +141,21 @@ describe("admin routes", () => {
     expect(response.status).toBe(403);
   });
 
+  it("answer 409 to an admin changing their own role", async () => {
+    const response = await setRoleRoute(
+      testRequest(`/api/admin/users/${admin.id}/role`, {
+        method: "PUT",
+        body: { role: "user" },
+        cookie: await sessionCookie(admin),
+      }),
+      withParams({ id: admin.id }),
+    );
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({
+      error: { code: "conflict", message: "You cannot change your own role." },
+    });
+  });
+
   it("answer 404 for an unknown user and 422 for an unknown role", async () => {
     const cookie = await sessionCookie(admin);
     const missing = await setRoleRoute(

@@ -15,7 +15,8 @@ import {
 import { createTestDatabase } from "@/db/testing";
 import { AppError } from "@/lib/errors";
 import { encodeCursor } from "@/lib/http/cursor";
-import { getCustomerDetail, listCustomers, utcMonthOf } from "./customers";
+import { utcMonthOf } from "@/lib/usage/windows";
+import { getCustomerDetail, listCustomers } from "./customers";
 
 let handle: DatabaseHandle;
 const NOW = new Date("2026-11-24T12:00:00Z");

@@ -23,10 +23,10 @@ import type { InvoiceListItem } from "@/lib/billing/invoices";
 import { METRICS, type Metric } from "@/lib/billing/plans";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { afterPosition, cursorTime, encodeCursor, parseCursor } from "@/lib/http/cursor";
+import { keyset } from "@/lib/http/cursor";
 import { type FailedMeterEvents, failedMeterEvents } from "@/lib/usage/failed-meter-events";
 import { usedInWindow } from "@/lib/usage/summary";
-import { usageWindow } from "@/lib/usage/windows";
+import { usageWindow, utcMonthOf } from "@/lib/usage/windows";
 
 /**
  * The admin area's customer queries: a searchable, keyset-paginated list of users with their
@@ -79,6 +79,9 @@ function searchCondition(query: string): SQL | undefined {
   );
 }
 
+/** Walks `user_created_id_idx` (created_at desc, id desc). */
+const CUSTOMERS = keyset({ time: users.createdAt, id: users.id }, "key");
+
 /**
  * Users, newest first, `limit` at a time, optionally filtered by `query`: an email that starts
  * with it or a name that contains it, ignoring case. Throws `bad_request` for a malformed
@@ -93,7 +96,7 @@ export async function listCustomers(
     limit = 50,
   }: { query?: string | null; cursor?: string | null; limit?: number },
 ): Promise<CustomerPage> {
-  const after = cursor ? parseCursor(cursor, "key") : null;
+  const after = CUSTOMERS.parse(cursor);
   const rows = await db
     .select({
       id: users.id,
@@ -101,29 +104,23 @@ export async function listCustomers(
       name: users.name,
       role: users.role,
       createdAt: users.createdAt,
-      position: cursorTime(users.createdAt),
       stripeCustomerId: customers.stripeCustomerId,
       stripeCustomerDeletedAt: customers.deletedAt,
+      ...CUSTOMERS.columns,
     })
     .from(users)
     .leftJoin(customers, eq(customers.userId, users.id))
-    .where(
-      and(
-        searchCondition(query ?? ""),
-        after ? afterPosition(after, { time: users.createdAt, id: users.id }, "key") : undefined,
-      ),
-    )
-    .orderBy(descIndexed(users.createdAt), descIndexed(users.id))
+    .where(and(searchCondition(query ?? ""), CUSTOMERS.after(after)))
+    .orderBy(...CUSTOMERS.order)
     .limit(limit + 1);
 
-  const page = rows.slice(0, limit);
+  const page = CUSTOMERS.page(rows, limit);
   const current = await currentSubscriptions(
     db,
-    page.map((row) => row.id),
+    page.rows.map((row) => row.id),
   );
-  const last = page.at(-1);
   return {
-    data: page.map(({ position: _position, ...row }) => {
+    data: page.rows.map((row) => {
       const subscription = current.get(row.id);
       return {
         ...row,
@@ -138,8 +135,7 @@ export async function listCustomers(
           : null,
       };
     }),
-    nextCursor:
-      rows.length > limit && last ? encodeCursor({ at: last.position, id: last.id }) : null,
+    nextCursor: page.nextCursor,
   };
 }
 
@@ -211,13 +207,6 @@ export interface CustomerDetail {
 }
 
 export const DETAIL_LIST_LIMIT = 20;
-
-/** The UTC calendar month that contains `now`, as [start, end). */
-export function utcMonthOf(now: Date): { start: Date; end: Date } {
-  const year = now.getUTCFullYear();
-  const month = now.getUTCMonth();
-  return { start: new Date(Date.UTC(year, month, 1)), end: new Date(Date.UTC(year, month + 1, 1)) };
-}
 
 function toInvoiceListItem(row: Invoice): InvoiceListItem {
   return {

@@ -6,15 +6,14 @@ import { INVOICE_STATUSES, type Invoice, invoices } from "@/db/schema";
 import { PLAN_TIERS } from "@/lib/billing/plans";
 import { AppError } from "@/lib/errors";
 import {
-  afterPosition,
   type CursorPosition,
-  cursorTime,
   decodeCursor,
-  encodeCursor,
   isCalendarTime,
-  parseCursor,
+  type KeysetPage,
+  keyset,
 } from "@/lib/http/cursor";
 import { log } from "@/lib/log";
+import { utcDayOf } from "@/lib/usage/windows";
 import { csvLine, decimalAmount, textCell } from "./csv";
 
 /**
@@ -24,11 +23,10 @@ import { csvLine, decimalAmount, textCell } from "./csv";
  */
 
 /**
- * Newest first, ties by id. Spelled as the indexes are (drizzle-kit writes `.desc()` index
- * columns as DESC NULLS LAST): Postgres walks an index for an ORDER BY only when the null
- * placement matches too, even on NOT NULL columns; plain `desc` (NULLS FIRST) sorts the table.
+ * Newest first, ties by id: walks `invoices_created_id_idx` (created desc, id desc), or
+ * `invoices_status_created_idx` after a status.
  */
-const LIST_ORDER = [sql`${invoices.created} desc nulls last`, sql`${invoices.id} desc nulls last`];
+const LIST = keyset({ time: invoices.created, id: invoices.id }, "uuid");
 
 // ---------------------------------------------------------------------------------------------
 // Filter
@@ -149,14 +147,16 @@ function searchCondition(q: string): SQL {
   return sql`(${range} and starts_with(${invoices.number}, ${prefix}))`;
 }
 
+/** The UTC day `YYYY-MM-DD` names. */
+const utcDay = (day: string) => utcDayOf(new Date(`${day}T00:00:00Z`));
+
 function filterConditions(filter: InvoiceFilter): SQL[] {
   const where: SQL[] = [];
   if (filter.status) where.push(eq(invoices.status, filter.status));
   if (filter.plan) where.push(eq(invoices.planTier, filter.plan));
-  if (filter.from) where.push(gte(invoices.created, new Date(`${filter.from}T00:00:00Z`)));
+  if (filter.from) where.push(gte(invoices.created, utcDay(filter.from).start));
   if (filter.to) {
-    const dayAfter = new Date(`${filter.to}T00:00:00Z`);
-    dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
+    const dayAfter = utcDay(filter.to).end;
     // Past 9999-12-31 nothing is excluded (and Postgres cannot read the ISO form of year 10000).
     if (dayAfter.getUTCFullYear() <= 9999) where.push(lt(invoices.created, dayAfter));
   }
@@ -218,31 +218,14 @@ async function selectPage(
   where: readonly SQL[],
   after: CursorPosition | null,
   limit: number,
-): Promise<{ rows: AdminInvoice[]; next: CursorPosition | null }> {
+): Promise<KeysetPage<AdminInvoice>> {
   const rows = await db
-    .select({ ...listColumns, position: cursorTime(invoices.created) })
+    .select({ ...listColumns, ...LIST.columns })
     .from(invoices)
-    .where(
-      and(
-        ...where,
-        after
-          ? afterPosition(after, { time: invoices.created, id: invoices.id }, "uuid")
-          : undefined,
-      ),
-    )
-    .orderBy(...LIST_ORDER)
+    .where(and(...where, LIST.after(after)))
+    .orderBy(...LIST.order)
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    rows: page.map(({ position: _position, ...row }) => row),
-    next: rows.length > limit && last ? { at: last.position, id: last.id } : null,
-  };
-}
-
-/** Where the filter's cursor points; throws `bad_request` for a cursor that is not ours. */
-function startAfter(filter: InvoiceFilter): CursorPosition | null {
-  return filter.cursor === undefined ? null : parseCursor(filter.cursor, "uuid");
+  return LIST.page(rows, limit);
 }
 
 /**
@@ -257,8 +240,8 @@ export async function listInvoices(
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new RangeError(`limit must be a whole number from 1 to 1000, not ${limit}`);
   }
-  const page = await selectPage(db, filterConditions(filter), startAfter(filter), limit);
-  return { rows: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null };
+  const page = await selectPage(db, filterConditions(filter), LIST.parse(filter.cursor), limit);
+  return { rows: page.rows, nextCursor: page.nextCursor };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,7 +332,7 @@ export function streamInvoicesCsv(
   { pageSize = 1000 }: { pageSize?: number } = {},
 ): ReadableStream<Uint8Array> {
   const where = filterConditions(filter);
-  let after = startAfter(filter);
+  let after = LIST.parse(filter.cursor);
   let header = csvLine(INVOICE_CSV_HEADER);
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({

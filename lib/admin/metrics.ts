@@ -9,6 +9,7 @@ import {
   type PlanTier,
   priceFor,
 } from "@/lib/billing/plans";
+import { DAY_MS, utcMonthOf } from "@/lib/usage/windows";
 
 /**
  * The admin dashboard's numbers, computed in SQL from the mirrored tables. Every function takes
@@ -58,7 +59,6 @@ export interface Money {
 
 export const CHURN_WINDOW_DAYS = 30;
 export const MRR_SERIES_MONTHS = 12;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const PAYING_NOW: readonly SubscriptionStatus[] = ["active", "past_due"];
 const NEVER_PAID: readonly SubscriptionStatus[] = ["trialing", "incomplete", "incomplete_expired"];
@@ -107,10 +107,6 @@ function stoppedPaying(from: Date, to: Date): SQL {
 
 const countWhere = (condition: SQL) =>
   sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
-
-function startOfUtcMonth(at: Date, monthsLater = 0): Date {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + monthsLater, 1));
-}
 
 /** "2026-07" for any instant in July 2026 (UTC). */
 function monthKey(at: Date): string {
@@ -203,8 +199,8 @@ export interface MrrSeries {
 export async function getMrrSeries(db: Database, now: Date): Promise<MrrSeries> {
   const slots: Omit<MrrPoint, "mrr" | "subscriptions">[] = [];
   for (let back = MRR_SERIES_MONTHS - 1; back >= 1; back--) {
-    const month = startOfUtcMonth(now, -back);
-    slots.push({ month: monthKey(month), at: startOfUtcMonth(month, 1), partial: false });
+    const month = utcMonthOf(now, -back);
+    slots.push({ month: monthKey(month.start), at: month.end, partial: false });
   }
   slots.push({ month: monthKey(now), at: now, partial: true });
 
@@ -280,14 +276,14 @@ export interface RevenueMetrics {
 
 /** What invoices paid in the current UTC month brought in, per currency. */
 export async function getRevenueThisMonth(db: Database, now: Date): Promise<RevenueMetrics> {
-  const monthStart = startOfUtcMonth(now);
+  const { start: monthStart, end: monthEnd } = utcMonthOf(now);
   const rows = await db
     .select({
       currency: invoices.currency,
       amount: sql<number>`coalesce(sum(${invoices.amountPaid}), 0)::bigint`.mapWith(Number),
     })
     .from(invoices)
-    .where(and(gte(invoices.paidAt, monthStart), lt(invoices.paidAt, startOfUtcMonth(now, 1))))
+    .where(and(gte(invoices.paidAt, monthStart), lt(invoices.paidAt, monthEnd)))
     .groupBy(invoices.currency)
     .orderBy(invoices.currency);
   return { monthStart, collected: rows };

@@ -3,17 +3,10 @@ import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import type { Database } from "@/db";
-import { descIndexed } from "@/db/order";
 import { WEBHOOK_EVENT_STATUSES, type WebhookEventStatus, webhookEvents } from "@/db/schema";
 import { type ProcessOutcome, processStripeEvent } from "@/lib/billing/webhooks/process";
 import { AppError } from "@/lib/errors";
-import {
-  afterPosition,
-  cursorTime,
-  decodeCursor,
-  encodeCursor,
-  INVALID_CURSOR_MESSAGE,
-} from "@/lib/http/cursor";
+import { keyset } from "@/lib/http/cursor";
 
 /**
  * The admin view of the webhook ledger: a keyset-paginated list, newest first, and the replay
@@ -48,19 +41,16 @@ const eventIdSchema = z
   .max(255)
   .regex(/^[A-Za-z0-9_-]+$/);
 
-const cursorSchema = z.string().transform((cursor, context) => {
-  const position = decodeCursor(cursor, "key");
-  if (!position) {
-    context.addIssue({ code: "custom", message: INVALID_CURSOR_MESSAGE });
-    return z.NEVER;
-  }
-  return position;
-});
+/**
+ * Walks `webhook_events_received_idx` (received_at desc), or `webhook_events_status_received_idx`
+ * (status, received_at desc) for one status; ties on the timestamp are sorted by id.
+ */
+const LEDGER = keyset({ time: webhookEvents.receivedAt, id: webhookEvents.id }, "key");
 
 /** The page's query string: an optional status filter and an optional cursor. */
 export const webhookEventsQuerySchema = z.object({
   status: z.enum(WEBHOOK_EVENT_STATUSES).optional(),
-  cursor: cursorSchema.optional(),
+  cursor: LEDGER.schema.optional(),
 });
 
 export type WebhookEventsQuery = z.output<typeof webhookEventsQuerySchema>;
@@ -104,26 +94,14 @@ export async function listWebhookEvents(
       created: webhookEvents.created,
       receivedAt: webhookEvents.receivedAt,
       processedAt: webhookEvents.processedAt,
-      position: cursorTime(webhookEvents.receivedAt),
+      ...LEDGER.columns,
     })
     .from(webhookEvents)
-    .where(
-      and(
-        status ? eq(webhookEvents.status, status) : undefined,
-        cursor
-          ? afterPosition(cursor, { time: webhookEvents.receivedAt, id: webhookEvents.id }, "key")
-          : undefined,
-      ),
-    )
-    .orderBy(descIndexed(webhookEvents.receivedAt), descIndexed(webhookEvents.id))
+    .where(and(status ? eq(webhookEvents.status, status) : undefined, LEDGER.after(cursor)))
+    .orderBy(...LEDGER.order)
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    events: page.map(({ position: _position, ...event }) => event),
-    nextCursor:
-      rows.length > limit && last ? encodeCursor({ at: last.position, id: last.id }) : null,
-  };
+  const page = LEDGER.page(rows, limit);
+  return { events: page.rows, nextCursor: page.nextCursor };
 }
 
 export type ReplayResult = { ok: true; outcome: ProcessOutcome } | { ok: false; message: string };

@@ -85,3 +85,35 @@ describe("roles", () => {
     expect(error instanceof AppError && error.code).toBe("not_found");
   });
 });
+
+describe("setUserRole with an actor", () => {
+  it("refuses an admin their own role and a non-admin anyone's, changing nothing", async () => {
+    const make = (email: string) =>
+      createPasswordUser(handle.db, { email, password: "x".repeat(8) });
+    const admin = await setUserRole(handle.db, {
+      userId: (await make("role-actor-admin@example.com")).id,
+      role: "admin",
+    });
+    const member = await make("role-actor-member@example.com");
+    const codeOf = (run: Promise<unknown>) =>
+      run.then(
+        () => "changed",
+        (e: unknown) => (e instanceof AppError ? e.code : "not an AppError"),
+      );
+
+    expect(
+      await codeOf(setUserRole(handle.db, { userId: admin.id, role: "user", actor: admin })),
+    ).toBe("conflict");
+    expect(
+      await codeOf(setUserRole(handle.db, { userId: admin.id, role: "user", actor: member })),
+    ).toBe("forbidden");
+    expect((await getUserById(handle.db, admin.id))?.role).toBe("admin");
+
+    const promoted = await setUserRole(handle.db, {
+      userId: member.id,
+      role: "admin",
+      actor: admin,
+    });
+    expect(promoted.role).toBe("admin");
+  });
+});

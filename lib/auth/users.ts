@@ -153,11 +153,24 @@ export async function applyAdminEmails(
   return current?.role ?? null;
 }
 
-/** Promotes or demotes a user. Throws `not_found` for an unknown id. */
+/**
+ * Promotes or demotes a user; setting the role a user already has changes nothing. `actor` is
+ * who asks, on every path a person can take (the admin page, the admin API): it must be an
+ * admin (`forbidden`) other than the user (`conflict`), so nobody locks themselves, perhaps the
+ * last admin, out. Seeds and tests that set a role directly pass no actor. Throws `not_found`
+ * for an unknown id.
+ */
 export async function setUserRole(
   db: Database,
-  input: { userId: string; role: UserRole },
+  input: { userId: string; role: UserRole; actor?: { id: string; role: UserRole } },
 ): Promise<AppUser> {
+  const { actor } = input;
+  if (actor && actor.role !== "admin") {
+    throw new AppError("forbidden", "Only an admin can change a role.");
+  }
+  if (actor && actor.id === input.userId) {
+    throw new AppError("conflict", "You cannot change your own role.");
+  }
   const [row] = await db
     .update(users)
     .set({ role: input.role })

@@ -1,9 +1,8 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db";
-import { descIndexed } from "@/db/order";
 import { invoices } from "@/db/schema";
-import { afterPosition, cursorTime, encodeCursor, parseCursor } from "@/lib/http/cursor";
+import { keyset } from "@/lib/http/cursor";
 
 export interface InvoiceListItem {
   id: string;
@@ -26,6 +25,9 @@ export interface InvoicePage {
   nextCursor: string | null;
 }
 
+/** Walks `invoices_user_created_idx` (user_id, created desc, id desc). */
+const USER_INVOICES = keyset({ time: invoices.created, id: invoices.id }, "uuid");
+
 /**
  * One user's invoices, newest first, a page at a time (keyset pagination on the
  * `invoices_user_created_idx` index). Scoped by `userId`: a cursor carries only a position, so
@@ -35,24 +37,16 @@ export async function listUserInvoices(
   db: Database,
   { userId, cursor, limit = 20 }: { userId: string; cursor?: string | null; limit?: number },
 ): Promise<InvoicePage> {
-  const after = cursor ? parseCursor(cursor, "uuid") : null;
+  const after = USER_INVOICES.parse(cursor);
   const rows = await db
-    .select({ row: invoices, position: cursorTime(invoices.created) })
+    .select({ row: invoices, ...USER_INVOICES.columns })
     .from(invoices)
-    .where(
-      and(
-        eq(invoices.userId, userId),
-        after
-          ? afterPosition(after, { time: invoices.created, id: invoices.id }, "uuid")
-          : undefined,
-      ),
-    )
-    .orderBy(descIndexed(invoices.created), descIndexed(invoices.id))
+    .where(and(eq(invoices.userId, userId), USER_INVOICES.after(after)))
+    .orderBy(...USER_INVOICES.order)
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const page = USER_INVOICES.page(rows, limit);
   return {
-    data: page.map(({ row }) => ({
+    data: page.rows.map(({ row }) => ({
       id: row.stripeInvoiceId,
       number: row.number,
       status: row.status,
@@ -66,7 +60,6 @@ export async function listUserInvoices(
       hostedInvoiceUrl: row.hostedInvoiceUrl,
       invoicePdf: row.invoicePdf,
     })),
-    nextCursor:
-      rows.length > limit && last ? encodeCursor({ at: last.position, id: last.row.id }) : null,
+    nextCursor: page.nextCursor,
   };
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, isCalendarTime, parseCursor } from "./cursor";
+import { invoices } from "@/db/schema";
+import {
+  decodeCursor,
+  encodeCursor,
+  INVALID_CURSOR_MESSAGE,
+  isCalendarTime,
+  keyset,
+  parseCursor,
+} from "./cursor";
 
 const UUID = "0b5e3c1e-7d1a-4c53-9a57-2f0d6f1f8a11";
 const AT = "2026-03-01T12:00:00.123456Z";
@@ -78,5 +86,32 @@ describe("isCalendarTime", () => {
     expect(isCalendarTime("9999-12-31T23:59:59.999999Z")).toBe(true);
     expect(isCalendarTime("2026-04-31T00:00:00Z")).toBe(false);
     expect(isCalendarTime("0000-12-31T00:00:00Z")).toBe(false);
+  });
+});
+
+describe("keyset", () => {
+  const list = keyset({ time: invoices.created, id: invoices.id }, "uuid");
+  const row = (n: number) => ({ n, cursorAt: `2026-03-0${n}T12:00:00.000000Z`, cursorId: UUID });
+
+  it("cuts a fetch of limit + 1 rows into the page and the cursor after its last row", () => {
+    const page = list.page([row(3), row(2), row(1)], 2);
+    expect(page.rows).toEqual([{ n: 3 }, { n: 2 }]);
+    expect(page.next).toEqual({ at: "2026-03-02T12:00:00.000000Z", id: UUID });
+    expect(page.nextCursor && decodeCursor(page.nextCursor, "uuid")).toEqual(page.next);
+  });
+
+  it("has no next cursor on the last page", () => {
+    expect(list.page([row(2), row(1)], 2)).toMatchObject({ next: null, nextCursor: null });
+    expect(list.page([], 2)).toEqual({ rows: [], next: null, nextCursor: null });
+  });
+
+  it("reads a cursor as a position, none as no condition, and refuses a bad one", () => {
+    expect(list.parse(undefined)).toBeNull();
+    expect(list.after(null)).toBeUndefined();
+    expect(list.parse(encodeCursor({ at: AT, id: UUID }))).toEqual({ at: AT, id: UUID });
+    expect(() => list.parse("not-a-cursor")).toThrow(INVALID_CURSOR_MESSAGE);
+    expect(list.schema.safeParse("not-a-cursor").error?.issues[0]?.message).toBe(
+      INVALID_CURSOR_MESSAGE,
+    );
   });
 });

@@ -1,12 +1,17 @@
 import "server-only";
 import { type AnyColumn, type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { descIndexed } from "@/db/order";
 import { AppError } from "@/lib/errors";
 
 /**
- * The one cursor of every keyset list (a user's invoices, the admin invoices, customers and
- * webhook events): an opaque position in a `(timestamp desc, id desc)` order, base64url of
- * `<timestamp>|<id>`. The timestamp is UTC ISO 8601 with microseconds, as Postgres stores it: a
- * millisecond cursor would skip or repeat rows created within the same millisecond.
+ * Keyset pagination, for every list that pages (a user's invoices, the admin invoices,
+ * customers and webhook events): the cursor, the order, the "after" condition and the page.
+ *
+ * A list is newest first by a timestamp, ties broken by id (`keyset`). Its cursor is an opaque
+ * position in that order, base64url of `<timestamp>|<id>`. The timestamp is UTC ISO 8601 with
+ * microseconds, as Postgres stores it: a millisecond cursor would skip or repeat rows created
+ * within the same millisecond.
  *
  * A cursor comes back from the address bar, so decoding checks everything the query relies on
  * (a real calendar time, an id of the column's kind) and a bad one is a 400, never a database
@@ -49,7 +54,7 @@ export function isCalendarTime(value: string): boolean {
 }
 
 /** `column` as a cursor's timestamp: UTC ISO 8601 with all six digits of microseconds. */
-export function cursorTime(column: AnyColumn): SQL<string> {
+function cursorTime(column: AnyColumn): SQL<string> {
   return sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
@@ -74,15 +79,74 @@ export function parseCursor(cursor: string, idKind: CursorIdKind): CursorPositio
   return position;
 }
 
+/** What a keyset list selects beside its own columns, for the cursor of its last row. */
+export interface CursorColumns {
+  cursorAt: SQL<string>;
+  cursorId: SQL<string>;
+}
+
+export interface KeysetPage<Row> {
+  rows: Row[];
+  /** The position of the page's last row when more rows follow; null on the last page. */
+  next: CursorPosition | null;
+  /** `next` encoded, to hand to the client. */
+  nextCursor: string | null;
+}
+
 /**
- * Rows after `position` in the `(time desc, id desc)` order: one row comparison, which Postgres
- * walks on a `(…, time desc, id desc)` index.
+ * One keyset list: newest first by `time`, ties by `id`, as a `(…, time desc, id desc)` index
+ * holds them. A query selects `columns` beside its own, filters with `after`, orders by
+ * `order`, fetches `limit + 1` rows, and `page` cuts them into the page and the next cursor.
  */
-export function afterPosition(
-  position: CursorPosition,
-  columns: { time: AnyColumn; id: AnyColumn },
-  idKind: CursorIdKind,
-): SQL {
-  const id = idKind === "uuid" ? sql`${position.id}::uuid` : sql`${position.id}`;
-  return sql`(${columns.time}, ${columns.id}) < (${position.at}::timestamptz, ${id})`;
+export interface Keyset {
+  columns: CursorColumns;
+  /**
+   * `time desc nulls last, id desc nulls last`: spelled as drizzle-kit writes `.desc()` index
+   * columns (db/order.ts), so Postgres walks the index instead of sorting the table.
+   */
+  order: SQL[];
+  /**
+   * Rows after `position` (every row without one): one row comparison, which Postgres walks on
+   * the same index.
+   */
+  after(position: CursorPosition | null | undefined): SQL | undefined;
+  /** The position a client's cursor names; null without one; throws `bad_request` (400) for a bad one. */
+  parse(cursor: string | null | undefined): CursorPosition | null;
+  /** A query-string cursor as a position; a bad one fails with INVALID_CURSOR_MESSAGE. */
+  schema: z.ZodType<CursorPosition, string>;
+  /** The first `limit` of `rows` (fetched with `limit + 1`), without the cursor columns. */
+  page<Row extends { cursorAt: string; cursorId: string }>(
+    rows: readonly Row[],
+    limit: number,
+  ): KeysetPage<Omit<Row, keyof CursorColumns>>;
+}
+
+export function keyset(columns: { time: AnyColumn; id: AnyColumn }, idKind: CursorIdKind): Keyset {
+  const { time, id } = columns;
+  return {
+    columns: { cursorAt: cursorTime(time), cursorId: sql<string>`${id}::text` },
+    order: [descIndexed(time), descIndexed(id)],
+    after(position) {
+      if (!position) return undefined;
+      const at = idKind === "uuid" ? sql`${position.id}::uuid` : sql`${position.id}`;
+      return sql`(${time}, ${id}) < (${position.at}::timestamptz, ${at})`;
+    },
+    parse: (cursor) => (cursor ? parseCursor(cursor, idKind) : null),
+    schema: z.string().transform((cursor, context) => {
+      const position = decodeCursor(cursor, idKind);
+      if (position) return position;
+      context.addIssue({ code: "custom", message: INVALID_CURSOR_MESSAGE });
+      return z.NEVER;
+    }),
+    page(rows, limit) {
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const next = rows.length > limit && last ? { at: last.cursorAt, id: last.cursorId } : null;
+      return {
+        rows: page.map(({ cursorAt: _at, cursorId: _id, ...row }) => row),
+        next,
+        nextCursor: next ? encodeCursor(next) : null,
+      };
+    },
+  };
 }

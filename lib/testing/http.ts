@@ -56,3 +56,10 @@ export function noParams(): { params: Promise<Record<string, never>> } {
 export function withParams<P extends Record<string, string>>(params: P): { params: Promise<P> } {
   return { params: Promise.resolve(params) };
 }
+
+/** A form as a browser posts it to a server action. */
+export function testForm(fields: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.set(name, value);
+  return data;
+}

@@ -3,14 +3,13 @@ import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { usageRecords } from "@/db/schema";
 import { METRICS, type Metric } from "@/lib/billing/plans";
+import { DAY_MS, utcDayOf } from "./windows";
 
 export interface DailyPoint {
   /** The UTC day, "2026-11-25". */
   day: string;
   value: number;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * A user's usage per UTC day over the `days` days ending with `now`'s day, for every metric:
@@ -23,7 +22,7 @@ export async function dailyUsage(
   now: Date,
   days = 30,
 ): Promise<Record<Metric, DailyPoint[]>> {
-  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  const { end } = utcDayOf(now);
   const start = new Date(end.getTime() - days * DAY_MS);
   const dayColumn = sql<string>`to_char(${usageRecords.occurredAt} at time zone 'UTC', 'YYYY-MM-DD')`;
   const rows = await db

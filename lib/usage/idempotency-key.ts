@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * Idempotency keys of usage records, in two namespaces that cannot meet.
  *
@@ -10,12 +12,13 @@
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
-const CALLER_KEY = new RegExp(`^[\\x21-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
-
-/** True for a key a caller may send. */
-export function isCallerIdempotencyKey(key: string): boolean {
-  return CALLER_KEY.test(key);
-}
+/** A key a caller may send: the one check, for the Idempotency-Key header and `recordUsage`. */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(
+    new RegExp(`^[\\x21-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`),
+    `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters (no spaces)`,
+  );
 
 /** The stored key of record `index` of a batch sent with the caller's key `key`. */
 export function batchRecordKey(key: string, index: number): string {

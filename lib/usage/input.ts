@@ -1,11 +1,8 @@
+import { z } from "zod";
 import { METERED_METRIC, METRICS, type Metric } from "@/lib/billing/plans";
-import { AppError } from "@/lib/errors";
-import {
-  batchRecordKey,
-  isCallerIdempotencyKey,
-  MAX_IDEMPOTENCY_KEY_LENGTH,
-} from "./idempotency-key";
-import { type UsageWindow, usageWindow } from "./windows";
+import { AppError, zodFields } from "@/lib/errors";
+import { batchRecordKey, idempotencyKeySchema } from "./idempotency-key";
+import { DAY_MS, type UsageWindow, usageWindow } from "./windows";
 
 /** One record as callers give it; `occurredAt` defaults to now. */
 export interface UsageInput {
@@ -13,6 +10,25 @@ export interface UsageInput {
   quantity: number;
   occurredAt?: Date | null | undefined;
 }
+
+/**
+ * The one schema of a usage record, `{ metric, quantity, occurredAt? }`, as POST /api/usage
+ * receives it (`occurredAt` an ISO 8601 time) and as code passes it (a Date). It checks the
+ * shape; the rules that depend on the metric and the clock are `usageInputProblem`'s.
+ */
+export const usageRecordSchema = z.strictObject({
+  metric: z.enum(METRICS, { error: `must be one of ${METRICS.join(", ")}` }),
+  quantity: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(Number.MAX_SAFE_INTEGER, "is too large"),
+  occurredAt: z
+    .union([z.date(), z.iso.datetime({ offset: true }).transform((text) => new Date(text))], {
+      error: "must be an ISO 8601 time such as 2026-11-25T10:00:00Z",
+    })
+    .optional(),
+});
 
 /**
  * A record checked and completed: its time, its stored idempotency key, where it stood in the
@@ -51,8 +67,6 @@ export const MAX_BATCH_RECORDS = 1000;
 export const MAX_RECORD_AGE_DAYS = 30;
 /** How far ahead a record may be dated: a little clock skew, as Stripe allows. */
 export const MAX_RECORD_AHEAD_MINUTES = 5;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The earliest `occurredAt` a record of `metric` may carry at `now`.
@@ -95,35 +109,35 @@ export function backdatingReachMs(metric: Metric): number {
   return metric === METERED_METRIC ? MAX_RECORD_AGE_DAYS * DAY_MS : 0;
 }
 
-/** What is wrong with a record, as `{ path, message }`; null when it is valid. */
+type Problem = { path: string; message: string };
+
+/**
+ * What is wrong with a record, as `{ path, message }`: its shape (`usageRecordSchema`), then
+ * the rules of its metric and of the clock. Null when it is valid.
+ */
 export function usageInputProblem(
   input: UsageInput,
   now: Date,
   earliest: (metric: Metric) => EarliestTime,
-): { path: string; message: string } | null {
-  if (!(METRICS as readonly string[]).includes(input.metric)) {
-    return { path: "metric", message: `must be one of ${METRICS.join(", ")}` };
+): Problem | null {
+  const parsed = usageRecordSchema.safeParse({
+    metric: input.metric,
+    quantity: input.quantity,
+    occurredAt: input.occurredAt ?? undefined,
+  });
+  if (!parsed.success) return firstProblem(parsed.error);
+  const { metric, quantity, occurredAt: at } = parsed.data;
+  if (metric !== "storage_bytes" && quantity < 1) {
+    return { path: "quantity", message: "must be a whole number, 1 or more" };
   }
-  const least = input.metric === "storage_bytes" ? 0 : 1;
-  if (!Number.isSafeInteger(input.quantity) || input.quantity < least) {
-    return {
-      path: "quantity",
-      message:
-        least === 0
-          ? "must be a whole number of bytes, 0 or more (the new storage level)"
-          : "must be a whole number, 1 or more",
-    };
-  }
-  const at = input.occurredAt;
-  if (at !== null && at !== undefined) {
-    if (Number.isNaN(at.getTime())) return { path: "occurredAt", message: "must be a valid time" };
+  if (at !== undefined) {
     if (at.getTime() > now.getTime() + MAX_RECORD_AHEAD_MINUTES * 60_000) {
       return {
         path: "occurredAt",
         message: `must be at most ${MAX_RECORD_AHEAD_MINUTES} minutes ahead of the current time`,
       };
     }
-    const bound = earliest(input.metric);
+    const bound = earliest(metric);
     if (at.getTime() < bound.at.getTime()) {
       return {
         path: "occurredAt",
@@ -153,14 +167,9 @@ export function prepareUsage(
       },
     );
   }
-  if (idempotencyKey !== null && !isCallerIdempotencyKey(idempotencyKey)) {
-    throw invalidRecord(
-      {
-        path: "idempotencyKey",
-        message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters (no spaces)`,
-      },
-      null,
-    );
+  const key = idempotencyKeySchema.nullable().safeParse(idempotencyKey);
+  if (!key.success) {
+    throw invalidRecord({ ...firstProblem(key.error), path: "idempotencyKey" }, null);
   }
   return inputs.map((input, index) => {
     const problem = usageInputProblem(input, now, options.earliest);
@@ -182,7 +191,11 @@ export function prepareUsage(
   });
 }
 
-function invalidRecord(problem: { path: string; message: string }, index: number | null) {
+function firstProblem(error: z.ZodError): Problem {
+  return zodFields(error)[0] ?? { path: "", message: "is not valid" };
+}
+
+function invalidRecord(problem: Problem, index: number | null) {
   if (index === null) {
     return new AppError("validation_failed", `${problem.path} ${problem.message}.`, {
       details: { fields: [problem] },

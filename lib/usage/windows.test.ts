@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { usageWindow } from "./windows";
+import { usageWindow, utcDayOf, utcMonthOf } from "./windows";
 
 describe("usageWindow", () => {
   it("counts api calls over the calendar month in UTC", () => {
@@ -36,5 +36,28 @@ describe("usageWindow", () => {
       start: new Date("2026-11-01T00:00:00Z"),
       end: new Date("2026-12-01T00:00:00Z"),
     });
+  });
+});
+
+describe("utcDayOf and utcMonthOf", () => {
+  it("span the UTC calendar day and month of an instant, whatever its offset", () => {
+    expect(utcDayOf(new Date("2026-11-25T23:30:00-05:00"))).toEqual({
+      start: new Date("2026-11-26T00:00:00Z"),
+      end: new Date("2026-11-27T00:00:00Z"),
+    });
+    expect(utcMonthOf(new Date("2026-12-31T23:59:59Z"))).toEqual({
+      start: new Date("2026-12-01T00:00:00Z"),
+      end: new Date("2027-01-01T00:00:00Z"),
+    });
+  });
+
+  it("count months back and ahead across a year end", () => {
+    expect(utcMonthOf(new Date("2026-01-15T00:00:00Z"), -1)).toEqual({
+      start: new Date("2025-12-01T00:00:00Z"),
+      end: new Date("2026-01-01T00:00:00Z"),
+    });
+    expect(utcMonthOf(new Date("2026-12-15T00:00:00Z"), 1).start).toEqual(
+      new Date("2027-01-01T00:00:00Z"),
+    );
   });
 });

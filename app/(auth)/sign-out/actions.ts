@@ -1,7 +1,8 @@
 "use server";
 
 import { signOut } from "@/lib/auth/auth";
+import { formAction } from "@/lib/http/action";
 
-export async function signOutAction(): Promise<void> {
+export const signOutAction = formAction({ access: "public" }, async () => {
   await signOut({ redirectTo: "/" });
-}
+});

@@ -1,12 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { getDb } from "@/db";
 import { replayWebhookEvent } from "@/lib/admin/webhook-events";
-import { requireAdmin } from "@/lib/auth/session";
 import { getStripe } from "@/lib/billing/stripe";
 import type { ProcessOutcome } from "@/lib/billing/webhooks/process";
-import { type FormState, formText } from "@/lib/form-state";
+import { action } from "@/lib/http/action";
 import { log } from "@/lib/log";
 
 const PAGE = "/admin/webhooks";
@@ -19,24 +19,22 @@ const OUTCOMES: Record<ProcessOutcome, string> = {
 };
 
 /** Processes one ledger event again (admins only) and says how it went. */
-export async function replayWebhookEventAction(
-  _prev: FormState,
-  formData: FormData,
-): Promise<FormState> {
-  const admin = await requireAdmin(PAGE);
-  const eventId = formText(formData, "eventId");
-  const result = await replayWebhookEvent(await getDb(), getStripe(), eventId);
-  log.info(
-    { eventId, adminId: admin.id, outcome: result.ok ? result.outcome : "failed" },
-    "admin replayed a webhook event",
-  );
-  revalidatePath(PAGE);
-  if (!result.ok) {
-    return { status: "error", message: `Replay failed: ${result.message}`, values: { eventId } };
-  }
-  return {
-    status: "success",
-    message: `Event ${eventId} ${OUTCOMES[result.outcome]}.`,
-    values: { eventId },
-  };
-}
+export const replayWebhookEventAction = action(
+  { access: "admin", returnTo: PAGE, schema: z.object({ eventId: z.string() }) },
+  async ({ eventId }, { user: admin }) => {
+    const result = await replayWebhookEvent(await getDb(), getStripe(), eventId);
+    log.info(
+      { eventId, adminId: admin.id, outcome: result.ok ? result.outcome : "failed" },
+      "admin replayed a webhook event",
+    );
+    revalidatePath(PAGE);
+    if (!result.ok) {
+      return { status: "error", message: `Replay failed: ${result.message}`, values: { eventId } };
+    }
+    return {
+      status: "success",
+      message: `Event ${eventId} ${OUTCOMES[result.outcome]}.`,
+      values: { eventId },
+    };
+  },
+);

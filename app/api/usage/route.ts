@@ -13,12 +13,12 @@ import type { UsageRecord } from "@/db/schema";
 import { getEntitlements } from "@/lib/billing/entitlements";
 import { readJson } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
-import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { RATE_LIMITS } from "@/lib/rate-limit";
 import { spendRecordBudget } from "@/lib/usage/budget";
 import { recordUsage, recordUsageBatch } from "@/lib/usage/record";
+import { idempotencyKeyOf, parseUsageBody } from "@/lib/usage/request";
 import { usageSummary } from "@/lib/usage/summary";
 import { resetsAt } from "@/lib/usage/windows";
-import { idempotencyKeyOf, parseUsageBody } from "./schema";
 
 /** A full batch of records with room for whitespace. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -44,35 +44,38 @@ function answer(body: unknown, replayed: boolean): Response {
   });
 }
 
-export const POST = route("user-or-key", async ({ request, caller }) => {
-  const db = await getDb();
-  const userId = caller.user.id;
-  await enforceRateLimit(db, RATE_LIMITS.usage, userId);
-  const key = idempotencyKeyOf(request);
-  const body = parseUsageBody(await readJson(request, z.unknown(), MAX_BODY_BYTES));
-  await spendRecordBudget(db, userId, body.batch ? body.records.length : 1);
+export const POST = route(
+  "user-or-key",
+  async ({ request, caller }) => {
+    const db = await getDb();
+    const userId = caller.user.id;
+    const key = idempotencyKeyOf(request);
+    const body = parseUsageBody(await readJson(request, z.unknown(), MAX_BODY_BYTES));
+    await spendRecordBudget(db, userId, body.batch ? body.records.length : 1);
 
-  if (!body.batch) {
-    const { record, replayed } = await recordUsage(db, {
-      userId,
-      ...body.record,
-      idempotencyKey: key,
-    });
-    return answer({ record: recordView(record), replayed }, replayed);
-  }
-  const results = await recordUsageBatch(db, userId, body.records, { idempotencyKey: key });
-  const replayed = results.every((result) => result.replayed);
-  return answer(
-    {
-      records: results.map((result) => ({
-        ...recordView(result.record),
-        replayed: result.replayed,
-      })),
+    if (!body.batch) {
+      const { record, replayed } = await recordUsage(db, {
+        userId,
+        ...body.record,
+        idempotencyKey: key,
+      });
+      return answer({ record: recordView(record), replayed }, replayed);
+    }
+    const results = await recordUsageBatch(db, userId, body.records, { idempotencyKey: key });
+    const replayed = results.every((result) => result.replayed);
+    return answer(
+      {
+        records: results.map((result) => ({
+          ...recordView(result.record),
+          replayed: result.replayed,
+        })),
+        replayed,
+      },
       replayed,
-    },
-    replayed,
-  );
-});
+    );
+  },
+  { rateLimit: RATE_LIMITS.usage },
+);
 
 export const GET = route("user-or-key", async ({ caller }) => {
   const db = await getDb();

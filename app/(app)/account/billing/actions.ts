@@ -1,115 +1,108 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { getDb } from "@/db";
-import { requireUser } from "@/lib/auth/session";
-import { isBillingPeriod, isPlanTier } from "@/lib/billing/plans";
+import { BILLING_PERIODS, PLAN_TIERS } from "@/lib/billing/plans";
 import { cancelSubscription } from "@/lib/billing/service/cancel-subscription";
 import { changeSubscription } from "@/lib/billing/service/change-subscription";
 import { createCheckoutSession } from "@/lib/billing/service/create-checkout-session";
 import { createPortalSession } from "@/lib/billing/service/create-portal-session";
 import { resumeSubscription } from "@/lib/billing/service/resume-subscription";
 import { getStripe } from "@/lib/billing/stripe";
-import { AppError } from "@/lib/errors";
-import { type FormState, formText } from "@/lib/form-state";
-import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { action } from "@/lib/http/action";
+import { RATE_LIMITS } from "@/lib/rate-limit";
 
 const PAGE = "/account/billing";
 
-/** Errors the person can act on come back as a message; anything else is thrown (error page). */
-async function attempt(run: () => Promise<string>): Promise<FormState> {
-  let target: string;
-  try {
-    target = await run();
-  } catch (error) {
-    if (error instanceof AppError) return { status: "error", message: error.message };
-    throw error;
-  }
-  // Outside the try: redirect() works by throwing.
-  redirect(target);
-}
+/*
+ * Errors the person can act on come back as the form's message (`action`); on success each
+ * action redirects, to Stripe or back to the billing page with a notice.
+ */
 
-export async function startCheckoutAction(
-  _prev: FormState,
-  formData: FormData,
-): Promise<FormState> {
-  const user = await requireUser(PAGE);
-  const tier = formText(formData, "plan");
-  const period = formText(formData, "period");
-  if (!isPlanTier(tier) || !isBillingPeriod(period)) {
-    return { status: "error", message: "Choose a plan and a billing period." };
-  }
-  return attempt(async () => {
-    const db = await getDb();
-    await enforceRateLimit(db, RATE_LIMITS.checkout, user.id);
+const CHOOSE_PLAN = "Choose a plan and a billing period.";
+
+/** The plan buttons' hidden fields: not typed by the person, so one message for any mistake. */
+const planChoice = z.object({
+  plan: z.enum(PLAN_TIERS, { error: CHOOSE_PLAN }),
+  period: z.enum(BILLING_PERIODS, { error: CHOOSE_PLAN }),
+});
+
+const planChange = planChoice.extend({
+  /** The preview's, so the charge equals what was shown; "" when there was none. */
+  prorationDate: z
+    .string()
+    .regex(/^(\d{1,12})?$/, "The price you saw is no longer valid. Review it again.")
+    .transform((text) => (text === "" ? undefined : Number(text))),
+});
+
+const billing = { access: "user", returnTo: PAGE, rateLimit: RATE_LIMITS.billing } as const;
+
+export const startCheckoutAction = action(
+  {
+    access: "user",
+    returnTo: PAGE,
+    schema: planChoice,
+    invalid: "message",
+    rateLimit: RATE_LIMITS.checkout,
+  },
+  async ({ plan, period }, { user }) => {
     const { url } = await createCheckoutSession({
-      db,
+      db: await getDb(),
       stripe: getStripe(),
       userId: user.id,
-      tier,
+      tier: plan,
       period,
     });
-    return url;
-  });
-}
+    redirect(url);
+  },
+);
 
-export async function openPortalAction(_prev: FormState, _formData: FormData): Promise<FormState> {
-  const user = await requireUser(PAGE);
-  return attempt(async () => {
-    const db = await getDb();
-    await enforceRateLimit(db, RATE_LIMITS.billing, user.id);
-    const { url } = await createPortalSession({ db, stripe: getStripe(), userId: user.id });
-    return url;
+export const openPortalAction = action(billing, async (_input, { user }) => {
+  const { url } = await createPortalSession({
+    db: await getDb(),
+    stripe: getStripe(),
+    userId: user.id,
   });
-}
+  redirect(url);
+});
 
-export async function resumeAction(_prev: FormState, _formData: FormData): Promise<FormState> {
-  const user = await requireUser(PAGE);
-  return attempt(async () => {
-    const db = await getDb();
-    await enforceRateLimit(db, RATE_LIMITS.billing, user.id);
-    await resumeSubscription({ db, stripe: getStripe(), userId: user.id, actor: user });
-    return `${PAGE}?resumed=1`;
+export const resumeAction = action(billing, async (_input, { user }) => {
+  await resumeSubscription({
+    db: await getDb(),
+    stripe: getStripe(),
+    userId: user.id,
+    actor: user,
   });
-}
+  redirect(`${PAGE}?resumed=1`);
+});
 
 /**
  * Confirms a plan change shown on the billing page. `prorationDate` is the preview's, so the
  * charge equals what was shown (the service refuses one older than a few minutes).
  */
-export async function changePlanAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const user = await requireUser(PAGE);
-  const tier = formText(formData, "plan");
-  const period = formText(formData, "period");
-  const prorationText = formText(formData, "prorationDate");
-  if (!isPlanTier(tier) || !isBillingPeriod(period)) {
-    return { status: "error", message: "Choose a plan and a billing period." };
-  }
-  if (prorationText !== "" && !/^\d{1,12}$/.test(prorationText)) {
-    return { status: "error", message: "The price you saw is no longer valid. Review it again." };
-  }
-  return attempt(async () => {
-    const db = await getDb();
-    await enforceRateLimit(db, RATE_LIMITS.billing, user.id);
+export const changePlanAction = action(
+  { ...billing, schema: planChange, invalid: "message" },
+  async ({ plan, period, prorationDate }, { user }) => {
     const { change } = await changeSubscription({
-      db,
+      db: await getDb(),
       stripe: getStripe(),
       userId: user.id,
-      tier,
+      tier: plan,
       period,
-      prorationDate: prorationText === "" ? undefined : Number(prorationText),
+      prorationDate,
     });
-    return `${PAGE}?changed=${change}`;
-  });
-}
+    redirect(`${PAGE}?changed=${change}`);
+  },
+);
 
 /** Cancels the user's own subscription at the end of the period (after the confirmation). */
-export async function cancelAction(_prev: FormState, _formData: FormData): Promise<FormState> {
-  const user = await requireUser(PAGE);
-  return attempt(async () => {
-    const db = await getDb();
-    await enforceRateLimit(db, RATE_LIMITS.billing, user.id);
-    await cancelSubscription({ db, stripe: getStripe(), userId: user.id, actor: user });
-    return `${PAGE}?canceled=1`;
+export const cancelAction = action(billing, async (_input, { user }) => {
+  await cancelSubscription({
+    db: await getDb(),
+    stripe: getStripe(),
+    userId: user.id,
+    actor: user,
   });
-}
+  redirect(`${PAGE}?canceled=1`);
+});

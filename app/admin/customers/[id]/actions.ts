@@ -4,44 +4,39 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { USER_ROLES } from "@/db/schema";
-import { requireAdmin } from "@/lib/auth/session";
 import { setUserRole } from "@/lib/auth/users";
-import { AppError } from "@/lib/errors";
-import { type FormState, formText } from "@/lib/form-state";
+import { formText } from "@/lib/form-state";
+import { action } from "@/lib/http/action";
 import { log } from "@/lib/log";
 
+const CHOOSE_ROLE = "Choose a role for a user.";
+
 const roleChangeSchema = z.object({
-  userId: z.string().min(1).max(128),
-  role: z.enum(USER_ROLES),
+  userId: z.string({ error: CHOOSE_ROLE }).min(1, CHOOSE_ROLE).max(128, CHOOSE_ROLE),
+  role: z.enum(USER_ROLES, { error: CHOOSE_ROLE }),
 });
 
 /**
  * Promotes or demotes a user, as PUT /api/admin/users/:id/role does: admins only, and never
- * the acting admin themselves (so nobody locks themselves, perhaps the last admin, out).
- * Setting the role a user already has succeeds and changes nothing.
+ * the acting admin themselves (`setUserRole` refuses that). Setting the role a user already has
+ * succeeds and changes nothing.
  */
-export async function changeRoleAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const userId = formText(formData, "userId");
-  const admin = await requireAdmin(`/admin/customers/${encodeURIComponent(userId)}`);
-  const parsed = roleChangeSchema.safeParse({ userId, role: formText(formData, "role") });
-  if (!parsed.success) return { status: "error", message: "Choose a role for a user." };
-  if (parsed.data.userId === admin.id) {
-    return { status: "error", message: "You cannot change your own role." };
-  }
-
-  let user: Awaited<ReturnType<typeof setUserRole>>;
-  try {
-    user = await setUserRole(await getDb(), parsed.data);
-  } catch (error) {
-    if (error instanceof AppError) return { status: "error", message: error.message };
-    throw error;
-  }
-  log.info({ actorId: admin.id, userId: user.id, role: user.role }, "user role changed");
-  revalidatePath(`/admin/customers/${user.id}`);
-  revalidatePath("/admin/customers");
-  const who = user.email ?? user.name ?? "The user";
-  return {
-    status: "success",
-    message: user.role === "admin" ? `${who} is now an admin.` : `${who} is no longer an admin.`,
-  };
-}
+export const changeRoleAction = action(
+  {
+    access: "admin",
+    returnTo: (formData) => `/admin/customers/${encodeURIComponent(formText(formData, "userId"))}`,
+    schema: roleChangeSchema,
+    invalid: "message",
+  },
+  async ({ userId, role }, { user: admin }) => {
+    const user = await setUserRole(await getDb(), { userId, role, actor: admin });
+    log.info({ actorId: admin.id, userId: user.id, role: user.role }, "user role changed");
+    revalidatePath(`/admin/customers/${user.id}`);
+    revalidatePath("/admin/customers");
+    const who = user.email ?? user.name ?? "The user";
+    return {
+      status: "success",
+      message: user.role === "admin" ? `${who} is now an admin.` : `${who} is no longer an admin.`,
+    };
+  },
+);

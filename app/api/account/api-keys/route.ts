@@ -4,21 +4,23 @@ import { getDb } from "@/db";
 import { createApiKey, createApiKeySchema, listApiKeys } from "@/lib/auth/api-keys";
 import { readJson } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
-import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { RATE_LIMITS } from "@/lib/rate-limit";
 
 export const GET = route("user", async ({ caller }) => {
   const keys = await listApiKeys(await getDb(), caller.user.id);
   return Response.json({ data: keys });
 });
 
-export const POST = route("user", async ({ request, caller }) => {
-  const db = await getDb();
-  await enforceRateLimit(db, RATE_LIMITS.apiKeyCreate, caller.user.id);
-  const { name } = await readJson(request, createApiKeySchema);
-  const apiKey = await createApiKey(db, {
-    userId: caller.user.id,
-    sessionVersion: caller.sessionVersion,
-    name,
-  });
-  return Response.json({ apiKey }, { status: 201, headers: { "Cache-Control": "no-store" } });
-});
+export const POST = route(
+  "user",
+  async ({ request, caller }) => {
+    const { name } = await readJson(request, createApiKeySchema);
+    const apiKey = await createApiKey(await getDb(), {
+      userId: caller.user.id,
+      sessionVersion: caller.sessionVersion,
+      name,
+    });
+    return Response.json({ apiKey }, { status: 201, headers: { "Cache-Control": "no-store" } });
+  },
+  { rateLimit: RATE_LIMITS.apiKeyCreate },
+);

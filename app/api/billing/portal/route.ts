@@ -6,12 +6,18 @@ import { getStripe } from "@/lib/billing/stripe";
 import { isFormPost } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";
-import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { RATE_LIMITS } from "@/lib/rate-limit";
 
-export const POST = route("user", async ({ request, caller }) => {
-  const db = await getDb();
-  await enforceRateLimit(db, RATE_LIMITS.billing, caller.user.id);
-  const { url } = await createPortalSession({ db, stripe: getStripe(), userId: caller.user.id });
-  if (isFormPost(request)) return seeOther(url);
-  return Response.json({ url }, { headers: { "Cache-Control": "no-store" } });
-});
+export const POST = route(
+  "user",
+  async ({ request, caller }) => {
+    const { url } = await createPortalSession({
+      db: await getDb(),
+      stripe: getStripe(),
+      userId: caller.user.id,
+    });
+    if (isFormPost(request)) return seeOther(url);
+    return Response.json({ url }, { headers: { "Cache-Control": "no-store" } });
+  },
+  { rateLimit: RATE_LIMITS.billing },
+);

@@ -10,37 +10,41 @@ import { getStripe } from "@/lib/billing/stripe";
 import { readJsonOrForm } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";
-import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { RATE_LIMITS } from "@/lib/rate-limit";
 import { changeSubscriptionSchema, previewChangeSchema } from "./schema";
 
 const noStore = { "Cache-Control": "no-store" };
 
-export const GET = route("user", async ({ request, caller }) => {
-  const db = await getDb();
-  await enforceRateLimit(db, RATE_LIMITS.billing, caller.user.id);
-  const query = previewChangeSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const preview = await previewSubscriptionChange({
-    db,
-    stripe: getStripe(),
-    userId: caller.user.id,
-    tier: query.plan,
-    period: query.period,
-  });
-  return Response.json(preview, { headers: noStore });
-});
+export const GET = route(
+  "user",
+  async ({ request, caller }) => {
+    const query = previewChangeSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const preview = await previewSubscriptionChange({
+      db: await getDb(),
+      stripe: getStripe(),
+      userId: caller.user.id,
+      tier: query.plan,
+      period: query.period,
+    });
+    return Response.json(preview, { headers: noStore });
+  },
+  { rateLimit: RATE_LIMITS.billing },
+);
 
-export const POST = route("user", async ({ request, caller }) => {
-  const db = await getDb();
-  await enforceRateLimit(db, RATE_LIMITS.billing, caller.user.id);
-  const { data, form } = await readJsonOrForm(request, changeSubscriptionSchema);
-  const result = await changeSubscription({
-    db,
-    stripe: getStripe(),
-    userId: caller.user.id,
-    tier: data.plan,
-    period: data.period,
-    prorationDate: data.prorationDate,
-  });
-  if (form) return seeOther("/account/billing?changed=1");
-  return Response.json(result, { headers: noStore });
-});
+export const POST = route(
+  "user",
+  async ({ request, caller }) => {
+    const { data, form } = await readJsonOrForm(request, changeSubscriptionSchema);
+    const result = await changeSubscription({
+      db: await getDb(),
+      stripe: getStripe(),
+      userId: caller.user.id,
+      tier: data.plan,
+      period: data.period,
+      prorationDate: data.prorationDate,
+    });
+    if (form) return seeOther("/account/billing?changed=1");
+    return Response.json(result, { headers: noStore });
+  },
+  { rateLimit: RATE_LIMITS.billing },
+);

@@ -7,20 +7,22 @@ import { getStripe } from "@/lib/billing/stripe";
 import { readJsonOrForm } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";
-import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { RATE_LIMITS } from "@/lib/rate-limit";
 import { cancelSubscriptionSchema } from "./schema";
 
-export const POST = route("user", async ({ request, caller }) => {
-  const db = await getDb();
-  await enforceRateLimit(db, RATE_LIMITS.billing, caller.user.id);
-  const { data, form } = await readJsonOrForm(request, cancelSubscriptionSchema);
-  const result = await cancelSubscription({
-    db,
-    stripe: getStripe(),
-    userId: caller.user.id,
-    actor: caller.user,
-    immediately: data.immediately ?? false,
-  });
-  if (form) return seeOther("/account/billing?canceled=1");
-  return Response.json(result, { headers: { "Cache-Control": "no-store" } });
-});
+export const POST = route(
+  "user",
+  async ({ request, caller }) => {
+    const { data, form } = await readJsonOrForm(request, cancelSubscriptionSchema);
+    const result = await cancelSubscription({
+      db: await getDb(),
+      stripe: getStripe(),
+      userId: caller.user.id,
+      actor: caller.user,
+      immediately: data.immediately ?? false,
+    });
+    if (form) return seeOther("/account/billing?canceled=1");
+    return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+  },
+  { rateLimit: RATE_LIMITS.billing },
+);

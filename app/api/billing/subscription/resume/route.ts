@@ -7,17 +7,19 @@ import { getStripe } from "@/lib/billing/stripe";
 import { isFormPost } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";
-import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { RATE_LIMITS } from "@/lib/rate-limit";
 
-export const POST = route("user", async ({ request, caller }) => {
-  const db = await getDb();
-  await enforceRateLimit(db, RATE_LIMITS.billing, caller.user.id);
-  const result = await resumeSubscription({
-    db,
-    stripe: getStripe(),
-    userId: caller.user.id,
-    actor: caller.user,
-  });
-  if (isFormPost(request)) return seeOther("/account/billing?resumed=1");
-  return Response.json(result, { headers: { "Cache-Control": "no-store" } });
-});
+export const POST = route(
+  "user",
+  async ({ request, caller }) => {
+    const result = await resumeSubscription({
+      db: await getDb(),
+      stripe: getStripe(),
+      userId: caller.user.id,
+      actor: caller.user,
+    });
+    if (isFormPost(request)) return seeOther("/account/billing?resumed=1");
+    return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+  },
+  { rateLimit: RATE_LIMITS.billing },
+);

@@ -6,10 +6,8 @@ import { getDb } from "@/db";
 import { getStripe } from "@/lib/billing/stripe";
 import { route } from "@/lib/http/route";
 import { flushUsage } from "@/lib/usage/report";
-import { authorizeCron } from "../../authorize";
 
-const flush = route("public", async ({ request }) => {
-  authorizeCron(request);
+const flush = route("cron", async () => {
   const result = await flushUsage(await getDb(), getStripe(), { batchSize: 100, maxBatches: 10 });
   return Response.json(result, { headers: { "Cache-Control": "no-store" } });
 });

@@ -4,7 +4,6 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { USER_ROLES } from "@/db/schema";
 import { setUserRole } from "@/lib/auth/users";
-import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 
@@ -12,10 +11,6 @@ const bodySchema = z.object({ role: z.enum(USER_ROLES) });
 
 export const PUT = route<"admin", { id: string }>("admin", async ({ request, caller, params }) => {
   const { role } = await readJson(request, bodySchema);
-  // Keeps an admin from locking themselves (perhaps the last admin) out.
-  if (params.id === caller.user.id) {
-    throw new AppError("conflict", "You cannot change your own role.");
-  }
-  const user = await setUserRole(await getDb(), { userId: params.id, role });
+  const user = await setUserRole(await getDb(), { userId: params.id, role, actor: caller.user });
   return Response.json({ user });
 });

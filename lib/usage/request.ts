@@ -1,21 +1,13 @@
 import { z } from "zod";
-import { METRICS } from "@/lib/billing/plans";
 import { AppError, zodFields } from "@/lib/errors";
-import { isCallerIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from "@/lib/usage/idempotency-key";
-import { MAX_BATCH_RECORDS, type UsageInput } from "@/lib/usage/record";
+import { idempotencyKeySchema, MAX_IDEMPOTENCY_KEY_LENGTH } from "./idempotency-key";
+import { MAX_BATCH_RECORDS, type UsageInput, usageRecordSchema } from "./input";
 
-/** One record of POST /api/usage: `{ metric, quantity, occurredAt? }`. */
-export const usageRecordSchema = z.strictObject({
-  metric: z.enum(METRICS, { error: `must be one of ${METRICS.join(", ")}` }),
-  quantity: z
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(0, "must be 0 or more")
-    .max(Number.MAX_SAFE_INTEGER, "is too large"),
-  occurredAt: z.iso
-    .datetime({ offset: true, error: "must be an ISO 8601 time such as 2026-11-25T10:00:00Z" })
-    .optional(),
-});
+/**
+ * The request of POST /api/usage, read with the record schema and the key schema that
+ * `recordUsage` checks too: the route refuses a bad request before spending the caller's
+ * records budget, and `recordUsage` stays safe for every other caller.
+ */
 
 const batchSchema = z.strictObject({
   records: z
@@ -27,14 +19,6 @@ const batchSchema = z.strictObject({
 export type UsageBody =
   | { batch: false; record: UsageInput }
   | { batch: true; records: UsageInput[] };
-
-function toInput(record: z.output<typeof usageRecordSchema>): UsageInput {
-  return {
-    metric: record.metric,
-    quantity: record.quantity,
-    occurredAt: record.occurredAt === undefined ? null : new Date(record.occurredAt),
-  };
-}
 
 /**
  * The body of POST /api/usage: one record, or `{ records: [...] }` with up to
@@ -48,7 +32,7 @@ export function parseUsageBody(body: unknown): UsageBody {
       batch: true,
       records: records.map((raw, index) => {
         const parsed = usageRecordSchema.safeParse(raw);
-        if (parsed.success) return toInput(parsed.data);
+        if (parsed.success) return parsed.data;
         const fields = zodFields(parsed.error).map((field) => ({
           path: field.path ? `records.${index}.${field.path}` : `records.${index}`,
           message: field.message,
@@ -63,7 +47,7 @@ export function parseUsageBody(body: unknown): UsageBody {
       }),
     };
   }
-  return { batch: false, record: toInput(usageRecordSchema.parse(body)) };
+  return { batch: false, record: usageRecordSchema.parse(body) };
 }
 
 /**
@@ -73,7 +57,7 @@ export function parseUsageBody(body: unknown): UsageBody {
 export function idempotencyKeyOf(request: Request): string | null {
   const key = request.headers.get("idempotency-key");
   if (key === null) return null;
-  if (!isCallerIdempotencyKey(key)) {
+  if (!idempotencyKeySchema.safeParse(key).success) {
     throw new AppError(
       "bad_request",
       `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters ` +
