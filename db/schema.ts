@@ -29,7 +29,7 @@ import {
   type Metric,
   PLAN_TIERS,
   type PlanTier,
-} from "../lib/billing/plans";
+} from "../lib/billing/catalog/plans";
 
 export const USER_ROLES = ["user", "admin"] as const;
 export type UserRole = (typeof USER_ROLES)[number];

@@ -9,9 +9,9 @@
 import "./load-env";
 import { parseArgs } from "node:util";
 import Stripe from "stripe";
-import { createStripeClient, stripeApiBase } from "../lib/billing/stripe-client";
-import { formatSyncReport, syncStripeCatalog } from "../lib/billing/stripe-sync";
-import { webhookUrlFor } from "../lib/billing/webhook-events";
+import { webhookUrlFor } from "../lib/billing/mirror/webhook-endpoint";
+import { formatSetupReport, setUpStripe } from "../lib/billing/service/set-up-stripe";
+import { createStripeClient, stripeApiBase } from "../lib/billing/stripe/client";
 import { formatEnvErrors, parseEnv, usesStripeEmulator } from "../lib/env";
 import { WEBHOOK_SECRET_FILE, writeWebhookSecret } from "./dev-stripe";
 
@@ -55,11 +55,11 @@ const target = onEmulator
 process.stdout.write(`Syncing the plan catalog into ${target}\n\n`);
 
 try {
-  const report = await syncStripeCatalog(createStripeClient(config), {
+  const report = await setUpStripe(createStripeClient(config), {
     frontendUrl: config.FRONTEND_URL,
     webhookUrl,
   });
-  process.stdout.write(`${formatSyncReport(report)}\n\n`);
+  process.stdout.write(`${formatSetupReport(report)}\n\n`);
 
   if (report.webhookSecret && onEmulator) {
     writeWebhookSecret(report.webhookSecret);

@@ -5,7 +5,8 @@ import { StatCard } from "@/components/admin/stat-card";
 import { getDb } from "@/db";
 import { getDashboardMetrics, type Money } from "@/lib/admin/metrics";
 import { requireAdmin } from "@/lib/auth/session";
-import { CURRENCY, formatMoney, isPaidTier, PLANS } from "@/lib/billing/plans";
+import { CURRENCY, isPaidTier, PLANS } from "@/lib/billing/catalog/plans";
+import { formatPrice } from "@/lib/format/plan";
 
 export const metadata: Metadata = { title: "Admin dashboard" };
 export const dynamic = "force-dynamic";
@@ -22,8 +23,8 @@ const whole = new Intl.NumberFormat("en-US");
 
 /** Amounts in several currencies, one after the other; zero in the catalog's currency. */
 function moneyList(amounts: Money[]): string {
-  if (amounts.length === 0) return formatMoney(0, CURRENCY);
-  return amounts.map((money) => formatMoney(money.amount, money.currency)).join(" + ");
+  if (amounts.length === 0) return formatPrice(0, CURRENCY);
+  return amounts.map((money) => formatPrice(money.amount, money.currency)).join(" + ");
 }
 
 const plural = (count: number, one: string, many: string) =>
@@ -57,7 +58,7 @@ export default async function AdminDashboardPage() {
           <StatCard
             testId="stat-mrr"
             label="Monthly recurring revenue"
-            value={formatMoney(subscriptions.mrr.amount, subscriptions.mrr.currency)}
+            value={formatPrice(subscriptions.mrr.amount, subscriptions.mrr.currency)}
             detail={`${plural(subscriptions.active + subscriptions.pastDue, "paying subscription", "paying subscriptions")}; trials not included`}
           />
           <StatCard
@@ -70,7 +71,7 @@ export default async function AdminDashboardPage() {
             testId="stat-churn"
             label="Churn, last 30 days"
             value={churn.rate === null ? "No data" : percent.format(churn.rate)}
-            detail={`${plural(churn.churned, "subscription", "subscriptions")} ended of ${whole.format(churn.payingAtStart)} paying on ${day.format(churn.windowStart)}; ${formatMoney(churn.churnedMrr.amount, churn.churnedMrr.currency)} MRR lost`}
+            detail={`${plural(churn.churned, "subscription", "subscriptions")} ended of ${whole.format(churn.payingAtStart)} paying on ${day.format(churn.windowStart)}; ${formatPrice(churn.churnedMrr.amount, churn.churnedMrr.currency)} MRR lost`}
           />
           <StatCard
             testId="stat-trialing"
@@ -158,7 +159,7 @@ export default async function AdminDashboardPage() {
                     {whole.format(plan.trialing)}
                   </td>
                   <td className="px-4 py-2 text-right tabular-nums">
-                    {formatMoney(plan.mrr, subscriptions.mrr.currency)}
+                    {formatPrice(plan.mrr, subscriptions.mrr.currency)}
                   </td>
                 </tr>
               ))}

@@ -1,4 +1,4 @@
-import { formatMoney } from "@/lib/billing/plans";
+import { formatPrice } from "@/lib/format/plan";
 
 export interface MrrChartPoint {
   /** The UTC month, "2026-07". */
@@ -85,7 +85,7 @@ export function MrrChart({
   const slot = plotWidth / points.length;
   const barWidth = round(slot * 0.6);
   const y = (amount: number) => round(PLOT.top + plotHeight - (amount / top) * plotHeight);
-  const full = (amount: number) => formatMoney(amount, currency);
+  const full = (amount: number) => formatPrice(amount, currency);
   const label = (point: MrrChartPoint) =>
     `${monthAndYear.format(monthDate(point.month))}${point.partial ? " (to date)" : ""}`;
 

@@ -1,4 +1,4 @@
-import type { Metric } from "@/lib/billing/plans";
+import type { Metric } from "@/lib/billing/catalog/plans";
 import type { DailyPoint } from "@/lib/usage/history";
 import { dayOf, formatAmount } from "./usage-bars";
 

@@ -1,4 +1,5 @@
-import { formatLimit, METRIC_LABELS, type Metric } from "@/lib/billing/plans";
+import { METRIC_LABELS, type Metric } from "@/lib/billing/catalog/plans";
+import { formatLimit } from "@/lib/format/plan";
 import type { MetricUsage } from "@/lib/usage/summary";
 
 const WINDOW_TEXT = { day: "today", month: "this month", level: "in use" } as const;

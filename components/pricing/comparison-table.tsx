@@ -3,12 +3,11 @@ import {
   DAILY_METRICS,
   FEATURE_LABELS,
   FEATURES,
-  formatLimit,
-  formatPlanPrice,
   METRIC_LABELS,
   MONTHLY_METRICS,
   type Plan,
-} from "@/lib/billing/plans";
+} from "@/lib/billing/catalog/plans";
+import { formatLimit, formatPlanPrice } from "@/lib/format/plan";
 
 export function ComparisonTable({ plans }: { plans: readonly Plan[] }) {
   const cell = "px-4 py-3 text-center";

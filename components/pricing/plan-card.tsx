@@ -5,11 +5,10 @@ import {
   type BillingPeriod,
   FEATURE_LABELS,
   FEATURES,
-  formatLimit,
-  formatPlanPrice,
   type Plan,
   yearlySavingPercent,
-} from "@/lib/billing/plans";
+} from "@/lib/billing/catalog/plans";
+import { formatLimit, formatPlanPrice } from "@/lib/format/plan";
 import { type PricingViewer, planAction } from "./plan-action";
 
 const PER: Record<BillingPeriod, string> = { monthly: "/month", yearly: "/year" };

@@ -8,7 +8,7 @@ import {
   PLAN_TIERS,
   type PlanTier,
   priceFor,
-} from "@/lib/billing/plans";
+} from "@/lib/billing/catalog/plans";
 
 /**
  * The admin dashboard's numbers, computed in SQL from the mirrored tables. Every function takes

@@ -10,7 +10,7 @@ import {
   type Plan,
   type PlanTier,
   planByLookupKey,
-} from "./plans";
+} from "./catalog/plans";
 
 /**
  * What a user may use right now, derived from their subscription row (DESIGN.md, "Access"):

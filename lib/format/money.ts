@@ -4,8 +4,8 @@
  * "¥1,999", "KWD 1.999"), so amounts in a column line up. The digits come from Intl itself, so
  * zero-decimal currencies (JPY, KRW) and three-decimal ones (KWD, BHD) need no table here.
  *
- * Pure and safe in client components. `lib/billing/plans.ts` keeps its own `formatMoney` for
- * prices, which drops a zero fraction ("$29").
+ * Pure and safe in client components. Prices from the plan catalog go through `formatPrice`
+ * (lib/format/plan.ts), which drops a zero fraction ("$29").
  */
 
 const formats = new Map<string, Intl.NumberFormat>();

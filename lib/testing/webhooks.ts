@@ -7,7 +7,6 @@
 import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { type NewWebhookEvent, webhookEvents } from "@/db/schema";
-import { type BillingTest, startBillingTest } from "./billing";
 import { TEST_ORIGIN } from "./http";
 
 export interface WebhookDelivery {
@@ -17,15 +16,21 @@ export interface WebhookDelivery {
   deliver(event: Stripe.Event): Promise<{ status: number; outcome?: string }>;
 }
 
+/**
+ * Deliveries to `route` signed by `secret` (the test file's own). `billing` is read at each
+ * delivery, so the test file's `useBillingTest()` can be passed before it has started.
+ */
 export function webhookDelivery(
   route: (request: Request) => Promise<Response>,
-  stripe: Stripe,
+  billing: { readonly stripe: Stripe },
   secret: string,
 ): WebhookDelivery {
   const request = (payload: string, header?: string | null) => {
     const headers = new Headers({ "content-type": "application/json" });
     const signature =
-      header === undefined ? stripe.webhooks.generateTestHeaderString({ payload, secret }) : header;
+      header === undefined
+        ? billing.stripe.webhooks.generateTestHeaderString({ payload, secret })
+        : header;
     if (signature !== null) headers.set("stripe-signature", signature);
     return new Request(`${TEST_ORIGIN}/api/stripe/webhook`, {
       method: "POST",
@@ -51,19 +56,6 @@ export async function eventsAbout(stripe: Stripe, customer: string): Promise<Str
     const object = event.data.object as { customer?: unknown; id?: string };
     return object.customer === customer || object.id === customer;
   });
-}
-
-export interface WebhookTest extends BillingTest {
-  hooks: WebhookDelivery;
-}
-
-/** `startBillingTest`, with deliveries to `route` signed by `secret` (the test file's own). */
-export async function startWebhookTest(
-  route: (request: Request) => Promise<Response>,
-  secret: string,
-): Promise<WebhookTest> {
-  const billing = await startBillingTest();
-  return { ...billing, hooks: webhookDelivery(route, billing.stripe, secret) };
 }
 
 /** A subscription to the price `lookupKey` made straight through Stripe's API, paid by Visa. */

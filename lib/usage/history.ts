@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { usageRecords } from "@/db/schema";
-import { METRICS, type Metric } from "@/lib/billing/plans";
+import { METRICS, type Metric } from "@/lib/billing/catalog/plans";
 
 export interface DailyPoint {
   /** The UTC day, "2026-11-25". */

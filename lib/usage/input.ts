@@ -1,4 +1,4 @@
-import { METERED_METRIC, METRICS, type Metric } from "@/lib/billing/plans";
+import { METERED_METRIC, METRICS, type Metric } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
 import {
   batchRecordKey,

@@ -1,6 +1,7 @@
 import "server-only";
-import { formatLimit, getPlan, type Metric, PLAN_TIERS, type PlanTier } from "@/lib/billing/plans";
+import { getPlan, type Metric, PLAN_TIERS, type PlanTier } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
+import { formatLimit } from "@/lib/format/plan";
 import { limitFor } from "./summary";
 import { resetsAt, type UsageWindow } from "./windows";
 

@@ -1,4 +1,4 @@
-import { DAILY_METRICS, type DailyMetric, type Metric } from "@/lib/billing/plans";
+import { DAILY_METRICS, type DailyMetric, type Metric } from "@/lib/billing/catalog/plans";
 
 /**
  * The window a metric's limit counts over, in UTC: a calendar month for api_calls, a day for

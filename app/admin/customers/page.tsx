@@ -5,7 +5,7 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { getDb } from "@/db";
 import { type CustomerPage, listCustomers, MAX_CUSTOMER_QUERY_LENGTH } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
-import { PLANS } from "@/lib/billing/plans";
+import { PLANS } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
 import { formatDate, isoDate } from "@/lib/format/date";
 

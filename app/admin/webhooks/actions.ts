@@ -2,10 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
-import { replayWebhookEvent } from "@/lib/admin/webhook-events";
 import { requireAdmin } from "@/lib/auth/session";
-import { getStripe } from "@/lib/billing/stripe";
-import type { ProcessOutcome } from "@/lib/billing/webhooks/process";
+import type { ProcessOutcome } from "@/lib/billing/mirror/process-event";
+import { replayWebhookEvent } from "@/lib/billing/mirror/replay-event";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { type FormState, formText } from "@/lib/form-state";
 import { log } from "@/lib/log";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { METRICS } from "@/lib/billing/plans";
+import { METRICS } from "@/lib/billing/catalog/plans";
 import { AppError, zodFields } from "@/lib/errors";
 import { isCallerIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from "@/lib/usage/idempotency-key";
 import { MAX_BATCH_RECORDS, type UsageInput } from "@/lib/usage/record";

@@ -3,13 +3,13 @@
 import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
-import { isBillingPeriod, isPlanTier } from "@/lib/billing/plans";
-import { cancelSubscription } from "@/lib/billing/service/cancel-subscription";
-import { changeSubscription } from "@/lib/billing/service/change-subscription";
-import { createCheckoutSession } from "@/lib/billing/service/create-checkout-session";
-import { createPortalSession } from "@/lib/billing/service/create-portal-session";
-import { resumeSubscription } from "@/lib/billing/service/resume-subscription";
-import { getStripe } from "@/lib/billing/stripe";
+import { isBillingPeriod, isPlanTier } from "@/lib/billing/catalog/plans";
+import { cancelSubscription } from "@/lib/billing/service/cancel";
+import { changeSubscription } from "@/lib/billing/service/change-plan";
+import { startCheckout } from "@/lib/billing/service/checkout";
+import { createPortalSession } from "@/lib/billing/service/portal";
+import { resumeSubscription } from "@/lib/billing/service/resume";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { AppError } from "@/lib/errors";
 import { type FormState, formText } from "@/lib/form-state";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
@@ -29,28 +29,20 @@ async function attempt(run: () => Promise<string>): Promise<FormState> {
   redirect(target);
 }
 
+/** Starts checkout through the one door (`startCheckout`); a refusal is shown on the form. */
 export async function startCheckoutAction(
   _prev: FormState,
   formData: FormData,
 ): Promise<FormState> {
   const user = await requireUser(PAGE);
-  const tier = formText(formData, "plan");
-  const period = formText(formData, "period");
-  if (!isPlanTier(tier) || !isBillingPeriod(period)) {
-    return { status: "error", message: "Choose a plan and a billing period." };
-  }
-  return attempt(async () => {
-    const db = await getDb();
-    await enforceRateLimit(db, RATE_LIMITS.checkout, user.id);
-    const { url } = await createCheckoutSession({
-      db,
-      stripe: getStripe(),
-      userId: user.id,
-      tier,
-      period,
-    });
-    return url;
+  const checkout = await startCheckout({
+    db: await getDb(),
+    stripe: getStripe(),
+    userId: user.id,
+    choice: { plan: formText(formData, "plan"), period: formText(formData, "period") },
   });
+  if (!checkout.started) return { status: "error", message: checkout.error.message };
+  redirect(checkout.url);
 }
 
 export async function openPortalAction(_prev: FormState, _formData: FormData): Promise<FormState> {

@@ -4,15 +4,14 @@ import { getDb } from "@/db";
 import {
   BILLING_PERIODS,
   type BillingPeriod,
-  formatMoney,
-  formatPlanPrice,
   getPlan,
   type PaidPlanTier,
   type PlanTier,
-} from "@/lib/billing/plans";
-import { previewChangeForPage } from "@/lib/billing/service/page-stripe-calls";
-import { getStripe } from "@/lib/billing/stripe";
+} from "@/lib/billing/catalog/plans";
+import { previewChangeForPage } from "@/lib/billing/service/change-plan";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { AppError } from "@/lib/errors";
+import { formatPlanPrice, formatPrice } from "@/lib/format/plan";
 import { changePlanAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
 import { longDay } from "./format";
@@ -111,7 +110,7 @@ export async function ChangePlanConfirmation({
             <p data-testid="change-amount">
               You pay{" "}
               <strong className="font-semibold text-slate-900">
-                {formatMoney(preview.amountDue, preview.currency)}
+                {formatPrice(preview.amountDue, preview.currency)}
               </strong>{" "}
               now: the new price for the rest of this period, less what is unused of {currentName}.
             </p>

@@ -6,24 +6,21 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
 import {
-  type Entitlements,
-  getBillingState,
-  type SubscriptionRow,
-} from "@/lib/billing/entitlements";
-import {
   type BillingPeriod,
-  formatPlanPrice,
   isBillingPeriod,
   isPaidTier,
   isPlanTier,
   PLANS,
-} from "@/lib/billing/plans";
-import { findCustomer } from "@/lib/billing/service/find-customer";
+} from "@/lib/billing/catalog/plans";
 import {
-  type CheckoutReturn,
-  confirmCheckoutReturn,
-} from "@/lib/billing/service/page-stripe-calls";
-import { getStripe } from "@/lib/billing/stripe";
+  type Entitlements,
+  getBillingState,
+  type SubscriptionRow,
+} from "@/lib/billing/entitlements";
+import { type CheckoutReturn, confirmCheckoutReturn } from "@/lib/billing/service/confirm-checkout";
+import { findCustomer } from "@/lib/billing/service/customer";
+import { getStripe } from "@/lib/billing/stripe/client";
+import { formatPlanPrice } from "@/lib/format/plan";
 import { usageSummary } from "@/lib/usage/summary";
 import { cancelAction, openPortalAction, resumeAction, startCheckoutAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";

@@ -1,14 +1,14 @@
 import type { ReactNode } from "react";
 import { FeatureMark } from "@/components/ui/feature-mark";
-import type { Entitlements, EntitlementWarning } from "@/lib/billing/entitlements";
 import {
   DAILY_METRICS,
   FEATURE_LABELS,
   FEATURES,
-  formatLimit,
   METRIC_LABELS,
   MONTHLY_METRICS,
-} from "@/lib/billing/plans";
+} from "@/lib/billing/catalog/plans";
+import type { Entitlements, EntitlementWarning } from "@/lib/billing/entitlements";
+import { formatLimit } from "@/lib/format/plan";
 import { Day, Fact, Facts, Moment, td, th } from "./parts";
 
 function warningText(warning: EntitlementWarning): ReactNode {

@@ -6,7 +6,7 @@ import { formatAmount } from "@/components/billing/usage-bars";
 import { getDb } from "@/db";
 import { type CustomerUsage, getCustomerDetail } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
-import { METRIC_LABELS } from "@/lib/billing/plans";
+import { METRIC_LABELS } from "@/lib/billing/catalog/plans";
 import { EntitlementsView } from "./entitlements-view";
 import { EventsTable } from "./events-table";
 import { FailedMeterEventsTable } from "./failed-meter-events-table";

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { SubscriptionStatusBadge } from "@/components/billing/subscription-status-badge";
 import type { Subscription } from "@/db/schema";
-import { PLANS } from "@/lib/billing/plans";
+import { PLANS } from "@/lib/billing/catalog/plans";
 import { Day, Fact, Facts, Moment, Mono } from "./parts";
 
 /** Who asked for the cancellation, when Tollgate recorded it. */

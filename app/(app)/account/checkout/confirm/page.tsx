@@ -3,8 +3,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requireUser } from "@/lib/auth/session";
-import { formatPlanPrice, getPlan, isPaidTier } from "@/lib/billing/plans";
-import { checkoutSchema } from "../../../../api/billing/checkout/schema";
+import { planChoiceSchema } from "@/lib/billing/catalog/plan-choice";
+import { getPlan, isPaidTier } from "@/lib/billing/catalog/plans";
+import { formatPlanPrice } from "@/lib/format/plan";
 
 export const metadata: Metadata = { title: "Confirm checkout" };
 export const dynamic = "force-dynamic";
@@ -23,7 +24,7 @@ export default async function ConfirmCheckoutPage({
   searchParams: Promise<Params>;
 }) {
   const params = await searchParams;
-  const choice = checkoutSchema.safeParse({ plan: params.plan, period: params.period });
+  const choice = planChoiceSchema.safeParse({ plan: params.plan, period: params.period });
   const here = choice.success
     ? `/account/checkout/confirm?${new URLSearchParams(choice.data)}`
     : "/pricing";
