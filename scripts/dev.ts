@@ -80,7 +80,7 @@ if (usesStripeEmulator(config) && !config.STRIPE_API_BASE) {
   const mode = config.STRIPE_SECRET_KEY.includes("_live_") ? "live mode" : "test mode";
   stripeLines =
     `  stripe:   real Stripe (api.stripe.com, ${mode}); no emulator started.\n` +
-    "            Run `npm run stripe:sync` after changing lib/billing/plans.ts.\n";
+    "            Run `npm run stripe:sync` after changing lib/billing/catalog/plans.ts.\n";
 }
 
 process.stdout.write(

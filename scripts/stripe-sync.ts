@@ -1,7 +1,7 @@
 /**
  * `npm run stripe:sync [-- --webhook-url URL]`: creates or updates, idempotently, the products,
- * prices, usage meter and portal configuration of lib/billing/plans.ts in the configured Stripe
- * (STRIPE_SECRET_KEY / STRIPE_API_BASE: a real account, or the emulator `npm run dev` runs),
+ * prices, usage meter and portal configuration of lib/billing/catalog/plans.ts in the configured
+ * Stripe (STRIPE_SECRET_KEY / STRIPE_API_BASE: a real account, or the emulator `npm run dev` runs),
  * and prints what it did. The webhook endpoint is only touched with --webhook-url, or on the
  * emulator (for FRONTEND_URL/api/stripe/webhook); Stripe shows its signing secret once, when
  * it is created, so the script prints it then (and on the emulator saves it for `npm run dev`).

@@ -31,11 +31,6 @@ export function keptPlanOf(subscription: Pick<Stripe.Subscription, "metadata">):
   return { lookupKey, tier: found.plan.tier, period: found.period, until: Number(untilText) };
 }
 
-/** Whether the kept plan still applies at `nowSeconds` (its period has not ended). */
-export function keptPlanActive(kept: KeptPlan | null, nowSeconds: number): kept is KeptPlan {
-  return kept !== null && nowSeconds < kept.until;
-}
-
 /** Metadata recording `lookupKey` as paid for until `until` (unix seconds). */
 export function keepPlanMetadata(lookupKey: string, until: number): Stripe.MetadataParam {
   return { [KEPT_PLAN_KEY]: lookupKey, [KEPT_UNTIL_KEY]: String(until) };

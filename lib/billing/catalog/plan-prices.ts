@@ -15,7 +15,7 @@ import {
 /**
  * The active Stripe prices of a paid plan and period, found by lookup key — never by an id or
  * amount from the client: the plan's price, and its metered price when `billsUsage`. Throws
- * `unavailable` (logged) when the catalog has not been synced to this Stripe account
+ * `unavailable` (logged) when the catalog has not been pushed to this Stripe account
  * (`npm run stripe:sync`).
  */
 export async function resolvePlanPrices(
@@ -40,13 +40,4 @@ export async function resolvePlanPrices(
     throw new AppError("unavailable", BILLING_UNAVAILABLE);
   }
   return { price, metered: meteredKey ? (byKey.get(meteredKey) ?? null) : null };
-}
-
-/** The plan's own price (see `resolvePlanPrices`). */
-export async function resolvePrice(
-  stripe: Stripe,
-  tier: PaidPlanTier,
-  period: BillingPeriod,
-): Promise<Stripe.Price> {
-  return (await resolvePlanPrices(stripe, tier, period)).price;
 }

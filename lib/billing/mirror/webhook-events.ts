@@ -16,7 +16,7 @@ export const WEBHOOK_EVENTS = {
   "customer.subscription.created":
     "a new subscription (from Checkout or the API): mirrored with its plan, status and period",
   "customer.subscription.updated":
-    "plan, status, period or cancellation changed (renewals, upgrades, cancel at period end, past_due)",
+    "plan, status, period or cancellation changed (renewal, upgrade, past_due, cancel at end)",
   "customer.subscription.deleted":
     "the subscription ended: the mirror shows it canceled, and entitlements fall back to Free",
   "customer.subscription.trial_will_end":

@@ -101,7 +101,7 @@ const NEEDS_ATTENTION = ["past_due", "unpaid", "paused"] as const;
  *   within the minute gets the same session back, which is kept). If another session was paid
  *   meanwhile, this one is expired too and `subscription_exists` is thrown.
  */
-export async function createCheckoutSession(
+async function createCheckoutSession(
   deps: BillingDeps & { userId: string; tier: PlanTier; period: BillingPeriod },
 ): Promise<{ url: string }> {
   const { tier } = deps;
