@@ -215,7 +215,7 @@ export const subscriptions = pgTable(
     /**
      * A downgrade waiting for the period end: the plan paid for until `keptPlanUntil`, kept
      * while the subscription already bills the lower price from the next renewal. Read from the
-     * subscription's metadata (lib/billing/catalog/kept-plan.ts).
+     * subscription's metadata (lib/billing/catalog/subscription.ts).
      */
     /**
      * The metered price (API calls) on the subscription, if it has one: usage of a subscription

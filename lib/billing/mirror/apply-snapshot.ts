@@ -13,10 +13,13 @@ import {
   users,
 } from "@/db/schema";
 import { log } from "@/lib/log";
-import { cancelRequesterOf } from "../catalog/cancel-requester";
-import { keptPlanOf } from "../catalog/kept-plan";
 import type { PlanTier } from "../catalog/plans";
-import { meteredItemOf, planOfSubscription } from "../catalog/subscription-plan";
+import {
+  cancelRequesterOf,
+  keptPlanOf,
+  meteredItemOf,
+  planOfSubscription,
+} from "../catalog/subscription";
 import {
   applyCustomerDeleted,
   isDeletedCustomer,

@@ -97,7 +97,7 @@ export async function applyCustomerDeleted(
   stripeCustomerId: string,
   version: number,
 ): Promise<string | null> {
-  // The transaction's start: after the fetch that saw the deletion (see appliesAsDeleted).
+  // The transaction's start: after the fetch that saw the deletion (see markedDeletedSince).
   const [link] = await db
     .update(customers)
     .set({ deletedAt: sql`coalesce(${customers.deletedAt}, now())` })

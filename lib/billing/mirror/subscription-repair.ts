@@ -1,8 +1,13 @@
 import type Stripe from "stripe";
 import { log } from "@/lib/log";
-import { cancellationScheduled, recordedCancelRequester } from "../catalog/cancel-requester";
 import { billsUsage, isPaidTier, meteredLookupKeyFor } from "../catalog/plans";
-import { LIVE_STATUSES, meteredItemOf, planOfSubscription } from "../catalog/subscription-plan";
+import {
+  cancellationScheduled,
+  LIVE_STATUSES,
+  meteredItemOf,
+  planOfSubscription,
+  recordedCancelRequester,
+} from "../catalog/subscription";
 
 /**
  * Tollgate's terms that a change made outside it (the Stripe Dashboard, an old portal

@@ -2,7 +2,7 @@ import "server-only";
 import type { UserRole } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { cancelRequesterMetadata } from "../catalog/cancel-requester";
+import { cancelRequesterMetadata } from "../catalog/subscription";
 import { resyncCustomer } from "../mirror/resync-customer";
 import { callStripe } from "../stripe/call-stripe";
 import type { BillingDeps } from "../stripe/client";

@@ -1,7 +1,6 @@
 import "server-only";
 import type Stripe from "stripe";
 import { AppError } from "@/lib/errors";
-import { keptPlanOf } from "../catalog/kept-plan";
 import {
   type BillingPeriod,
   getPlan,
@@ -9,6 +8,7 @@ import {
   type PlanTier,
   priceFor,
 } from "../catalog/plans";
+import { keptPlanOf } from "../catalog/subscription";
 import type { CurrentSubscription } from "./current-subscription";
 
 /**
@@ -49,7 +49,7 @@ export interface PlanChangeStrategy {
     "always_invoice" | "none"
   >;
   /**
-   * What becomes of the plan kept until the period's end (catalog/kept-plan.ts): `keep`
+   * What becomes of the plan kept until the period's end (catalog/subscription.ts): `keep`
    * records it (a downgrade that waits), `clear` removes it, `leave` touches nothing.
    */
   keptPlan: { action: "keep"; lookupKey: string; until: number } | { action: "clear" | "leave" };

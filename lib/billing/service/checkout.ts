@@ -17,7 +17,7 @@ import {
   type PaidPlanTier,
   type PlanTier,
 } from "../catalog/plans";
-import { LIVE_STATUSES } from "../catalog/subscription-plan";
+import { LIVE_STATUSES } from "../catalog/subscription";
 import { getEntitlements } from "../entitlements";
 import { resyncCustomer } from "../mirror/resync-customer";
 import { callStripe } from "../stripe/call-stripe";

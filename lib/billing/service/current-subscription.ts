@@ -6,7 +6,7 @@ import { ENDED_SUBSCRIPTION_STATUSES, subscriptions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { BillingPeriod, PlanTier } from "../catalog/plans";
-import { planOfSubscription } from "../catalog/subscription-plan";
+import { planOfSubscription } from "../catalog/subscription";
 import { pickCurrentSubscription, type SubscriptionRow } from "../entitlements";
 import { resyncCustomer } from "../mirror/resync-customer";
 import { callStripe } from "../stripe/call-stripe";

@@ -6,7 +6,7 @@ import {
   cancellationScheduled,
   clearCancelRequesterMetadata,
   recordedCancelRequester,
-} from "../catalog/cancel-requester";
+} from "../catalog/subscription";
 import { resyncCustomer } from "../mirror/resync-customer";
 import { callStripe } from "../stripe/call-stripe";
 import type { BillingDeps } from "../stripe/client";
