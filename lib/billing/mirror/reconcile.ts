@@ -80,14 +80,14 @@ async function reconcile(
   for await (const customer of stripe.customers.list({ limit: 100 })) {
     if (customer.metadata.userId) known.add(customer.id);
   }
-  let synced = 0;
+  let resynced = 0;
   let customerFailures = 0;
   for (const stripeCustomerId of known) {
     signal.throwIfAborted();
     // One customer Stripe cannot answer for does not stop the others.
     try {
       await resyncCustomer({ db, stripe }, stripeCustomerId);
-      synced++;
+      resynced++;
     } catch (error) {
       customerFailures++;
       log.warn({ stripeCustomerId, reason: errorReason(error) }, "customer not reconciled");
@@ -95,7 +95,7 @@ async function reconcile(
   }
 
   // Failed events, events left `received` by an instance that stopped mid-way, and events that
-  // waited for a link the customer sync above (or a checkout since) has made.
+  // waited for a link the re-sync above (or a checkout since) has made.
   const stuckBefore = new Date(Date.now() - STUCK_AFTER_MS);
   const linked = db.select({ id: customers.stripeCustomerId }).from(customers);
   const pending = await db
@@ -120,7 +120,7 @@ async function reconcile(
     else if (result.outcome === "unlinked") stillUnlinked++;
     else replayed++;
   }
-  const report = { customers: synced, customerFailures, replayed, stillFailing, stillUnlinked };
+  const report = { customers: resynced, customerFailures, replayed, stillFailing, stillUnlinked };
   log.info(report, "billing reconciled");
   return report;
 }

@@ -34,7 +34,7 @@ export async function repairSubscription(
   } catch (error) {
     log.warn(
       { stripeSubscriptionId: subscription.id, reason: String(error) },
-      "subscription repair failed; the next sync tries again",
+      "subscription repair failed; the next fetch tries again",
     );
     return subscription;
   }

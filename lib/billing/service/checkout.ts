@@ -52,7 +52,7 @@ export type CheckoutStart =
 export async function startCheckout(
   deps: BillingDeps & { userId: string; choice: unknown },
 ): Promise<CheckoutStart> {
-  const { db, userId } = deps;
+  const { db, stripe, userId } = deps;
   const choice = planChoiceSchema.safeParse(deps.choice);
   if (!choice.success) {
     const error = new AppError("validation_failed", "Choose a plan and a billing period.", {
@@ -63,7 +63,7 @@ export async function startCheckout(
   const { plan, period } = choice.data;
   try {
     await enforceRateLimit(db, RATE_LIMITS.checkout, userId);
-    const { url } = await createCheckoutSession({ ...deps, tier: plan, period });
+    const { url } = await createCheckoutSession({ db, stripe, userId, tier: plan, period });
     return { started: true, url };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
