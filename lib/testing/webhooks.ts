@@ -6,7 +6,7 @@
  */
 import type Stripe from "stripe";
 import type { Database } from "@/db";
-import { type NewWebhookEvent, webhookEvents } from "@/db/schema";
+import { customers, type NewWebhookEvent, users, webhookEvents } from "@/db/schema";
 import { TEST_ORIGIN } from "./http";
 
 export interface WebhookDelivery {
@@ -72,6 +72,30 @@ export async function subscribeInStripe(
     items: [{ price: price.id }],
     default_payment_method: card.id,
   });
+}
+
+/**
+ * A user and a Stripe customer subscribed to `lookupKey` in Stripe, whose webhooks never reached
+ * the app. The customer names the user in `metadata.userId`, or (`knownBy: "link"`) carries no
+ * metadata and is linked to the user in `customers` instead.
+ */
+export async function subscriberWithoutWebhooks(
+  db: Database,
+  stripe: Stripe,
+  email: string,
+  { lookupKey, knownBy = "metadata" }: { lookupKey?: string; knownBy?: "metadata" | "link" } = {},
+): Promise<{ userId: string; customerId: string; subscription: Stripe.Subscription }> {
+  const [user] = await db.insert(users).values({ email }).returning({ id: users.id });
+  if (!user) throw new Error("no user");
+  const customer = await stripe.customers.create({
+    email,
+    ...(knownBy === "metadata" ? { metadata: { userId: user.id } } : {}),
+  });
+  if (knownBy === "link") {
+    await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id });
+  }
+  const subscription = await subscribeInStripe(stripe, customer.id, lookupKey);
+  return { userId: user.id, customerId: customer.id, subscription };
 }
 
 /** Writes `event` to the ledger as an earlier delivery left it (`status`, attempts, error). */

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { customers, leases, subscriptions, users, webhookEvents } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
-import { putInLedger, subscribeInStripe } from "@/lib/testing/webhooks";
+import { putInLedger, subscribeInStripe, subscriberWithoutWebhooks } from "@/lib/testing/webhooks";
 import type { TestEmulator } from "@/stripe-emulator/testing";
 import { RECONCILE_LEASE, reconcileBilling, startReconcile } from "./reconcile";
 
@@ -16,18 +16,9 @@ let stripeSubscriptionId: string;
 beforeAll(async () => {
   db = billing.db;
   t = billing.emulator;
-  const [user] = await db
-    .insert(users)
-    .values({ email: "lost@example.com" })
-    .returning({ id: users.id });
-  if (!user) throw new Error("no user");
-  userId = user.id;
-  // A subscription whose webhooks never arrived.
-  const customer = await t.stripe.customers.create({
-    email: "lost@example.com",
-    metadata: { userId },
-  });
-  stripeSubscriptionId = (await subscribeInStripe(t.stripe, customer.id)).id;
+  const lost = await subscriberWithoutWebhooks(db, t.stripe, "lost@example.com");
+  userId = lost.userId;
+  stripeSubscriptionId = lost.subscription.id;
 }, 60_000);
 
 function leaseRows() {

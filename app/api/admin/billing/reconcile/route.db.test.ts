@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { customers, leases, users } from "@/db/schema";
+import { leases, users } from "@/db/schema";
 import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
 import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
 import { captureLog } from "@/lib/testing/log-capture";
-import { subscribeInStripe } from "@/lib/testing/webhooks";
+import { subscriberWithoutWebhooks } from "@/lib/testing/webhooks";
 import type { TestEmulator } from "@/stripe-emulator/testing";
 import { POST as reconcileRoute } from "./route";
 
@@ -16,22 +16,11 @@ let userId: string;
 beforeAll(async () => {
   db = billing.db;
   t = billing.emulator;
-  const [user] = await db
-    .insert(users)
-    .values({ email: "lost@example.com" })
-    .returning({ id: users.id });
-  if (!user) throw new Error("no user");
-  userId = user.id;
-  const lost = await t.stripe.customers.create({ email: "lost@example.com", metadata: { userId } });
-  await subscribeInStripe(t.stripe, lost.id);
-  const [plain] = await db
-    .insert(users)
-    .values({ email: "plain@example.com" })
-    .returning({ id: users.id });
-  if (!plain) throw new Error("no user");
-  const linked = await t.stripe.customers.create({ email: "plain@example.com" });
-  await db.insert(customers).values({ userId: plain.id, stripeCustomerId: linked.id });
-  await subscribeInStripe(t.stripe, linked.id, "enterprise_yearly");
+  ({ userId } = await subscriberWithoutWebhooks(db, t.stripe, "lost@example.com"));
+  await subscriberWithoutWebhooks(db, t.stripe, "plain@example.com", {
+    lookupKey: "enterprise_yearly",
+    knownBy: "link",
+  });
 }, 60_000);
 
 function leaseRows() {
