@@ -6,7 +6,7 @@
  *
  * Change this file, then `npm run db:generate` to write a migration into drizzle/.
  */
-import { relations, type SQL, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import {
   bigint,
@@ -29,7 +29,7 @@ import {
   type Metric,
   PLAN_TIERS,
   type PlanTier,
-} from "../lib/billing/plans";
+} from "../lib/billing/catalog/plans";
 
 export const USER_ROLES = ["user", "admin"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -215,7 +215,7 @@ export const subscriptions = pgTable(
     /**
      * A downgrade waiting for the period end: the plan paid for until `keptPlanUntil`, kept
      * while the subscription already bills the lower price from the next renewal. Read from the
-     * subscription's metadata (lib/billing/kept-plan.ts).
+     * subscription's metadata (lib/billing/catalog/subscription.ts).
      */
     /**
      * The metered price (API calls) on the subscription, if it has one: usage of a subscription
@@ -232,7 +232,7 @@ export const subscriptions = pgTable(
     paymentFailedAt: timestamp("payment_failed_at", { withTimezone: true }),
     /**
      * Version marker: when the Stripe state written here was fetched (milliseconds). A write
-     * carrying an older marker is stale and is rejected (see lib/billing/sync.ts).
+     * carrying an older marker is stale and is rejected (see lib/billing/mirror/apply-snapshot.ts).
      */
     stripeVersion: bigint("stripe_version", { mode: "number" }).notNull().default(0),
     createdAt: createdAt(),
@@ -446,37 +446,6 @@ export const leases = pgTable("leases", {
   acquiredAt: timestamp("acquired_at", { withTimezone: true }).notNull(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
 });
-
-// ---------------------------------------------------------------------------------------------
-// Relations
-
-export const usersRelations = relations(users, ({ one, many }) => ({
-  customer: one(customers, { fields: [users.id], references: [customers.userId] }),
-  subscriptions: many(subscriptions),
-  invoices: many(invoices),
-  usageRecords: many(usageRecords),
-  apiKeys: many(apiKeys),
-}));
-
-export const customersRelations = relations(customers, ({ one }) => ({
-  user: one(users, { fields: [customers.userId], references: [users.id] }),
-}));
-
-export const subscriptionsRelations = relations(subscriptions, ({ one }) => ({
-  user: one(users, { fields: [subscriptions.userId], references: [users.id] }),
-}));
-
-export const invoicesRelations = relations(invoices, ({ one }) => ({
-  user: one(users, { fields: [invoices.userId], references: [users.id] }),
-}));
-
-export const usageRecordsRelations = relations(usageRecords, ({ one }) => ({
-  user: one(users, { fields: [usageRecords.userId], references: [users.id] }),
-}));
-
-export const apiKeysRelations = relations(apiKeys, ({ one }) => ({
-  user: one(users, { fields: [apiKeys.userId], references: [users.id] }),
-}));
 
 // ---------------------------------------------------------------------------------------------
 // Types

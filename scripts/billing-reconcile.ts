@@ -7,8 +7,8 @@
  */
 import "./load-env";
 import { closeDb, getDb } from "../db";
-import { reconcileBilling } from "../lib/billing/reconcile";
-import { getStripe } from "../lib/billing/stripe";
+import { reconcileBilling } from "../lib/billing/mirror/reconcile";
+import { getStripe } from "../lib/billing/stripe/client";
 import { errorReason } from "../lib/error-reason";
 import { AppError } from "../lib/errors";
 import { log } from "../lib/log";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createStripeClient } from "../lib/billing/stripe-client";
+import { createStripeClient } from "../lib/billing/stripe/client";
 import { type RunningEmulator, startEmulator } from "../stripe-emulator";
 import { readWebhookSecret, syncDevStripe } from "./dev-stripe";
 

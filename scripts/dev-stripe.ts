@@ -7,9 +7,8 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type Stripe from "stripe";
-import { WEBHOOK_METADATA } from "../lib/billing/catalog-sync/webhook-endpoint";
-import { type SyncReport, syncStripeCatalog } from "../lib/billing/stripe-sync";
-import { webhookUrlFor } from "../lib/billing/webhook-events";
+import { WEBHOOK_METADATA, webhookUrlFor } from "../lib/billing/mirror/webhook-endpoint";
+import { type SetupReport, setUpStripe } from "../lib/billing/service/set-up-stripe";
 
 export const EMULATOR_DATA_FILE = ".data/stripe-emulator.json";
 export const WEBHOOK_SECRET_FILE = ".data/stripe-webhook-secret";
@@ -40,7 +39,7 @@ export function writeWebhookSecret(secret: string, file: string = WEBHOOK_SECRET
 export async function syncDevStripe(
   stripe: Stripe,
   { frontendUrl, secretFile = WEBHOOK_SECRET_FILE }: { frontendUrl: string; secretFile?: string },
-): Promise<{ report: SyncReport; webhookSecret: string }> {
+): Promise<{ report: SetupReport; webhookSecret: string }> {
   const webhookUrl = webhookUrlFor(frontendUrl);
   const stale: string[] = [];
   for await (const endpoint of stripe.webhookEndpoints.list({ limit: 100 })) {
@@ -51,7 +50,7 @@ export async function syncDevStripe(
   for (const id of stale) await stripe.webhookEndpoints.del(id);
 
   const known = readWebhookSecret(secretFile);
-  const report = await syncStripeCatalog(stripe, {
+  const report = await setUpStripe(stripe, {
     frontendUrl,
     webhookUrl,
     replaceWebhookEndpoint: known === null,

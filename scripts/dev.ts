@@ -9,8 +9,8 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PgliteLockedError, pgliteLockOwner } from "../db/pglite-lock";
-import { createStripeClient } from "../lib/billing/stripe-client";
-import { syncChangedAnything } from "../lib/billing/stripe-sync";
+import { setupChangedAnything } from "../lib/billing/service/set-up-stripe";
+import { createStripeClient } from "../lib/billing/stripe/client";
 import { formatEnvErrors, parseEnv, usesStripeEmulator } from "../lib/env";
 import { type RunningEmulator, startEmulator } from "../stripe-emulator";
 import { EMULATOR_DATA_FILE, syncDevStripe } from "./dev-stripe";
@@ -69,7 +69,7 @@ if (usesStripeEmulator(config) && !config.STRIPE_API_BASE) {
     stripeLines =
       `  stripe:   emulator at ${running.url} (state in ${EMULATOR_DATA_FILE})\n` +
       `            control API: ${running.url}/_emulator (Authorization: Bearer ${running.secretKey})\n` +
-      `            catalog ${syncChangedAnything(report) ? "synced" : "up to date"}: ${counts}\n`;
+      `            catalog ${setupChangedAnything(report) ? "synced" : "up to date"}: ${counts}\n`;
   } catch (error) {
     await running.close();
     fail(`The plan catalog could not be synced into the Stripe emulator: ${String(error)}`);
@@ -80,7 +80,7 @@ if (usesStripeEmulator(config) && !config.STRIPE_API_BASE) {
   const mode = config.STRIPE_SECRET_KEY.includes("_live_") ? "live mode" : "test mode";
   stripeLines =
     `  stripe:   real Stripe (api.stripe.com, ${mode}); no emulator started.\n` +
-    "            Run `npm run stripe:sync` after changing lib/billing/plans.ts.\n";
+    "            Run `npm run stripe:sync` after changing lib/billing/catalog/plans.ts.\n";
 }
 
 process.stdout.write(

@@ -10,9 +10,9 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { configuredDatabase, openDatabase } from "../db";
 import { startMailSink } from "../e2e/mail-sink";
-import { createStripeClient } from "../lib/billing/stripe-client";
-import { syncStripeCatalog } from "../lib/billing/stripe-sync";
-import { webhookUrlFor } from "../lib/billing/webhook-events";
+import { webhookUrlFor } from "../lib/billing/mirror/webhook-endpoint";
+import { setUpStripe } from "../lib/billing/service/set-up-stripe";
+import { createStripeClient } from "../lib/billing/stripe/client";
 import { startEmulator } from "../stripe-emulator";
 
 const port = process.env.E2E_PORT ?? "3100";
@@ -27,7 +27,7 @@ const stripe = createStripeClient({
   STRIPE_API_BASE: emulator.url,
   STRIPE_EMULATOR_PORT: stripePort,
 });
-const report = await syncStripeCatalog(stripe, {
+const report = await setUpStripe(stripe, {
   frontendUrl,
   webhookUrl: webhookUrlFor(frontendUrl),
 });

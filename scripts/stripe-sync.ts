@@ -1,7 +1,7 @@
 /**
  * `npm run stripe:sync [-- --webhook-url URL]`: creates or updates, idempotently, the products,
- * prices, usage meter and portal configuration of lib/billing/plans.ts in the configured Stripe
- * (STRIPE_SECRET_KEY / STRIPE_API_BASE: a real account, or the emulator `npm run dev` runs),
+ * prices, usage meter and portal configuration of lib/billing/catalog/plans.ts in the configured
+ * Stripe (STRIPE_SECRET_KEY / STRIPE_API_BASE: a real account, or the emulator `npm run dev` runs),
  * and prints what it did. The webhook endpoint is only touched with --webhook-url, or on the
  * emulator (for FRONTEND_URL/api/stripe/webhook); Stripe shows its signing secret once, when
  * it is created, so the script prints it then (and on the emulator saves it for `npm run dev`).
@@ -9,9 +9,9 @@
 import "./load-env";
 import { parseArgs } from "node:util";
 import Stripe from "stripe";
-import { createStripeClient, stripeApiBase } from "../lib/billing/stripe-client";
-import { formatSyncReport, syncStripeCatalog } from "../lib/billing/stripe-sync";
-import { webhookUrlFor } from "../lib/billing/webhook-events";
+import { webhookUrlFor } from "../lib/billing/mirror/webhook-endpoint";
+import { formatSetupReport, setUpStripe } from "../lib/billing/service/set-up-stripe";
+import { createStripeClient, stripeApiBase } from "../lib/billing/stripe/client";
 import { formatEnvErrors, parseEnv, usesStripeEmulator } from "../lib/env";
 import { WEBHOOK_SECRET_FILE, writeWebhookSecret } from "./dev-stripe";
 
@@ -55,11 +55,11 @@ const target = onEmulator
 process.stdout.write(`Syncing the plan catalog into ${target}\n\n`);
 
 try {
-  const report = await syncStripeCatalog(createStripeClient(config), {
+  const report = await setUpStripe(createStripeClient(config), {
     frontendUrl: config.FRONTEND_URL,
     webhookUrl,
   });
-  process.stdout.write(`${formatSyncReport(report)}\n\n`);
+  process.stdout.write(`${formatSetupReport(report)}\n\n`);
 
   if (report.webhookSecret && onEmulator) {
     writeWebhookSecret(report.webhookSecret);

@@ -8,7 +8,7 @@
 import "./load-env";
 import { parseArgs } from "node:util";
 import { closeDb, getDb } from "../db";
-import { createStripeClient } from "../lib/billing/stripe-client";
+import { createStripeClient } from "../lib/billing/stripe/client";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
 import { formatVerification, verifyUsage } from "../lib/usage/verify";

@@ -7,7 +7,7 @@ import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { getDashboardMetrics, type Money } from "@/lib/admin/metrics";
 import { requireAdmin } from "@/lib/auth/session";
-import { CURRENCY, isPaidTier, PLANS } from "@/lib/billing/plans";
+import { CURRENCY, isPaidTier, PLANS } from "@/lib/billing/catalog/plans";
 import { formatDate } from "@/lib/format/date";
 import { formatMoney } from "@/lib/format/money";
 

@@ -1,5 +1,5 @@
 import { NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
-import type { Metric } from "@/lib/billing/plans";
+import type { Metric } from "@/lib/billing/catalog/plans";
 import { formatShortDay } from "@/lib/format/date";
 import type { DailyPoint } from "@/lib/usage/history";
 import { formatAmount } from "./usage-bars";

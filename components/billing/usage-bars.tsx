@@ -1,4 +1,4 @@
-import { METRIC_LABELS, type Metric } from "@/lib/billing/plans";
+import { METRIC_LABELS, type Metric } from "@/lib/billing/catalog/plans";
 import { formatShortDay } from "@/lib/format/date";
 import { formatLimit } from "@/lib/format/limit";
 import type { MetricUsage } from "@/lib/usage/summary";

@@ -6,7 +6,7 @@ import {
   METRIC_LABELS,
   MONTHLY_METRICS,
   type Plan,
-} from "@/lib/billing/plans";
+} from "@/lib/billing/catalog/plans";
 import { formatLimit } from "@/lib/format/limit";
 import { formatPlanPrice } from "@/lib/format/money";
 

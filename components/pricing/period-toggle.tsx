@@ -1,4 +1,4 @@
-import { type PlanTier, yearlySavingPercent } from "@/lib/billing/plans";
+import { type PlanTier, yearlySavingPercent } from "@/lib/billing/catalog/plans";
 
 /**
  * The monthly/yearly switch: a real radio group, so it needs no JavaScript and works with the

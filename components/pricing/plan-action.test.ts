@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getPlan } from "@/lib/billing/plans";
+import { getPlan } from "@/lib/billing/catalog/plans";
 import { planAction } from "./plan-action";
 
 const free = getPlan("free");

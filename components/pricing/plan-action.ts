@@ -1,4 +1,4 @@
-import type { BillingPeriod, Plan, PlanTier } from "@/lib/billing/plans";
+import type { BillingPeriod, Plan, PlanTier } from "@/lib/billing/catalog/plans";
 
 /** Who is looking at the pricing page: signed out, or a user on a plan (Free included). */
 export type PricingViewer =

@@ -7,7 +7,7 @@ import {
   FEATURES,
   type Plan,
   yearlySavingPercent,
-} from "@/lib/billing/plans";
+} from "@/lib/billing/catalog/plans";
 import { formatLimit } from "@/lib/format/limit";
 import { formatPlanPrice } from "@/lib/format/money";
 import { type PricingViewer, planAction } from "./plan-action";

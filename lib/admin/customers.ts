@@ -14,13 +14,13 @@ import {
   type WebhookEvent,
   webhookEvents,
 } from "@/db/schema";
+import { METRICS, type Metric } from "@/lib/billing/catalog/plans";
 import {
   type Entitlements,
   entitlementsFor,
   pickCurrentSubscription,
 } from "@/lib/billing/entitlements";
 import type { InvoiceListItem } from "@/lib/billing/invoices";
-import { METRICS, type Metric } from "@/lib/billing/plans";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { keyset } from "@/lib/http/cursor";

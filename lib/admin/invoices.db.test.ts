@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db";
 import { INVOICE_STATUSES, invoices, type NewInvoice, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
-import { PLAN_TIERS } from "@/lib/billing/plans";
+import { PLAN_TIERS } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
 import { encodeCursor } from "@/lib/http/cursor";
 import {

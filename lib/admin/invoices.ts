@@ -3,7 +3,7 @@ import { and, count, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { INVOICE_STATUSES, type Invoice, invoices } from "@/db/schema";
-import { PLAN_TIERS } from "@/lib/billing/plans";
+import { PLAN_TIERS } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
 import {
   type CursorPosition,

@@ -8,7 +8,7 @@ import {
   PLAN_TIERS,
   type PlanTier,
   priceFor,
-} from "@/lib/billing/plans";
+} from "@/lib/billing/catalog/plans";
 import { DAY_MS, utcMonthOf } from "@/lib/usage/windows";
 
 /**
@@ -16,7 +16,7 @@ import { DAY_MS, utcMonthOf } from "@/lib/usage/windows";
  * the instant it reports on (`now`), so the same rows always give the same numbers.
  *
  * Definitions (amounts in the currency's smallest unit; recurring amounts are in the catalog's
- * currency, the one every price in `lib/billing/plans.ts` is in):
+ * currency, the one every price in `lib/billing/catalog/plans.ts` is in):
  *
  * - Monthly amount of a subscription: the catalog price of its plan and period (`priceFor`,
  *   never a stored or client-sent amount) times its quantity; a yearly price counts as a

@@ -3,8 +3,8 @@ import type { DatabaseHandle } from "@/db";
 import { type NewSubscription, subscriptions, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { env } from "@/lib/env";
+import { PLANS } from "./catalog/plans";
 import { getEntitlements } from "./entitlements";
-import { PLANS } from "./plans";
 
 let handle: DatabaseHandle;
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "@/db/schema";
+import { PLAN_TIERS, PLANS } from "./catalog/plans";
 import {
   type EntitlementOptions,
   entitlementsFor,
   pickCurrentSubscription,
   type SubscriptionRow,
 } from "./entitlements";
-import { PLAN_TIERS, PLANS } from "./plans";
 
 const DAY = 24 * 60 * 60 * 1000;
 const at = (iso: string) => new Date(iso);

@@ -10,13 +10,13 @@ import {
   type Plan,
   type PlanTier,
   planByLookupKey,
-} from "./plans";
+} from "./catalog/plans";
 
 /**
- * What a user may use right now, derived from their subscription row (DESIGN.md, "Access"):
- * active or trialing → the subscribed plan; past_due inside the grace period → the plan plus a
- * `payment_failed` warning; anything else (past_due after the grace period, incomplete,
- * incomplete_expired, canceled, unpaid, paused) or no row → Free.
+ * What a user may use right now, derived from their subscription row: active or trialing →
+ * the subscribed plan; past_due inside the grace period → the plan plus a `payment_failed`
+ * warning; anything else (past_due after the grace period, incomplete, incomplete_expired,
+ * canceled, unpaid, paused) or no row → Free.
  *
  * Dates are never guessed: an active subscription whose `currentPeriodEnd` has passed keeps the
  * plan, because Stripe renews it and the webhook that says so may simply not have arrived yet.

@@ -1,4 +1,4 @@
-import type { Metric } from "@/lib/billing/plans";
+import type { Metric } from "@/lib/billing/catalog/plans";
 
 const GB = 1024 ** 3;
 const count = new Intl.NumberFormat("en-US");

@@ -1,4 +1,4 @@
-import { type BillingPeriod, CURRENCY, type PlanTier, priceFor } from "@/lib/billing/plans";
+import { type BillingPeriod, CURRENCY, type PlanTier, priceFor } from "@/lib/billing/catalog/plans";
 
 /**
  * Money for people: an amount in the currency's smallest unit (cents, yen, fils), formatted with

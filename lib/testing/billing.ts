@@ -1,16 +1,19 @@
 /**
- * Test support for the billing routes: a database and a Stripe emulator of the test file's own,
- * handed to the app (`provideDatabase`, `provideStripe`), with the plan catalog synced into the
- * emulator; users; and the browser's part of Checkout done through the emulator's control API.
- * One emulator per test file: its wall clock is shared by everything in it.
+ * Test support for billing: a database and a Stripe emulator of the test file's own, handed to
+ * the app (`provideDatabase`, `provideStripe`), with the plan catalog pushed into the emulator
+ * (`useBillingTest`); users; and the browser's part of Checkout done through the emulator's
+ * control API. One emulator per test file: its wall clock is shared by everything in it.
  */
 import type Stripe from "stripe";
+import { afterAll, beforeAll, onTestFinished } from "vitest";
 import { type DatabaseHandle, provideDatabase } from "@/db";
 import { type NewSubscription, subscriptions, type UserRole, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
-import { syncCheckoutSession } from "@/lib/billing/service/sync-checkout-session";
-import { provideStripe } from "@/lib/billing/stripe";
-import { syncStripeCatalog } from "@/lib/billing/stripe-sync";
+import { startCheckout } from "@/lib/billing/service/checkout";
+import { confirmCheckoutSession } from "@/lib/billing/service/confirm-checkout";
+import { setUpStripe } from "@/lib/billing/service/set-up-stripe";
+import { provideStripe } from "@/lib/billing/stripe/client";
+import { hitRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { startTestEmulator, type TestEmulator } from "@/stripe-emulator/testing";
 import { sessionCookie, TEST_ORIGIN, type TestRequestInit, testRequest } from "./http";
 
@@ -29,12 +32,42 @@ export interface BillingTest {
   close(): Promise<void>;
 }
 
-export async function startBillingTest(): Promise<BillingTest> {
+/**
+ * Gives the test file its billing world: started before its tests (`beforeAll`), closed after
+ * them (`afterAll`). The fields can be read once the tests run, not while the file loads.
+ */
+export function useBillingTest(): BillingTest {
+  let started: BillingTest | null = null;
+  const current = (): BillingTest => {
+    if (!started) throw new Error("the billing test is not started: read it inside a test or hook");
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startBillingTest();
+  }, 60_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get db() {
+      return current().db;
+    },
+    get stripe() {
+      return current().stripe;
+    },
+    get emulator() {
+      return current().emulator;
+    },
+    close: () => current().close(),
+  };
+}
+
+async function startBillingTest(): Promise<BillingTest> {
   const handle = await createTestDatabase();
   provideDatabase(handle);
   const emulator = await startTestEmulator();
   provideStripe(emulator.stripe);
-  await syncStripeCatalog(emulator.stripe, { frontendUrl: TEST_ORIGIN });
+  await setUpStripe(emulator.stripe, { frontendUrl: TEST_ORIGIN });
   return {
     db: handle.db,
     stripe: emulator.stripe,
@@ -103,32 +136,56 @@ export function payCheckout(t: BillingTest, url: string, card: string = CARDS.vi
   );
 }
 
+/** A Checkout session for the plan started through the one door (`startCheckout`); its URL. */
+export async function startTestCheckout(
+  t: BillingTest,
+  user: TestUser,
+  plan: "pro" | "enterprise",
+  period: "monthly" | "yearly",
+): Promise<string> {
+  const checkout = await startCheckout({
+    db: t.db,
+    stripe: t.stripe,
+    userId: user.id,
+    choice: { plan, period },
+  });
+  if (!checkout.started) throw new Error(`checkout not started: ${checkout.error.message}`);
+  return checkout.url;
+}
+
 /**
- * Checkout through the route, paid with `card`, then the success page's sync: the user ends up
- * with a subscription mirrored in Postgres. Returns the Stripe subscription.
+ * Checkout, paid with a Visa card, then the success page's confirmation: the user ends up with
+ * a subscription mirrored in Postgres. Returns the Stripe subscription.
  */
 export async function subscribe(
   t: BillingTest,
   user: TestUser,
   plan: "pro" | "enterprise",
   period: "monthly" | "yearly",
-  checkoutRoute: (
-    request: Request,
-    context: { params: Promise<Record<string, never>> },
-  ) => Promise<Response>,
 ): Promise<Stripe.Subscription> {
-  const response = await checkoutRoute(
-    userRequest(user, "/api/billing/checkout", { body: { plan, period } }),
-    { params: Promise.resolve({}) },
-  );
-  if (response.status !== 200) {
-    throw new Error(`checkout answered ${response.status}: ${await response.text()}`);
-  }
-  const { url } = (await response.json()) as { url: string };
+  const url = await startTestCheckout(t, user, plan, period);
   const paid = await payCheckout(t, url);
   if (paid.status !== 200) throw new Error(`payment failed: ${JSON.stringify(paid.body)}`);
   const sessionId = checkoutSessionId(url);
-  await syncCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId });
+  await confirmCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId });
   const session = await t.stripe.checkout.sessions.retrieve(sessionId);
   return t.stripe.subscriptions.retrieve(String(session.subscription));
+}
+
+/** Uses up the user's billing rate limit for the current window. */
+export async function exhaustBillingLimit(t: BillingTest, user: TestUser): Promise<void> {
+  for (let hit = 0; hit < RATE_LIMITS.billing.limit; hit++) {
+    await hitRateLimit(t.db, RATE_LIMITS.billing, user.id);
+  }
+}
+
+/** Every request `stripe` sends from now until the test ends, by method and path. */
+export function stripeRequests(stripe: Stripe): string[] {
+  const seen: string[] = [];
+  const listener = (event: Stripe.RequestEvent) => seen.push(`${event.method} ${event.path}`);
+  stripe.on("request", listener);
+  onTestFinished(() => {
+    stripe.off("request", listener);
+  });
+  return seen;
 }

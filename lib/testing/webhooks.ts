@@ -6,8 +6,7 @@
  */
 import type Stripe from "stripe";
 import type { Database } from "@/db";
-import { type NewWebhookEvent, webhookEvents } from "@/db/schema";
-import { type BillingTest, startBillingTest } from "./billing";
+import { customers, type NewWebhookEvent, users, webhookEvents } from "@/db/schema";
 import { TEST_ORIGIN } from "./http";
 
 export interface WebhookDelivery {
@@ -17,15 +16,21 @@ export interface WebhookDelivery {
   deliver(event: Stripe.Event): Promise<{ status: number; outcome?: string }>;
 }
 
+/**
+ * Deliveries to `route` signed by `secret` (the test file's own). `billing` is read at each
+ * delivery, so the test file's `useBillingTest()` can be passed before it has started.
+ */
 export function webhookDelivery(
   route: (request: Request) => Promise<Response>,
-  stripe: Stripe,
+  billing: { readonly stripe: Stripe },
   secret: string,
 ): WebhookDelivery {
   const request = (payload: string, header?: string | null) => {
     const headers = new Headers({ "content-type": "application/json" });
     const signature =
-      header === undefined ? stripe.webhooks.generateTestHeaderString({ payload, secret }) : header;
+      header === undefined
+        ? billing.stripe.webhooks.generateTestHeaderString({ payload, secret })
+        : header;
     if (signature !== null) headers.set("stripe-signature", signature);
     return new Request(`${TEST_ORIGIN}/api/stripe/webhook`, {
       method: "POST",
@@ -53,19 +58,6 @@ export async function eventsAbout(stripe: Stripe, customer: string): Promise<Str
   });
 }
 
-export interface WebhookTest extends BillingTest {
-  hooks: WebhookDelivery;
-}
-
-/** `startBillingTest`, with deliveries to `route` signed by `secret` (the test file's own). */
-export async function startWebhookTest(
-  route: (request: Request) => Promise<Response>,
-  secret: string,
-): Promise<WebhookTest> {
-  const billing = await startBillingTest();
-  return { ...billing, hooks: webhookDelivery(route, billing.stripe, secret) };
-}
-
 /** A subscription to the price `lookupKey` made straight through Stripe's API, paid by Visa. */
 export async function subscribeInStripe(
   stripe: Stripe,
@@ -80,6 +72,30 @@ export async function subscribeInStripe(
     items: [{ price: price.id }],
     default_payment_method: card.id,
   });
+}
+
+/**
+ * A user and a Stripe customer subscribed to `lookupKey` in Stripe, whose webhooks never reached
+ * the app. The customer names the user in `metadata.userId`, or (`knownBy: "link"`) carries no
+ * metadata and is linked to the user in `customers` instead.
+ */
+export async function subscriberWithoutWebhooks(
+  db: Database,
+  stripe: Stripe,
+  email: string,
+  { lookupKey, knownBy = "metadata" }: { lookupKey?: string; knownBy?: "metadata" | "link" } = {},
+): Promise<{ userId: string; customerId: string; subscription: Stripe.Subscription }> {
+  const [user] = await db.insert(users).values({ email }).returning({ id: users.id });
+  if (!user) throw new Error("no user");
+  const customer = await stripe.customers.create({
+    email,
+    ...(knownBy === "metadata" ? { metadata: { userId: user.id } } : {}),
+  });
+  if (knownBy === "link") {
+    await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id });
+  }
+  const subscription = await subscribeInStripe(stripe, customer.id, lookupKey);
+  return { userId: user.id, customerId: customer.id, subscription };
 }
 
 /** Writes `event` to the ledger as an earlier delivery left it (`status`, attempts, error). */

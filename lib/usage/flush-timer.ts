@@ -8,7 +8,7 @@
  * Not marked `server-only`: instrumentation loads it.
  */
 import { getDb } from "../../db";
-import { createStripeClient } from "../billing/stripe-client";
+import { createStripeClient } from "../billing/stripe/client";
 import { env } from "../env";
 import { log } from "../log";
 import { type FlushResult, flushUsage } from "./report";

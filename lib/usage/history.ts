@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { usageRecords } from "@/db/schema";
-import { METRICS, type Metric } from "@/lib/billing/plans";
+import { METRICS, type Metric } from "@/lib/billing/catalog/plans";
 import { DAY_MS, utcDayOf } from "./windows";
 
 export interface DailyPoint {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { METERED_METRIC, METRICS, type Metric } from "@/lib/billing/plans";
+import { METERED_METRIC, METRICS, type Metric } from "@/lib/billing/catalog/plans";
 import { AppError, zodFields } from "@/lib/errors";
 import { batchRecordKey, idempotencyKeySchema } from "./idempotency-key";
 import { DAY_MS, type UsageWindow, usageWindow } from "./windows";

@@ -1,5 +1,5 @@
 import "server-only";
-import { getPlan, type Metric, PLAN_TIERS, type PlanTier } from "@/lib/billing/plans";
+import { getPlan, type Metric, PLAN_TIERS, type PlanTier } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
 import { formatLimit } from "@/lib/format/limit";
 import { limitFor } from "./summary";

@@ -1,5 +1,5 @@
+import { isPaidTier } from "@/lib/billing/catalog/plans";
 import type { Entitlements, SubscriptionRow } from "@/lib/billing/entitlements";
-import { isPaidTier } from "@/lib/billing/plans";
 
 /**
  * The Stripe customer whose API calls are reported to the usage meter, or null when none are.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db";
 import { subscriptions, usageRecords, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
-import type { Metric, PlanTier } from "@/lib/billing/plans";
+import type { Metric, PlanTier } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
 import { recordUsage, recordUsageBatch, type UsageInput } from "./record";
 import { usedInWindow } from "./summary";

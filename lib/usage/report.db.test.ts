@@ -2,31 +2,21 @@
 // renewal: this file has an emulator of its own.
 import { eq, sum } from "drizzle-orm";
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as checkoutRoute } from "@/app/api/billing/checkout/route";
+import { beforeAll, describe, expect, it } from "vitest";
+
 import { subscriptions, usageRecords } from "@/db/schema";
-import { API_CALLS_METER, lookupKeyFor, meteredLookupKeyFor } from "@/lib/billing/plans";
-import {
-  type BillingTest,
-  createTestUser,
-  startBillingTest,
-  subscribe,
-  type TestUser,
-} from "@/lib/testing/billing";
+import { API_CALLS_METER, lookupKeyFor, meteredLookupKeyFor } from "@/lib/billing/catalog/plans";
+import { createTestUser, subscribe, type TestUser, useBillingTest } from "@/lib/testing/billing";
 import { recordUsage } from "./record";
 import { backoffMs, classify, flushUsage, type MeterEventSender } from "./report";
 
-let t: BillingTest;
+const t = useBillingTest();
 let meterId: string;
 beforeAll(async () => {
-  t = await startBillingTest();
   const meters = await t.stripe.billing.meters.list();
   const meter = meters.data.find((candidate) => candidate.event_name === API_CALLS_METER.eventName);
-  if (!meter) throw new Error("the catalog sync made no meter");
+  if (!meter) throw new Error("the catalog push made no meter");
   meterId = meter.id;
-});
-afterAll(async () => {
-  await t.close();
 });
 
 const MINUTE = 60_000;
@@ -52,7 +42,7 @@ async function ledgerSum(customer: string): Promise<number> {
 
 async function subscribedUser(name: string): Promise<{ user: TestUser; customer: string }> {
   const user = await createTestUser(t, name);
-  const subscription = await subscribe(t, user, "pro", "monthly", checkoutRoute);
+  const subscription = await subscribe(t, user, "pro", "monthly");
   return { user, customer: String(subscription.customer) };
 }
 

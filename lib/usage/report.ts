@@ -30,7 +30,7 @@ import { and, asc, count, eq, inArray, lte, sql } from "drizzle-orm";
 import Stripe from "stripe";
 import type { Database } from "../../db";
 import { type UsageRecord, usageRecords } from "../../db/schema";
-import { API_CALLS_METER } from "../billing/plans";
+import { API_CALLS_METER } from "../billing/catalog/plans";
 import { env } from "../env";
 import { log } from "../log";
 

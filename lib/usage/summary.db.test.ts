@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db";
 import { type NewUsageRecord, usageRecords, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
-import { PLANS } from "@/lib/billing/plans";
+import { PLANS } from "@/lib/billing/catalog/plans";
 import { usageSummary } from "./summary";
 
 let handle: DatabaseHandle;

@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, gte, lt, sum } from "drizzle-orm";
 import type { Database } from "@/db";
 import { usageRecords } from "@/db/schema";
-import { METRICS, type Metric, type Plan } from "@/lib/billing/plans";
+import { METRICS, type Metric, type Plan } from "@/lib/billing/catalog/plans";
 import { backdatingReachMs, MAX_RECORD_AHEAD_MINUTES } from "./input";
 import { type UsageWindow, usageWindow } from "./windows";
 

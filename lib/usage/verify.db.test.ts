@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as checkoutRoute } from "@/app/api/billing/checkout/route";
+import { describe, expect, it } from "vitest";
+
 import { usageRecords } from "@/db/schema";
 import { getCustomerDetail } from "@/lib/admin/customers";
-import {
-  type BillingTest,
-  createTestUser,
-  startBillingTest,
-  subscribe,
-} from "@/lib/testing/billing";
+import { createTestUser, subscribe, useBillingTest } from "@/lib/testing/billing";
 import { recordUsage } from "./record";
 import { flushUsage } from "./report";
 import { formatVerification, verifyUsage } from "./verify";
 import { usageWindow } from "./windows";
 
-let t: BillingTest;
-beforeAll(async () => {
-  t = await startBillingTest();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useBillingTest();
 
 /** This calendar month in UTC: the period the records below fall in. */
 const period = () => {
@@ -30,7 +19,7 @@ const period = () => {
 describe("verifyUsage", () => {
   it("finds the ledger and Stripe in agreement after a flush, with unsent usage shown apart", async () => {
     const user = await createTestUser(t, "verified");
-    const subscription = await subscribe(t, user, "pro", "monthly", checkoutRoute);
+    const subscription = await subscribe(t, user, "pro", "monthly");
     const customer = String(subscription.customer);
     await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 40 });
     await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 2 });
@@ -56,7 +45,7 @@ describe("verifyUsage", () => {
 
   it("reports a customer whose ledger says sent what Stripe never counted", async () => {
     const user = await createTestUser(t, "drifted");
-    const subscription = await subscribe(t, user, "pro", "monthly", checkoutRoute);
+    const subscription = await subscribe(t, user, "pro", "monthly");
     const customer = String(subscription.customer);
     await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 10 });
     await flushUsage(t.db, t.stripe);
@@ -88,7 +77,7 @@ describe("verifyUsage", () => {
 
   it("shows a meter event Stripe refused for good in the verification and on the admin customer page, with Stripe's reason", async () => {
     const user = await createTestUser(t, "refused");
-    const subscription = await subscribe(t, user, "pro", "monthly", checkoutRoute);
+    const subscription = await subscribe(t, user, "pro", "monthly");
     const customer = String(subscription.customer);
     await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 7 });
     await t.stripe.customers.del(customer);

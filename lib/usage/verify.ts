@@ -15,7 +15,7 @@ import { and, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "../../db";
 import { type UsageReportStatus, usageRecords } from "../../db/schema";
-import { API_CALLS_METER, METERED_METRIC } from "../billing/plans";
+import { API_CALLS_METER, METERED_METRIC } from "../billing/catalog/plans";
 import { type FailedMeterEvents, failedMeterEvents } from "./failed-meter-events";
 
 export interface CustomerUsageComparison {

@@ -1,4 +1,4 @@
-import { DAILY_METRICS, type DailyMetric, type Metric } from "@/lib/billing/plans";
+import { DAILY_METRICS, type DailyMetric, type Metric } from "@/lib/billing/catalog/plans";
 
 /*
  * UTC calendar days and months. Every day or month window of the app (usage limits, the admin

@@ -8,8 +8,8 @@ import { PricingFaq } from "@/components/pricing/pricing-faq";
 import { FormAlert } from "@/components/ui/form-alert";
 import { getDb } from "@/db";
 import { currentUser } from "@/lib/auth/session";
+import { listPlans, PLAN_TIERS } from "@/lib/billing/catalog/plans";
 import { getEntitlements } from "@/lib/billing/entitlements";
-import { listPlans, PLAN_TIERS } from "@/lib/billing/plans";
 import { env } from "@/lib/env";
 
 async function pricingViewer(): Promise<PricingViewer> {

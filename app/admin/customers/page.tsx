@@ -8,7 +8,7 @@ import { Day } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { type CustomerPage, listCustomers, MAX_CUSTOMER_QUERY_LENGTH } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
-import { PLANS } from "@/lib/billing/plans";
+import { PLANS } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Customers" };

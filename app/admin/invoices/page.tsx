@@ -17,7 +17,7 @@ import {
   parseInvoiceFilter,
 } from "@/lib/admin/invoices";
 import { requireAdmin } from "@/lib/auth/session";
-import { PLAN_TIERS, PLANS } from "@/lib/billing/plans";
+import { PLAN_TIERS, PLANS } from "@/lib/billing/catalog/plans";
 import { safeExternalUrl } from "@/lib/format/external-url";
 import { formatMoney } from "@/lib/format/money";
 

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { webhookEvents } from "@/db/schema";
 import { IDLE } from "@/lib/form-state";
-import { type BillingTest, createTestUser, startBillingTest } from "@/lib/testing/billing";
+import { createTestUser, useBillingTest } from "@/lib/testing/billing";
 import { putInLedger } from "@/lib/testing/webhooks";
 
 // Who is signed in and Next's cache are request-scoped in Next; here they are stand-ins.
@@ -13,7 +13,7 @@ vi.mock("next/cache", () => ({ revalidatePath }));
 
 const { replayWebhookEventAction } = await import("./actions");
 
-let billing: BillingTest;
+const billing = useBillingTest();
 let eventId: string;
 
 function form(fields: Record<string, string>): FormData {
@@ -28,7 +28,6 @@ async function ledgerRow() {
 }
 
 beforeAll(async () => {
-  billing = await startBillingTest();
   const user = await createTestUser(billing, "action");
   const stripe = billing.stripe;
   const customer = await stripe.customers.create({
@@ -51,10 +50,6 @@ beforeAll(async () => {
     lastError: "connection reset",
   });
 }, 60_000);
-
-afterAll(async () => {
-  await billing.close();
-});
 
 beforeEach(() => {
   requireAdmin.mockReset();

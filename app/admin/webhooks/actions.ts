@@ -3,9 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { replayWebhookEvent } from "@/lib/admin/webhook-events";
-import { getStripe } from "@/lib/billing/stripe";
-import type { ProcessOutcome } from "@/lib/billing/webhooks/process";
+import type { ProcessOutcome } from "@/lib/billing/mirror/process-event";
+import { replayWebhookEvent } from "@/lib/billing/mirror/replay-event";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { action } from "@/lib/http/action";
 import { log } from "@/lib/log";
 

@@ -1,34 +1,27 @@
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { customers, subscriptions } from "@/db/schema";
 import { getEntitlements } from "@/lib/billing/entitlements";
-import { getOrCreateCustomer } from "@/lib/billing/service/get-or-create-customer";
-import { syncCheckoutSession } from "@/lib/billing/service/sync-checkout-session";
+import { confirmCheckoutSession } from "@/lib/billing/service/confirm-checkout";
+import { getOrCreateCustomer } from "@/lib/billing/service/customer";
 import { AppError } from "@/lib/errors";
 import {
-  type BillingTest,
   CARDS,
   checkoutSessionId,
   createTestUser,
   givePastSubscription,
   payCheckout,
-  startBillingTest,
   subscribe,
   type TestUser,
+  useBillingTest,
   userRequest,
 } from "@/lib/testing/billing";
 import { noParams } from "@/lib/testing/http";
 import { POST as checkoutRoute } from "./checkout/route";
 import { POST as portalRoute } from "./portal/route";
 
-let t: BillingTest;
-beforeAll(async () => {
-  t = await startBillingTest();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useBillingTest();
 
 const DAY = 86_400;
 
@@ -87,7 +80,7 @@ describe("POST /api/billing/checkout", () => {
     // Nothing is mirrored until something syncs: no webhook endpoint exists in this test.
     expect(await rowsOf(user.id)).toEqual([]);
     await expect(
-      syncCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId }),
+      confirmCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId }),
     ).resolves.toEqual({ status: "complete", synced: true });
 
     const [row] = await rowsOf(user.id);
@@ -114,7 +107,7 @@ describe("POST /api/billing/checkout", () => {
   it("gives no trial to a user who had a subscription before", async () => {
     const user = await createTestUser(t, "returning");
     await givePastSubscription(t, user);
-    const subscription = await subscribe(t, user, "pro", "yearly", checkoutRoute);
+    const subscription = await subscribe(t, user, "pro", "yearly");
     expect(subscription).toMatchObject({ status: "active", trial_end: null });
     const current = (await rowsOf(user.id)).find((row) => row.status !== "canceled");
     expect(current).toMatchObject({ planTier: "pro", billingPeriod: "yearly", status: "active" });
@@ -198,7 +191,7 @@ describe("POST /api/billing/checkout", () => {
     expect(paid.status).toBe(402);
     const sessionId = checkoutSessionId(url);
     await expect(
-      syncCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId }),
+      confirmCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId }),
     ).resolves.toEqual({ status: "open", synced: false });
     const customerId = await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: user.id });
     const listed = await t.stripe.subscriptions.list({ customer: customerId, status: "all" });
@@ -254,7 +247,7 @@ describe("POST /api/billing/checkout", () => {
   });
 });
 
-describe("syncCheckoutSession", () => {
+describe("confirmCheckoutSession", () => {
   it("refuses another user's session as if it did not exist", async () => {
     const owner = await createTestUser(t, "owner");
     const intruder = await createTestUser(t, "intruder");
@@ -262,7 +255,7 @@ describe("syncCheckoutSession", () => {
     const url = await checkoutUrl(owner, "pro", "monthly");
     await payCheckout(t, url);
     const sessionId = checkoutSessionId(url);
-    const attempt = syncCheckoutSession({
+    const attempt = confirmCheckoutSession({
       db: t.db,
       stripe: t.stripe,
       userId: intruder.id,
@@ -270,10 +263,15 @@ describe("syncCheckoutSession", () => {
     });
     await expect(attempt).rejects.toMatchObject({ code: "not_found" });
     await expect(
-      syncCheckoutSession({ db: t.db, stripe: t.stripe, userId: owner.id, sessionId: "cs_nope" }),
+      confirmCheckoutSession({
+        db: t.db,
+        stripe: t.stripe,
+        userId: owner.id,
+        sessionId: "cs_nope",
+      }),
     ).rejects.toBeInstanceOf(AppError);
     await expect(
-      syncCheckoutSession({ db: t.db, stripe: t.stripe, userId: owner.id, sessionId: "../x" }),
+      confirmCheckoutSession({ db: t.db, stripe: t.stripe, userId: owner.id, sessionId: "../x" }),
     ).rejects.toMatchObject({ code: "not_found" });
     expect(await rowsOf(intruder.id)).toEqual([]);
     expect(await rowsOf(owner.id)).toEqual([]);

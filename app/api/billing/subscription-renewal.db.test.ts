@@ -1,35 +1,28 @@
 // Moves the emulator's wall clock, which every subscription in it shares: this file has an
 // emulator of its own.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { invoices, subscriptions } from "@/db/schema";
 import { getEntitlements } from "@/lib/billing/entitlements";
-import { resyncCustomer } from "@/lib/billing/service/resync-customer";
+import { resyncCustomer } from "@/lib/billing/mirror/resync-customer";
 import {
-  type BillingTest,
   createTestUser,
   givePastSubscription,
-  startBillingTest,
   subscribe,
+  useBillingTest,
   userRequest,
 } from "@/lib/testing/billing";
 import { noParams } from "@/lib/testing/http";
-import { POST as checkoutRoute } from "./checkout/route";
+
 import { POST as changeRoute } from "./subscription/route";
 
-let t: BillingTest;
-beforeAll(async () => {
-  t = await startBillingTest();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useBillingTest();
 
 describe("a downgrade", () => {
   it("keeps the period as paid and bills the new plan from the next renewal", async () => {
     const user = await createTestUser(t, "downgrader");
     await givePastSubscription(t, user);
-    const subscription = await subscribe(t, user, "enterprise", "monthly", checkoutRoute);
+    const subscription = await subscribe(t, user, "enterprise", "monthly");
     const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
 
     const response = await changeRoute(

@@ -1,35 +1,28 @@
 import { and, eq, ne } from "drizzle-orm";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { invoices, subscriptions } from "@/db/schema";
 import { getEntitlements } from "@/lib/billing/entitlements";
-import { cancelSubscription } from "@/lib/billing/service/cancel-subscription";
-import { createPortalSession } from "@/lib/billing/service/create-portal-session";
-import { processStripeEvent } from "@/lib/billing/webhooks/process";
+import { processStripeEvent } from "@/lib/billing/mirror/process-event";
+import { cancelSubscription } from "@/lib/billing/service/cancel";
+import { createPortalSession } from "@/lib/billing/service/portal";
 import {
-  type BillingTest,
   createTestUser,
   givePastSubscription,
-  startBillingTest,
   subscribe,
   type TestUser,
+  useBillingTest,
   userRequest,
 } from "@/lib/testing/billing";
 import { noParams, withParams } from "@/lib/testing/http";
 import { POST as adminCancelRoute } from "../admin/users/[id]/subscription/cancel/route";
 import { POST as adminResumeRoute } from "../admin/users/[id]/subscription/resume/route";
-import { POST as checkoutRoute } from "./checkout/route";
+
 import { POST as cancelRoute } from "./subscription/cancel/route";
 import { POST as resumeRoute } from "./subscription/resume/route";
 import { POST as changeRoute, GET as previewRoute } from "./subscription/route";
 
-let t: BillingTest;
-beforeAll(async () => {
-  t = await startBillingTest();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useBillingTest();
 
 interface Preview {
   change: "upgrade" | "downgrade";
@@ -74,7 +67,7 @@ async function activeUser(
 ): Promise<{ user: TestUser; subscription: Stripe.Subscription }> {
   const user = await createTestUser(t, name);
   await givePastSubscription(t, user);
-  const subscription = await subscribe(t, user, plan, period, checkoutRoute);
+  const subscription = await subscribe(t, user, plan, period);
   expect(subscription.status).toBe("active");
   return { user, subscription };
 }
@@ -192,7 +185,7 @@ describe("upgrading", () => {
 
   it("switches plan in a trial without charging anything", async () => {
     const user = await createTestUser(t, "trialist");
-    const subscription = await subscribe(t, user, "pro", "monthly", checkoutRoute);
+    const subscription = await subscribe(t, user, "pro", "monthly");
     expect(subscription.status).toBe("trialing");
     const quote = (await (await preview(user, "enterprise", "monthly")).json()) as Preview;
     expect(quote).toMatchObject({ change: "upgrade", amountDue: 0, prorationDate: null });

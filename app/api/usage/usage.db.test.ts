@@ -4,7 +4,7 @@ import { type DatabaseHandle, provideDatabase } from "@/db";
 import { subscriptions, usageRecords, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { createApiKey } from "@/lib/auth/api-keys";
-import type { PlanTier } from "@/lib/billing/plans";
+import type { PlanTier } from "@/lib/billing/catalog/plans";
 import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
 import { GET, POST } from "./route";
 

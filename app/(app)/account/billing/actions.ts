@@ -3,13 +3,14 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { BILLING_PERIODS, PLAN_TIERS } from "@/lib/billing/plans";
-import { cancelSubscription } from "@/lib/billing/service/cancel-subscription";
-import { changeSubscription } from "@/lib/billing/service/change-subscription";
-import { createCheckoutSession } from "@/lib/billing/service/create-checkout-session";
-import { createPortalSession } from "@/lib/billing/service/create-portal-session";
-import { resumeSubscription } from "@/lib/billing/service/resume-subscription";
-import { getStripe } from "@/lib/billing/stripe";
+import { BILLING_PERIODS, PLAN_TIERS } from "@/lib/billing/catalog/plans";
+import { cancelSubscription } from "@/lib/billing/service/cancel";
+import { changeSubscription } from "@/lib/billing/service/change-plan";
+import { startCheckout } from "@/lib/billing/service/checkout";
+import { createPortalSession } from "@/lib/billing/service/portal";
+import { resumeSubscription } from "@/lib/billing/service/resume";
+import { getStripe } from "@/lib/billing/stripe/client";
+import { formText } from "@/lib/form-state";
 import { action } from "@/lib/http/action";
 import { RATE_LIMITS } from "@/lib/rate-limit";
 
@@ -38,23 +39,21 @@ const planChange = planChoice.extend({
 
 const billing = { access: "user", returnTo: PAGE, rateLimit: RATE_LIMITS.billing } as const;
 
+/**
+ * Starts checkout through the one door (`startCheckout`, which validates the choice and charges
+ * the checkout rate limit); a refusal is shown on the form.
+ */
 export const startCheckoutAction = action(
-  {
-    access: "user",
-    returnTo: PAGE,
-    schema: planChoice,
-    invalid: "message",
-    rateLimit: RATE_LIMITS.checkout,
-  },
-  async ({ plan, period }, { user }) => {
-    const { url } = await createCheckoutSession({
+  { access: "user", returnTo: PAGE },
+  async (_input, { user, formData }) => {
+    const checkout = await startCheckout({
       db: await getDb(),
       stripe: getStripe(),
       userId: user.id,
-      tier: plan,
-      period,
+      choice: { plan: formText(formData, "plan"), period: formText(formData, "period") },
     });
-    redirect(url);
+    if (!checkout.started) return { status: "error", message: checkout.error.message };
+    redirect(checkout.url);
   },
 );
 

@@ -8,9 +8,9 @@ import {
   getPlan,
   type PaidPlanTier,
   type PlanTier,
-} from "@/lib/billing/plans";
-import { previewChangeForPage } from "@/lib/billing/service/page-stripe-calls";
-import { getStripe } from "@/lib/billing/stripe";
+} from "@/lib/billing/catalog/plans";
+import { previewChangeForPage } from "@/lib/billing/service/change-plan";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { AppError } from "@/lib/errors";
 import { formatLongDate } from "@/lib/format/date";
 import { formatMoney, formatPlanPrice } from "@/lib/format/money";

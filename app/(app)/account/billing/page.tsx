@@ -7,23 +7,20 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
 import {
-  type Entitlements,
-  getBillingState,
-  type SubscriptionRow,
-} from "@/lib/billing/entitlements";
-import {
   type BillingPeriod,
   isBillingPeriod,
   isPaidTier,
   isPlanTier,
   PLANS,
-} from "@/lib/billing/plans";
-import { findCustomer } from "@/lib/billing/service/find-customer";
+} from "@/lib/billing/catalog/plans";
 import {
-  type CheckoutReturn,
-  confirmCheckoutReturn,
-} from "@/lib/billing/service/page-stripe-calls";
-import { getStripe } from "@/lib/billing/stripe";
+  type Entitlements,
+  getBillingState,
+  type SubscriptionRow,
+} from "@/lib/billing/entitlements";
+import { type CheckoutReturn, confirmCheckoutReturn } from "@/lib/billing/service/confirm-checkout";
+import { findCustomer } from "@/lib/billing/service/customer";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { formatLongDate } from "@/lib/format/date";
 import { formatPlanPrice } from "@/lib/format/money";
 import { usageSummary } from "@/lib/usage/summary";

@@ -1,27 +1,20 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rateLimits } from "@/db/schema";
-import { getOrCreateCustomer } from "@/lib/billing/service/get-or-create-customer";
+import { getOrCreateCustomer } from "@/lib/billing/service/customer";
 import {
-  type BillingTest,
   createTestUser,
   givePastSubscription,
-  startBillingTest,
   subscribe,
   type TestUser,
+  useBillingTest,
   userRequest,
 } from "@/lib/testing/billing";
 import { testRequest } from "@/lib/testing/http";
-import { POST as checkoutRoute } from "../../../api/billing/checkout/route";
+
 import { GET, POST } from "./route";
 
-let t: BillingTest;
-beforeAll(async () => {
-  t = await startBillingTest();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useBillingTest();
 
 const location = (response: Response) => response.headers.get("location");
 
@@ -68,7 +61,7 @@ describe("GET /account/checkout", () => {
   it("turns a subscriber's choice of another plan into the change confirmation", async () => {
     const user = await createTestUser(t, "link-subscriber");
     await givePastSubscription(t, user);
-    await subscribe(t, user, "pro", "monthly", checkoutRoute);
+    await subscribe(t, user, "pro", "monthly");
     const other = await GET(userRequest(user, "/account/checkout?plan=enterprise&period=monthly"));
     expect(location(other)).toBe(
       "http://localhost:3000/account/billing?change=enterprise&period=monthly",

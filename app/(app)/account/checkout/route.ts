@@ -6,25 +6,22 @@
 // Followed from another site (`isForeignNavigation`), the link starts nothing: it leads to a
 // confirmation page whose button posts here (POST, origin-checked), so no other site can
 // create sessions for a signed-in person or expire the one they are paying in another tab.
-// The rate limit is charged only once a session is really to be started.
 //
-// Problems the person can act on lead to the billing page with a notice code (its messages are
-// fixed text there; nothing from the URL is shown): already on the plan, or a subscription that
-// should be changed rather than bought twice (→ the change-plan confirmation).
+// Starting is `startCheckout`'s (lib/billing/service/checkout.ts), the door every checkout goes
+// through: it charges the rate limit only once a session is really to be started, and says
+// where a refusal leads (the billing page with a notice code, or the change-plan confirmation
+// for a subscription that should be changed rather than bought twice).
 import { getDb } from "@/db";
 import { sessionCallerFromRequest } from "@/lib/auth/session";
-import type { BillingPeriod, PlanTier } from "@/lib/billing/plans";
-import { createCheckoutSession } from "@/lib/billing/service/create-checkout-session";
-import { getStripe } from "@/lib/billing/stripe";
+import { planChoiceSchema } from "@/lib/billing/catalog/plan-choice";
+import { startCheckout } from "@/lib/billing/service/checkout";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { AppError, errorResponse } from "@/lib/errors";
 import { isForeignNavigation } from "@/lib/http/foreign-navigation";
 import { assertSameOrigin, readJsonOrForm } from "@/lib/http/request";
 import { seeOther } from "@/lib/http/see-other";
 import { log } from "@/lib/log";
-import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
-import { checkoutSchema } from "../../../api/billing/checkout/schema";
 
-const BILLING = "/account/billing";
 const CONFIRM = "/account/checkout/confirm";
 
 /** The signed-in user's id, or null (the caller sends them to sign up). */
@@ -39,30 +36,9 @@ async function userIdOf(request: Request): Promise<string | null> {
 
 const signUp = (back: string) => seeOther(`/sign-up?${new URLSearchParams({ callbackUrl: back })}`);
 
-async function startCheckout(
-  userId: string,
-  plan: PlanTier,
-  period: BillingPeriod,
-): Promise<Response> {
-  try {
-    const db = await getDb();
-    await enforceRateLimit(db, RATE_LIMITS.checkout, userId);
-    const { url } = await createCheckoutSession({
-      db,
-      stripe: getStripe(),
-      userId,
-      tier: plan,
-      period,
-    });
-    return seeOther(url);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    log.info({ userId, plan, period, code: error.code }, "checkout not started");
-    if (error.code === "subscription_exists") {
-      return seeOther(`${BILLING}?${new URLSearchParams({ change: plan, period })}`);
-    }
-    return seeOther(`${BILLING}?${new URLSearchParams({ notice: error.code })}`);
-  }
+async function start(userId: string, choice: unknown): Promise<Response> {
+  const checkout = await startCheckout({ db: await getDb(), stripe: getStripe(), userId, choice });
+  return seeOther(checkout.started ? checkout.url : checkout.next);
 }
 
 export async function GET(request: Request): Promise<Response> {
@@ -70,7 +46,7 @@ export async function GET(request: Request): Promise<Response> {
   const userId = await userIdOf(request);
   if (!userId) return signUp(`/account/checkout${url.search}`);
 
-  const choice = checkoutSchema.safeParse({
+  const choice = planChoiceSchema.safeParse({
     plan: url.searchParams.get("plan") ?? undefined,
     period: url.searchParams.get("period") ?? undefined,
   });
@@ -80,7 +56,7 @@ export async function GET(request: Request): Promise<Response> {
     log.info({ userId, plan, period }, "checkout link from another site; asking to confirm");
     return seeOther(`${CONFIRM}?${new URLSearchParams({ plan, period })}`);
   }
-  return startCheckout(userId, plan, period);
+  return start(userId, choice.data);
 }
 
 /** The confirmation page's button: a plain form post of `plan` and `period`. */
@@ -92,7 +68,7 @@ export async function POST(request: Request): Promise<Response> {
   }
   const userId = await userIdOf(request);
   if (!userId) return signUp("/pricing");
-  const choice = await readJsonOrForm(request, checkoutSchema).catch(() => null);
+  const choice = await readJsonOrForm(request, planChoiceSchema).catch(() => null);
   if (!choice) return seeOther("/pricing");
-  return startCheckout(userId, choice.data.plan, choice.data.period);
+  return start(userId, choice.data);
 }

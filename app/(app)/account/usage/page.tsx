@@ -5,8 +5,8 @@ import { UsageBars } from "@/components/billing/usage-bars";
 import { EmptyState } from "@/components/ui/table";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
+import { METRIC_LABELS, METRICS } from "@/lib/billing/catalog/plans";
 import { getEntitlements } from "@/lib/billing/entitlements";
-import { METRIC_LABELS, METRICS } from "@/lib/billing/plans";
 import { dailyUsage } from "@/lib/usage/history";
 import { usageSummary } from "@/lib/usage/summary";
 

@@ -2,14 +2,14 @@ import type { ReactNode } from "react";
 import { FeatureMark } from "@/components/ui/feature-mark";
 import { NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Day, Moment } from "@/components/ui/time";
-import type { Entitlements, EntitlementWarning } from "@/lib/billing/entitlements";
 import {
   DAILY_METRICS,
   FEATURE_LABELS,
   FEATURES,
   METRIC_LABELS,
   MONTHLY_METRICS,
-} from "@/lib/billing/plans";
+} from "@/lib/billing/catalog/plans";
+import type { Entitlements, EntitlementWarning } from "@/lib/billing/entitlements";
 import { formatLimit } from "@/lib/format/limit";
 import { Fact, Facts } from "./parts";
 

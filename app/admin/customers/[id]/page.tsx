@@ -8,7 +8,7 @@ import { Day, Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { type CustomerUsage, getCustomerDetail } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
-import { METRIC_LABELS } from "@/lib/billing/plans";
+import { METRIC_LABELS } from "@/lib/billing/catalog/plans";
 import { formatMonth } from "@/lib/format/date";
 import { EntitlementsView } from "./entitlements-view";
 import { EventsTable } from "./events-table";

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { SubscriptionStatusBadge } from "@/components/billing/subscription-status-badge";
 import { Day, Moment } from "@/components/ui/time";
 import type { Subscription } from "@/db/schema";
-import { PLANS } from "@/lib/billing/plans";
+import { PLANS } from "@/lib/billing/catalog/plans";
 import { Fact, Facts, Mono } from "./parts";
 
 /** Who asked for the cancellation, when Tollgate recorded it. */

@@ -1,25 +1,22 @@
 // POST /api/billing/checkout {plan, period} — a Stripe Checkout session for a paid plan → {url}.
 // A plain HTML form (application/x-www-form-urlencoded) is answered 303 to the Checkout page.
 import { getDb } from "@/db";
-import { createCheckoutSession } from "@/lib/billing/service/create-checkout-session";
-import { getStripe } from "@/lib/billing/stripe";
+import { planChoiceSchema } from "@/lib/billing/catalog/plan-choice";
+import { startCheckout } from "@/lib/billing/service/checkout";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { readJsonOrForm } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";
-import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
-import { checkoutSchema } from "./schema";
 
 export const POST = route("user", async ({ request, caller }) => {
-  const db = await getDb();
-  await enforceRateLimit(db, RATE_LIMITS.checkout, caller.user.id);
-  const { data, form } = await readJsonOrForm(request, checkoutSchema);
-  const { url } = await createCheckoutSession({
-    db,
+  const { data, form } = await readJsonOrForm(request, planChoiceSchema);
+  const checkout = await startCheckout({
+    db: await getDb(),
     stripe: getStripe(),
     userId: caller.user.id,
-    tier: data.plan,
-    period: data.period,
+    choice: data,
   });
-  if (form) return seeOther(url);
-  return Response.json({ url }, { headers: { "Cache-Control": "no-store" } });
+  if (!checkout.started) throw checkout.error;
+  if (form) return seeOther(checkout.url);
+  return Response.json({ url: checkout.url }, { headers: { "Cache-Control": "no-store" } });
 });

@@ -1,8 +1,8 @@
 // POST /api/billing/portal — a Stripe customer-portal session for the caller's own customer
 // → {url}; a plain HTML form post is answered 303 to the portal.
 import { getDb } from "@/db";
-import { createPortalSession } from "@/lib/billing/service/create-portal-session";
-import { getStripe } from "@/lib/billing/stripe";
+import { createPortalSession } from "@/lib/billing/service/portal";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { isFormPost } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";

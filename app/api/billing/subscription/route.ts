@@ -4,9 +4,8 @@
 // upgrades now (proration charged at once), downgrades from the next renewal → {change,
 // subscription}; a plain HTML form post is answered 303 to the billing page.
 import { getDb } from "@/db";
-import { changeSubscription } from "@/lib/billing/service/change-subscription";
-import { previewSubscriptionChange } from "@/lib/billing/service/preview-subscription-change";
-import { getStripe } from "@/lib/billing/stripe";
+import { changeSubscription, previewSubscriptionChange } from "@/lib/billing/service/change-plan";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { readJsonOrForm } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";

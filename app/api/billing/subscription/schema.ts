@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { planChoiceSchema } from "../schema";
+import { planChoiceSchema } from "@/lib/billing/catalog/plan-choice";
 
 /** GET /api/billing/subscription?plan=&period= — the change to preview. */
 export const previewChangeSchema = planChoiceSchema;

@@ -3,32 +3,23 @@ process.env.STRIPE_WEBHOOK_SECRET = "whsec_tollgate_webhook_deletion_tests";
 
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { customers, invoices, subscriptions, users, webhookEvents } from "@/db/schema";
 import { getEntitlements } from "@/lib/billing/entitlements";
-import { applyCustomerSnapshot, fetchCustomerSnapshot } from "@/lib/billing/sync";
-import {
-  eventsAbout,
-  startWebhookTest,
-  subscribeInStripe,
-  type WebhookDelivery,
-  type WebhookTest,
-} from "@/lib/testing/webhooks";
+import { applyCustomerSnapshot } from "@/lib/billing/mirror/apply-snapshot";
+import { fetchCustomerSnapshot } from "@/lib/billing/mirror/snapshot";
+import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
+import { eventsAbout, subscribeInStripe, webhookDelivery } from "@/lib/testing/webhooks";
 import { POST } from "./route";
 
 const SECRET = "whsec_tollgate_webhook_deletion_tests";
-let billing: WebhookTest;
-let db: WebhookTest["db"];
+const billing = useBillingTest();
+const hooks = webhookDelivery(POST, billing, SECRET);
+let db: BillingTest["db"];
 let stripe: Stripe;
-let hooks: WebhookDelivery;
 
-beforeAll(async () => {
-  billing = await startWebhookTest(POST, SECRET);
-  ({ db, stripe, hooks } = billing);
-}, 60_000);
-
-afterAll(async () => {
-  await billing.close();
+beforeAll(() => {
+  ({ db, stripe } = billing);
 });
 
 let sequence = 0;

@@ -3,33 +3,27 @@ process.env.STRIPE_WEBHOOK_SECRET = "whsec_tollgate_webhook_outage_tests";
 
 import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { customers, subscriptions, users, webhookEvents } from "@/db/schema";
-import { provideStripe } from "@/lib/billing/stripe";
+import { provideStripe } from "@/lib/billing/stripe/client";
+import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
 import { captureLog } from "@/lib/testing/log-capture";
-import {
-  eventsAbout,
-  startWebhookTest,
-  subscribeInStripe,
-  type WebhookDelivery,
-  type WebhookTest,
-} from "@/lib/testing/webhooks";
+import { eventsAbout, subscribeInStripe, webhookDelivery } from "@/lib/testing/webhooks";
 import { clientFor } from "@/stripe-emulator/testing";
 import { POST } from "./route";
 
 const SECRET = "whsec_tollgate_webhook_outage_tests";
 const EMAIL = "outage-customer@example.com";
-let billing: WebhookTest;
-let db: WebhookTest["db"];
-let hooks: WebhookDelivery;
+const billing = useBillingTest();
+const hooks = webhookDelivery(POST, billing, SECRET);
+let db: BillingTest["db"];
 /** An event about a linked customer with a Pro subscription; its payload carries EMAIL. */
 let event: Stripe.Event;
 let stripeSubscriptionId: string;
 
 beforeAll(async () => {
-  billing = await startWebhookTest(POST, SECRET);
   const { stripe } = billing;
-  ({ db, hooks } = billing);
+  ({ db } = billing);
   const [user] = await db.insert(users).values({ email: EMAIL }).returning({ id: users.id });
   if (!user) throw new Error("no user");
   const customer = await stripe.customers.create({ email: EMAIL, metadata: { userId: user.id } });
@@ -42,10 +36,6 @@ beforeAll(async () => {
   event = found;
   expect(JSON.stringify(event)).toContain(EMAIL);
 }, 60_000);
-
-afterAll(async () => {
-  await billing.close();
-});
 
 beforeEach(async () => {
   await db.delete(subscriptions);

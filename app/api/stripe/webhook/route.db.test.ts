@@ -4,23 +4,20 @@ process.env.STRIPE_WEBHOOK_SECRET = "whsec_tollgate_webhook_route_tests";
 import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { selectRows } from "@/db";
 import { subscriptions as subscriptionsTable, users, webhookEvents } from "@/db/schema";
 import { getEntitlements } from "@/lib/billing/entitlements";
-import {
-  applyCustomerSnapshot,
-  type CustomerSnapshot,
-  fetchCustomerSnapshot,
-} from "@/lib/billing/sync";
-import { type BillingTest, startBillingTest } from "@/lib/testing/billing";
-import { eventsAbout, type WebhookDelivery, webhookDelivery } from "@/lib/testing/webhooks";
+import { applyCustomerSnapshot } from "@/lib/billing/mirror/apply-snapshot";
+import { type CustomerSnapshot, fetchCustomerSnapshot } from "@/lib/billing/mirror/snapshot";
+import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
+import { eventsAbout, webhookDelivery } from "@/lib/testing/webhooks";
 import type { TestEmulator } from "@/stripe-emulator/testing";
 import { POST } from "./route";
 
 const SECRET = "whsec_tollgate_webhook_route_tests";
 const FRONTEND = "http://localhost:3000";
-let billing: BillingTest;
+const billing = useBillingTest();
 let db: BillingTest["db"];
 let t: TestEmulator;
 let userId: string;
@@ -30,7 +27,7 @@ let lifecycle: Stripe.Event[] = [];
 /** The customer as Stripe showed it at each step of its life, oldest first. */
 const snapshots: CustomerSnapshot[] = [];
 
-let hooks: WebhookDelivery;
+const hooks = webhookDelivery(POST, billing, SECRET);
 
 function signedRequest(payload: string, header?: string | null): Request {
   return hooks.request(payload, header);
@@ -69,10 +66,8 @@ async function resetMirror(): Promise<void> {
 }
 
 beforeAll(async () => {
-  billing = await startBillingTest();
   db = billing.db;
   t = billing.emulator;
-  hooks = webhookDelivery(POST, t.stripe, SECRET);
   const [user] = await db
     .insert(users)
     .values({ email: "hook@example.com", name: "Hook" })
@@ -114,10 +109,6 @@ beforeAll(async () => {
   await snap();
   lifecycle = await eventsOf(customer.id);
 }, 60_000);
-
-afterAll(async () => {
-  await billing.close();
-});
 
 describe("POST /api/stripe/webhook", () => {
   beforeEach(resetMirror);

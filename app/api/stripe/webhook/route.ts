@@ -1,9 +1,9 @@
 // POST /api/stripe/webhook — Stripe → Tollgate. Not wrapped by `route()`: Stripe sends no
 // session and no Origin; the signature is the authentication.
 import { getDb } from "@/db";
-import { getStripe } from "@/lib/billing/stripe";
-import { processStripeEvent } from "@/lib/billing/webhooks/process";
-import { verifyStripeEvent } from "@/lib/billing/webhooks/verify";
+import { processStripeEvent } from "@/lib/billing/mirror/process-event";
+import { verifyStripeEvent } from "@/lib/billing/mirror/verify-event";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { env } from "@/lib/env";
 import { errorResponse } from "@/lib/errors";
 import { readBodyText } from "@/lib/http/request";

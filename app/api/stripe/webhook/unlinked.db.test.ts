@@ -3,34 +3,25 @@ process.env.STRIPE_WEBHOOK_SECRET = "whsec_tollgate_webhook_unlinked_tests";
 
 import { eq, inArray } from "drizzle-orm";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { customers, subscriptions, users, webhookEvents } from "@/db/schema";
-import { listWebhookEvents, replayWebhookEvent } from "@/lib/admin/webhook-events";
+import { listWebhookEvents } from "@/lib/admin/webhook-events";
 import { getEntitlements } from "@/lib/billing/entitlements";
-import { reconcileBilling } from "@/lib/billing/reconcile";
-import { isHandledWebhookEvent } from "@/lib/billing/webhook-events";
-import {
-  eventsAbout,
-  startWebhookTest,
-  subscribeInStripe,
-  type WebhookDelivery,
-  type WebhookTest,
-} from "@/lib/testing/webhooks";
+import { reconcileBilling } from "@/lib/billing/mirror/reconcile";
+import { replayWebhookEvent } from "@/lib/billing/mirror/replay-event";
+import { isHandledWebhookEvent } from "@/lib/billing/mirror/webhook-events";
+import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
+import { eventsAbout, subscribeInStripe, webhookDelivery } from "@/lib/testing/webhooks";
 import { POST } from "./route";
 
 const SECRET = "whsec_tollgate_webhook_unlinked_tests";
-let billing: WebhookTest;
-let db: WebhookTest["db"];
+const billing = useBillingTest();
+const hooks = webhookDelivery(POST, billing, SECRET);
+let db: BillingTest["db"];
 let stripe: Stripe;
-let hooks: WebhookDelivery;
 
-beforeAll(async () => {
-  billing = await startWebhookTest(POST, SECRET);
-  ({ db, stripe, hooks } = billing);
-}, 60_000);
-
-afterAll(async () => {
-  await billing.close();
+beforeAll(() => {
+  ({ db, stripe } = billing);
 });
 
 /** A user, and a Stripe customer on Pro that nothing links to the user yet, with its events. */

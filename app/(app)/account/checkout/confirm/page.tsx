@@ -3,9 +3,9 @@ import { redirect } from "next/navigation";
 import { LinkButton } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requireUser } from "@/lib/auth/session";
-import { getPlan, isPaidTier } from "@/lib/billing/plans";
+import { planChoiceSchema } from "@/lib/billing/catalog/plan-choice";
+import { getPlan, isPaidTier } from "@/lib/billing/catalog/plans";
 import { formatPlanPrice } from "@/lib/format/money";
-import { checkoutSchema } from "../../../../api/billing/checkout/schema";
 
 export const metadata: Metadata = { title: "Confirm checkout" };
 export const dynamic = "force-dynamic";
@@ -24,7 +24,7 @@ export default async function ConfirmCheckoutPage({
   searchParams: Promise<Params>;
 }) {
   const params = await searchParams;
-  const choice = checkoutSchema.safeParse({ plan: params.plan, period: params.period });
+  const choice = planChoiceSchema.safeParse({ plan: params.plan, period: params.period });
   const here = choice.success
     ? `/account/checkout/confirm?${new URLSearchParams(choice.data)}`
     : "/pricing";

@@ -2,8 +2,8 @@
 // the ledger's pending webhook events (admins only). Answers 202 at once and the work goes on in
 // the background (its counts are logged when done); 409 while a reconcile already runs.
 import { getDb } from "@/db";
-import { startReconcile } from "@/lib/billing/reconcile";
-import { getStripe } from "@/lib/billing/stripe";
+import { startReconcile } from "@/lib/billing/mirror/reconcile";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { route } from "@/lib/http/route";
 import { log } from "@/lib/log";
 

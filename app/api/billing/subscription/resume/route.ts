@@ -2,8 +2,8 @@
 // 409 when it is not set to cancel, 403 when an admin scheduled it; a plain HTML form post is
 // answered 303 to the billing page.
 import { getDb } from "@/db";
-import { resumeSubscription } from "@/lib/billing/service/resume-subscription";
-import { getStripe } from "@/lib/billing/stripe";
+import { resumeSubscription } from "@/lib/billing/service/resume";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { isFormPost } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";

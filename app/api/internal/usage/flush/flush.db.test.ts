@@ -1,23 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { POST as checkoutRoute } from "@/app/api/billing/checkout/route";
-import {
-  type BillingTest,
-  createTestUser,
-  startBillingTest,
-  subscribe,
-} from "@/lib/testing/billing";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import { createTestUser, subscribe, useBillingTest } from "@/lib/testing/billing";
 import { noParams, testRequest } from "@/lib/testing/http";
 import { recordUsage } from "@/lib/usage/record";
 
 const SECRET = "cron-secret-for-the-flush-test";
 
-let t: BillingTest;
-beforeAll(async () => {
-  t = await startBillingTest();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useBillingTest();
 afterEach(() => {
   vi.unstubAllEnvs();
 });
@@ -61,7 +50,7 @@ describe("POST /api/internal/usage/flush", () => {
 
   it("flushes the outbox for the cron job, by POST or GET", async () => {
     const user = await createTestUser(t, "cron");
-    await subscribe(t, user, "pro", "monthly", checkoutRoute);
+    await subscribe(t, user, "pro", "monthly");
     await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 3 });
     await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 4 });
 

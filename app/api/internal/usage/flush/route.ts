@@ -3,7 +3,7 @@
 // most 1,000 per call → {sent, failed, abandoned, remaining} (`abandoned`: of `failed`, the rows
 // marked failed for good); call again while `remaining` > 0.
 import { getDb } from "@/db";
-import { getStripe } from "@/lib/billing/stripe";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { route } from "@/lib/http/route";
 import { flushUsage } from "@/lib/usage/report";
 

@@ -2,8 +2,8 @@
 // cancellation, their own admin-scheduled ones included (a user cannot undo those).
 // → {subscription}; 404 when the user has none, 409 when it is not set to cancel.
 import { getDb } from "@/db";
-import { resumeSubscription } from "@/lib/billing/service/resume-subscription";
-import { getStripe } from "@/lib/billing/stripe";
+import { resumeSubscription } from "@/lib/billing/service/resume";
+import { getStripe } from "@/lib/billing/stripe/client";
 import { route } from "@/lib/http/route";
 
 export const POST = route<"admin", { id: string }>("admin", async ({ caller, params }) => {

@@ -1,0 +1,126 @@
+import "server-only";
+import { and, asc, eq, inArray, lt, or } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { Database } from "@/db";
+import { customers, webhookEvents } from "@/db/schema";
+import { errorReason } from "@/lib/error-reason";
+import { AppError } from "@/lib/errors";
+import { acquireLease, holdLease } from "@/lib/leases";
+import { log } from "@/lib/log";
+import { replayWebhookEvent } from "./replay-event";
+import { resyncCustomer } from "./resync-customer";
+
+/** An event still `received` this long after it arrived was abandoned mid-way. */
+const STUCK_AFTER_MS = 10 * 60 * 1000;
+
+/** The lease that lets one reconcile run at a time, on every instance and script together. */
+export const RECONCILE_LEASE = "billing-reconcile";
+/** Renewed every third of this while it runs; a reconcile that died frees it after this long. */
+const RECONCILE_LEASE_TTL_MS = 60_000;
+
+export interface ReconcileReport {
+  customers: number;
+  customerFailures: number;
+  /** Ledger events applied now: failed ones, abandoned ones, and unlinked ones now linked. */
+  replayed: number;
+  stillFailing: number;
+  /** Replayed events whose customer is still linked to no user. */
+  stillUnlinked: number;
+}
+
+export interface RunningReconcile {
+  /** Settles when the work is done; its report is also logged. */
+  done: Promise<ReconcileReport>;
+}
+
+/**
+ * Starts bringing the mirror back in line with Stripe, if no reconcile runs already: every
+ * customer Tollgate knows (linked in `customers`, with or without `metadata.userId` in Stripe,
+ * or carrying `metadata.userId` there) is re-fetched and written, then every ledger event that
+ * failed, was abandoned mid-way, or waited for a customer link that exists now is processed
+ * again.
+ *
+ * One at a time: the reconcile holds a lease (`leases`) while it runs; a second start while
+ * it does throws a `conflict` AppError saying since when it runs. The lease is taken before
+ * this returns; the work goes on in `done`. Webhooks and other writers may run meanwhile: writes
+ * go through the same version guard (a later fetch always wins), and a replayed event is
+ * claimed under its ledger row's lock, so it applies once.
+ */
+export async function startReconcile(db: Database, stripe: Stripe): Promise<RunningReconcile> {
+  const claim = await acquireLease(db, RECONCILE_LEASE, RECONCILE_LEASE_TTL_MS);
+  if (!claim.acquired) {
+    throw new AppError(
+      "conflict",
+      `A reconcile is already running since ${claim.heldSince.toISOString()}; try again when it has finished.`,
+    );
+  }
+  log.info({ lease: RECONCILE_LEASE }, "billing reconcile started");
+  const done = holdLease(db, claim.lease, RECONCILE_LEASE_TTL_MS, (signal) =>
+    reconcile(db, stripe, signal),
+  ).catch((error: unknown) => {
+    log.error({ reason: errorReason(error) }, "billing reconcile failed");
+    throw error;
+  });
+  return { done };
+}
+
+/** `startReconcile`, awaited: the report once the work is done. */
+export async function reconcileBilling(db: Database, stripe: Stripe): Promise<ReconcileReport> {
+  return (await startReconcile(db, stripe)).done;
+}
+
+async function reconcile(
+  db: Database,
+  stripe: Stripe,
+  signal: AbortSignal,
+): Promise<ReconcileReport> {
+  const known = new Set(
+    (await db.select({ id: customers.stripeCustomerId }).from(customers)).map((row) => row.id),
+  );
+  for await (const customer of stripe.customers.list({ limit: 100 })) {
+    if (customer.metadata.userId) known.add(customer.id);
+  }
+  let resynced = 0;
+  let customerFailures = 0;
+  for (const stripeCustomerId of known) {
+    signal.throwIfAborted();
+    // One customer Stripe cannot answer for does not stop the others.
+    try {
+      await resyncCustomer({ db, stripe }, stripeCustomerId);
+      resynced++;
+    } catch (error) {
+      customerFailures++;
+      log.warn({ stripeCustomerId, reason: errorReason(error) }, "customer not reconciled");
+    }
+  }
+
+  // Failed events, events left `received` by an instance that stopped mid-way, and events that
+  // waited for a link the re-sync above (or a checkout since) has made.
+  const stuckBefore = new Date(Date.now() - STUCK_AFTER_MS);
+  const linked = db.select({ id: customers.stripeCustomerId }).from(customers);
+  const pending = await db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(
+      or(
+        eq(webhookEvents.status, "failed"),
+        and(eq(webhookEvents.status, "received"), lt(webhookEvents.receivedAt, stuckBefore)),
+        and(eq(webhookEvents.status, "unlinked"), inArray(webhookEvents.stripeCustomerId, linked)),
+      ),
+    )
+    .orderBy(asc(webhookEvents.created));
+  let replayed = 0;
+  let stillFailing = 0;
+  let stillUnlinked = 0;
+  for (const row of pending) {
+    signal.throwIfAborted();
+    // A failure is recorded on the ledger row and logged by the pipeline.
+    const result = await replayWebhookEvent(db, stripe, row.id).catch(() => null);
+    if (!result?.ok) stillFailing++;
+    else if (result.outcome === "unlinked") stillUnlinked++;
+    else replayed++;
+  }
+  const report = { customers: resynced, customerFailures, replayed, stillFailing, stillUnlinked };
+  log.info(report, "billing reconciled");
+  return report;
+}

@@ -1,0 +1,83 @@
+/**
+ * The one Stripe client: its factory and the process-wide instance. The app, the scripts
+ * (`npm run stripe:sync`, `npm run dev`) and the tests build their clients here, so every call
+ * carries the pinned API version, the same retries and timeout, and goes to the same place:
+ * STRIPE_API_BASE when it is set, the bundled emulator when the key is the emulator's,
+ * api.stripe.com otherwise.
+ *
+ * Not marked `server-only`: scripts running under tsx use it too. Client code must never import
+ * it (it holds the secret key).
+ */
+import Stripe from "stripe";
+import type { Database } from "@/db";
+import { EMULATOR_SECRET_KEY, type Env, env } from "../../env";
+
+/** Stripe's types describe this version only; it is sent with every request. */
+export const STRIPE_API_VERSION = "2026-10-28.endive" satisfies Stripe.LatestApiVersion;
+
+const STRIPE_DEFAULT_BASE = "https://api.stripe.com";
+
+export type StripeClientConfig = Pick<
+  Env,
+  "STRIPE_SECRET_KEY" | "STRIPE_API_BASE" | "STRIPE_EMULATOR_PORT"
+>;
+
+/** The base URL Stripe calls go to, without a trailing slash. */
+export function stripeApiBase(config: StripeClientConfig): string {
+  if (config.STRIPE_API_BASE) return config.STRIPE_API_BASE;
+  if (config.STRIPE_SECRET_KEY === EMULATOR_SECRET_KEY) {
+    return `http://127.0.0.1:${config.STRIPE_EMULATOR_PORT}`;
+  }
+  return STRIPE_DEFAULT_BASE;
+}
+
+/**
+ * A client for the configured Stripe. Throws when STRIPE_API_BASE has a path: stripe-node
+ * always sends requests to `/v1/…` on the host, so a path would be silently dropped.
+ */
+export function createStripeClient(config: StripeClientConfig): Stripe {
+  const base = stripeApiBase(config);
+  const options: Stripe.StripeConfig = {
+    apiVersion: STRIPE_API_VERSION,
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    appInfo: { name: "Tollgate" },
+  };
+  if (base === STRIPE_DEFAULT_BASE) return new Stripe(config.STRIPE_SECRET_KEY, options);
+
+  const url = new URL(base);
+  if (url.pathname !== "/" || url.search) {
+    throw new Error(`STRIPE_API_BASE must be an origin such as http://127.0.0.1:12111 (${base})`);
+  }
+  const protocol = url.protocol === "https:" ? "https" : "http";
+  return new Stripe(config.STRIPE_SECRET_KEY, {
+    ...options,
+    // An IPv6 literal comes bracketed in a URL ("[::1]"); Node's http wants it bare.
+    host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: url.port || (protocol === "https" ? 443 : 80),
+    protocol,
+  });
+}
+
+const globalForStripe = globalThis as unknown as { __tollgateStripe?: Stripe };
+
+/** The process-wide Stripe client, built from the configuration on first use. */
+export function getStripe(): Stripe {
+  globalForStripe.__tollgateStripe ??= createStripeClient(env());
+  return globalForStripe.__tollgateStripe;
+}
+
+/** Makes `stripe` the process-wide client: tests point the app at an emulator of their own. */
+export function provideStripe(stripe: Stripe): void {
+  globalForStripe.__tollgateStripe = stripe;
+}
+
+/**
+ * What every billing function that reads or writes both sides is handed explicitly: the
+ * database and the Stripe client. Route handlers pass the process-wide ones (`getDb()`,
+ * `getStripe()`); tests pass their own.
+ */
+export interface BillingDeps {
+  db: Database;
+  stripe: Stripe;
+}
