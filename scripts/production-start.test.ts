@@ -17,7 +17,7 @@ function nextStart(env: Record<string, string>) {
   });
 }
 
-describe("a production server start", () => {
+describe("a production server start", { timeout: 60_000 }, () => {
   it("is refused with the emulator's keys and no webhook secret, naming each", () => {
     const result = nextStart({ AUTH_SECRET: "s".repeat(40) });
     expect(result.status).toBe(1);
@@ -43,7 +43,7 @@ describe("a production server start", () => {
   });
 });
 
-describe("npm run db:seed", () => {
+describe("npm run db:seed", { timeout: 60_000 }, () => {
   function seed(env: Record<string, string>) {
     return spawnSync(process.execPath, ["--import", "tsx", "scripts/db-seed.ts"], {
       cwd: root,

@@ -57,11 +57,16 @@ export async function requireUser(returnTo: string): Promise<AppUser> {
   return (await requireSession(returnTo)).user;
 }
 
-/** An admin, or the 404 page for everybody else (the admin area does not announce itself). */
+/** An admin's session, or the 404 page for everybody else (the admin area does not announce itself). */
+export async function requireAdminSession(returnTo: string): Promise<SignedInSession> {
+  const session = await requireSession(returnTo);
+  if (session.user.role !== "admin") notFound();
+  return session;
+}
+
+/** An admin, or the 404 page for everybody else. */
 export async function requireAdmin(returnTo: string): Promise<AppUser> {
-  const user = await requireUser(returnTo);
-  if (user.role !== "admin") notFound();
-  return user;
+  return (await requireAdminSession(returnTo)).user;
 }
 
 /** A route handler's caller who sent a session cookie; `sessionVersion` as in SignedInSession. */

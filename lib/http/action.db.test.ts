@@ -7,10 +7,10 @@ import { IDLE } from "@/lib/form-state";
 import { testForm } from "@/lib/testing/http";
 
 // Who is signed in and the request's headers are request-scoped in Next; here they are stand-ins.
-const requireUser = vi.hoisted(() => vi.fn());
-const requireAdmin = vi.hoisted(() => vi.fn());
+const requireSession = vi.hoisted(() => vi.fn());
+const requireAdminSession = vi.hoisted(() => vi.fn());
 const requestHeaders = vi.hoisted(() => ({ current: new Headers() }));
-vi.mock("@/lib/auth/session", () => ({ requireUser, requireAdmin }));
+vi.mock("@/lib/auth/session", () => ({ requireSession, requireAdminSession }));
 vi.mock("next/headers", () => ({ headers: async () => requestHeaders.current }));
 
 const { action, formAction } = await import("./action");
@@ -27,8 +27,8 @@ afterAll(async () => {
 const alice = { id: "user-alice", role: "user" };
 const bob = { id: "user-bob", role: "user" };
 beforeEach(() => {
-  requireUser.mockReset().mockResolvedValue(alice);
-  requireAdmin.mockReset();
+  requireSession.mockReset().mockResolvedValue({ user: alice, sessionVersion: 0 });
+  requireAdminSession.mockReset();
 });
 
 const contact = z.object({
@@ -51,7 +51,7 @@ describe("action()", () => {
       status: "success",
       message: "user-alice: Ada <ada@example.com>",
     });
-    expect(requireUser).toHaveBeenCalledWith("/account");
+    expect(requireSession).toHaveBeenCalledWith("/account");
     expect(run.mock.calls[0]?.[0]).toEqual({ name: "Ada", email: "ada@example.com" });
   });
 
@@ -116,14 +116,14 @@ describe("action()", () => {
     });
     await expect(broken(IDLE, testForm({}))).rejects.toThrow("boom");
 
-    requireAdmin.mockRejectedValue(new Error("NEXT_HTTP_ERROR_FALLBACK;404"));
+    requireAdminSession.mockRejectedValue(new Error("NEXT_HTTP_ERROR_FALLBACK;404"));
     const run = vi.fn(async () => IDLE);
     const adminOnly = action(
       { access: "admin", returnTo: (data) => `/admin/customers/${data.get("userId")}` },
       run,
     );
     await expect(adminOnly(IDLE, testForm({ userId: "u1" }))).rejects.toThrow("404");
-    expect(requireAdmin).toHaveBeenCalledWith("/admin/customers/u1");
+    expect(requireAdminSession).toHaveBeenCalledWith("/admin/customers/u1");
     expect(run).not.toHaveBeenCalled();
   });
 
@@ -144,7 +144,7 @@ describe("action()", () => {
       status: "error",
       message: expect.stringMatching(/^Too many attempts\. Try again in /),
     });
-    requireUser.mockResolvedValue(bob);
+    requireSession.mockResolvedValue({ user: bob, sessionVersion: 0 });
     expect(await save(IDLE, valid)).toEqual({ status: "success" });
   });
 

@@ -1,9 +1,8 @@
 import "server-only";
 import { headers } from "next/headers";
-import { notFound } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { requireSession, type SignedInSession } from "@/lib/auth/session";
+import { requireAdminSession, requireSession, type SignedInSession } from "@/lib/auth/session";
 import type { AppUser } from "@/lib/auth/users";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { type FormState, fieldErrorsOf, formText } from "@/lib/form-state";
@@ -122,9 +121,7 @@ async function sessionOf(
   if (options.access === "public") return null;
   const { returnTo = "/" } = options;
   const path = typeof returnTo === "string" ? returnTo : returnTo(formData);
-  const session = await requireSession(path);
-  if (options.access === "admin" && session.user.role !== "admin") notFound();
-  return session;
+  return options.access === "admin" ? requireAdminSession(path) : requireSession(path);
 }
 
 function formInput(formData: FormData, schema: z.ZodType): Record<string, string> {

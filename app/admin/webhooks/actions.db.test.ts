@@ -6,9 +6,9 @@ import { createTestUser, useBillingTest } from "@/lib/testing/billing";
 import { putInLedger } from "@/lib/testing/webhooks";
 
 // Who is signed in and Next's cache are request-scoped in Next; here they are stand-ins.
-const requireAdmin = vi.hoisted(() => vi.fn());
+const requireAdminSession = vi.hoisted(() => vi.fn());
 const revalidatePath = vi.hoisted(() => vi.fn());
-vi.mock("@/lib/auth/session", () => ({ requireAdmin }));
+vi.mock("@/lib/auth/session", () => ({ requireAdminSession }));
 vi.mock("next/cache", () => ({ revalidatePath }));
 
 const { replayWebhookEventAction } = await import("./actions");
@@ -52,21 +52,24 @@ beforeAll(async () => {
 }, 60_000);
 
 beforeEach(() => {
-  requireAdmin.mockReset();
+  requireAdminSession.mockReset();
   revalidatePath.mockReset();
 });
 
 describe("replayWebhookEventAction", () => {
   it("replays nothing for someone who is not an admin", async () => {
-    requireAdmin.mockRejectedValue(new Error("NEXT_HTTP_ERROR_FALLBACK;404"));
+    requireAdminSession.mockRejectedValue(new Error("NEXT_HTTP_ERROR_FALLBACK;404"));
     await expect(replayWebhookEventAction(IDLE, form({ eventId }))).rejects.toThrow("404");
-    expect(requireAdmin).toHaveBeenCalledWith("/admin/webhooks");
+    expect(requireAdminSession).toHaveBeenCalledWith("/admin/webhooks");
     expect(await ledgerRow()).toMatchObject({ status: "failed", attempts: 1 });
     expect(revalidatePath).not.toHaveBeenCalled();
   });
 
   it("replays a failed event for an admin, says so, and refreshes the page", async () => {
-    requireAdmin.mockResolvedValue({ id: "admin-1", role: "admin" });
+    requireAdminSession.mockResolvedValue({
+      user: { id: "admin-1", role: "admin" },
+      sessionVersion: 0,
+    });
     expect(await replayWebhookEventAction(IDLE, form({ eventId }))).toEqual({
       status: "success",
       message: `Event ${eventId} was applied.`,
@@ -77,7 +80,10 @@ describe("replayWebhookEventAction", () => {
   });
 
   it("says when a replayed event still waits for its customer to be linked to a user", async () => {
-    requireAdmin.mockResolvedValue({ id: "admin-1", role: "admin" });
+    requireAdminSession.mockResolvedValue({
+      user: { id: "admin-1", role: "admin" },
+      sessionVersion: 0,
+    });
     const stripe = billing.stripe;
     const stranger = await stripe.customers.create({ email: "stranger@example.com" });
     const waiting = await stripe.customers.update(stranger.id, { name: "Stranger" });
@@ -98,7 +104,10 @@ describe("replayWebhookEventAction", () => {
   });
 
   it("answers with the reason when there is nothing to replay", async () => {
-    requireAdmin.mockResolvedValue({ id: "admin-1", role: "admin" });
+    requireAdminSession.mockResolvedValue({
+      user: { id: "admin-1", role: "admin" },
+      sessionVersion: 0,
+    });
     expect(await replayWebhookEventAction(IDLE, form({ eventId: "evt_nowhere" }))).toEqual({
       status: "error",
       message: "Replay failed: There is no event evt_nowhere in the ledger.",

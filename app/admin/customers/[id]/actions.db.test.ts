@@ -6,9 +6,9 @@ import { IDLE } from "@/lib/form-state";
 import { testForm } from "@/lib/testing/http";
 
 // Who is signed in and Next's cache are request-scoped in Next; here they are stand-ins.
-const requireAdmin = vi.hoisted(() => vi.fn());
+const requireAdminSession = vi.hoisted(() => vi.fn());
 const revalidatePath = vi.hoisted(() => vi.fn());
-vi.mock("@/lib/auth/session", () => ({ requireAdmin }));
+vi.mock("@/lib/auth/session", () => ({ requireAdminSession }));
 vi.mock("next/cache", () => ({ revalidatePath }));
 
 const { changeRoleAction } = await import("./actions");
@@ -31,7 +31,7 @@ afterAll(async () => {
   await handle.close();
 });
 beforeEach(() => {
-  requireAdmin.mockReset().mockResolvedValue(admin);
+  requireAdminSession.mockReset().mockResolvedValue({ user: admin, sessionVersion: 0 });
   revalidatePath.mockReset();
 });
 
@@ -41,7 +41,7 @@ describe("changeRoleAction", () => {
       status: "success",
       message: "member@example.com is now an admin.",
     });
-    expect(requireAdmin).toHaveBeenCalledWith(`/admin/customers/${member.id}`);
+    expect(requireAdminSession).toHaveBeenCalledWith(`/admin/customers/${member.id}`);
     expect(revalidatePath).toHaveBeenCalledWith("/admin/customers");
   });
 
