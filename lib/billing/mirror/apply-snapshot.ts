@@ -12,6 +12,7 @@ import {
   subscriptions,
   users,
 } from "@/db/schema";
+import { fromUnixSeconds } from "@/lib/format/date";
 import { log } from "@/lib/log";
 import type { PlanTier } from "../catalog/plans";
 import {
@@ -63,9 +64,6 @@ export async function applyCustomerSnapshot(
   await writeInvoices(db, snapshot, userId, tiers);
   return { userId };
 }
-
-const toDate = (seconds: number | null | undefined) =>
-  seconds === null || seconds === undefined ? null : new Date(seconds * 1000);
 
 /**
  * Puts the customer's email on our link and returns the user it belongs to: our link first,
@@ -148,19 +146,19 @@ async function writeSubscriptions(
       billingPeriod: plan.period,
       status,
       quantity: plan.item?.quantity ?? 1,
-      trialStart: toDate(subscription.trial_start),
-      trialEnd: toDate(subscription.trial_end),
-      currentPeriodStart: toDate(plan.item?.current_period_start),
-      currentPeriodEnd: toDate(periodEnd),
+      trialStart: fromUnixSeconds(subscription.trial_start),
+      trialEnd: fromUnixSeconds(subscription.trial_end),
+      currentPeriodStart: fromUnixSeconds(plan.item?.current_period_start),
+      currentPeriodEnd: fromUnixSeconds(periodEnd),
       cancelAtPeriodEnd: subscription.cancel_at_period_end,
-      cancelAt: toDate(subscription.cancel_at),
-      canceledAt: toDate(subscription.canceled_at),
-      endedAt: toDate(subscription.ended_at),
+      cancelAt: fromUnixSeconds(subscription.cancel_at),
+      canceledAt: fromUnixSeconds(subscription.canceled_at),
+      endedAt: fromUnixSeconds(subscription.ended_at),
       meteredPriceId: meteredItemOf(subscription)?.price.id ?? null,
       meteredItemRestoredAt: meteredItemRestoredAt(subscription),
       cancelRequestedBy: cancelRequesterOf(subscription),
       keptPlanLookupKey: keptNow?.lookupKey ?? null,
-      keptPlanUntil: toDate(keptNow?.until),
+      keptPlanUntil: fromUnixSeconds(keptNow?.until),
       paymentFailedAt: failedAt,
       stripeVersion: version,
     };
@@ -191,7 +189,7 @@ function firstFailure(all: Stripe.Invoice[], subscriptionId: string): Date | nul
         invoice.attempt_count > 0,
     )
     .map((invoice) => invoice.status_transitions.finalized_at ?? invoice.created);
-  return times.length > 0 ? new Date(Math.min(...times) * 1000) : null;
+  return times.length > 0 ? fromUnixSeconds(Math.min(...times)) : null;
 }
 
 function isInvoiceStatus(status: string | null): status is InvoiceStatus {
@@ -227,12 +225,12 @@ async function writeInvoices(
       billingReason: invoice.billing_reason,
       hostedInvoiceUrl: invoice.hosted_invoice_url ?? null,
       invoicePdf: invoice.invoice_pdf ?? null,
-      periodStart: toDate(invoice.period_start),
-      periodEnd: toDate(invoice.period_end),
-      paidAt: toDate(invoice.status_transitions.paid_at),
+      periodStart: fromUnixSeconds(invoice.period_start),
+      periodEnd: fromUnixSeconds(invoice.period_end),
+      paidAt: fromUnixSeconds(invoice.status_transitions.paid_at),
       attemptCount: invoice.attempt_count,
-      nextPaymentAttempt: toDate(invoice.next_payment_attempt),
-      created: new Date(invoice.created * 1000),
+      nextPaymentAttempt: fromUnixSeconds(invoice.next_payment_attempt),
+      created: fromUnixSeconds(invoice.created),
       stripeVersion: version,
     };
     await db

@@ -5,6 +5,7 @@ import type { Database } from "@/db";
 import { webhookEvents } from "@/db/schema";
 import { errorReason } from "@/lib/error-reason";
 import { AppError } from "@/lib/errors";
+import { fromUnixSeconds } from "@/lib/format/date";
 import { log } from "@/lib/log";
 import { applyCustomerSnapshot } from "./apply-snapshot";
 import { linkCheckoutCustomer } from "./link-checkout-customer";
@@ -81,7 +82,7 @@ async function applyOnce(
       type: event.type,
       apiVersion: event.api_version,
       livemode: event.livemode,
-      created: new Date(event.created * 1000),
+      created: fromUnixSeconds(event.created),
       stripeCustomerId: customerId,
       objectId: object.id ?? null,
       payload: event,

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { fromUnixSeconds } from "@/lib/format/date";
 import { log } from "@/lib/log";
 import { billsUsage, isPaidTier, meteredLookupKeyFor } from "../catalog/plans";
 import {
@@ -48,7 +49,7 @@ const RESTORES_KEY = "tollgate_metered_restores";
 /** When the subscription's metered item was added back by Tollgate; null if it never was. */
 export function meteredItemRestoredAt(subscription: Stripe.Subscription): Date | null {
   const item = meteredItemOf(subscription);
-  return item?.metadata[RESTORED_ITEM_KEY] ? new Date(item.created * 1000) : null;
+  return item?.metadata[RESTORED_ITEM_KEY] ? fromUnixSeconds(item.created) : null;
 }
 
 function lacksMeteredItem(subscription: Stripe.Subscription): boolean {

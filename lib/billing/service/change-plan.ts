@@ -1,6 +1,7 @@
 import "server-only";
 import type Stripe from "stripe";
 import { AppError } from "@/lib/errors";
+import { fromUnixSeconds } from "@/lib/format/date";
 import { log } from "@/lib/log";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { resolvePlanPrices } from "../catalog/plan-prices";
@@ -48,7 +49,7 @@ export async function previewSubscriptionChange(
   const { current, strategy, target } = await planChange(deps);
   if (strategy.prorationBehavior === "none") {
     const periodEnd = current.item.current_period_end;
-    const effectiveAt = strategy.timing === "now" ? new Date() : new Date(periodEnd * 1000);
+    const effectiveAt = strategy.timing === "now" ? new Date() : fromUnixSeconds(periodEnd);
     return {
       change: strategy.kind,
       amountDue: 0,
@@ -68,7 +69,7 @@ export async function previewSubscriptionChange(
     amountDue: invoice.amount_due,
     currency: invoice.currency,
     prorationDate,
-    effectiveAt: new Date(prorationDate * 1000).toISOString(),
+    effectiveAt: fromUnixSeconds(prorationDate).toISOString(),
   };
 }
 

@@ -4,6 +4,7 @@ import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { ENDED_SUBSCRIPTION_STATUSES, subscriptions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { fromUnixSeconds } from "@/lib/format/date";
 import { log } from "@/lib/log";
 import type { BillingPeriod, PlanTier } from "../catalog/plans";
 import { planOfSubscription } from "../catalog/subscription";
@@ -93,8 +94,7 @@ export interface SubscriptionView {
   trialEnd: string | null;
 }
 
-const iso = (seconds: number | null | undefined) =>
-  seconds === null || seconds === undefined ? null : new Date(seconds * 1000).toISOString();
+const iso = (seconds: number | null | undefined) => fromUnixSeconds(seconds)?.toISOString() ?? null;
 
 export function subscriptionView(subscription: Stripe.Subscription): SubscriptionView {
   const plan = planOfSubscription(subscription);

@@ -4,14 +4,17 @@ import { GET as verifyEmailRoute } from "@/app/(auth)/verify-email/route";
 import { type DatabaseHandle, provideDatabase } from "@/db";
 import { accounts, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
+import { authenticateApiKey, createApiKey } from "@/lib/auth/api-keys";
+import { recordEmailProof } from "@/lib/auth/email-proof";
+import {
+  EMAIL_VERIFICATION_TTL_MS,
+  issueEmailVerificationToken,
+} from "@/lib/auth/email-verification";
+import { setPassword } from "@/lib/auth/set-password";
+import { signUp } from "@/lib/auth/sign-up";
+import { type AppUser, getSignInState, getUserById } from "@/lib/auth/users";
 import { passwordSignIn, signInWithLink, whoAmI } from "@/lib/testing/auth";
 import { testRequest } from "@/lib/testing/http";
-import { authenticateApiKey, createApiKey } from "./api-keys";
-import { recordEmailProof } from "./email-proof";
-import { EMAIL_VERIFICATION_TTL_MS, issueEmailVerificationToken } from "./email-verification";
-import { setPassword } from "./set-password";
-import { signUp } from "./sign-up";
-import { type AppUser, getSignInState, getUserById } from "./users";
 
 // Read once, at the first sign-in of this file.
 vi.stubEnv("ADMIN_EMAILS", "boss@example.com, new-boss@example.com");
