@@ -3,7 +3,6 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { WEBHOOK_EVENT_STATUSES, type WebhookEventStatus, webhookEvents } from "@/db/schema";
-import { AppError } from "@/lib/errors";
 import { keyset } from "@/lib/http/cursor";
 
 /**
