@@ -2,17 +2,14 @@ import { LinkButton } from "@/components/ui/button";
 import { FeatureMark } from "@/components/ui/feature-mark";
 import {
   BILLING_PERIODS,
-  type BillingPeriod,
   FEATURE_LABELS,
   FEATURES,
   type Plan,
   yearlySavingPercent,
 } from "@/lib/billing/catalog/plans";
 import { formatLimit } from "@/lib/format/limit";
-import { formatPlanPrice } from "@/lib/format/money";
+import { formatPlanPrice, PERIOD_UNIT } from "@/lib/format/money";
 import { type PricingViewer, planAction } from "./plan-action";
-
-const PER: Record<BillingPeriod, string> = { monthly: "/month", yearly: "/year" };
 
 export function PlanCard({
   plan,
@@ -61,7 +58,7 @@ export function PlanCard({
             >
               {formatPlanPrice(plan.tier, period)}
             </span>
-            <span className="text-sm text-slate-600">{PER[period]}</span>
+            <span className="text-sm text-slate-600">/{PERIOD_UNIT[period]}</span>
           </p>
           <p className="mt-1 h-5 text-sm text-emerald-800">
             {period === "yearly" && saving > 0 ? `Save ${saving}% against monthly` : ""}

@@ -87,3 +87,11 @@ export function formatMoney(
 export function formatPlanPrice(tier: PlanTier, period: BillingPeriod): string {
   return formatMoney(priceFor(tier, period), CURRENCY, { dropZeroFraction: true });
 }
+
+/** The unit a plan price is billed per: "month", "year". */
+export const PERIOD_UNIT: Record<BillingPeriod, string> = { monthly: "month", yearly: "year" };
+
+/** A catalog price with its period: "$29/month". */
+export function formatPlanPricePer(tier: PlanTier, period: BillingPeriod): string {
+  return `${formatPlanPrice(tier, period)}/${PERIOD_UNIT[period]}`;
+}

@@ -7,6 +7,7 @@
 import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { customers, type NewWebhookEvent, users, webhookEvents } from "@/db/schema";
+import { fromUnixSeconds } from "@/lib/format/date";
 import { TEST_ORIGIN } from "./http";
 
 export interface WebhookDelivery {
@@ -107,7 +108,7 @@ export async function putInLedger(
   await db.insert(webhookEvents).values({
     id: event.id,
     type: event.type,
-    created: new Date(event.created * 1000),
+    created: fromUnixSeconds(event.created),
     payload: event,
     ...row,
   });

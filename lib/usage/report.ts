@@ -33,6 +33,7 @@ import { type UsageRecord, usageRecords } from "../../db/schema";
 import { API_CALLS_METER } from "../billing/catalog/plans";
 import { env } from "../env";
 import { log } from "../log";
+import { DAY_MS } from "./windows";
 
 /** The part of a Stripe client the flush uses (tests wrap it). */
 export interface MeterEventSender {
@@ -75,7 +76,6 @@ const MAX_BACKOFF_MS = 60 * MINUTE_MS;
 
 /** How far back Stripe takes a meter event's timestamp. */
 export const STRIPE_METER_EVENT_MAX_AGE_DAYS = 35;
-const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /** Minutes to wait before the next attempt: 2^attempts, at most an hour. */
 export function backoffMs(attempts: number): number {

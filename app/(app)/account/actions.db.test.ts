@@ -7,7 +7,7 @@ import { signUp } from "@/lib/auth/sign-up";
 import { verifyPasswordUser } from "@/lib/auth/users";
 import { IDLE } from "@/lib/form-state";
 import { passwordSignIn, signInWithLink, whoAmI } from "@/lib/testing/auth";
-import { SESSION_COOKIE } from "@/lib/testing/http";
+import { SESSION_COOKIE, testForm } from "@/lib/testing/http";
 import { setPasswordAction } from "./actions";
 import { createApiKeyAction } from "./api-keys/actions";
 
@@ -48,12 +48,6 @@ function browserWith(cookie: string | null): void {
   nextRequest.setCookies.clear();
 }
 
-function form(fields: Record<string, string>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.set(name, value);
-  return data;
-}
-
 /** An account someone else signed up with, their session, and the owner's after their proof. */
 async function hijackedThenProven(email: string) {
   const account = await signUp(handle.db, { email, password: PASSWORD }, { ip: nextIp() });
@@ -82,10 +76,10 @@ describe("pages and server actions with a session the owner's proof ended", () =
 
     browserWith(attacker);
     await expect(
-      setPasswordAction(IDLE, form({ newPassword: "attacker-new-password" })),
+      setPasswordAction(IDLE, testForm({ newPassword: "attacker-new-password" })),
     ).rejects.toEqual(redirectToSignIn("/account"));
     browserWith(attacker);
-    await expect(createApiKeyAction(IDLE, form({ name: "backdoor" }))).rejects.toEqual(
+    await expect(createApiKeyAction(IDLE, testForm({ name: "backdoor" }))).rejects.toEqual(
       redirectToSignIn("/account/api-keys"),
     );
 
@@ -107,7 +101,7 @@ describe("changing the password on the account page", () => {
     await expect(
       setPasswordAction(
         IDLE,
-        form({ currentPassword: PASSWORD, newPassword: "the-second-password" }),
+        testForm({ currentPassword: PASSWORD, newPassword: "the-second-password" }),
       ),
     ).rejects.toEqual(
       // To a fresh page: this request's own render would still read the old cookie.
@@ -125,7 +119,7 @@ describe("changing the password on the account page", () => {
     const link = await signInWithLink(handle.db, "first@example.com");
 
     browserWith(link.cookie);
-    expect(await setPasswordAction(IDLE, form({ newPassword: "a-first-password" }))).toEqual({
+    expect(await setPasswordAction(IDLE, testForm({ newPassword: "a-first-password" }))).toEqual({
       status: "success",
       message: "Your password is saved.",
     });

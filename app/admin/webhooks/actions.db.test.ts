@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { webhookEvents } from "@/db/schema";
 import { IDLE } from "@/lib/form-state";
 import { createTestUser, useBillingTest } from "@/lib/testing/billing";
+import { testForm } from "@/lib/testing/http";
 import { putInLedger } from "@/lib/testing/webhooks";
 
 // Who is signed in and Next's cache are request-scoped in Next; here they are stand-ins.
@@ -15,12 +16,6 @@ const { replayWebhookEventAction } = await import("./actions");
 
 const billing = useBillingTest();
 let eventId: string;
-
-function form(fields: Record<string, string>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.set(name, value);
-  return data;
-}
 
 async function ledgerRow() {
   const [row] = await billing.db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId));
@@ -59,7 +54,7 @@ beforeEach(() => {
 describe("replayWebhookEventAction", () => {
   it("replays nothing for someone who is not an admin", async () => {
     requireAdminSession.mockRejectedValue(new Error("NEXT_HTTP_ERROR_FALLBACK;404"));
-    await expect(replayWebhookEventAction(IDLE, form({ eventId }))).rejects.toThrow("404");
+    await expect(replayWebhookEventAction(IDLE, testForm({ eventId }))).rejects.toThrow("404");
     expect(requireAdminSession).toHaveBeenCalledWith("/admin/webhooks");
     expect(await ledgerRow()).toMatchObject({ status: "failed", attempts: 1 });
     expect(revalidatePath).not.toHaveBeenCalled();
@@ -70,7 +65,7 @@ describe("replayWebhookEventAction", () => {
       user: { id: "admin-1", role: "admin" },
       sessionVersion: 0,
     });
-    expect(await replayWebhookEventAction(IDLE, form({ eventId }))).toEqual({
+    expect(await replayWebhookEventAction(IDLE, testForm({ eventId }))).toEqual({
       status: "success",
       message: `Event ${eventId} was applied.`,
       values: { eventId },
@@ -96,7 +91,7 @@ describe("replayWebhookEventAction", () => {
       attempts: 1,
       stripeCustomerId: stranger.id,
     });
-    expect(await replayWebhookEventAction(IDLE, form({ eventId: event.id }))).toEqual({
+    expect(await replayWebhookEventAction(IDLE, testForm({ eventId: event.id }))).toEqual({
       status: "success",
       message: `Event ${event.id} is about a Stripe customer linked to no user yet; it waits for the link.`,
       values: { eventId: event.id },
@@ -108,7 +103,7 @@ describe("replayWebhookEventAction", () => {
       user: { id: "admin-1", role: "admin" },
       sessionVersion: 0,
     });
-    expect(await replayWebhookEventAction(IDLE, form({ eventId: "evt_nowhere" }))).toEqual({
+    expect(await replayWebhookEventAction(IDLE, testForm({ eventId: "evt_nowhere" }))).toEqual({
       status: "error",
       message: "Replay failed: There is no event evt_nowhere in the ledger.",
       values: { eventId: "evt_nowhere" },

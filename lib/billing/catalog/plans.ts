@@ -1,7 +1,7 @@
 /**
  * The plan catalog: the one source of truth for tiers, prices, features and limits.
  *
- * Pure data and lookups: no formatting (lib/format/plan.ts), so db/schema.ts imports it alone.
+ * Pure data and lookups: no formatting (lib/format/money.ts and limit.ts), so db/schema.ts imports it alone.
  * Stripe prices are found by lookup key (`npm run stripe:sync` pushes them from this file,
  * catalog/push-catalog.ts); amounts here are what the pricing page shows and what is pushed.
  * Nothing the client sends chooses a price: callers pass a tier and a period, and the server

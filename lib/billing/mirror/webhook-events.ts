@@ -6,7 +6,7 @@ import type Stripe from "stripe";
  * (mirror/process-event.ts) records any other type and ignores it.
  *
  * Every handled event re-syncs the customer it is about (a fresh fetch from Stripe, written
- * under the version guard: mirror/snapshot.ts), which makes the outcome independent of delivery
+ * under the version guard: mirror/apply-snapshot.ts), which makes the outcome independent of delivery
  * order and duplicates. Only checkout.session.completed has an effect of its own, applied first
  * in the same transaction (`linkCheckoutCustomer`).
  *

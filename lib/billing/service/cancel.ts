@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import type { UserRole } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -11,6 +12,17 @@ import {
   type SubscriptionView,
   subscriptionView,
 } from "./current-subscription";
+
+/** JSON sends a boolean; a form sends a string (a checked checkbox sends "on"). */
+const flag = z.union([
+  z.boolean(),
+  z.enum(["true", "on", "false"]).transform((value) => value !== "false"),
+]);
+
+/** A cancellation request: `immediately` is for admins only. */
+export const cancelSubscriptionSchema = z.object({
+  immediately: flag.optional(),
+});
 
 /**
  * Cancels `userId`'s subscription at the end of the current period (the plan is kept until

@@ -1,9 +1,11 @@
 import "server-only";
 import type Stripe from "stripe";
+import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { fromUnixSeconds } from "@/lib/format/date";
 import { log } from "@/lib/log";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { planChoiceSchema } from "../catalog/plan-choice";
 import { resolvePlanPrices } from "../catalog/plan-prices";
 import { type BillingPeriod, isPaidTier, type PaidPlanTier, type PlanTier } from "../catalog/plans";
 import { clearKeptPlanMetadata, keepPlanMetadata, meteredItemOf } from "../catalog/subscription";
@@ -17,6 +19,17 @@ import {
   type SubscriptionView,
   subscriptionView,
 } from "./current-subscription";
+
+/** GET /api/billing/subscription?plan=&period= — the change to preview. */
+export const previewChangeSchema = planChoiceSchema;
+
+/**
+ * A change to confirm: the plan to move to, and optionally the `prorationDate` of the preview
+ * the user confirmed (so the charge is the amount they saw).
+ */
+export const changeSubscriptionSchema = planChoiceSchema.extend({
+  prorationDate: z.coerce.number().int().positive().optional(),
+});
 
 /**
  * Changing the plan of the user's own subscription: the preview of what it charges now, the

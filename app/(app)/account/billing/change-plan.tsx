@@ -13,13 +13,11 @@ import { previewChangeForPage } from "@/lib/billing/service/change-plan";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { AppError } from "@/lib/errors";
 import { formatLongDate } from "@/lib/format/date";
-import { formatMoney, formatPlanPrice } from "@/lib/format/money";
+import { formatMoney, formatPlanPricePer } from "@/lib/format/money";
 import { changePlanAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
 
 const PAID: readonly PaidPlanTier[] = ["pro", "enterprise"];
-const PER: Record<BillingPeriod, string> = { monthly: "month", yearly: "year" };
-
 /** Links to the change confirmation for every paid plan and period but the current one. */
 export function ChangePlanOptions({
   tier,
@@ -42,9 +40,7 @@ export function ChangePlanOptions({
             <span className="font-medium text-slate-900">
               {getPlan(option.tier).name}, {option.period}
             </span>
-            <span className="text-slate-700">
-              {formatPlanPrice(option.tier, option.period)}/{PER[option.period]}
-            </span>
+            <span className="text-slate-700">{formatPlanPricePer(option.tier, option.period)}</span>
           </Link>
         </li>
       ))}
@@ -93,7 +89,7 @@ export async function ChangePlanConfirmation({
     );
   }
 
-  const price = `${formatPlanPrice(tier, period)}/${PER[period]}`;
+  const price = `${formatPlanPricePer(tier, period)}`;
   const immediate = preview.prorationDate !== null;
   return (
     <section

@@ -6,13 +6,7 @@ import { LinkButton } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
-import {
-  type BillingPeriod,
-  isBillingPeriod,
-  isPaidTier,
-  isPlanTier,
-  PLANS,
-} from "@/lib/billing/catalog/plans";
+import { isBillingPeriod, isPaidTier, isPlanTier, PLANS } from "@/lib/billing/catalog/plans";
 import {
   type Entitlements,
   getBillingState,
@@ -22,7 +16,7 @@ import { type CheckoutReturn, confirmCheckoutReturn } from "@/lib/billing/servic
 import { findCustomer } from "@/lib/billing/service/customer";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { formatLongDate } from "@/lib/format/date";
-import { formatPlanPrice } from "@/lib/format/money";
+import { formatPlanPricePer } from "@/lib/format/money";
 import { usageSummary } from "@/lib/usage/summary";
 import { cancelAction, openPortalAction, resumeAction, startCheckoutAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
@@ -41,8 +35,6 @@ const NOTICES: Record<string, string> = {
   rate_limited: "Too many checkouts were started. Wait a minute and try again.",
   unavailable: "Payments are unavailable for a moment. Try again shortly.",
 };
-
-const PER: Record<BillingPeriod, string> = { monthly: "month", yearly: "year" };
 
 const text = (params: Params, name: string) =>
   typeof params[name] === "string" ? (params[name] as string) : null;
@@ -171,7 +163,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           </div>
           {paid && subscription && (
             <p className="mt-1 text-sm text-slate-700" data-testid="billing-price">
-              {formatPlanPrice(billedTier, billedPeriod)}/{PER[billedPeriod]}, billed {billedPeriod}
+              {formatPlanPricePer(billedTier, billedPeriod)}, billed {billedPeriod}
               {date && ` · ${date}`}
             </p>
           )}

@@ -4,13 +4,17 @@
 // upgrades now (proration charged at once), downgrades from the next renewal → {change,
 // subscription}; a plain HTML form post is answered 303 to the billing page.
 import { getDb } from "@/db";
-import { changeSubscription, previewSubscriptionChange } from "@/lib/billing/service/change-plan";
+import {
+  changeSubscription,
+  changeSubscriptionSchema,
+  previewChangeSchema,
+  previewSubscriptionChange,
+} from "@/lib/billing/service/change-plan";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { readJsonOrForm } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";
 import { RATE_LIMITS } from "@/lib/rate-limit";
-import { changeSubscriptionSchema, previewChangeSchema } from "./schema";
 
 const noStore = { "Cache-Control": "no-store" };
 

@@ -5,14 +5,12 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { requireUser } from "@/lib/auth/session";
 import { planChoiceSchema } from "@/lib/billing/catalog/plan-choice";
 import { getPlan, isPaidTier } from "@/lib/billing/catalog/plans";
-import { formatPlanPrice } from "@/lib/format/money";
+import { formatPlanPricePer } from "@/lib/format/money";
 
 export const metadata: Metadata = { title: "Confirm checkout" };
 export const dynamic = "force-dynamic";
 
 type Params = Record<string, string | string[] | undefined>;
-
-const PER = { monthly: "month", yearly: "year" } as const;
 
 /**
  * Where a checkout link followed from another site lands: nothing has been started; the button
@@ -43,8 +41,8 @@ export default async function ConfirmCheckoutPage({
       </h1>
       <p className="mt-2 text-sm text-slate-700">
         You came here from a link on another site. Nothing has been started: continue to Stripe's
-        payment page to subscribe to {name} at {formatPlanPrice(plan, period)}/{PER[period]}, or
-        compare the plans first.
+        payment page to subscribe to {name} at {formatPlanPricePer(plan, period)}, or compare the
+        plans first.
       </p>
       <div className="mt-4 flex flex-wrap items-start gap-3">
         <form method="post" action="/account/checkout">

@@ -2,13 +2,12 @@
 // end of the period (the plan is kept until then); `immediately` only for admins (else 403).
 // → {subscription}; a plain HTML form post is answered 303 to the billing page.
 import { getDb } from "@/db";
-import { cancelSubscription } from "@/lib/billing/service/cancel";
+import { cancelSubscription, cancelSubscriptionSchema } from "@/lib/billing/service/cancel";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { readJsonOrForm } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";
 import { RATE_LIMITS } from "@/lib/rate-limit";
-import { cancelSubscriptionSchema } from "./schema";
 
 export const POST = route(
   "user",

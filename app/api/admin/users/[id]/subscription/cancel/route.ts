@@ -2,11 +2,10 @@
 // subscription: at once by default (the user drops to Free now, nothing is refunded), or at the
 // end of the period with `immediately: false`. → {subscription}; 404 when the user has none.
 import { getDb } from "@/db";
-import { cancelSubscription } from "@/lib/billing/service/cancel";
+import { cancelSubscription, cancelSubscriptionSchema } from "@/lib/billing/service/cancel";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { readJsonOrForm } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
-import { cancelSubscriptionSchema } from "../../../../../billing/subscription/cancel/schema";
 
 export const POST = route<"admin", { id: string }>("admin", async ({ request, caller, params }) => {
   const { data } = await readJsonOrForm(request, cancelSubscriptionSchema);
