@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type DatabaseHandle, provideDatabase } from "@/db";
 import { createTestDatabase } from "@/db/testing";
+import { setPassword } from "@/lib/auth/set-password";
+import { signUp } from "@/lib/auth/sign-up";
+import { getSignInState } from "@/lib/auth/users";
 import { passwordSignIn, signInWithLink, whoAmI } from "@/lib/testing/auth";
-import { setPassword } from "./set-password";
-import { signUp } from "./sign-up";
-import { getSignInState } from "./users";
 
 /**
  * A proof of the address (here a sign-in link) that commits while a password is being checked.
@@ -35,8 +35,8 @@ const gate = vi.hoisted(() => {
   };
 });
 
-vi.mock("./password", async (importOriginal) => {
-  const real = await importOriginal<typeof import("./password")>();
+vi.mock("@/lib/auth/password", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/auth/password")>();
   return {
     ...real,
     async verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, provideDatabase } from "@/db";
 import { createTestDatabase } from "@/db/testing";
+import { withSignInLockout } from "@/lib/auth/sign-in-lockout";
+import { createPasswordUser, verifyPasswordUser } from "@/lib/auth/users";
 import { RATE_LIMITS } from "@/lib/rate-limit";
 import { passwordSignIn, signInWithLink } from "@/lib/testing/auth";
-import { withSignInLockout } from "./sign-in-lockout";
-import { createPasswordUser, verifyPasswordUser } from "./users";
 
 const PASSWORD = "the-right-password";
 const LOCKED = "/sign-in?error=CredentialsSignin&code=rate_limited";

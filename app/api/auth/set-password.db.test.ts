@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, provideDatabase } from "@/db";
 import { users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
+import { setPassword } from "@/lib/auth/set-password";
+import { createPasswordUser, getSignInState, verifyPasswordUser } from "@/lib/auth/users";
 import { RATE_LIMITS } from "@/lib/rate-limit";
 import { passwordSignIn, signInWithLink, whoAmI } from "@/lib/testing/auth";
-import { setPassword } from "./set-password";
-import { createPasswordUser, getSignInState, verifyPasswordUser } from "./users";
 
 const PASSWORD = "the-first-password";
 
