@@ -1,7 +1,7 @@
 import type { APIResponse, Page } from "@playwright/test";
 import { cancelInPortal, startProTrialFromPricing } from "./billing-steps";
 import { E2E_STRIPE_URL } from "./constants";
-import { expect, signInAsAdmin, test, uniqueEmail } from "./fixtures";
+import { expect, signInAsAdmin, signUp, test, uniqueEmail } from "./fixtures";
 
 /** The headers every response carries, whatever answered it (proxy.ts or next.config.ts). */
 function expectSecurityHeaders(response: APIResponse): void {
@@ -123,6 +123,25 @@ test("the app's pages, checkout and the portal run under the policy without a vi
   await cancelInPortal(page);
   expect(page.url().startsWith(E2E_STRIPE_URL)).toBe(false);
 
+  expect(violations).toEqual([]);
+});
+
+test("a signed-in person starts Checkout from the pricing page without a violation", async ({
+  page,
+}) => {
+  const violations = await watchPolicyViolations(page);
+  const email = uniqueEmail("csp-pricing");
+  await signUp(page, { email });
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+  await page.goto("/pricing");
+  await expectScriptsRan(page);
+  // The button leads to a route that redirects to Stripe: the browser must load it, not the
+  // client router (whose fetch of Stripe's page the policy refuses).
+  await page
+    .getByTestId("plan-pro")
+    .getByRole("link", { name: /Pro, billed monthly/ })
+    .click();
+  await expect(page).toHaveURL(new RegExp(`^${E2E_STRIPE_URL}/c/pay/`));
   expect(violations).toEqual([]);
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getPlan } from "@/lib/billing/catalog/plans";
-import { planAction } from "./plan-action";
+import { planAction, startsCheckout } from "./plan-action";
 
 const free = getPlan("free");
 const pro = getPlan("pro");
@@ -46,5 +46,14 @@ describe("planAction", () => {
       href: "/account/billing?confirm=cancel",
       label: "Switch to Free",
     });
+  });
+});
+
+describe("startsCheckout", () => {
+  it("tells the links that start Checkout from the pages of the app", () => {
+    expect(startsCheckout("/account/checkout?plan=pro&period=monthly")).toBe(true);
+    expect(startsCheckout("/account/checkout/confirm?plan=pro&period=monthly")).toBe(false);
+    expect(startsCheckout("/account/billing?change=pro&period=yearly")).toBe(false);
+    expect(startsCheckout("/sign-up?callbackUrl=%2Faccount%2Fcheckout%3Fplan%3Dpro")).toBe(false);
   });
 });

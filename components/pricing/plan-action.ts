@@ -11,8 +11,15 @@ export interface PlanAction {
   label: string;
 }
 
+const CHECKOUT = "/account/checkout";
+
 const checkoutPath = (tier: PlanTier, period: BillingPeriod) =>
-  `/account/checkout?${new URLSearchParams({ plan: tier, period })}`;
+  `${CHECKOUT}?${new URLSearchParams({ plan: tier, period })}`;
+
+/** Whether `href` starts Checkout: a route that redirects to Stripe, not a page of the app. */
+export function startsCheckout(href: string): boolean {
+  return href.startsWith(`${CHECKOUT}?`);
+}
 
 /**
  * Pure: where a plan card's button leads for one billing period.

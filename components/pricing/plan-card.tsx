@@ -1,4 +1,4 @@
-import { LinkButton } from "@/components/ui/button";
+import { AnchorButton, LinkButton } from "@/components/ui/button";
 import { FeatureMark } from "@/components/ui/feature-mark";
 import {
   BILLING_PERIODS,
@@ -9,7 +9,7 @@ import {
 } from "@/lib/billing/catalog/plans";
 import { formatLimit } from "@/lib/format/limit";
 import { formatPlanPrice, PERIOD_UNIT } from "@/lib/format/money";
-import { type PricingViewer, planAction } from "./plan-action";
+import { type PricingViewer, planAction, startsCheckout } from "./plan-action";
 
 export function PlanCard({
   plan,
@@ -130,14 +130,21 @@ function PlanButton({
       </p>
     );
   }
+  const style = {
+    variant: highlighted ? "primary" : "secondary",
+    size: "lg",
+    className: "mt-4 w-full",
+  } as const;
+  if (startsCheckout(action.href)) {
+    return (
+      <AnchorButton href={action.href} {...style}>
+        {action.label}
+        {extra}
+      </AnchorButton>
+    );
+  }
   return (
-    <LinkButton
-      href={action.href}
-      prefetch={false}
-      variant={highlighted ? "primary" : "secondary"}
-      size="lg"
-      className="mt-4 w-full"
-    >
+    <LinkButton href={action.href} prefetch={false} {...style}>
       {action.label}
       {extra}
     </LinkButton>

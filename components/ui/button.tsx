@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ButtonHTMLAttributes, ComponentProps } from "react";
+import type { AnchorHTMLAttributes, ButtonHTMLAttributes, ComponentProps } from "react";
 
 const VARIANTS = {
   primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-brand-600/60",
@@ -35,6 +35,20 @@ export function Button({
   ...props
 }: ButtonStyle & ButtonHTMLAttributes<HTMLButtonElement>) {
   return <button type={type} className={buttonClass({ variant, size, className })} {...props} />;
+}
+
+/**
+ * A plain link that looks like a button, for a target that is no page of the app (a route
+ * handler that redirects elsewhere, such as to Stripe Checkout): the browser loads it, where the
+ * client router would fetch it as a page and be refused by the content security policy.
+ */
+export function AnchorButton({
+  variant,
+  size,
+  className,
+  ...props
+}: ButtonStyle & AnchorHTMLAttributes<HTMLAnchorElement>) {
+  return <a className={buttonClass({ variant, size, className })} {...props} />;
 }
 
 /** A link that looks like a button: for navigation, never for an action with an effect. */
