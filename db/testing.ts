@@ -5,7 +5,14 @@
  */
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { type DatabaseHandle, type OpenDatabaseOptions, openDatabase } from "./index";
+import { afterAll, beforeAll } from "vitest";
+import {
+  type Database,
+  type DatabaseHandle,
+  type OpenDatabaseOptions,
+  openDatabase,
+  provideDatabase,
+} from "./index";
 
 /** `migrate: false` gives an empty database, for tests of the migrations themselves. */
 export async function createTestDatabase(
@@ -35,6 +42,28 @@ export async function createTestDatabase(
       } finally {
         await dropper.end({ timeout: 5 });
       }
+    },
+  };
+}
+
+/**
+ * For a test file whose code under test reads the process-wide database: a database of the
+ * file's own, created before its tests, handed to the app (`provideDatabase`) and closed after.
+ * Read `db` inside a test or hook.
+ */
+export function useAppDatabase(): { readonly db: Database } {
+  let handle: DatabaseHandle | null = null;
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    provideDatabase(handle);
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+  return {
+    get db() {
+      if (!handle) throw new Error("the test database is not open: read it inside a test or hook");
+      return handle.db;
     },
   };
 }

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, provideDatabase } from "@/db";
-import { createTestDatabase } from "@/db/testing";
+import { describe, expect, it } from "vitest";
+import { useAppDatabase } from "@/db/testing";
 import { RATE_LIMITS } from "@/lib/rate-limit";
 import { captureLog } from "@/lib/testing/log-capture";
 import { verifyEmailWithToken } from "./email-verification";
@@ -8,14 +7,7 @@ import { resendVerificationEmail } from "./send-verification-email";
 import { createPasswordUser, getSignInState } from "./users";
 
 // vitest.config.ts: no EMAIL_SERVER and NODE_ENV=test, so links are written to the log.
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-});
-afterAll(async () => {
-  await handle.close();
-});
+const handle = useAppDatabase();
 
 /** Resends, and the verification links that were written to the log meanwhile. */
 async function resend(userId: string): Promise<{ sent: unknown; links: string[] }> {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { type DatabaseHandle, provideDatabase } from "@/db";
-import { createTestDatabase } from "@/db/testing";
+import { useAppDatabase } from "@/db/testing";
 import { AppError } from "@/lib/errors";
 import { IDLE } from "@/lib/form-state";
 import { testForm } from "@/lib/testing/http";
@@ -15,14 +14,7 @@ vi.mock("next/headers", () => ({ headers: async () => requestHeaders.current }))
 
 const { action, formAction } = await import("./action");
 
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-});
-afterAll(async () => {
-  await handle.close();
-});
+const _handle = useAppDatabase();
 
 const alice = { id: "user-alice", role: "user" };
 const bob = { id: "user-bob", role: "user" };

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type DatabaseHandle, provideDatabase } from "@/db";
-import { createTestDatabase } from "@/db/testing";
+import { describe, expect, it, vi } from "vitest";
+import { useAppDatabase } from "@/db/testing";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { currentUser } from "@/lib/auth/session";
 import { signUp } from "@/lib/auth/sign-up";
@@ -30,14 +29,7 @@ vi.mock("next/cache", () => ({ revalidatePath() {} }));
 
 const PASSWORD = "the-first-password";
 
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-});
-afterAll(async () => {
-  await handle.close();
-});
+const handle = useAppDatabase();
 
 let ipCounter = 0;
 const nextIp = () => `198.51.100.${++ipCounter}`;

@@ -1,9 +1,8 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { GET as verifyEmailRoute } from "@/app/(auth)/verify-email/route";
-import { type DatabaseHandle, provideDatabase } from "@/db";
 import { accounts, users } from "@/db/schema";
-import { createTestDatabase } from "@/db/testing";
+import { useAppDatabase } from "@/db/testing";
 import { authenticateApiKey, createApiKey } from "@/lib/auth/api-keys";
 import { recordEmailProof } from "@/lib/auth/email-proof";
 import {
@@ -21,14 +20,7 @@ vi.stubEnv("ADMIN_EMAILS", "boss@example.com, new-boss@example.com");
 const ADMIN = "boss@example.com";
 const PASSWORD = "attacker-password";
 
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-});
-afterAll(async () => {
-  await handle.close();
-});
+const handle = useAppDatabase();
 
 let ipCounter = 0;
 const nextIp = () => `198.51.100.${++ipCounter}`;

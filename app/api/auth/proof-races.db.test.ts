@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type DatabaseHandle, provideDatabase } from "@/db";
-import { createTestDatabase } from "@/db/testing";
+import { describe, expect, it, vi } from "vitest";
+import { useAppDatabase } from "@/db/testing";
 import { setPassword } from "@/lib/auth/set-password";
 import { signUp } from "@/lib/auth/sign-up";
 import { getSignInState } from "@/lib/auth/users";
@@ -53,14 +52,7 @@ vi.mock("@/lib/auth/password", async (importOriginal) => {
 const holdNextPasswordCheck = () => gate.hold();
 const PASSWORD = "attacker-password";
 
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-});
-afterAll(async () => {
-  await handle.close();
-});
+const handle = useAppDatabase();
 
 describe("a proof of the address racing a password check", () => {
   it("ends the session of a password sign-in that read the account just before the proof", async () => {

@@ -1,9 +1,8 @@
 import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type DatabaseHandle, provideDatabase } from "@/db";
+import { describe, expect, it, vi } from "vitest";
 import { users } from "@/db/schema";
-import { createTestDatabase } from "@/db/testing";
+import { useAppDatabase } from "@/db/testing";
 import { createPasswordUser } from "@/lib/auth/users";
 import { RATE_LIMITS } from "@/lib/rate-limit";
 import { authCsrf, passwordSignIn, signInWithLink } from "@/lib/testing/auth";
@@ -22,14 +21,7 @@ const FRONTEND_URL = "http://localhost:3000";
 const SPOOFED = "evil.example";
 const PASSWORD = "the-password";
 
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-});
-afterAll(async () => {
-  await handle.close();
-});
+const handle = useAppDatabase();
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 

@@ -1,8 +1,7 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, provideDatabase } from "@/db";
+import { describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
-import { createTestDatabase } from "@/db/testing";
+import { useAppDatabase } from "@/db/testing";
 import { setPassword } from "@/lib/auth/set-password";
 import { createPasswordUser, getSignInState, verifyPasswordUser } from "@/lib/auth/users";
 import { RATE_LIMITS } from "@/lib/rate-limit";
@@ -10,14 +9,7 @@ import { passwordSignIn, signInWithLink, whoAmI } from "@/lib/testing/auth";
 
 const PASSWORD = "the-first-password";
 
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-});
-afterAll(async () => {
-  await handle.close();
-});
+const handle = useAppDatabase();
 
 let ipCounter = 0;
 const nextIp = () => `198.51.100.${++ipCounter}`;

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, provideDatabase } from "@/db";
-import { createTestDatabase } from "@/db/testing";
+import { describe, expect, it } from "vitest";
+import { useAppDatabase } from "@/db/testing";
 import { withSignInLockout } from "@/lib/auth/sign-in-lockout";
 import { createPasswordUser, verifyPasswordUser } from "@/lib/auth/users";
 import { RATE_LIMITS } from "@/lib/rate-limit";
@@ -10,14 +9,7 @@ const PASSWORD = "the-right-password";
 const LOCKED = "/sign-in?error=CredentialsSignin&code=rate_limited";
 const WRONG = "/sign-in?error=CredentialsSignin&code=credentials";
 
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-});
-afterAll(async () => {
-  await handle.close();
-});
+const handle = useAppDatabase();
 
 async function account(email: string): Promise<void> {
   await createPasswordUser(handle.db, { email, password: PASSWORD });

@@ -1,22 +1,14 @@
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type DatabaseHandle, provideDatabase } from "@/db";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { subscriptions, usageRecords, users } from "@/db/schema";
-import { createTestDatabase } from "@/db/testing";
+import { useAppDatabase } from "@/db/testing";
 import { createApiKey } from "@/lib/auth/api-keys";
 import type { PlanTier } from "@/lib/billing/catalog/plans";
 import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
 import { GET, POST } from "./route";
 
 // The route uses the process-wide database; this file hands it one of its own.
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await createTestDatabase();
-  provideDatabase(handle);
-});
-afterAll(async () => {
-  await handle.close();
-});
+const handle = useAppDatabase();
 
 interface Caller {
   id: string;
