@@ -1,6 +1,6 @@
 import { getDatabase, MigrationsPendingError } from "./db";
 import { PgliteLockedError } from "./db/pglite-lock";
-import { env } from "./lib/env";
+import { env, runsWorkerInApp } from "./lib/env";
 import { forwardSocketAddress } from "./lib/http/socket-address";
 import { log } from "./lib/log";
 
@@ -11,8 +11,8 @@ import { log } from "./lib/log";
  * it too: migrations are a deploy step (`npm run db:migrate`). A Postgres server that is down does not stop
  * start-up: /api/health answers 503 until it is up. Skipped while `next build` prerenders.
  *
- * In development it then starts the usage flush timer, which stands in for the cron that calls
- * /api/internal/usage/flush in production.
+ * With WORKER_IN_APP (on in development) it then starts the job worker in this process
+ * (lib/jobs/), which `npm run worker` runs on its own elsewhere.
  */
 export async function openDatabaseAtStartup(): Promise<void> {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
@@ -25,9 +25,9 @@ export async function openDatabaseAtStartup(): Promise<void> {
     }
     log.error({ err: error }, "database unavailable at start-up; will retry on first use");
   }
-  if (env().NODE_ENV === "development") {
-    const { startUsageFlushTimer } = await import("./lib/usage/flush-timer");
-    startUsageFlushTimer();
+  if (runsWorkerInApp(env())) {
+    const { startProcessWorker } = await import("./lib/jobs/process-worker");
+    void startProcessWorker();
   }
 }
 

@@ -6,7 +6,7 @@ const root = import.meta.dirname;
 const sharedTest = {
   environment: "node" as const,
   env: {
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     NODE_ENV: "test" as const,
     FRONTEND_URL: "http://localhost:3000",
     AUTH_SECRET: "tollgate-test-secret-that-is-only-for-tests",

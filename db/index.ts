@@ -20,6 +20,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
+import { installJobSchema, jobSchemaIsCurrent } from "./job-schema";
 import {
   applyMigrations,
   type MigrationConnection,
@@ -35,11 +36,22 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 
 export type DatabaseKind = "postgres" | "pglite";
 
+/**
+ * Raw SQL on the handle's own connection, in the shape pg-boss takes for its `db` option: with
+ * values, one parameterised statement; without, a script of any number of statements (pg-boss
+ * installs itself with such scripts). Rows of the last statement.
+ */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
 export interface DatabaseHandle {
   readonly db: Database;
   readonly kind: DatabaseKind;
   /** Where the data lives: the PGlite directory, "memory", or the server's host/database. */
   readonly location: string;
+  /** Raw SQL on the same connections (the job engine runs on it). */
+  readonly sql: SqlExecutor;
   /** Applies the migrations of `folder` (default drizzle/) not applied yet; returns their tags. */
   applyMigrations(folder?: string): Promise<string[]>;
   close(): Promise<void>;
@@ -91,6 +103,65 @@ function postgresConnection(client: PostgresClient): MigrationConnection {
     query: async <Row extends Record<string, unknown>>(text: string, params: unknown[] = []) => [
       ...(await client.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[])),
     ],
+  };
+}
+
+function postgresSql(client: postgres.Sql): SqlExecutor {
+  return {
+    executeSql: async (text, values) => {
+      if (values && values.length > 0) {
+        const params = values.map(toPostgresParameter);
+        return {
+          rows: [...(await client.unsafe(text, params as postgres.ParameterOrJSON<never>[]))],
+        };
+      }
+      // A script may hold BEGIN … COMMIT, which postgres.js allows only on a reserved connection.
+      const reserved = await client.reserve();
+      try {
+        const results: unknown = await reserved.unsafe(text).simple();
+        return { rows: lastRows(results) };
+      } finally {
+        reserved.release();
+      }
+    },
+  };
+}
+
+/**
+ * A value as pg (pg-boss's own driver) would send it: `undefined` as NULL, a Date as its ISO
+ * time, an object as JSON. The drizzle driver makes postgres.js pass json and timestamp
+ * parameters through as they are, so they must be text already.
+ */
+function toPostgresParameter(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !Buffer.isBuffer(value)
+  ) {
+    return JSON.stringify(value);
+  }
+  return value;
+}
+
+/** The rows of a script's last statement: postgres.js answers one array per statement. */
+function lastRows(results: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(results)) return [];
+  const last: unknown = results.at(-1);
+  return (Array.isArray(last) ? [...last] : [...results]) as Record<string, unknown>[];
+}
+
+function pgliteSql(client: PGlite): SqlExecutor {
+  return {
+    executeSql: async (text, values) => {
+      if (values && values.length > 0) {
+        return { rows: (await client.query<Record<string, unknown>>(text, values)).rows };
+      }
+      const results = await client.exec(text);
+      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+    },
   };
 }
 
@@ -176,6 +247,7 @@ async function openPostgres(url: string, migrationsFolder: string, migrate: bool
     db: drizzlePostgres(client, { schema }),
     kind: "postgres",
     location: describeUrl(url),
+    sql: postgresSql(client),
     applyMigrations: (folder = migrationsFolder) =>
       migratePostgresUnderLock(url, (executor) => applyMigrations(executor, folder)),
     close: () => client.end({ timeout: 5 }),
@@ -201,6 +273,7 @@ async function openPglite(
       db,
       kind: "pglite",
       location: dataDir === null ? "memory" : path.resolve(dataDir),
+      sql: pgliteSql(opened),
       applyMigrations: (folder = migrationsFolder) =>
         applyMigrations(pgliteExecutor(opened), folder),
       close: async () => {
@@ -220,8 +293,25 @@ async function openPglite(
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
   const migrate = options.migrate ?? true;
-  if ("url" in options) return openPostgres(options.url, migrationsFolder, migrate);
-  return openPglite("dataDir" in options ? options.dataDir : null, migrationsFolder, migrate);
+  const handle =
+    "url" in options
+      ? await openPostgres(options.url, migrationsFolder, migrate)
+      : await openPglite("dataDir" in options ? options.dataDir : null, migrationsFolder, migrate);
+  try {
+    await settleJobSchema(handle, migrate);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
+  return handle;
+}
+
+/** The job engine's schema follows `migrate` as our migrations do (db/job-schema.ts). */
+async function settleJobSchema(handle: DatabaseHandle, migrate: boolean | "verify") {
+  if (migrate === true) await installJobSchema(handle.sql);
+  if (migrate === "verify" && !(await jobSchemaIsCurrent(handle.sql))) {
+    throw new MigrationsPendingError(["the job engine's schema (pg-boss)"]);
+  }
 }
 
 /**

@@ -126,8 +126,13 @@ const schema = z.object({
    */
   TRUSTED_PROXY_HOPS: withDefault(wholeNumber(0, 10), 0),
 
-  /** Shared secret for internal cron routes (usage flush, reconciliation). */
+  /** Shared secret for the cron route that runs due background jobs (/api/internal/jobs). */
   CRON_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
+  /**
+   * Runs the job worker inside the app's server process. Unset: on in development (the
+   * embedded database belongs to one process), off elsewhere (`npm run worker` runs it).
+   */
+  WORKER_IN_APP: optional(booleanFlag),
 });
 
 export type Env = z.output<typeof schema>;
@@ -313,4 +318,9 @@ export function env(): Env {
 /** True when Stripe calls go to the bundled emulator rather than a real Stripe account. */
 export function usesStripeEmulator(config: Env = env()): boolean {
   return config.STRIPE_SECRET_KEY === EMULATOR_SECRET_KEY;
+}
+
+/** Whether this app server also runs the job worker (`WORKER_IN_APP`, see its default). */
+export function runsWorkerInApp(config: Pick<Env, "WORKER_IN_APP" | "NODE_ENV">): boolean {
+  return config.WORKER_IN_APP ?? config.NODE_ENV === "development";
 }

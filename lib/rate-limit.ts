@@ -25,9 +25,8 @@ export interface RateLimitResult {
   retryAfterSeconds: number;
 }
 
-/** Rows older than this many windows are deleted now and then by `hitRateLimit`. */
-const SWEEP_AFTER_MS = 24 * 60 * 60 * 1000;
-const SWEEP_PROBABILITY = 0.01;
+/** Rows whose window started longer ago than this are deleted by the hourly cleanup job. */
+const KEEP_ROWS_MS = 24 * 60 * 60 * 1000;
 
 /** The row key and the start of the fixed window `now` falls in. */
 function windowOf(rule: RateLimitRule, subject: string, now: Date) {
@@ -64,11 +63,6 @@ export async function hitRateLimit(
   );
   const count = Number(row?.count ?? weight);
 
-  if (Math.random() < SWEEP_PROBABILITY) {
-    const cutoff = new Date(now.getTime() - Math.max(SWEEP_AFTER_MS, windowMs * 2));
-    await db.execute(sql`delete from ${rateLimits} where window_start < ${cutoff.toISOString()}`);
-  }
-
   const resetsAt = windowStart.getTime() + windowMs;
   return {
     allowed: count <= rule.limit,
@@ -76,6 +70,22 @@ export async function hitRateLimit(
     remaining: Math.max(0, rule.limit - count),
     retryAfterSeconds: Math.max(1, Math.ceil((resetsAt - now.getTime()) / 1000)),
   };
+}
+
+/**
+ * Deletes the rows of windows that started more than a day ago (no limit has a longer
+ * window); the `rate-limit-cleanup` job runs it hourly. Returns how many went.
+ */
+export async function deleteExpiredRateLimits(
+  db: Database,
+  now: Date = new Date(),
+): Promise<number> {
+  const cutoff = new Date(now.getTime() - KEEP_ROWS_MS);
+  const gone = await selectRows<{ key: string }>(
+    db,
+    sql`delete from ${rateLimits} where window_start < ${cutoff.toISOString()} returning key`,
+  );
+  return gone.length;
 }
 
 /**

@@ -13,9 +13,11 @@ import { startCheckout } from "@/lib/billing/service/checkout";
 import { confirmCheckoutSession } from "@/lib/billing/service/confirm-checkout";
 import { setUpStripe } from "@/lib/billing/service/set-up-stripe";
 import { provideStripe } from "@/lib/billing/stripe/client";
+import type { WorkerReport } from "@/lib/jobs/worker";
 import { hitRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { startTestEmulator, type TestEmulator } from "@/stripe-emulator/testing";
 import { sessionCookie, TEST_ORIGIN, type TestRequestInit, testRequest } from "./http";
+import { runQueuedJobs } from "./jobs";
 
 export const CARDS = {
   visa: "4242424242424242",
@@ -27,8 +29,11 @@ export const CARDS = {
 
 export interface BillingTest {
   db: DatabaseHandle["db"];
+  handle: DatabaseHandle;
   stripe: Stripe;
   emulator: TestEmulator;
+  /** Runs every job the app has queued (webhook events, reconcile…), as a worker would. */
+  runJobs(): Promise<WorkerReport>;
   close(): Promise<void>;
 }
 
@@ -52,12 +57,16 @@ export function useBillingTest(): BillingTest {
     get db() {
       return current().db;
     },
+    get handle() {
+      return current().handle;
+    },
     get stripe() {
       return current().stripe;
     },
     get emulator() {
       return current().emulator;
     },
+    runJobs: () => current().runJobs(),
     close: () => current().close(),
   };
 }
@@ -70,8 +79,10 @@ async function startBillingTest(): Promise<BillingTest> {
   await setUpStripe(emulator.stripe, { frontendUrl: TEST_ORIGIN });
   return {
     db: handle.db,
+    handle,
     stripe: emulator.stripe,
     emulator,
+    runJobs: () => runQueuedJobs(handle, emulator.stripe),
     close: async () => {
       await emulator.close();
       await handle.close();

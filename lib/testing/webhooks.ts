@@ -4,6 +4,7 @@
  * customer; subscriptions made in Stripe behind the app's back, which the app learns of by
  * webhook only; and ledger rows as an earlier delivery left them.
  */
+import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { customers, type NewWebhookEvent, users, webhookEvents } from "@/db/schema";
@@ -13,7 +14,11 @@ import { TEST_ORIGIN } from "./http";
 export interface WebhookDelivery {
   /** A POST with `payload` signed by `secret` now; `header` replaces the signature (null: none). */
   request(payload: string, header?: string | null): Request;
-  /** Delivers the event as Stripe would; the answer's status and the pipeline's outcome. */
+  /**
+   * Delivers the event as Stripe would, then runs the jobs the app queued; the answer's status
+   * and what became of the event: `duplicate` when the route found it on the ledger already,
+   * else its ledger status once the jobs ran (processed, ignored, unlinked or failed).
+   */
   deliver(event: Stripe.Event): Promise<{ status: number; outcome?: string }>;
 }
 
@@ -23,7 +28,7 @@ export interface WebhookDelivery {
  */
 export function webhookDelivery(
   route: (request: Request) => Promise<Response>,
-  billing: { readonly stripe: Stripe },
+  billing: { readonly stripe: Stripe; readonly db: Database; runJobs(): Promise<unknown> },
   secret: string,
 ): WebhookDelivery {
   const request = (payload: string, header?: string | null) => {
@@ -43,8 +48,15 @@ export function webhookDelivery(
     request,
     async deliver(event) {
       const response = await route(request(JSON.stringify(event)));
-      const body = (await response.json()) as { outcome?: string };
-      return { status: response.status, outcome: body.outcome };
+      const body = (await response.json()) as { duplicate?: boolean };
+      if (response.status !== 200) return { status: response.status };
+      if (body.duplicate) return { status: 200, outcome: "duplicate" };
+      await billing.runJobs();
+      const [row] = await billing.db
+        .select({ status: webhookEvents.status })
+        .from(webhookEvents)
+        .where(eq(webhookEvents.id, event.id));
+      return { status: 200, outcome: row?.status };
     },
   };
 }

@@ -3,15 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import type { ProcessOutcome } from "@/lib/billing/mirror/process-event";
-import { replayWebhookEvent } from "@/lib/billing/mirror/replay-event";
+import { type ApplyOutcome, replayWebhookEvent } from "@/lib/billing/mirror/replay-event";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { action } from "@/lib/http/action";
 import { log } from "@/lib/log";
 
 const PAGE = "/admin/webhooks";
 
-const OUTCOMES: Record<ProcessOutcome, string> = {
+const OUTCOMES: Record<ApplyOutcome, string> = {
   processed: "was applied",
   duplicate: "had already been applied; nothing changed",
   ignored: "is of a type Tollgate does not handle; it is marked ignored",

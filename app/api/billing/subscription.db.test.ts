@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { invoices, subscriptions } from "@/db/schema";
 import { getEntitlements } from "@/lib/billing/entitlements";
-import { processStripeEvent } from "@/lib/billing/mirror/process-event";
+import { applyStripeEventNow } from "@/lib/billing/mirror/replay-event";
 import { cancelSubscription } from "@/lib/billing/service/cancel";
 import { createPortalSession } from "@/lib/billing/service/portal";
 import {
@@ -454,7 +454,7 @@ describe("who scheduled a cancellation", () => {
       await t.stripe.events.list({ type: "customer.subscription.updated", limit: 1 })
     ).data;
     if (!event) throw new Error("no update event");
-    await processStripeEvent(t.db, t.stripe, event);
+    await applyStripeEventNow({ db: t.db, stripe: t.stripe }, event);
     expect((await t.stripe.subscriptions.retrieve(subscription.id)).cancel_at_period_end).toBe(
       true,
     );

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNotNull, lt, min, or } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { customers, webhookEvents } from "@/db/schema";
@@ -7,11 +7,14 @@ import { errorReason } from "@/lib/error-reason";
 import { AppError } from "@/lib/errors";
 import { acquireLease, holdLease } from "@/lib/leases";
 import { log } from "@/lib/log";
-import { replayWebhookEvent } from "./replay-event";
+import { applyCustomerEvents } from "./apply-events";
 import { resyncCustomer } from "./resync-customer";
 
-/** An event still `received` this long after it arrived was abandoned mid-way. */
-const STUCK_AFTER_MS = 10 * 60 * 1000;
+/**
+ * An event still `received` this long after it arrived lost its job (an instance stopped between
+ * the ledger write and the enqueue); a customer's job starts seconds after its first event.
+ */
+const STUCK_AFTER_MS = 2 * 60 * 1000;
 
 /** The lease that lets one reconcile run at a time, on every instance and script together. */
 export const RECONCILE_LEASE = "billing-reconcile";
@@ -74,15 +77,9 @@ async function reconcile(
   stripe: Stripe,
   signal: AbortSignal,
 ): Promise<ReconcileReport> {
-  const known = new Set(
-    (await db.select({ id: customers.stripeCustomerId }).from(customers)).map((row) => row.id),
-  );
-  for await (const customer of stripe.customers.list({ limit: 100 })) {
-    if (customer.metadata.userId) known.add(customer.id);
-  }
   let resynced = 0;
   let customerFailures = 0;
-  for (const stripeCustomerId of known) {
+  for (const stripeCustomerId of await customersToReconcile(db, stripe)) {
     signal.throwIfAborted();
     // One customer Stripe cannot answer for does not stop the others.
     try {
@@ -93,34 +90,69 @@ async function reconcile(
       log.warn({ stripeCustomerId, reason: errorReason(error) }, "customer not reconciled");
     }
   }
-
-  // Failed events, events left `received` by an instance that stopped mid-way, and events that
-  // waited for a link the re-sync above (or a checkout since) has made.
-  const stuckBefore = new Date(Date.now() - STUCK_AFTER_MS);
-  const linked = db.select({ id: customers.stripeCustomerId }).from(customers);
-  const pending = await db
-    .select({ id: webhookEvents.id })
-    .from(webhookEvents)
-    .where(
-      or(
-        eq(webhookEvents.status, "failed"),
-        and(eq(webhookEvents.status, "received"), lt(webhookEvents.receivedAt, stuckBefore)),
-        and(eq(webhookEvents.status, "unlinked"), inArray(webhookEvents.stripeCustomerId, linked)),
-      ),
-    )
-    .orderBy(asc(webhookEvents.created));
   let replayed = 0;
   let stillFailing = 0;
   let stillUnlinked = 0;
-  for (const row of pending) {
+  for (const { stripeCustomerId, events } of await customersWithPendingEvents(db)) {
     signal.throwIfAborted();
-    // A failure is recorded on the ledger row and logged by the pipeline.
-    const result = await replayWebhookEvent(db, stripe, row.id).catch(() => null);
-    if (!result?.ok) stillFailing++;
-    else if (result.outcome === "unlinked") stillUnlinked++;
-    else replayed++;
+    // A failure is recorded on the ledger rows and logged where it happens.
+    const result = await applyCustomerEvents({ db, stripe }, stripeCustomerId).catch(() => null);
+    if (!result) stillFailing += events;
+    else if (result.unlinked) stillUnlinked += result.applied;
+    else replayed += result.applied;
   }
   const report = { customers: resynced, customerFailures, replayed, stillFailing, stillUnlinked };
   log.info(report, "billing reconciled");
   return report;
+}
+
+/**
+ * Every customer Tollgate knows: linked in `customers`, or carrying `metadata.userId` in Stripe
+ * (read through every page of Stripe's customer list).
+ */
+export async function customersToReconcile(db: Database, stripe: Stripe): Promise<string[]> {
+  const known = new Set(
+    (await db.select({ id: customers.stripeCustomerId }).from(customers)).map((row) => row.id),
+  );
+  for await (const customer of stripe.customers.list({ limit: 100 })) {
+    if (customer.metadata.userId) known.add(customer.id);
+  }
+  return [...known];
+}
+
+/**
+ * Customers with ledger events to apply again: failed ones (fewer than `maxAttempts` tries so
+ * far), ones still `received` long after they arrived (their job was lost), and `unlinked` ones
+ * whose customer is linked now. With how many such events each has.
+ */
+export async function customersWithPendingEvents(
+  db: Database,
+  { maxAttempts = Number.POSITIVE_INFINITY }: { maxAttempts?: number } = {},
+): Promise<{ stripeCustomerId: string; events: number }[]> {
+  const stuckBefore = new Date(Date.now() - STUCK_AFTER_MS);
+  const linked = db.select({ id: customers.stripeCustomerId }).from(customers);
+  const rows = await db
+    .select({ stripeCustomerId: webhookEvents.stripeCustomerId, events: count() })
+    .from(webhookEvents)
+    .where(
+      and(
+        isNotNull(webhookEvents.stripeCustomerId),
+        or(
+          and(
+            eq(webhookEvents.status, "failed"),
+            Number.isFinite(maxAttempts) ? lt(webhookEvents.attempts, maxAttempts) : undefined,
+          ),
+          and(eq(webhookEvents.status, "received"), lt(webhookEvents.receivedAt, stuckBefore)),
+          and(
+            eq(webhookEvents.status, "unlinked"),
+            inArray(webhookEvents.stripeCustomerId, linked),
+          ),
+        ),
+      ),
+    )
+    .groupBy(webhookEvents.stripeCustomerId)
+    .orderBy(asc(min(webhookEvents.created)));
+  return rows.flatMap((row) =>
+    row.stripeCustomerId ? [{ stripeCustomerId: row.stripeCustomerId, events: row.events }] : [],
+  );
 }

@@ -4,8 +4,10 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { webhookEvents } from "@/db/schema";
-import { AppError } from "@/lib/errors";
-import { type ProcessOutcome, processStripeEvent } from "./process-event";
+import { errorReason } from "@/lib/error-reason";
+import type { BillingDeps } from "../stripe/client";
+import { applyCustomerEvents } from "./apply-events";
+import { ingestStripeEvent } from "./ingest-event";
 
 /** Stripe event ids ("evt_…"); the ledger's key. */
 const eventIdSchema = z
@@ -14,23 +16,17 @@ const eventIdSchema = z
   .max(255)
   .regex(/^[A-Za-z0-9_-]+$/);
 
-export type ReplayResult = { ok: true; outcome: ProcessOutcome } | { ok: false; message: string };
+/** What applying one event now did: `duplicate` — it had been applied (or ignored) before. */
+export type ApplyOutcome = "processed" | "duplicate" | "ignored" | "unlinked";
 
-/** What a stored payload must look like to be handed back to the pipeline. */
-const storedEventSchema = z.looseObject({
-  id: z.string(),
-  object: z.literal("event"),
-  type: z.string(),
-  created: z.number(),
-  data: z.looseObject({ object: z.looseObject({}) }),
-});
+export type ReplayResult = { ok: true; outcome: ApplyOutcome } | { ok: false; message: string };
 
 /**
- * Processes the stored payload of ledger event `eventId` again, exactly as a redelivery from
- * Stripe would be (`processStripeEvent`), once the payload is checked to be that Stripe event:
- * idempotent, so replaying an event that has been processed since is a `duplicate` without
- * effect. A failure is recorded on the ledger row and answered with its reason; errors outside
- * the pipeline's own handling are thrown. The admin's Replay and reconcile both replay here.
+ * Applies ledger event `eventId` now, in this process, as its customer's job would (with every
+ * other pending event of that customer: mirror/apply-events.ts), and says how it went:
+ * idempotent, so replaying an event that has been applied since is a `duplicate` without
+ * effect. A failure is recorded on the ledger row and answered with its reason. The admin's
+ * Replay uses it.
  */
 export async function replayWebhookEvent(
   db: Database,
@@ -41,23 +37,52 @@ export async function replayWebhookEvent(
     return { ok: false, message: "That is not a webhook event id." };
   }
   const [row] = await db
-    .select({ payload: webhookEvents.payload })
+    .select({ status: webhookEvents.status, stripeCustomerId: webhookEvents.stripeCustomerId })
     .from(webhookEvents)
     .where(eq(webhookEvents.id, eventId));
   if (!row) return { ok: false, message: `There is no event ${eventId} in the ledger.` };
-  const stored = storedEventSchema.safeParse(row.payload);
-  if (!stored.success || stored.data.id !== eventId) {
-    return { ok: false, message: `The stored payload of ${eventId} is not a Stripe event.` };
+  if (row.status === "processed" || row.status === "ignored" || !row.stripeCustomerId) {
+    return { ok: true, outcome: "duplicate" };
   }
+  return applyNow({ db, stripe }, eventId, row.stripeCustomerId);
+}
+
+/**
+ * Puts `event` on the ledger and applies it at once rather than in a job: what scripts and
+ * tests use to mirror one event synchronously. Same exactly-once rules as the webhook route.
+ */
+export async function applyStripeEventNow(
+  deps: BillingDeps,
+  event: Stripe.Event,
+): Promise<ReplayResult> {
+  const ingested = await ingestStripeEvent(deps.db, event);
+  if (ingested.outcome !== "pending") {
+    return { ok: true, outcome: ingested.duplicate ? "duplicate" : ingested.outcome };
+  }
+  // A pending event always names its customer (ingest-event.ts).
+  return applyNow(deps, event.id, ingested.stripeCustomerId ?? "");
+}
+
+async function applyNow(
+  deps: BillingDeps,
+  eventId: string,
+  stripeCustomerId: string,
+): Promise<ReplayResult> {
   try {
-    const outcome = await processStripeEvent(db, stripe, row.payload as Stripe.Event);
-    return { ok: true, outcome };
+    await applyCustomerEvents(deps, stripeCustomerId);
   } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    const [failed] = await db
+    const [failed] = await deps.db
       .select({ lastError: webhookEvents.lastError })
       .from(webhookEvents)
-      .where(eq(webhookEvents.id, eventId));
-    return { ok: false, message: failed?.lastError ?? error.message };
+      .where(eq(webhookEvents.id, eventId))
+      .catch(() => []);
+    return { ok: false, message: failed?.lastError ?? errorReason(error) };
   }
+  const [row] = await deps.db
+    .select({ status: webhookEvents.status })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.id, eventId));
+  if (row?.status === "unlinked") return { ok: true, outcome: "unlinked" };
+  if (row?.status === "processed") return { ok: true, outcome: "processed" };
+  return { ok: false, message: `Event ${eventId} is still ${row?.status ?? "missing"}.` };
 }

@@ -9,8 +9,8 @@ import {
   subscribe,
   useBillingTest,
 } from "@/lib/testing/billing";
-import { processStripeEvent } from "./process-event";
 import { reconcileBilling } from "./reconcile";
+import { applyStripeEventNow } from "./replay-event";
 import { repairSubscription } from "./subscription-repair";
 
 const t = useBillingTest();
@@ -52,9 +52,9 @@ describe("a monthly subscription without its metered item", () => {
     // The same event delivered twice at once, and a second event of it.
     const second = { ...event, id: `${event.id}_again` };
     await Promise.all([
-      processStripeEvent(t.db, t.stripe, event),
-      processStripeEvent(t.db, t.stripe, event),
-      processStripeEvent(t.db, t.stripe, second),
+      applyStripeEventNow({ db: t.db, stripe: t.stripe }, event),
+      applyStripeEventNow({ db: t.db, stripe: t.stripe }, event),
+      applyStripeEventNow({ db: t.db, stripe: t.stripe }, second),
     ]);
 
     const after = await t.stripe.subscriptions.retrieve(subscription.id);
@@ -82,7 +82,7 @@ describe("a monthly subscription without its metered item", () => {
     const user = await createTestUser(t, "dropped-twice");
     await givePastSubscription(t, user);
     const subscription = await subscribe(t, user, "enterprise", "monthly");
-    await processStripeEvent(t.db, t.stripe, await dropMeteredItem(subscription));
+    await applyStripeEventNow({ db: t.db, stripe: t.stripe }, await dropMeteredItem(subscription));
     await dropMeteredItem(subscription);
 
     await reconcileBilling(t.db, t.stripe);

@@ -67,6 +67,14 @@ export function getStripe(): Stripe {
   return globalForStripe.__tollgateStripe;
 }
 
+/**
+ * The client background jobs use. Their Stripe reads are what a burst of webhooks multiplies,
+ * so they are the ones held to the shared read limit.
+ */
+export function getJobStripe(): Stripe {
+  return getStripe();
+}
+
 /** Makes `stripe` the process-wide client: tests point the app at an emulator of their own. */
 export function provideStripe(stripe: Stripe): void {
   globalForStripe.__tollgateStripe = stripe;

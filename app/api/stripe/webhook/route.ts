@@ -1,12 +1,17 @@
 // POST /api/stripe/webhook — Stripe → Tollgate. Not wrapped by `route()`: Stripe sends no
-// session and no Origin; the signature is the authentication.
+// session and no Origin; the signature is the authentication. Verifies the event, writes it to
+// the ledger and asks for its customer's job (which applies it: mirror/apply-events.ts), then
+// answers 200 at once: {received, outcome: pending | processed | ignored, duplicate}. Any
+// failure before that answers 5xx, so Stripe delivers the event again.
 import { getDb } from "@/db";
-import { processStripeEvent } from "@/lib/billing/mirror/process-event";
+import { ingestStripeEvent } from "@/lib/billing/mirror/ingest-event";
 import { verifyStripeEvent } from "@/lib/billing/mirror/verify-event";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { env } from "@/lib/env";
 import { errorResponse } from "@/lib/errors";
 import { readBodyText } from "@/lib/http/request";
+import { getJobs, sendStripeEventsJob } from "@/lib/jobs/send";
+import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
@@ -24,8 +29,12 @@ export async function POST(request: Request): Promise<Response> {
       request.headers.get("stripe-signature"),
       env().STRIPE_WEBHOOK_SECRET,
     );
-    const outcome = await processStripeEvent(await getDb(), stripe, event);
-    return Response.json({ received: true, outcome });
+    const { outcome, duplicate, stripeCustomerId } = await ingestStripeEvent(await getDb(), event);
+    if (outcome === "pending" && stripeCustomerId) {
+      await sendStripeEventsJob(await getJobs(), stripeCustomerId);
+    }
+    log.info({ eventId: event.id, type: event.type, outcome, duplicate }, "stripe webhook");
+    return Response.json({ received: true, outcome, duplicate });
   } catch (error) {
     return errorResponse(error);
   }

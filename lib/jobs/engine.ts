@@ -1,0 +1,64 @@
+/**
+ * The job engine on a database handle: pg-boss over the handle's own connections (its `db`
+ * option), so it runs wherever the app's database does — a Postgres server, or the embedded
+ * PGlite of `npm run dev`, which one process owns (the worker runs inside that process then).
+ *
+ * Not marked `server-only`: the worker script loads it.
+ */
+import PgBoss from "pg-boss";
+import type { DatabaseHandle } from "../../db";
+import { JOB_SCHEMA } from "../../db/job-schema";
+import { log } from "../log";
+import { QUEUES } from "./queues";
+
+export interface EngineOptions {
+  /** Maintenance (expiring jobs whose worker died, archiving) and cron schedules: workers only. */
+  work?: boolean;
+  /** How often a worker moves due cron jobs into their queues (pg-boss default 5 s). */
+  cronWorkerIntervalSeconds?: number;
+}
+
+/**
+ * Starts pg-boss on `handle` and makes sure every queue exists with its current options (the
+ * schema itself is installed with the migrations: db/job-schema.ts). Errors pg-boss reports
+ * from its own background work are logged; they never throw out of the process.
+ */
+export async function startEngine(
+  handle: DatabaseHandle,
+  { work = false, cronWorkerIntervalSeconds }: EngineOptions = {},
+): Promise<PgBoss> {
+  const boss = new PgBoss({
+    db: handle.sql,
+    schema: JOB_SCHEMA,
+    migrate: false,
+    supervise: work,
+    schedule: work,
+    ...(cronWorkerIntervalSeconds ? { cronWorkerIntervalSeconds } : {}),
+  });
+  boss.on("error", (error: Error) => {
+    log.warn({ reason: error.message }, "job engine error");
+  });
+  await boss.start();
+  for (const queue of QUEUES) {
+    const options = {
+      name: queue.name,
+      policy: queue.policy,
+      retryLimit: queue.retryLimit,
+      retryDelay: queue.retryDelay,
+      retryBackoff: true,
+      expireInSeconds: queue.expireInSeconds,
+    };
+    await boss.createQueue(queue.name, options);
+    await boss.updateQueue(queue.name, options);
+  }
+  return boss;
+}
+
+/** Puts the cron schedules in place (and removes those of queues that no longer have one). */
+export async function scheduleCronJobs(boss: PgBoss): Promise<void> {
+  const current = new Set((await boss.getSchedules()).map((schedule) => schedule.name));
+  for (const queue of QUEUES) {
+    if (queue.cron) await boss.schedule(queue.name, queue.cron, {}, { tz: "UTC" });
+    else if (current.has(queue.name)) await boss.unschedule(queue.name);
+  }
+}
