@@ -8,7 +8,9 @@ import { ingestStripeEvent } from "@/lib/billing/mirror/ingest-event";
 import { verifyStripeEvent } from "@/lib/billing/mirror/verify-event";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { env } from "@/lib/env";
-import { errorResponse } from "@/lib/errors";
+import type Stripe from "stripe";
+import { errorReason } from "@/lib/error-reason";
+import { AppError, errorResponse } from "@/lib/errors";
 import { readBodyText } from "@/lib/http/request";
 import { getJobs, sendStripeEventsJob } from "@/lib/jobs/send";
 import { log } from "@/lib/log";
@@ -19,23 +21,32 @@ export const dynamic = "force-dynamic";
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 export async function POST(request: Request): Promise<Response> {
+  let event: Stripe.Event;
   try {
     // The raw text: the signature is over these exact bytes, so nothing may parse them first.
     const body = await readBodyText(request, MAX_WEBHOOK_BYTES);
-    const stripe = getStripe();
-    const event = verifyStripeEvent(
-      stripe,
+    event = verifyStripeEvent(
+      getStripe(),
       body,
       request.headers.get("stripe-signature"),
       env().STRIPE_WEBHOOK_SECRET,
     );
+  } catch (error) {
+    return errorResponse(error);
+  }
+  const about = { eventId: event.id, type: event.type };
+  try {
     const { outcome, duplicate, stripeCustomerId } = await ingestStripeEvent(await getDb(), event);
     if (outcome === "pending" && stripeCustomerId) {
       await sendStripeEventsJob(await getJobs(), stripeCustomerId);
     }
-    log.info({ eventId: event.id, type: event.type, outcome, duplicate }, "stripe webhook");
+    log.info({ ...about, outcome: duplicate ? "duplicate" : outcome }, "stripe webhook");
     return Response.json({ received: true, outcome, duplicate });
   } catch (error) {
-    return errorResponse(error);
+    // The cause's message only: a database error carries its query's parameters (the payload).
+    log.error({ ...about, outcome: "failed", reason: errorReason(error) }, "stripe webhook failed");
+    return errorResponse(
+      new AppError("internal", "The event could not be recorded; Stripe will deliver it again."),
+    );
   }
 }
