@@ -51,7 +51,8 @@ export function webhookDelivery(
       const response = await route(request(JSON.stringify(event)));
       const body = (await response.json()) as { duplicate?: boolean; outcome?: string };
       if (response.status !== 200) return { status: response.status };
-      if (body.duplicate && body.outcome !== "pending") return { status: 200, outcome: "duplicate" };
+      if (body.duplicate && body.outcome !== "pending")
+        return { status: 200, outcome: "duplicate" };
       await billing.runJobs();
       const [row] = await billing.db
         .select({ status: webhookEvents.status })

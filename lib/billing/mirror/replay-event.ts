@@ -68,10 +68,7 @@ export async function replayWebhookEvent(
     if (!stripeCustomerId) {
       return { ok: false, message: `Event ${eventId} names no Stripe customer to fetch.` };
     }
-    await db
-      .update(webhookEvents)
-      .set({ stripeCustomerId })
-      .where(eq(webhookEvents.id, eventId));
+    await db.update(webhookEvents).set({ stripeCustomerId }).where(eq(webhookEvents.id, eventId));
   }
   return applyNow({ db, stripe }, eventId, stripeCustomerId);
 }

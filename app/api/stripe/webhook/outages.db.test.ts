@@ -74,7 +74,9 @@ async function expectFailureThenRetryAppliedOnce(reason: RegExp): Promise<void> 
     captured.restore();
   }
   expect(delivered).toEqual({ status: 200, outcome: "processed" });
-  const failures = captured.lines().filter((line) => line.msg === "stripe events could not be applied");
+  const failures = captured
+    .lines()
+    .filter((line) => line.msg === "stripe events could not be applied");
   expect(failures).toHaveLength(1);
   expect(String(failures[0]?.reason)).toMatch(reason);
   expect(await ledgerRow()).toMatchObject({ status: "processed", attempts: 2, lastError: null });

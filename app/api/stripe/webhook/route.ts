@@ -3,12 +3,13 @@
 // the ledger and asks for its customer's job (which applies it: mirror/apply-events.ts), then
 // answers 200 at once: {received, outcome: pending | processed | ignored, duplicate}. Any
 // failure before that answers 5xx, so Stripe delivers the event again.
+
+import type Stripe from "stripe";
 import { getDb } from "@/db";
 import { ingestStripeEvent } from "@/lib/billing/mirror/ingest-event";
 import { verifyStripeEvent } from "@/lib/billing/mirror/verify-event";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { env } from "@/lib/env";
-import type Stripe from "stripe";
 import { errorReason } from "@/lib/error-reason";
 import { AppError, errorResponse } from "@/lib/errors";
 import { readBodyText } from "@/lib/http/request";
