@@ -19,9 +19,10 @@ export interface EngineOptions {
 }
 
 /**
- * Starts pg-boss on `handle` and makes sure every queue exists with its current options (the
- * schema itself is installed with the migrations: db/job-schema.ts). Errors pg-boss reports
- * from its own background work are logged; they never throw out of the process.
+ * Starts pg-boss on `handle` and makes sure every queue exists with its current options, and for
+ * a worker that the cron schedules are in place (the schema itself is installed with the
+ * migrations: db/job-schema.ts). Errors pg-boss reports from its own background work are
+ * logged; they never throw out of the process.
  */
 export async function startEngine(
   handle: DatabaseHandle,
@@ -38,7 +39,7 @@ export async function startEngine(
   boss.on("error", (error: Error) => {
     log.warn({ reason: error.message }, "job engine error");
   });
-  await boss.start();
+  // Queues and schedules first: the cron check runs as soon as the engine starts.
   for (const queue of QUEUES) {
     const options = {
       name: queue.name,
@@ -51,11 +52,13 @@ export async function startEngine(
     await boss.createQueue(queue.name, options);
     await boss.updateQueue(queue.name, options);
   }
+  if (work) await scheduleCronJobs(boss);
+  await boss.start();
   return boss;
 }
 
 /** Puts the cron schedules in place (and removes those of queues that no longer have one). */
-export async function scheduleCronJobs(boss: PgBoss): Promise<void> {
+async function scheduleCronJobs(boss: PgBoss): Promise<void> {
   const current = new Set((await boss.getSchedules()).map((schedule) => schedule.name));
   for (const queue of QUEUES) {
     if (queue.cron) await boss.schedule(queue.name, queue.cron, {}, { tz: "UTC" });
