@@ -27,6 +27,8 @@ export const CARDS = {
 
 export interface BillingTest {
   db: DatabaseHandle["db"];
+  /** The database `db` belongs to (its `location` is the URL of a Postgres test database). */
+  handle: DatabaseHandle;
   stripe: Stripe;
   emulator: TestEmulator;
   close(): Promise<void>;
@@ -52,6 +54,9 @@ export function useBillingTest(): BillingTest {
     get db() {
       return current().db;
     },
+    get handle() {
+      return current().handle;
+    },
     get stripe() {
       return current().stripe;
     },
@@ -70,6 +75,7 @@ async function startBillingTest(): Promise<BillingTest> {
   await setUpStripe(emulator.stripe, { frontendUrl: TEST_ORIGIN });
   return {
     db: handle.db,
+    handle,
     stripe: emulator.stripe,
     emulator,
     close: async () => {
