@@ -6,6 +6,7 @@
 
 import type Stripe from "stripe";
 import { getDb } from "@/db";
+import { databaseUnavailable } from "@/db/unavailable";
 import { ingestStripeEvent } from "@/lib/billing/mirror/ingest-event";
 import { verifyStripeEvent } from "@/lib/billing/mirror/verify-event";
 import { getStripe } from "@/lib/billing/stripe/client";
@@ -46,8 +47,14 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     // The cause's message only: a database error carries its query's parameters (the payload).
     log.error({ ...about, outcome: "failed", reason: errorReason(error) }, "stripe webhook failed");
+    // 503 with Retry-After while the database is unreachable, else 500: Stripe delivers again.
     return errorResponse(
-      new AppError("internal", "The event could not be recorded; Stripe will deliver it again."),
+      databaseUnavailable(error)
+        ? error
+        : new AppError(
+            "internal",
+            "The event could not be recorded; Stripe will deliver it again.",
+          ),
     );
   }
 }
