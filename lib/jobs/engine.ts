@@ -11,6 +11,15 @@ import { JOB_SCHEMA } from "../../db/job-schema";
 import { log } from "../log";
 import { QUEUES } from "./queues";
 
+/**
+ * How long a finished job stays in pg-boss's job table before its maintenance moves it to the
+ * archive (where it is kept a week more, then deleted): completed and cancelled jobs after
+ * pg-boss's default of 12 hours; dead jobs (failed, retries spent) a week, so an admin can still
+ * retry them from /admin/jobs — pg-boss retries only jobs in its job table, never archived ones.
+ */
+export const ARCHIVE_COMPLETED_AFTER_SECONDS = 12 * 60 * 60;
+export const ARCHIVE_FAILED_AFTER_SECONDS = 7 * 24 * 60 * 60;
+
 export interface EngineOptions {
   /** Maintenance (expiring jobs whose worker died, archiving) and cron schedules: workers only. */
   work?: boolean;
@@ -34,6 +43,8 @@ export async function startEngine(
     migrate: false,
     supervise: work,
     schedule: work,
+    archiveCompletedAfterSeconds: ARCHIVE_COMPLETED_AFTER_SECONDS,
+    archiveFailedAfterSeconds: ARCHIVE_FAILED_AFTER_SECONDS,
     ...(cronWorkerIntervalSeconds ? { cronWorkerIntervalSeconds } : {}),
   });
   boss.on("error", (error: Error) => {
