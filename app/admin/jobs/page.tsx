@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
+import { RowActionForm, RowActionOutcome } from "@/components/admin/row-action";
 import { Cell, EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { getQueueOverview, JOB_STATES, type JobState, listDeadJobs } from "@/lib/admin/jobs";
 import { requireAdmin } from "@/lib/auth/session";
 import { ARCHIVE_COMPLETED_AFTER_SECONDS, ARCHIVE_FAILED_AFTER_SECONDS } from "@/lib/jobs/engine";
-import { RetryJobForm, RetryOutcome } from "./retry-job-form";
+import { retryJobAction } from "./actions";
 
 export const metadata: Metadata = { title: "Jobs" };
 export const dynamic = "force-dynamic";
@@ -108,7 +109,7 @@ export default async function JobsPage() {
           Retry runs a job once more; if it fails again it is dead again.
         </p>
         <div className="mt-3">
-          <RetryOutcome>
+          <RowActionOutcome testId="retry-outcome">
             {deadJobs.length === 0 ? (
               <EmptyState testId="dead-jobs-empty">
                 No dead jobs. A job whose tries are all spent shows up here until it is retried or
@@ -166,14 +167,20 @@ export default async function JobsPage() {
                         )}
                       </Cell>
                       <Cell className="text-right">
-                        <RetryJobForm queue={job.queue} jobId={job.id} />
+                        <RowActionForm
+                          action={retryJobAction}
+                          fields={{ queue: job.queue, jobId: job.id }}
+                          label="Retry"
+                          pendingLabel="Retrying…"
+                          what={`job ${job.id}`}
+                        />
                       </Cell>
                     </Row>
                   );
                 })}
               </Table>
             )}
-          </RetryOutcome>
+          </RowActionOutcome>
         </div>
       </section>
 

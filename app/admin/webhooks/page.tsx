@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { RowActionForm, RowActionOutcome } from "@/components/admin/row-action";
 import {
   WEBHOOK_EVENT_STATUS,
   WebhookEventStatusBadge,
@@ -11,7 +12,7 @@ import { getDb } from "@/db";
 import { WEBHOOK_EVENT_STATUSES, type WebhookEventStatus } from "@/db/schema";
 import { listWebhookEvents, parseWebhookEventsQuery } from "@/lib/admin/webhook-events";
 import { requireAdmin } from "@/lib/auth/session";
-import { ReplayEventForm, ReplayOutcome } from "./replay-event-form";
+import { replayWebhookEventAction } from "./actions";
 
 export const metadata: Metadata = { title: "Webhook events" };
 export const dynamic = "force-dynamic";
@@ -85,7 +86,8 @@ export default async function WebhookEventsPage({
           </div>
         )}
         {/* Keyed by the listing, so a replay's outcome is not carried to another page. */}
-        <ReplayOutcome
+        <RowActionOutcome
+          testId="replay-outcome"
           key={`${status ?? "all"}:${query?.cursor?.at ?? ""}:${query?.cursor?.id ?? ""}`}
         >
           {events.length === 0 ? (
@@ -139,13 +141,21 @@ export default async function WebhookEventsPage({
                     )}
                   </Cell>
                   <Cell className="text-right">
-                    {REPLAYABLE.has(event.status) && <ReplayEventForm eventId={event.id} />}
+                    {REPLAYABLE.has(event.status) && (
+                      <RowActionForm
+                        action={replayWebhookEventAction}
+                        fields={{ eventId: event.id }}
+                        label="Replay"
+                        pendingLabel="Replaying…"
+                        what={`event ${event.id}`}
+                      />
+                    )}
                   </Cell>
                 </Row>
               ))}
             </Table>
           )}
-        </ReplayOutcome>
+        </RowActionOutcome>
       </div>
 
       {(query?.cursor || nextCursor) && (
