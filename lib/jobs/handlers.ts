@@ -25,6 +25,9 @@ import {
 } from "./queues";
 import { sendStripeEventsJob } from "./send";
 
+/** Reconcile jobs queued per insert. */
+const RECONCILE_BATCH = 500;
+
 /** Ledger events are asked for again by the replay job until they have failed this often. */
 export const MAX_EVENT_ATTEMPTS = 10;
 
@@ -47,11 +50,14 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
 
   [RECONCILE_QUEUE]: async (_data, { db, stripe, boss }) => {
     const ids = await customersToReconcile(db, stripe);
-    for (const stripeCustomerId of ids) {
-      await boss.send(
-        RECONCILE_CUSTOMER_QUEUE,
-        { stripeCustomerId },
-        { singletonKey: stripeCustomerId },
+    // In batches: a nightly run over every customer is a few inserts, not one per customer.
+    for (let start = 0; start < ids.length; start += RECONCILE_BATCH) {
+      await boss.insert(
+        ids.slice(start, start + RECONCILE_BATCH).map((stripeCustomerId) => ({
+          name: RECONCILE_CUSTOMER_QUEUE,
+          data: { stripeCustomerId },
+          singletonKey: stripeCustomerId,
+        })),
       );
     }
     const pending = await askForPendingEvents(db, boss);
