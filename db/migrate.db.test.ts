@@ -78,9 +78,9 @@ async function rows(db: DatabaseHandle["db"], table: string): Promise<Record<str
 /** Rows in every table the schema had before the latest migration, one or more each. */
 async function fillPreviousSchema(db: DatabaseHandle["db"]): Promise<void> {
   const script = `
-    insert into "user" (id, name, email, "emailVerified", role, password_hash, created_at) values
-      ('u1', 'Ada', 'ada@example.com', '2026-11-01T00:00:00Z', 'admin', 'scrypt$x', '2026-10-01T00:00:00Z'),
-      ('u2', null, 'bob@example.com', null, 'user', null, '2026-10-02T00:00:00Z');
+    insert into "user" (id, name, email, "emailVerified", role, password_hash, session_version, created_at) values
+      ('u1', 'Ada', 'ada@example.com', '2026-11-01T00:00:00Z', 'admin', 'scrypt$x', 2, '2026-10-01T00:00:00Z'),
+      ('u2', null, 'bob@example.com', null, 'user', null, 0, '2026-10-02T00:00:00Z');
     insert into account ("userId", type, provider, "providerAccountId", access_token) values
       ('u1', 'oauth', 'github', '42', 'gho_x');
     insert into session ("sessionToken", "userId", expires) values ('st', 'u2', '2027-01-01T00:00:00Z');
@@ -90,11 +90,12 @@ async function fillPreviousSchema(db: DatabaseHandle["db"]): Promise<void> {
     insert into subscriptions (id, user_id, stripe_subscription_id, stripe_customer_id, stripe_price_id,
         price_lookup_key, plan_tier, billing_period, status, quantity, current_period_start,
         current_period_end, cancel_at_period_end, metered_price_id, kept_plan_lookup_key,
-        kept_plan_until, payment_failed_at, stripe_version, created_at, updated_at) values
+        kept_plan_until, payment_failed_at, cancel_requested_by, metered_item_restored_at,
+        stripe_version, created_at, updated_at) values
       ('00000000-0000-4000-8000-000000000002', 'u1', 'sub_1', 'cus_1', 'price_1', 'pro_monthly',
         'pro', 'monthly', 'past_due', 1, '2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z', true,
-        'price_m', 'enterprise_monthly', '2026-12-01T00:00:00Z', '2026-11-20T00:00:00Z', 1234,
-        '2026-10-01T00:00:00Z', '2026-10-01T00:00:00Z');
+        'price_m', 'enterprise_monthly', '2026-12-01T00:00:00Z', '2026-11-20T00:00:00Z', 'admin',
+        '2026-11-21T00:00:00Z', 1234, '2026-10-01T00:00:00Z', '2026-10-01T00:00:00Z');
     insert into invoices (id, stripe_invoice_id, stripe_customer_id, user_id, stripe_subscription_id,
         plan_tier, customer_email, number, status, currency, amount_due, amount_paid,
         amount_remaining, subtotal, total, billing_reason, created, stripe_version, updated_at) values
@@ -120,6 +121,8 @@ async function fillPreviousSchema(db: DatabaseHandle["db"]): Promise<void> {
     insert into api_keys (id, user_id, name, prefix, key_hash, created_at) values
       ('00000000-0000-4000-8000-000000000007', 'u1', 'ci', 'tg_abc', 'hash1', '2026-11-01T00:00:00Z');
     insert into rate_limits (key, window_start, count) values ('sign-in:ip:1.2.3.4', '2026-11-01T00:00:00Z', 3);
+    insert into leases (name, holder, acquired_at, expires_at) values
+      ('reconcile', 'h1', '2026-11-01T00:00:00Z', '2026-11-01T00:05:00Z');
   `;
   // One statement per call: PGlite's parameterised protocol takes no multi-statement scripts.
   for (const statement of script.split(/;\s*\n/).filter((s) => s.trim())) {
@@ -139,6 +142,7 @@ const TABLES = [
   "webhook_events",
   "api_keys",
   "rate_limits",
+  "leases",
 ];
 
 describe("migrations", () => {

@@ -12,6 +12,7 @@ import {
   bigint,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -447,6 +448,23 @@ export const leases = pgTable("leases", {
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
 });
 
+/**
+ * Pacing for calls to an outside API shared by every instance and worker
+ * (lib/billing/stripe/limiter.ts): one row per limiter, holding the earliest time the next
+ * call may go (`next_slot_at`, the database's clock) and the rate it was cut to by the last
+ * slow-down (`rate`, calls per second, recovering from `slowed_at` on; null: never slowed).
+ */
+export const requestLimiters = pgTable(
+  "request_limiters",
+  {
+    name: text("name").primaryKey(),
+    rate: doublePrecision("rate").notNull(),
+    slowedAt: timestamp("slowed_at", { withTimezone: true }),
+    nextSlotAt: timestamp("next_slot_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [check("request_limiters_rate_check", sql`${table.rate} > 0`)],
+);
+
 // ---------------------------------------------------------------------------------------------
 // Types
 
@@ -466,3 +484,4 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;
 export type RateLimit = typeof rateLimits.$inferSelect;
 export type Lease = typeof leases.$inferSelect;
+export type RequestLimiter = typeof requestLimiters.$inferSelect;

@@ -11,6 +11,8 @@ describe("parseEnv", () => {
     expect(result.env.BILLING_GRACE_PERIOD_DAYS).toBe(3);
     expect(result.env.USAGE_RECORDS_PER_MINUTE).toBe(10_000);
     expect(result.env.METER_EVENT_MAX_ATTEMPTS).toBe(8);
+    // Below test mode's 25 reads a second, so the default never meets Stripe's own limit.
+    expect(result.env.STRIPE_READS_PER_SECOND).toBe(20);
     expect(result.env.DATABASE_URL).toBeUndefined();
     expect(result.env.PGLITE_DIR).toBe(".data/pglite");
     expect(result.env.ADMIN_EMAILS).toEqual([]);
@@ -54,6 +56,7 @@ describe("parseEnv", () => {
       FRONTEND_URL: "ftp://files.example.com",
       DEFAULT_TRIAL_DAYS: "two weeks",
       BILLING_GRACE_PERIOD_DAYS: "-1",
+      STRIPE_READS_PER_SECOND: "0",
       DATABASE_URL: "mysql://root@localhost/db",
       STRIPE_SECRET_KEY: "hunter2",
       ADMIN_EMAILS: "boss@example.com, nobody",
@@ -67,6 +70,7 @@ describe("parseEnv", () => {
       "FRONTEND_URL",
       "DEFAULT_TRIAL_DAYS",
       "BILLING_GRACE_PERIOD_DAYS",
+      "STRIPE_READS_PER_SECOND",
       "DATABASE_URL",
       "STRIPE_SECRET_KEY",
       "ADMIN_EMAILS",

@@ -94,6 +94,13 @@ const schema = z.object({
    */
   ALLOW_STRIPE_EMULATOR: withDefault(booleanFlag, false),
 
+  /**
+   * Stripe reads (GETs) per second that background jobs make, every instance and worker
+   * together (lib/billing/stripe/limiter.ts). Stripe allows 25 a second in test mode and 100
+   * live; a 429 slows the jobs below this until it passes.
+   */
+  STRIPE_READS_PER_SECOND: withDefault(wholeNumber(1, 100), 20),
+
   DEFAULT_TRIAL_DAYS: withDefault(wholeNumber(0, 730), 14),
   BILLING_GRACE_PERIOD_DAYS: withDefault(wholeNumber(0, 60), 3),
 

@@ -1,6 +1,7 @@
 /**
- * The API's HTTP layer: Bearer (or Basic) key, form or query parameters, injected faults,
- * `Idempotency-Key` replay for POSTs, routing, and Stripe's error envelope.
+ * The API's HTTP layer: Bearer (or Basic) key, the read-rate cap and the traffic counts, form
+ * or query parameters, injected faults, `Idempotency-Key` replay for POSTs, routing, and
+ * Stripe's error envelope.
  */
 
 import { randomBytes } from "node:crypto";
@@ -19,6 +20,7 @@ import { portalRoutes } from "./portal";
 import type { Route } from "./router";
 import type { EmulatorState } from "./state";
 import { subscriptionRoutes } from "./subscription-routes";
+import type { Traffic } from "./traffic";
 
 const ROUTES: Route[] = [
   ...customerRoutes,
@@ -67,15 +69,18 @@ function errorResponse(error: StripeApiError, headers: Record<string, string>): 
   return json(error.status, error.toJSON(), extra);
 }
 
+/** Stripe's 429 for too many requests: an invalid_request_error with code rate_limit. */
+function rateLimitError(): StripeApiError {
+  return new StripeApiError(429, {
+    type: "invalid_request_error",
+    code: "rate_limit",
+    message:
+      "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
+  });
+}
+
 function faultError(status: number): StripeApiError {
-  if (status === 429) {
-    return new StripeApiError(429, {
-      type: "invalid_request_error",
-      code: "rate_limit",
-      message:
-        "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
-    });
-  }
+  if (status === 429) return rateLimitError();
   if (status === 409) {
     return new StripeApiError(409, {
       type: "idempotency_error",
@@ -93,6 +98,7 @@ function faultError(status: number): StripeApiError {
 /** Serves one API request. Never throws: every failure is an answer in Stripe's envelope. */
 export function handleApi(
   em: Emulator,
+  traffic: Traffic,
   request: IncomingMessage,
   url: URL,
   rawBody: string,
@@ -114,6 +120,9 @@ export function handleApi(
   }
   if (key !== secretKey) {
     return errorResponse(unauthorized(`Invalid API Key provided: ${masked(key)}`), headers);
+  }
+  if (!traffic.admit(key, request.method ?? "GET", url.pathname)) {
+    return errorResponse(rateLimitError(), headers);
   }
   const fault = em.state.faults[0];
   if (fault) {

@@ -14,6 +14,11 @@
  * - `POST /_emulator/faults`              `{ status: 409|429|500|503, count }`: the next API
  *                                         requests fail so; `{ hangMs, count }`: they are
  *                                         served but answered only after hangMs (a timeout)
+ * - `GET  /_emulator/requests`           the API's traffic: reads, writes and 429s per second
+ *                                         and in all, served calls by method and path
+ * - `POST /_emulator/requests/clear`     forget those counts
+ * - `GET|POST /_emulator/rate-limit`      `{ readsPerSecond }`: reads per second per secret key
+ *                                         past which GETs are answered 429 (null: no cap)
  * - `POST /_emulator/checkout/:id/pay`    `{ card, name?, email? }`: what the hosted page's
  *                                         form does, for tests without a browser
  */
@@ -23,6 +28,7 @@ import type { Emulator } from "./context";
 import { StripeApiError } from "./errors";
 import { advance } from "./lifecycle";
 import type { Fault, Switches } from "./state";
+import type { Traffic } from "./traffic";
 import type { Deliverer } from "./webhooks";
 
 export interface ControlResponse {
@@ -85,9 +91,19 @@ function readFault(body: Record<string, unknown>): Fault | string {
   return { status, remaining: count };
 }
 
+/** `{ readsPerSecond }`: a whole number from 1 to 10000, or null for no cap. */
+function readRateLimit(body: Record<string, unknown>): number | null | string {
+  const cap = body.readsPerSecond;
+  if (cap === null) return null;
+  if (typeof cap !== "number" || !Number.isInteger(cap) || cap < 1 || cap > 10_000) {
+    return "readsPerSecond must be a whole number from 1 to 10000, or null for no cap";
+  }
+  return cap;
+}
+
 export async function handleControl(
   em: Emulator,
-  deliverer: Deliverer,
+  { deliverer, traffic }: { deliverer: Deliverer; traffic: Traffic },
   method: string,
   url: URL,
   raw: string,
@@ -114,6 +130,9 @@ export async function handleControl(
           "deliveries/flush",
           "switches",
           "faults",
+          "requests",
+          "requests/clear",
+          "rate-limit",
           "checkout/:id/pay",
         ],
       },
@@ -121,6 +140,7 @@ export async function handleControl(
   }
   if (route === "POST /_emulator/reset") {
     em.reset();
+    traffic.reset();
     return { status: 200, body: { reset: true } };
   }
   if (route === "GET /_emulator/clock") {
@@ -168,6 +188,20 @@ export async function handleControl(
     if (typeof fault === "string") return bad(fault);
     em.state.faults.push(fault);
     return { status: 200, body: { faults: em.state.faults } };
+  }
+  if (route === "GET /_emulator/requests") return { status: 200, body: traffic.report() };
+  if (route === "POST /_emulator/requests/clear") {
+    traffic.clearCounts();
+    return { status: 200, body: traffic.report() };
+  }
+  if (route === "GET /_emulator/rate-limit") {
+    return { status: 200, body: { readsPerSecond: traffic.readsPerSecond } };
+  }
+  if (route === "POST /_emulator/rate-limit") {
+    const cap = readRateLimit(body);
+    if (typeof cap === "string") return bad(cap);
+    traffic.setReadsPerSecond(cap);
+    return { status: 200, body: { readsPerSecond: cap } };
   }
   const pay = /^POST \/_emulator\/checkout\/([^/]+)\/pay$/.exec(route);
   if (pay?.[1]) {

@@ -19,6 +19,7 @@ import { isAllowedHost } from "./host-check";
 import { advance } from "./lifecycle";
 import { handlePage } from "./pages";
 import { type EmulatorState, emptyState, pruneState } from "./state";
+import { Traffic } from "./traffic";
 import { Deliverer, STRIPE_RETRY_SCHEDULE_MS } from "./webhooks";
 
 export const EMULATOR_SECRET_KEY = "sk_test_tollgate_emulator";
@@ -49,6 +50,8 @@ export interface RunningEmulator {
   secretKey: string;
   publishableKey: string;
   emulator: Emulator;
+  /** The API's request counts and read-rate cap (also through the control API). */
+  traffic: Traffic;
   /** Resolves when no webhook delivery is due (or in flight). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -104,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const secretKey = options.secretKey ?? EMULATOR_SECRET_KEY;
   let baseUrl = "";
   const em = new Emulator(() => baseUrl);
+  const traffic = new Traffic();
   if (options.dataFile) {
     const loaded = loadState(options.dataFile);
     if (loaded) em.state = loaded;
@@ -176,7 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       if (url.pathname.startsWith("/v1/")) {
         tick();
-        const answer = handleApi(em, request, url, body, secretKey);
+        const answer = handleApi(em, traffic, request, url, body, secretKey);
         if (answer.delayMs) await delay(answer.delayMs);
         send(response, answer.status, answer.body, answer.headers);
         return;
@@ -195,7 +199,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           );
           return;
         }
-        const answer = await handleControl(em, deliverer, request.method ?? "GET", url, body);
+        const answer = await handleControl(
+          em,
+          { deliverer, traffic },
+          request.method ?? "GET",
+          url,
+          body,
+        );
         send(response, answer.status, JSON.stringify(answer.body, null, 2));
         return;
       }
@@ -235,6 +245,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     secretKey,
     publishableKey: EMULATOR_PUBLISHABLE_KEY,
     emulator: em,
+    traffic,
     settle: () => deliverer.idle(),
     close: async () => {
       clearInterval(ticker);

@@ -5,12 +5,17 @@
  * STRIPE_API_BASE when it is set, the bundled emulator when the key is the emulator's,
  * api.stripe.com otherwise.
  *
+ * Background jobs build theirs with `createLimitedStripeClient`: the same client, with every
+ * read paced by the limiter all instances share (STRIPE_READS_PER_SECOND).
+ *
  * Not marked `server-only`: scripts running under tsx use it too. Client code must never import
  * it (it holds the secret key).
  */
 import Stripe from "stripe";
 import type { Database } from "@/db";
 import { EMULATOR_SECRET_KEY, type Env, env } from "../../env";
+import { limitReads } from "./limited-http-client";
+import { createRequestLimiter, type RequestLimiter, type RequestLimiterOptions } from "./limiter";
 
 /** Stripe's types describe this version only; it is sent with every request. */
 export const STRIPE_API_VERSION = "2026-10-28.endive" satisfies Stripe.LatestApiVersion;
@@ -34,14 +39,19 @@ export function stripeApiBase(config: StripeClientConfig): string {
 /**
  * A client for the configured Stripe. Throws when STRIPE_API_BASE has a path: stripe-node
  * always sends requests to `/v1/…` on the host, so a path would be silently dropped.
+ * `httpClient` replaces stripe-node's own (`createLimitedStripeClient` passes a paced one).
  */
-export function createStripeClient(config: StripeClientConfig): Stripe {
+export function createStripeClient(
+  config: StripeClientConfig,
+  { httpClient }: { httpClient?: Stripe.HttpClient } = {},
+): Stripe {
   const base = stripeApiBase(config);
   const options: Stripe.StripeConfig = {
     apiVersion: STRIPE_API_VERSION,
     maxNetworkRetries: 2,
     timeout: 20_000,
     appInfo: { name: "Tollgate" },
+    ...(httpClient ? { httpClient } : {}),
   };
   if (base === STRIPE_DEFAULT_BASE) return new Stripe(config.STRIPE_SECRET_KEY, options);
 
@@ -56,6 +66,46 @@ export function createStripeClient(config: StripeClientConfig): Stripe {
     host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
     port: url.port || (protocol === "https" ? 443 : 80),
     protocol,
+  });
+}
+
+/** The limiter every instance's job clients share for Stripe reads. */
+export const STRIPE_READS_LIMITER = "stripe-reads";
+
+export type LimitedStripeClientConfig = StripeClientConfig & Pick<Env, "STRIPE_READS_PER_SECOND">;
+
+/** How the reads limiter recovers and how long a read may wait (defaults: 30 s and 30 s). */
+export type StripeReadsPacing = Pick<RequestLimiterOptions, "recoveryMs" | "maxWaitMs">;
+
+/** The shared limiter of Stripe reads, at STRIPE_READS_PER_SECOND. */
+export function stripeReadsLimiter(
+  db: Database,
+  config: Pick<Env, "STRIPE_READS_PER_SECOND">,
+  pacing: StripeReadsPacing = {},
+): RequestLimiter {
+  return createRequestLimiter(db, {
+    name: STRIPE_READS_LIMITER,
+    ratePerSecond: config.STRIPE_READS_PER_SECOND,
+    ...pacing,
+  });
+}
+
+/**
+ * A client for background jobs: `createStripeClient`'s, with every GET (each retry too) waiting
+ * for a slot of the reads limiter in `db`, so all instances and workers together stay under
+ * STRIPE_READS_PER_SECOND. A 429 slows every instance down and fails the call at once
+ * (StripeRateLimitError), so the job fails and the job engine retries it later; connection
+ * errors, 409s and 5xxs are still retried in the call (twice), each retry paced. Writes are not
+ * paced. See limited-http-client.ts.
+ */
+export function createLimitedStripeClient(
+  config: LimitedStripeClientConfig,
+  db: Database,
+  pacing: StripeReadsPacing = {},
+): Stripe {
+  const limiter = stripeReadsLimiter(db, config, pacing);
+  return createStripeClient(config, {
+    httpClient: limitReads(Stripe.createNodeHttpClient(), limiter),
   });
 }
 
