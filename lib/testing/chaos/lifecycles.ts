@@ -65,9 +65,6 @@ export interface LifecycleDeps {
 }
 
 const DAY = 86_400;
-const VISA = "4242424242424242";
-/** Attaches; every charge fails. */
-const FAILING_CARD = "4000000000000341";
 
 /** The active price of each lookup key, read once per client. */
 const prices = new WeakMap<Stripe, Map<string, Stripe.Price>>();
@@ -94,35 +91,44 @@ async function planLineItems(
   return [{ price: price.id, quantity: 1 }, { price: metered.id }];
 }
 
-/** A user and a customer that names it, linked in our table unless `linkedBy` is metadata. */
-async function createCustomer(
-  { db, stripe, tag = "" }: LifecycleDeps,
+export interface Plan {
+  tier: PaidPlanTier;
+  period: BillingPeriod;
+  trialDays: number;
+  /** A test card number. */
+  card: string;
+}
+
+export const VISA = "4242424242424242";
+/** Attaches; every charge fails. */
+export const FAILING_CARD = "4000000000000341";
+
+/**
+ * A new subscriber as the app makes one: a user, a Stripe customer that names it (linked in our
+ * table unless `linkedBy` is metadata), and Checkout for `plan` as the checkout door starts it,
+ * paid through the hosted page's form.
+ */
+export async function subscribe(
+  deps: LifecycleDeps,
   index: number,
-  linkedBy: ChaosCustomer["linkedBy"],
-): Promise<{ userId: string; customerId: string }> {
+  plan: Plan,
+  linkedBy: ChaosCustomer["linkedBy"] = "table",
+): Promise<{ userId: string; customerId: string; subscriptionId: string }> {
+  const { db, stripe, tag = "" } = deps;
   const email = `chaos-${tag}${index}@example.com`;
   const [user] = await db
     .insert(users)
     .values({ email, name: `Chaos ${index}` })
     .returning({ id: users.id });
   if (!user) throw new Error("no user");
-  const customer = await stripe.customers.create({ email, metadata: { userId: user.id } });
+  const userId = user.id;
+  const customer = await stripe.customers.create({ email, metadata: { userId } });
   if (linkedBy === "table") {
-    await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id, email });
+    await db.insert(customers).values({ userId, stripeCustomerId: customer.id, email });
   }
-  return { userId: user.id, customerId: customer.id };
-}
-
-/** Checkout as the app starts it, paid with `card` through the hosted page's form. */
-async function checkout(
-  deps: LifecycleDeps,
-  { userId, customerId }: { userId: string; customerId: string },
-  plan: { tier: PaidPlanTier; period: BillingPeriod; trialDays: number; card: string },
-): Promise<string> {
-  const { stripe } = deps;
   const session = await stripe.checkout.sessions.create({
     mode: "subscription",
-    customer: customerId,
+    customer: customer.id,
     client_reference_id: userId,
     metadata: { userId },
     line_items: await planLineItems(stripe, plan.tier, plan.period),
@@ -138,7 +144,7 @@ async function checkout(
     { card: plan.card },
   );
   if (!paid.subscription) throw new Error(`checkout ${session.id} made no subscription`);
-  return paid.subscription;
+  return { userId, customerId: customer.id, subscriptionId: paid.subscription };
 }
 
 /** Moves the plan item (and the metered item with it) to `tier`/`period`. */
@@ -179,7 +185,8 @@ async function switchCard(
   return card.id;
 }
 
-async function advanceDays(deps: LifecycleDeps, days: number): Promise<void> {
+/** Moves the emulator's wall clock `days` forward: what became due happens. */
+export async function advanceDays(deps: LifecycleDeps, days: number): Promise<void> {
   await deps.control("POST", "/clock/advance", { seconds: days * DAY });
 }
 
@@ -198,8 +205,7 @@ export async function runLifecycles(deps: LifecycleDeps, count: number): Promise
     // Every third customer is linked by its metadata alone; a deleted one always by our table,
     // as the checkout door leaves it (the metadata of a deleted customer cannot be read).
     const linkedBy = index % 3 === 2 && scenario !== "customer-deleted" ? "metadata" : "table";
-    const who = await createCustomer(deps, index, linkedBy);
-    const plan = {
+    const plans = {
       "trial-then-renewals": { tier: "pro", period: "monthly", trialDays: 14, card: VISA },
       upgrade: { tier: "pro", period: "monthly", trialDays: 0, card: VISA },
       "downgrade-at-period-end": {
@@ -219,12 +225,9 @@ export async function runLifecycles(deps: LifecycleDeps, count: number): Promise
       "cancel-now": { tier: "pro", period: "yearly", trialDays: 0, card: VISA },
       "customer-deleted": { tier: "pro", period: "monthly", trialDays: 14, card: VISA },
       "monthly-to-yearly": { tier: "pro", period: "monthly", trialDays: 0, card: VISA },
-    } as const satisfies Record<
-      Scenario,
-      { tier: PaidPlanTier; period: BillingPeriod; trialDays: number; card: string }
-    >;
-    const subscriptionId = await checkout(deps, who, plan[scenario]);
-    made.push({ index, scenario, ...who, subscriptionId, linkedBy, deleted: false });
+    } as const satisfies Record<Scenario, Plan>;
+    const subscriber = await subscribe(deps, index, plans[scenario], linkedBy);
+    made.push({ index, scenario, ...subscriber, linkedBy, deleted: false });
   }
 
   // Day 2: plan changes, cancellations, a card that will fail.
@@ -296,4 +299,42 @@ export async function runLifecycles(deps: LifecycleDeps, count: number): Promise
   // Day 47: the failing renewal's retries are spent; the trial plans renew.
   await advanceDays(deps, 15);
   return made;
+}
+
+/** How each life ends in Stripe: the subscription's status and plan. */
+const ENDINGS: Record<Scenario, { status: Stripe.Subscription.Status; lookupKey: string }> = {
+  "trial-then-renewals": { status: "active", lookupKey: "pro_monthly" },
+  upgrade: { status: "active", lookupKey: "enterprise_monthly" },
+  "downgrade-at-period-end": { status: "active", lookupKey: "pro_monthly" },
+  "failed-payment-recovers": { status: "active", lookupKey: "pro_monthly" },
+  "failed-payment-ends": { status: "canceled", lookupKey: "pro_monthly" },
+  "cancel-at-period-end": { status: "canceled", lookupKey: "pro_monthly" },
+  "cancel-now": { status: "canceled", lookupKey: "pro_yearly" },
+  "customer-deleted": { status: "canceled", lookupKey: "pro_monthly" },
+  "monthly-to-yearly": { status: "active", lookupKey: "pro_yearly" },
+};
+
+/**
+ * The harness's own check that the lives went as written (a change in the emulator could make
+ * a scenario test less than it says): one line per life that did not end as planned.
+ */
+export async function livesGoneWrong(
+  stripe: Stripe,
+  made: readonly ChaosCustomer[],
+): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const customer of made) {
+    const subscription = await stripe.subscriptions.retrieve(customer.subscriptionId);
+    const lookupKey = subscription.items.data.find(
+      (item) => item.price.recurring?.usage_type !== "metered",
+    )?.price.lookup_key;
+    const ending = ENDINGS[customer.scenario];
+    if (subscription.status !== ending.status || lookupKey !== ending.lookupKey) {
+      wrong.push(
+        `${customer.scenario} #${customer.index}: ${subscription.status} on ${String(lookupKey)}, ` +
+          `not ${ending.status} on ${ending.lookupKey}`,
+      );
+    }
+  }
+  return wrong;
 }

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { allEvents, type DeliveryReport, deliverEvents } from "./delivery";
-import { type ChaosCustomer, runLifecycles } from "./lifecycles";
+import { type ChaosCustomer, livesGoneWrong, runLifecycles } from "./lifecycles";
 import {
   compareLedger,
   compareMirror,
@@ -16,6 +16,37 @@ import {
   waitForLedger,
 } from "./verify";
 import type { ChaosWorld } from "./world";
+
+/** The emulator's count of the API's traffic (GET /_emulator/requests). */
+export interface StripeTraffic {
+  reads: number;
+  writes: number;
+  limited: number;
+  seconds: { second: number; reads: number; writes: number; limited: number }[];
+  calls: Record<string, number>;
+}
+
+/** What Stripe saw from the app while it took the events in and applied them. */
+export interface StripeLoad {
+  reads: number;
+  writes: number;
+  /** Requests refused with 429. */
+  limited: number;
+  /** The busiest second's requests (reads + writes). */
+  maxPerSecond: number;
+  /** Served calls by method and path. */
+  calls: Record<string, number>;
+}
+
+export function stripeLoad(traffic: StripeTraffic): StripeLoad {
+  return {
+    reads: traffic.reads,
+    writes: traffic.writes,
+    limited: traffic.limited,
+    maxPerSecond: Math.max(0, ...traffic.seconds.map((second) => second.reads + second.writes)),
+    calls: traffic.calls,
+  };
+}
 
 export interface ChaosRunOptions {
   customers: number;
@@ -50,6 +81,8 @@ export interface ChaosRunReport {
   uncaughtErrors: string[];
   /** Each instance's /api/health status after the outage (first 200 within 20 s, else last). */
   health: Record<string, number | string>;
+  /** Stripe's traffic from the first delivery until the ledger had applied everything. */
+  stripe: StripeLoad;
   timingsMs: { lifecycles: number; delivery: number; settle: number; compare: number };
 }
 
@@ -87,10 +120,13 @@ export async function runChaos(
     { db: world.db, stripe: world.stripe, control: world.control },
     options.customers,
   );
+  const wrong = await livesGoneWrong(world.stripe, customers);
+  if (wrong.length > 0) throw new Error(`the lives did not go as written:\n${wrong.join("\n")}`);
   const events = await allEvents(world.stripe);
   const lifecycles = lap();
   say(`${customers.length} customers lived ~47 days in ${lifecycles} ms: ${events.length} events`);
 
+  await world.control("POST", "/requests/clear");
   let outage: ChaosRunReport["outage"] = null;
   let outageOver: Promise<void> = Promise.resolve();
   const plan = options.outage ?? null;
@@ -124,7 +160,11 @@ export async function runChaos(
 
   await waitForLedger(world.db, events.length, { timeoutMs: options.settleTimeoutMs ?? 120_000 });
   const settle = lap();
-  say(`the ledger applied everything ${settle} ms after the last acknowledgement`);
+  const stripe = stripeLoad(await world.control<StripeTraffic>("GET", "/requests"));
+  say(
+    `the ledger applied everything ${settle} ms after the last acknowledgement; Stripe saw ` +
+      `${stripe.reads} reads, ${stripe.writes} writes, at most ${stripe.maxPerSecond} a second`,
+  );
 
   const health: Record<string, number | string> = {};
   for (const instance of world.instances) health[instance.name] = await healthAfter(instance.url);
@@ -148,6 +188,7 @@ export async function runChaos(
     crashed,
     uncaughtErrors: world.uncaughtErrors(),
     health,
+    stripe,
     timingsMs: { lifecycles, delivery: deliveryMs, settle, compare },
   };
 }
