@@ -7,6 +7,11 @@
  * (`npm run db:migrate`): a server that finds one not applied refuses to start
  * (`MigrationsPendingError`) rather than change the schema under a running fleet.
  *
+ * On Postgres the client outlives outages (postgres-client.ts): while the server cannot be
+ * reached, queries fail within seconds with errors that `databaseUnavailable()` recognises
+ * (unavailable.ts; routes answer them 503), and the same `db` serves again soon after it is
+ * back, without a restart.
+ *
  * Nothing here runs at import time: the database opens on the first `getDb()`, which keeps
  * `next build` from touching it.
  */
@@ -16,7 +21,6 @@ import { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
@@ -28,6 +32,7 @@ import {
   pendingMigrations,
 } from "./migrate";
 import { acquirePgliteLock } from "./pglite-lock";
+import { openPostgresClient } from "./postgres-client";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -106,9 +111,11 @@ function postgresConnection(client: PostgresClient): MigrationConnection {
   };
 }
 
-function postgresSql(client: postgres.Sql): SqlExecutor {
+/** On the pool in use at each call: db/postgres-client.ts replaces it after an outage. */
+function postgresSql(current: () => postgres.Sql): SqlExecutor {
   return {
     executeSql: async (text, values) => {
+      const client = current();
       if (values && values.length > 0) {
         const params = values.map(toPostgresParameter);
         return {
@@ -232,25 +239,25 @@ async function openPostgres(url: string, migrationsFolder: string, migrate: bool
       settleMigrations(executor, migrationsFolder, migrate),
     );
   }
-  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  const client = openPostgresClient(url);
   if (migrate === "verify") {
     // Read-only, without the migration lock: a server starting while `db:migrate` builds an
     // index must not wait for it, but stop and say a migration is pending.
-    await settleMigrations(postgresExecutor(client), migrationsFolder, migrate).catch(
+    await settleMigrations(postgresExecutor(client.current()), migrationsFolder, migrate).catch(
       async (error: unknown) => {
-        await client.end({ timeout: 5 });
+        await client.close();
         throw error;
       },
     );
   }
   const handle: DatabaseHandle = {
-    db: drizzlePostgres(client, { schema }),
+    db: client.db,
     kind: "postgres",
     location: describeUrl(url),
-    sql: postgresSql(client),
+    sql: postgresSql(() => client.current()),
     applyMigrations: (folder = migrationsFolder) =>
       migratePostgresUnderLock(url, (executor) => applyMigrations(executor, folder)),
-    close: () => client.end({ timeout: 5 }),
+    close: () => client.close(),
   };
   return handle;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { DatabaseUnavailableError } from "@/db/unavailable";
 import { AppError, ERROR_STATUS, errorResponse } from "./errors";
 
 describe("errorResponse", () => {
@@ -50,6 +51,42 @@ describe("errorResponse", () => {
     const text = await response.text();
     expect(text).not.toContain("hunter2");
     expect(JSON.parse(text)).toMatchObject({ error: { code: "internal" } });
+  });
+
+  it("answers an unreachable database with 503, Retry-After and a body that says so", async () => {
+    const response = errorResponse(new DatabaseUnavailableError("The database is unreachable.", 3));
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("3");
+    expect(await response.json()).toEqual({
+      error: {
+        code: "unavailable",
+        message: "The database is unavailable. Please try again shortly.",
+      },
+    });
+  });
+
+  it("answers a lost database connection wrapped by the query builder with 503, revealing nothing of the query", async () => {
+    // As Drizzle wraps what postgres.js throws: the query and its values in the message.
+    const lost = Object.assign(new Error("write CONNECTION_CLOSED db.internal:5432"), {
+      code: "CONNECTION_CLOSED",
+    });
+    const wrapped = new Error("Failed query: select 1 where email = $1\nparams: ada@example.com", {
+      cause: lost,
+    });
+    const response = errorResponse(wrapped);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("1");
+    const text = await response.text();
+    expect(text).not.toContain("ada@example.com");
+    expect(text).not.toContain("db.internal");
+  });
+
+  it("answers the server's own refusals (shutting down, starting up) with 503, and its other errors with 500", () => {
+    const postgresError = (code: string) => Object.assign(new Error("from the server"), { code });
+    expect(errorResponse(postgresError("57P01")).status).toBe(503);
+    expect(errorResponse(postgresError("57P03")).status).toBe(503);
+    expect(errorResponse(postgresError("08006")).status).toBe(503);
+    expect(errorResponse(postgresError("23505")).status).toBe(500);
   });
 
   it("maps each code to a client or server error status", () => {

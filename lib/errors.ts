@@ -1,10 +1,14 @@
 /**
  * One error type for everything the app refuses on purpose. Each code maps to one HTTP status;
  * route handlers answer `{ "error": { "code", "message", ... } }` through `errorResponse`.
- * Anything that is not an AppError (or a zod error) is a bug or an outage: it is logged with
- * its stack and answered with a generic 500 that reveals nothing.
+ * A database that cannot be reached (or a connection to it lost) is answered 503 with
+ * Retry-After, so clients and Stripe come back. Anything else that is not an AppError (or a zod
+ * error) is a bug: it is logged with its stack and answered with a generic 500 that reveals
+ * nothing.
  */
 import { ZodError } from "zod";
+import { databaseUnavailable } from "@/db/unavailable";
+import { errorReason } from "./error-reason";
 import { log } from "./log";
 
 export const ERROR_STATUS = {
@@ -76,12 +80,24 @@ export function zodFields(error: ZodError): { path: string; message: string }[] 
   }));
 }
 
-/** Turns any thrown value into an AppError; unknown errors become `internal` and are logged. */
+/**
+ * Turns any thrown value into an AppError: an unreachable database becomes `unavailable`, other
+ * unknown errors `internal`; both are logged.
+ */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) {
     return new AppError("validation_failed", "The request is not valid.", {
       details: { fields: zodFields(error) },
+      cause: error,
+    });
+  }
+  const unavailable = databaseUnavailable(error);
+  if (unavailable) {
+    // One line per failed request while the database is away: the cause, not the stack.
+    log.warn({ reason: errorReason(error) }, "database unavailable");
+    return new AppError("unavailable", "The database is unavailable. Please try again shortly.", {
+      headers: { "Retry-After": String(unavailable.retryAfterSeconds) },
       cause: error,
     });
   }

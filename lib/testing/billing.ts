@@ -29,6 +29,7 @@ export const CARDS = {
 
 export interface BillingTest {
   db: DatabaseHandle["db"];
+  /** The database `db` belongs to (its `location` is the URL of a Postgres test database). */
   handle: DatabaseHandle;
   stripe: Stripe;
   emulator: TestEmulator;

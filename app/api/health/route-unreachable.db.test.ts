@@ -12,9 +12,12 @@ afterAll(async () => {
 const { GET } = await import("./route");
 
 describe("GET /api/health with the database down", () => {
-  it("answers 503 and says the database is down", async () => {
+  it("answers 503 at once, says the database is down, and when to ask again", async () => {
+    const started = performance.now();
     const response = await GET();
+    expect(performance.now() - started).toBeLessThan(2_000);
     expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("1");
     expect(await response.json()).toEqual({ status: "unavailable", database: { status: "down" } });
   });
 });

@@ -3,11 +3,17 @@ process.env.STRIPE_WEBHOOK_SECRET = "whsec_tollgate_webhook_outage_tests";
 
 import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { GET as health } from "@/app/api/health/route";
+import { GET as me } from "@/app/api/me/route";
+import { type DatabaseHandle, openDatabase, provideDatabase } from "@/db";
 import { customers, subscriptions, users, webhookEvents } from "@/db/schema";
 import { provideStripe } from "@/lib/billing/stripe/client";
-import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
+import { type BillingTest, createTestUser, useBillingTest } from "@/lib/testing/billing";
+import { noParams, testRequest } from "@/lib/testing/http";
 import { captureLog } from "@/lib/testing/log-capture";
+import { type ProcessErrors, watchProcessErrors } from "@/lib/testing/process-errors";
+import { startTcpProxy, type TcpProxy } from "@/lib/testing/tcp-proxy";
 import { eventsAbout, subscribeInStripe, webhookDelivery } from "@/lib/testing/webhooks";
 import { clientFor } from "@/stripe-emulator/testing";
 import { POST } from "./route";
@@ -153,3 +159,124 @@ describe("what the pipeline logs", () => {
     expect(captured.text()).not.toContain(EMAIL);
   });
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The app's database is reached through a TCP proxy the test cuts: a Postgres server's only.
+describe.runIf(process.env.DATABASE_URL)(
+  "a database outage while webhooks, health checks and API calls arrive",
+  () => {
+    let proxy: TcpProxy;
+    let proxied: DatabaseHandle;
+    let cookie: string;
+    let errors: ProcessErrors;
+
+    beforeAll(async () => {
+      const { location } = billing.handle;
+      const server = new URL(location);
+      proxy = await startTcpProxy({
+        targetHost: server.hostname,
+        targetPort: Number(server.port || 5432),
+      });
+      proxied = await openDatabase({ url: proxy.rewriteUrl(location), migrate: false });
+      provideDatabase(proxied);
+      ({ cookie } = await createTestUser(billing, "outage"));
+    });
+
+    afterAll(async () => {
+      provideDatabase(billing.handle);
+      await proxied?.close();
+      await proxy?.close();
+    });
+
+    beforeEach(() => {
+      errors = watchProcessErrors();
+    });
+
+    afterEach(() => {
+      proxy.restore();
+      errors.stop();
+    });
+
+    type Route = "health" | "me" | "webhook";
+    interface Answer {
+      route: Route;
+      status: number;
+      ms: number;
+      retryAfter: string | null;
+      body: unknown;
+    }
+
+    async function ask(route: Route): Promise<Answer> {
+      const started = performance.now();
+      const response =
+        route === "health"
+          ? await health()
+          : route === "me"
+            ? await me(testRequest("/api/me", { cookie }), noParams())
+            : await POST(hooks.request(JSON.stringify(event)));
+      const body: unknown = await response.json();
+      const ms = performance.now() - started;
+      return {
+        route,
+        status: response.status,
+        ms,
+        retryAfter: response.headers.get("retry-after"),
+        body,
+      };
+    }
+
+    /** Two requests to each route at once. */
+    const wave = () =>
+      Promise.all(
+        (["health", "me", "webhook"] as const).flatMap((route) => [ask(route), ask(route)]),
+      );
+
+    function expectRefusedInTime(answer: Answer): void {
+      expect(answer.ms).toBeLessThan(2_500);
+      if (answer.route === "webhook") {
+        // Any 5xx makes Stripe deliver the event again.
+        expect(answer.status).toBeGreaterThanOrEqual(500);
+        return;
+      }
+      expect(answer.status).toBe(503);
+      expect(answer.retryAfter).toMatch(/^[1-9]\d*$/);
+      if (answer.route === "me") {
+        expect(answer.body).toEqual({
+          error: {
+            code: "unavailable",
+            message: "The database is unavailable. Please try again shortly.",
+          },
+        });
+      }
+    }
+
+    for (const mode of ["refuse", "blackhole"] as const) {
+      it(`answers 5xx within 2.5 s while the database is cut off (${mode}), and 200 within 3 s of its return`, async () => {
+        for (const answer of await wave()) expect(answer.status).toBe(200);
+
+        // Some requests are mid-way (in a transaction, say) when the line is cut.
+        const inFlight = wave();
+        await sleep(30);
+        proxy.cut(mode);
+        for (const answer of await inFlight) expect(answer.ms).toBeLessThan(2_500);
+
+        for (let round = 0; round < 4; round += 1) {
+          for (const answer of await wave()) expectRefusedInTime(answer);
+          await sleep(400);
+        }
+
+        const restoredAt = performance.now();
+        proxy.restore();
+        let answers = await wave();
+        while (!answers.every((answer) => answer.status === 200)) {
+          expect(performance.now() - restoredAt).toBeLessThan(3_000);
+          await sleep(100);
+          answers = await wave();
+        }
+        for (const answer of await wave()) expect(answer.status).toBe(200);
+        expect(errors.seen).toEqual([]);
+      }, 30_000);
+    }
+  },
+);
