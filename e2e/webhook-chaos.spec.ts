@@ -4,13 +4,15 @@
  * lib/testing/chaos/ starts a world of its own — a fresh database on DATABASE_URL's server, a
  * Stripe emulator, two `next start` instances and a job worker — lives customers' lives in
  * Stripe, then delivers every event the way Stripe may: shuffled, 30 % twice, 16 at a time,
- * 10 % of attempts cut mid-request, each retried until a 200. It then checks that the ledger
- * holds every event once, applied, and that every subscription and invoice in the mirror
- * equals Stripe's.
+ * 10 % of attempts cut mid-request, each retried until a 200 — and, once 40 % are acknowledged,
+ * the database cut off from every app process (they reach it through a TCP proxy) for 10 s
+ * while the deliveries go on. It then checks that no process crashed or threw uncaught, that
+ * both instances answer their health check, that the ledger holds every event once, applied,
+ * and that every subscription and invoice in the mirror equals Stripe's.
  */
 import { expect, test } from "@playwright/test";
 import { runChaos } from "../lib/testing/chaos/run";
-import { startChaosWorld } from "../lib/testing/chaos/world";
+import { startChaosWorld, tcpProxyLine } from "../lib/testing/chaos/world";
 
 const say = (line: string) => process.stdout.write(`[chaos] ${line}\n`);
 
@@ -19,11 +21,15 @@ test.skip(
   "needs DATABASE_URL: the app's processes share one Postgres database, which PGlite cannot be",
 );
 
-test("applies every event once and mirrors Stripe exactly after shuffled, duplicated and cut deliveries", async () => {
-  const world = await startChaosWorld();
+test("applies every event once and mirrors Stripe exactly after shuffled, duplicated and cut deliveries and a database outage", async () => {
+  const world = await startChaosWorld({ line: tcpProxyLine("refuse") });
   let passed = false;
   try {
-    const report = await runChaos(world, { customers: 27, say });
+    const report = await runChaos(world, {
+      customers: 27,
+      outage: { atShare: 0.4, durationMs: 10_000 },
+      say,
+    });
     for (const note of report.mirror.notes) say(note);
 
     expect(report.crashed, "app processes that exited").toEqual([]);
@@ -41,6 +47,10 @@ test("applies every event once and mirrors Stripe exactly after shuffled, duplic
     expect(delivery.cuts["partial-body"]).toBeGreaterThan(0);
     expect(delivery.cuts["before-answer"]).toBeGreaterThan(0);
     expect(report.mirror.subscriptions).toBeGreaterThan(20);
+    // The outage came while deliveries were still going, and some were refused during it.
+    expect(report.outage?.restoredAt).toBeGreaterThan(0);
+    expect(report.outage?.acknowledgedBefore).toBeLessThan(delivery.deliveries);
+    expect(Object.keys(delivery.refusals).length).toBeGreaterThan(0);
     passed = true;
   } finally {
     await world.close({ keepLogs: !passed });

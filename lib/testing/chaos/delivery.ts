@@ -49,6 +49,8 @@ export interface DeliveryReport {
   cuts: Record<CutKind, number>;
   /** Attempts answered otherwise than 200 (by status, or "error: …" when none came). */
   refusals: Record<string, number>;
+  /** When each of those attempts ended (ms since the epoch), in order. */
+  refusedAt: number[];
   /** The route's answers to acknowledged attempts: `outcome` (+ " duplicate"). */
   outcomes: Record<string, number>;
   /** Milliseconds from the start of an acknowledged attempt to its answer read, in order. */
@@ -206,6 +208,7 @@ export async function deliverEvents(
     attempts: 0,
     cuts: { "partial-body": 0, "before-answer": 0 },
     refusals: {},
+    refusedAt: [],
     outcomes: {},
     ackLatenciesMs: [],
     firstAckAt: new Map(),
@@ -259,8 +262,10 @@ export async function deliverEvents(
         }
         options.onAcknowledged?.(acknowledged, deliveries.length);
       } else {
-        if (!cut)
+        if (!cut) {
           bump(report.refusals, result.status ? `HTTP ${result.status}` : `error: ${result.error}`);
+          report.refusedAt.push(Date.now());
+        }
         const tries = (retries.get(delivery) ?? 0) + 1;
         retries.set(delivery, tries);
         const wait = schedule[Math.min(tries, schedule.length) - 1] ?? 1_000;

@@ -71,7 +71,15 @@ export interface ChaosRunOptions {
 export interface ChaosRunReport {
   customers: ChaosCustomer[];
   delivery: DeliveryReport;
-  outage: { cutAt: number; restoredAt: number; acknowledgedBefore: number } | null;
+  outage: {
+    cutAt: number;
+    restoredAt: number;
+    acknowledgedBefore: number;
+    /** Attempts refused while the database was away, and after its return (with the last). */
+    refusedDuring: number;
+    refusedAfter: number;
+    lastRefusalAfterMs: number | null;
+  } | null;
   ledgerDifferences: string[];
   mirror: MirrorComparison;
   deadJobs: Record<string, number>;
@@ -127,7 +135,8 @@ export async function runChaos(
   say(`${customers.length} customers lived ~47 days in ${lifecycles} ms: ${events.length} events`);
 
   await world.control("POST", "/requests/clear");
-  let outage: ChaosRunReport["outage"] = null;
+  // Set from the delivery callback; typed by assertion so the checks after it are not narrowed.
+  let outage = null as ChaosRunReport["outage"];
   let outageOver: Promise<void> = Promise.resolve();
   const plan = options.outage ?? null;
   const delivery = await deliverEvents(events, {
@@ -140,7 +149,14 @@ export async function runChaos(
     onAcknowledged(acknowledged, total) {
       if (!plan || outage || acknowledged < total * plan.atShare) return;
       world.line.cut();
-      const cut = { cutAt: Date.now(), restoredAt: 0, acknowledgedBefore: acknowledged };
+      const cut = {
+        cutAt: Date.now(),
+        restoredAt: 0,
+        acknowledgedBefore: acknowledged,
+        refusedDuring: 0,
+        refusedAfter: 0,
+        lastRefusalAfterMs: null as number | null,
+      };
       outage = cut;
       say(`database cut off after ${acknowledged} of ${total} deliveries`);
       outageOver = sleep(plan.durationMs).then(() => {
@@ -152,6 +168,23 @@ export async function runChaos(
   });
   await outageOver;
   const deliveryMs = lap();
+  const ended = outage;
+  if (ended) {
+    for (const at of delivery.refusedAt) {
+      if (at < ended.cutAt) continue;
+      if (at <= ended.restoredAt) ended.refusedDuring++;
+      else {
+        ended.refusedAfter++;
+        ended.lastRefusalAfterMs = at - ended.restoredAt;
+      }
+    }
+    say(
+      `refused during the outage: ${ended.refusedDuring}; after it: ${ended.refusedAfter}` +
+        (ended.lastRefusalAfterMs === null
+          ? ""
+          : ` (the last ${ended.lastRefusalAfterMs} ms after)`),
+    );
+  }
   say(
     `${delivery.deliveries} deliveries (seed ${delivery.seed}) acknowledged after ` +
       `${delivery.attempts} attempts in ${deliveryMs} ms; cut ${JSON.stringify(delivery.cuts)}, ` +

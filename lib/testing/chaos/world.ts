@@ -24,6 +24,7 @@ import {
 import { clientFor } from "../../../stripe-emulator/testing";
 import { webhookUrlFor } from "../../billing/mirror/webhook-endpoint";
 import { setUpStripe } from "../../billing/service/set-up-stripe";
+import { type CutMode, startTcpProxy } from "../tcp-proxy";
 import {
   type AppProcess,
   type AppServer,
@@ -46,6 +47,27 @@ export interface DatabaseLine {
 
 /** Makes the line to `databaseUrl`. */
 export type DatabaseLineFactory = (databaseUrl: string) => Promise<DatabaseLine>;
+
+/**
+ * A TCP proxy between the processes and Postgres (lib/testing/tcp-proxy.ts). Cut, it drops
+ * every connection and then refuses new ones (the server down) or holds them unanswered
+ * (`blackhole`: a network partition) until restored.
+ */
+export function tcpProxyLine(mode: CutMode = "refuse"): DatabaseLineFactory {
+  return async (url) => {
+    const target = new URL(url);
+    const proxy = await startTcpProxy({
+      targetHost: target.hostname,
+      targetPort: Number(target.port || 5432),
+    });
+    return {
+      url: proxy.rewriteUrl(url),
+      cut: () => proxy.cut(mode),
+      restore: () => proxy.restore(),
+      close: () => proxy.close(),
+    };
+  };
+}
 
 /** No line at all: the processes connect to Postgres straight (nothing to cut). */
 export const directLine: DatabaseLineFactory = async (url) => ({
