@@ -111,7 +111,7 @@ function postgresConnection(client: PostgresClient): MigrationConnection {
   };
 }
 
-/** On the pool in use at each call: db/postgres-client.ts replaces it after an outage. */
+/** Raw SQL on whichever postgres.js client is current (db/postgres-client.ts replaces it). */
 function postgresSql(current: () => postgres.Sql): SqlExecutor {
   return {
     executeSql: async (text, values) => {
@@ -166,8 +166,15 @@ function pgliteSql(client: PGlite): SqlExecutor {
       if (values && values.length > 0) {
         return { rows: (await client.query<Record<string, unknown>>(text, values)).rows };
       }
-      const results = await client.exec(text);
-      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+      try {
+        const results = await client.exec(text);
+        return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+      } catch (error) {
+        // A script that failed inside its BEGIN … COMMIT leaves PGlite's one session in an
+        // aborted transaction, which would fail every later query of the app: end it.
+        if (client.isInTransaction()) await client.exec("rollback");
+        throw error;
+      }
     },
   };
 }

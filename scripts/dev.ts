@@ -1,7 +1,7 @@
 /**
  * `npm run dev`: checks the configuration and the embedded database's lock, starts the bundled
  * Stripe emulator and syncs the plan catalog into it (unless real Stripe is configured), then
- * starts `next dev`. Needs no environment: without DATABASE_URL the app uses PGlite in .data/,
+ * starts `next dev`, which runs the job worker in its own process (WORKER_IN_APP). Needs no environment: without DATABASE_URL the app uses PGlite in .data/,
  * without STRIPE_SECRET_KEY the emulator, whose state is kept in .data/stripe-emulator.json.
  */
 import "./load-env";
@@ -11,7 +11,7 @@ import path from "node:path";
 import { PgliteLockedError, pgliteLockOwner } from "../db/pglite-lock";
 import { setupChangedAnything } from "../lib/billing/service/set-up-stripe";
 import { createStripeClient } from "../lib/billing/stripe/client";
-import { formatEnvErrors, parseEnv, usesStripeEmulator } from "../lib/env";
+import { formatEnvErrors, parseEnv, runsWorkerInApp, usesStripeEmulator } from "../lib/env";
 import { type RunningEmulator, startEmulator } from "../stripe-emulator";
 import { EMULATOR_DATA_FILE, syncDevStripe } from "./dev-stripe";
 
@@ -83,9 +83,14 @@ if (usesStripeEmulator(config) && !config.STRIPE_API_BASE) {
     "            Run `npm run stripe:sync` after changing lib/billing/catalog/plans.ts.\n";
 }
 
+const jobs = runsWorkerInApp({ ...config, NODE_ENV: "development" })
+  ? "worker in the app process (pg-boss, schema pgboss); queues at /admin/jobs"
+  : "no worker in the app (WORKER_IN_APP=false): run `npm run worker`";
+
 process.stdout.write(
   `\nTollgate is starting on http://localhost:${port}\n` +
     `  database: ${database}\n${stripeLines}` +
+    `  jobs:     ${jobs}\n` +
     `  pricing:  http://localhost:${port}/pricing\n` +
     `  sign up:  http://localhost:${port}/sign-up\n\n`,
 );

@@ -2,7 +2,8 @@
  * The server the browser tests run against: a Stripe emulator of its own (in memory, on
  * E2E_STRIPE_PORT), the plan catalog and the webhook endpoint synced into it, a mail sink that
  * keeps every email in E2E_MAILBOX, then `next start` with the emulator's address, the
- * endpoint's signing secret and the sink as EMAIL_SERVER. Build first. Migrations are applied
+ * endpoint's signing secret and the sink as EMAIL_SERVER, the job worker running inside it
+ * (WORKER_IN_APP). Build first. Migrations are applied
  * first, as a production deploy does (`next start` only verifies them); ALLOW_STRIPE_EMULATOR
  * lets this production server talk to the emulator.
  */
@@ -53,6 +54,8 @@ const next = spawn(
       STRIPE_API_BASE: emulator.url,
       STRIPE_WEBHOOK_SECRET: report.webhookSecret,
       ALLOW_STRIPE_EMULATOR: "true",
+      // The browser tests wait for webhooks to be applied: the job worker runs in the server.
+      WORKER_IN_APP: "true",
       EMAIL_SERVER: mailSink.url,
     },
   },

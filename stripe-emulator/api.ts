@@ -13,6 +13,7 @@ import { customerRoutes } from "./customers";
 import { invalidRequest, StripeApiError, unauthorized } from "./errors";
 import { parseForm } from "./form";
 import { invoiceRoutes } from "./invoice-routes";
+import { asReturnedByStripe } from "./invoices";
 import { meterRoutes } from "./meters";
 import { paymentMethodRoutes } from "./payment-methods";
 import { platformRoutes } from "./platform-routes";
@@ -58,7 +59,7 @@ function masked(key: string): string {
 }
 
 function json(status: number, value: unknown, headers: Record<string, string>): ApiResponse {
-  return { status, body: JSON.stringify(value, null, 2), headers };
+  return { status, body: JSON.stringify(value, asReturnedByStripe, 2), headers };
 }
 
 function errorResponse(error: StripeApiError, headers: Record<string, string>): ApiResponse {

@@ -122,8 +122,14 @@ export class Emulator {
   /**
    * A page of a list, newest first, as Stripe pages: `limit` (1–100, default 10),
    * `starting_after` / `ending_before` cursors that must name an object in the list.
+   * `ordered`: the items are already in the list's order (an invoice's lines).
    */
-  page<T extends { id?: string }>(items: T[], params: Params, url: string): Stripe.ApiList<T> {
+  page<T extends { id?: string }>(
+    items: T[],
+    params: Params,
+    url: string,
+    { ordered = false }: { ordered?: boolean } = {},
+  ): Stripe.ApiList<T> {
     const limit = int(params, "limit") ?? 10;
     if (limit < 1 || limit > 100) {
       throw invalidRequest(
@@ -132,7 +138,9 @@ export class Emulator {
       );
     }
     const order = this.state.order;
-    const sorted = [...items].sort((a, b) => (order[b.id ?? ""] ?? 0) - (order[a.id ?? ""] ?? 0));
+    const sorted = ordered
+      ? items
+      : [...items].sort((a, b) => (order[b.id ?? ""] ?? 0) - (order[a.id ?? ""] ?? 0));
     const after = str(params, "starting_after");
     const before = str(params, "ending_before");
     let start = 0;

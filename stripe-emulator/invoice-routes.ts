@@ -241,9 +241,10 @@ export const invoiceRoutes = [
   route("GET", "/v1/invoices/:id", (request) =>
     request.em.expand(request.em.invoice(idAt(request)), request.params),
   ),
+  // In the order the invoice embeds them, so its first ten are this list's first page.
   route("GET", "/v1/invoices/:id/lines", (request) => {
     const invoice = request.em.invoice(idAt(request));
-    return request.em.page(invoice.lines.data, request.params, request.path);
+    return request.em.page(invoice.lines.data, request.params, request.path, { ordered: true });
   }),
   route("POST", "/v1/invoices/:id/pay", pay),
   route("POST", "/v1/invoices/:id/finalize", (request) => {

@@ -39,6 +39,31 @@ export interface InvoiceInput {
   autoAdvance?: boolean;
 }
 
+/** How many lines Stripe embeds in an invoice it returns; `/v1/invoices/:id/lines` has them all. */
+export const EMBEDDED_LINES = 10;
+
+function isInvoice(value: unknown): value is Stripe.Invoice {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "object" in value &&
+    value.object === "invoice" &&
+    "lines" in value
+  );
+}
+
+/**
+ * A `JSON.stringify` replacer that writes each invoice as Stripe returns one, in an answer or an
+ * event: its first `EMBEDDED_LINES` lines, with `has_more` when it has more. The stored invoice
+ * keeps them all (hosted page, PDF, the lines list).
+ */
+export function asReturnedByStripe(this: unknown, key: string, value: unknown): unknown {
+  if (key !== "lines" || !isInvoice(this) || this.lines.data.length <= EMBEDDED_LINES) {
+    return value;
+  }
+  return { ...this.lines, data: this.lines.data.slice(0, EMBEDDED_LINES), has_more: true };
+}
+
 /** Decimal strings are strings on the wire; stripe-node's `Decimal` type brands them. */
 export function decimal(value: string): Stripe.Decimal {
   return value as unknown as Stripe.Decimal;

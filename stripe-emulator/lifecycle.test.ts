@@ -656,6 +656,44 @@ describe("plan changes", () => {
     expect(next?.ending_balance).toBe(-12_490);
   });
 
+  it("embeds an invoice's first ten lines, as Stripe does; its lines list has them all", async () => {
+    const { clock, customer } = await clockCustomer(t.stripe, START);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.enterpriseMonthly.id }],
+    });
+    const item = subscription.items.data[0];
+    await advance(clock.id, START + 10 * DAY);
+    // Five plan changes leave ten prorations for the renewal, which adds the new period's line.
+    const { monthly, enterpriseMonthly } = catalog;
+    for (const price of [monthly, enterpriseMonthly, monthly, enterpriseMonthly, monthly]) {
+      await t.stripe.subscriptions.update(subscription.id, {
+        items: [{ id: item?.id, price: price.id }],
+      });
+    }
+    await advance(clock.id, (item?.current_period_end ?? 0) + 60);
+    const renewal = (await t.stripe.invoices.list({ subscription: subscription.id, limit: 1 }))
+      .data[0];
+    if (!renewal) throw new Error("no renewal");
+    expect(renewal.lines.data).toHaveLength(10);
+    expect(renewal.lines.has_more).toBe(true);
+    const all: Stripe.InvoiceLineItem[] = [];
+    for await (const line of t.stripe.invoices.listLineItems(renewal.id, { limit: 4 })) {
+      all.push(line);
+    }
+    expect(all).toHaveLength(11);
+    expect(all.slice(0, 10)).toEqual(renewal.lines.data);
+    expect(all.reduce((sum, line) => sum + line.amount, 0)).toBe(renewal.total);
+    // Events carry the invoice as an answer does.
+    const [created] = (await t.stripe.events.list({ type: "invoice.created", limit: 1 })).data;
+    const announced = created?.data.object as Stripe.Invoice | undefined;
+    expect(announced?.id).toBe(renewal.id);
+    expect(announced?.lines.has_more).toBe(true);
+    expect(announced?.lines.data.map((line) => line.id)).toEqual(
+      renewal.lines.data.map((line) => line.id),
+    );
+  });
+
   it("previews exactly the invoice that the change and the renewal then make", async () => {
     const { clock, customer } = await clockCustomer(t.stripe, START);
     const subscription = await t.stripe.subscriptions.create({

@@ -12,6 +12,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type Stripe from "stripe";
 import type { Emulator } from "./context";
+import { asReturnedByStripe } from "./invoices";
 import type { QueuedDelivery } from "./state";
 
 /** Stripe retries for up to three days, backing off; in milliseconds after each failure. */
@@ -121,7 +122,7 @@ export class Deliverer {
     if (item.attempt <= this.em.state.switches.failFirstAttempts) {
       error = "failed on purpose (switch failFirstAttempts)";
     } else {
-      const payload = JSON.stringify(event, null, 2);
+      const payload = JSON.stringify(event, asReturnedByStripe, 2);
       try {
         const response = await fetch(endpoint.url, {
           method: "POST",

@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/admin/invoices", label: "Invoices" },
   { href: "/admin/customers", label: "Customers" },
   { href: "/admin/webhooks", label: "Webhooks" },
+  { href: "/admin/jobs", label: "Jobs" },
 ] as const;
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {

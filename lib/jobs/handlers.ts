@@ -61,7 +61,7 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
 
   [RECONCILE_CUSTOMER_QUEUE]: async (data, deps) => {
     const { stripeCustomerId } = customerJob.parse(data);
-    await resyncCustomer(deps, stripeCustomerId);
+    await resyncCustomer(deps, stripeCustomerId, { allInvoices: true });
     return applyCustomerEvents(deps, stripeCustomerId);
   },
 

@@ -25,7 +25,8 @@ export function startProcessWorker(): Promise<RunningWorker | null> {
     for (;;) {
       if (globalForWorker.__tollgateWorkerStopping) return null;
       try {
-        return await startWorker({ handle: await getDatabase(), stripe: getJobStripe() });
+        const handle = await getDatabase();
+        return await startWorker({ handle, stripe: getJobStripe(handle.db) });
       } catch (error) {
         log.error({ reason: errorReason(error) }, "job worker could not start; trying again");
         await sleep(RETRY_MS);

@@ -11,7 +11,7 @@ import type Stripe from "stripe";
 import type { DatabaseHandle } from "../../db";
 import { errorReason } from "../error-reason";
 import { log } from "../log";
-import { scheduleCronJobs, startEngine } from "./engine";
+import { startEngine } from "./engine";
 import { JOB_HANDLERS, type JobContext } from "./handlers";
 import { QUEUES, type QueueDefinition } from "./queues";
 
@@ -52,7 +52,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     work: !drain,
     cronWorkerIntervalSeconds: options.cronWorkerIntervalSeconds,
   });
-  if (!drain) await scheduleCronJobs(boss);
   const controller = new AbortController();
   const report: WorkerReport = { completed: 0, failed: 0 };
   const context: JobContext = { db: handle.db, stripe, handle, boss };

@@ -12,7 +12,7 @@ import { createTestDatabase } from "@/db/testing";
 import { startCheckout } from "@/lib/billing/service/checkout";
 import { confirmCheckoutSession } from "@/lib/billing/service/confirm-checkout";
 import { setUpStripe } from "@/lib/billing/service/set-up-stripe";
-import { provideStripe } from "@/lib/billing/stripe/client";
+import { getStripe, provideStripe } from "@/lib/billing/stripe/client";
 import type { WorkerReport } from "@/lib/jobs/worker";
 import { hitRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { startTestEmulator, type TestEmulator } from "@/stripe-emulator/testing";
@@ -83,7 +83,8 @@ async function startBillingTest(): Promise<BillingTest> {
     handle,
     stripe: emulator.stripe,
     emulator,
-    runJobs: () => runQueuedJobs(handle, emulator.stripe),
+    // The process-wide client: a test that swaps it (provideStripe) has its jobs use it too.
+    runJobs: () => runQueuedJobs(handle, getStripe()),
     close: async () => {
       await emulator.close();
       await handle.close();

@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { customers, type NewWebhookEvent, users, webhookEvents } from "@/db/schema";
+import { customerIdOf } from "@/lib/billing/mirror/ingest-event";
 import { fromUnixSeconds } from "@/lib/format/date";
 import { TEST_ORIGIN } from "./http";
 
@@ -16,8 +17,8 @@ export interface WebhookDelivery {
   request(payload: string, header?: string | null): Request;
   /**
    * Delivers the event as Stripe would, then runs the jobs the app queued; the answer's status
-   * and what became of the event: `duplicate` when the route found it on the ledger already,
-   * else its ledger status once the jobs ran (processed, ignored, unlinked or failed).
+   * and what became of the event: `duplicate` when the route found it applied already, else
+   * its ledger status once the jobs ran (processed, ignored, unlinked or failed).
    */
   deliver(event: Stripe.Event): Promise<{ status: number; outcome?: string }>;
 }
@@ -48,9 +49,10 @@ export function webhookDelivery(
     request,
     async deliver(event) {
       const response = await route(request(JSON.stringify(event)));
-      const body = (await response.json()) as { duplicate?: boolean };
+      const body = (await response.json()) as { duplicate?: boolean; outcome?: string };
       if (response.status !== 200) return { status: response.status };
-      if (body.duplicate) return { status: 200, outcome: "duplicate" };
+      if (body.duplicate && body.outcome !== "pending")
+        return { status: 200, outcome: "duplicate" };
       await billing.runJobs();
       const [row] = await billing.db
         .select({ status: webhookEvents.status })
@@ -122,6 +124,9 @@ export async function putInLedger(
     type: event.type,
     created: fromUnixSeconds(event.created),
     payload: event,
+    // As the webhook route writes it.
+    stripeCustomerId: customerIdOf(event),
+    objectId: (event.data.object as { id?: string }).id ?? null,
     ...row,
   });
 }

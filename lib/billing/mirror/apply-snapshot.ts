@@ -14,7 +14,7 @@ import {
 } from "@/db/schema";
 import { fromUnixSeconds } from "@/lib/format/date";
 import { log } from "@/lib/log";
-import type { PlanTier } from "../catalog/plans";
+import { planTierOfInvoice } from "../catalog/invoice-plan";
 import {
   cancelRequesterOf,
   keptPlanOf,
@@ -60,8 +60,8 @@ export async function applyCustomerSnapshot(
   }
   const userId = await writeCustomer(db, customer, version);
   await removeDeletedInvoices(db, customer.id, snapshot.deletedInvoices);
-  const tiers = await writeSubscriptions(db, snapshot, userId);
-  await writeInvoices(db, snapshot, userId, tiers);
+  await writeSubscriptions(db, snapshot, userId);
+  await writeInvoices(db, snapshot, userId);
   return { userId };
 }
 
@@ -105,17 +105,15 @@ function isSubscriptionStatus(status: string): status is SubscriptionStatus {
 
 /**
  * Upserts the snapshot's subscriptions for `userId` (none are written for a customer linked to
- * no user). Returns the plan tier of every subscription, for the invoices that name one.
+ * no user).
  */
 async function writeSubscriptions(
   db: Database,
   { customer, subscriptions: all, invoices: allInvoices, version }: CustomerSnapshot,
   userId: string | null,
-): Promise<Map<string, PlanTier>> {
-  const tiers = new Map<string, PlanTier>();
+): Promise<void> {
   for (const subscription of all) {
     const plan = planOfSubscription(subscription);
-    tiers.set(subscription.id, plan.tier);
     const status = subscription.status;
     if (!isSubscriptionStatus(status)) {
       log.warn({ stripeSubscriptionId: subscription.id, status }, "unknown subscription status");
@@ -171,7 +169,6 @@ async function writeSubscriptions(
         setWhere: lte(subscriptions.stripeVersion, version),
       });
   }
-  return tiers;
 }
 
 /**
@@ -196,13 +193,19 @@ function isInvoiceStatus(status: string | null): status is InvoiceStatus {
   return status !== null && (INVOICE_STATUSES as readonly string[]).includes(status);
 }
 
-/** Upserts the snapshot's invoices, each with the plan of the subscription it bills. */
+/**
+ * Upserts the snapshot's invoices, each with the plan its own lines charged
+ * (`planTierOfInvoice`), not the plan its subscription is on now. The plan is rewritten on every
+ * write like the other fields: a finalized invoice's lines never change, so a row mirrored wrong
+ * is corrected by the next fetch that reads its invoice (reconciliation reads them all), and a
+ * draft's follows its lines.
+ */
 async function writeInvoices(
   db: Database,
-  { customer, invoices: all, version }: CustomerSnapshot,
+  { customer, invoices: all, version, priceLookupKeys }: CustomerSnapshot,
   userId: string | null,
-  tiers: ReadonlyMap<string, PlanTier>,
 ): Promise<void> {
+  const lookupKeyOfPrice = (priceId: string) => priceLookupKeys.get(priceId);
   for (const invoice of all) {
     const status = invoice.status;
     if (!isInvoiceStatus(status)) continue;
@@ -212,7 +215,7 @@ async function writeInvoices(
       stripeCustomerId: customer.id,
       userId,
       stripeSubscriptionId: subscriptionId ? String(subscriptionId) : null,
-      planTier: subscriptionId ? (tiers.get(String(subscriptionId)) ?? null) : null,
+      planTier: planTierOfInvoice(invoice, lookupKeyOfPrice),
       customerEmail: invoice.customer_email,
       number: invoice.number,
       status,
@@ -240,11 +243,8 @@ async function writeInvoices(
         target: invoices.stripeInvoiceId,
         set: {
           ...row,
-          // A customer that lost its link (Stripe deleted it) keeps its invoices with their user,
-          // and an invoice keeps the plan it was first mirrored with: a later plan change does
-          // not rewrite history.
+          // A customer that lost its link (Stripe deleted it) keeps its invoices with their user.
           userId: sql`coalesce(excluded.user_id, ${invoices.userId})`,
-          planTier: sql`coalesce(${invoices.planTier}, excluded.plan_tier)`,
         },
         setWhere: lte(invoices.stripeVersion, version),
       });

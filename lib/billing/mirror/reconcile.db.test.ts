@@ -72,6 +72,8 @@ describe("reconcileBilling", () => {
   });
 
   it("runs one at a time: a second reconcile while one runs is refused with a conflict", async () => {
+    // Stripe is slow to answer the first reconcile's first call: it still runs when asked again.
+    await t.control("POST", "/faults", { hangMs: 1_000, count: 1 });
     const first = await startReconcile(db, t.stripe);
     const refused = await reconcileBilling(db, t.stripe).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(AppError);

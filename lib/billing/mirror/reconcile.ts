@@ -39,9 +39,9 @@ export interface RunningReconcile {
 /**
  * Starts bringing the mirror back in line with Stripe, if no reconcile runs already: every
  * customer Tollgate knows (linked in `customers`, with or without `metadata.userId` in Stripe,
- * or carrying `metadata.userId` there) is re-fetched and written, then every ledger event that
- * failed, was abandoned mid-way, or waited for a customer link that exists now is processed
- * again.
+ * or carrying `metadata.userId` there) is re-fetched with all its invoices and written, then
+ * every ledger event that failed, was abandoned mid-way, or waited for a customer link that
+ * exists now is processed again.
  *
  * One at a time: the reconcile holds a lease (`leases`) while it runs; a second start while
  * it does throws a `conflict` AppError saying since when it runs. The lease is taken before
@@ -83,7 +83,8 @@ async function reconcile(
     signal.throwIfAborted();
     // One customer Stripe cannot answer for does not stop the others.
     try {
-      await resyncCustomer({ db, stripe }, stripeCustomerId);
+      // All its invoices, so every mirrored invoice is rewritten (its plan among the rest).
+      await resyncCustomer({ db, stripe }, stripeCustomerId, { allInvoices: true });
       resynced++;
     } catch (error) {
       customerFailures++;

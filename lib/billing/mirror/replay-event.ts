@@ -7,7 +7,7 @@ import { webhookEvents } from "@/db/schema";
 import { errorReason } from "@/lib/error-reason";
 import type { BillingDeps } from "../stripe/client";
 import { applyCustomerEvents } from "./apply-events";
-import { ingestStripeEvent } from "./ingest-event";
+import { customerIdOf, ingestStripeEvent } from "./ingest-event";
 
 /** Stripe event ids ("evt_…"); the ledger's key. */
 const eventIdSchema = z
@@ -15,6 +15,15 @@ const eventIdSchema = z
   .min(1)
   .max(255)
   .regex(/^[A-Za-z0-9_-]+$/);
+
+/** What a stored payload must look like to be read as a Stripe event. */
+const storedEventSchema = z.looseObject({
+  id: z.string(),
+  object: z.literal("event"),
+  type: z.string(),
+  created: z.number(),
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
 
 /** What applying one event now did: `duplicate` — it had been applied (or ignored) before. */
 export type ApplyOutcome = "processed" | "duplicate" | "ignored" | "unlinked";
@@ -37,14 +46,31 @@ export async function replayWebhookEvent(
     return { ok: false, message: "That is not a webhook event id." };
   }
   const [row] = await db
-    .select({ status: webhookEvents.status, stripeCustomerId: webhookEvents.stripeCustomerId })
+    .select({
+      status: webhookEvents.status,
+      stripeCustomerId: webhookEvents.stripeCustomerId,
+      payload: webhookEvents.payload,
+    })
     .from(webhookEvents)
     .where(eq(webhookEvents.id, eventId));
   if (!row) return { ok: false, message: `There is no event ${eventId} in the ledger.` };
-  if (row.status === "processed" || row.status === "ignored" || !row.stripeCustomerId) {
+  if (row.status === "processed" || row.status === "ignored") {
     return { ok: true, outcome: "duplicate" };
   }
-  return applyNow({ db, stripe }, eventId, row.stripeCustomerId);
+  let stripeCustomerId = row.stripeCustomerId;
+  if (!stripeCustomerId) {
+    // A row written without its customer (by an earlier version): read it from the payload.
+    const stored = storedEventSchema.safeParse(row.payload);
+    if (!stored.success || stored.data.id !== eventId) {
+      return { ok: false, message: `The stored payload of ${eventId} is not a Stripe event.` };
+    }
+    stripeCustomerId = customerIdOf(row.payload as Stripe.Event);
+    if (!stripeCustomerId) {
+      return { ok: false, message: `Event ${eventId} names no Stripe customer to fetch.` };
+    }
+    await db.update(webhookEvents).set({ stripeCustomerId }).where(eq(webhookEvents.id, eventId));
+  }
+  return applyNow({ db, stripe }, eventId, stripeCustomerId);
 }
 
 /**

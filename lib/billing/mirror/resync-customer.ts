@@ -16,15 +16,18 @@ import { fetchCustomerSnapshot } from "./snapshot";
  * `bestEffort`: after a change Stripe has already accepted, a failed re-sync must not turn the
  * answer into an error (the user would retry a change that happened); it is logged instead,
  * null is returned, and the webhook brings the mirror up to date.
+ *
+ * `allInvoices`: every invoice of the customer is read and rewritten, not only the newest
+ * (`fetchCustomerSnapshot`); what reconciliation asks for.
  */
 export async function resyncCustomer(
   { db, stripe }: BillingDeps,
   stripeCustomerId: string,
-  options: { bestEffort?: boolean } = {},
+  options: { bestEffort?: boolean; allInvoices?: boolean } = {},
 ): Promise<AppliedSnapshot | null> {
   try {
     const snapshot = await callStripe("customer.snapshot", () =>
-      fetchCustomerSnapshot(db, stripe, stripeCustomerId),
+      fetchCustomerSnapshot(db, stripe, stripeCustomerId, { allInvoices: options.allInvoices }),
     );
     return await db.transaction((tx) => applyCustomerSnapshot(tx, snapshot));
   } catch (error) {

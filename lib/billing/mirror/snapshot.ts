@@ -2,6 +2,8 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { type Database, selectRows } from "@/db";
+import { priceIdsOfInvoice } from "../catalog/invoice-plan";
+import { lookupKeysOfPrices } from "../catalog/price-lookup-keys";
 import {
   isDeletedCustomer,
   isNotFoundInStripe,
@@ -20,9 +22,22 @@ export interface CustomerSnapshot {
   /** Deleted (`deleted: true`) also when Stripe answered 404 for it. */
   customer: Stripe.Customer | Stripe.DeletedCustomer;
   subscriptions: Stripe.Subscription[];
+  /** Each with all its lines (Stripe embeds the first ten; the rest are fetched). */
   invoices: Stripe.Invoice[];
   /** Invoices asked for (`alsoInvoices`) that Stripe answered 404 for: deleted drafts. */
   deletedInvoices: string[];
+  /** The catalog lookup key of each price the invoices' lines charge that has one. */
+  priceLookupKeys: ReadonlyMap<string, string>;
+}
+
+export interface SnapshotOptions {
+  /** Invoices events are about, fetched even when they are not among the recent ones. */
+  alsoInvoices?: readonly string[];
+  /**
+   * Every invoice of the customer instead of the newest `INVOICE_WINDOW`: what reconciliation
+   * reads, so that every mirrored invoice is rewritten from Stripe.
+   */
+  allInvoices?: boolean;
 }
 
 /**
@@ -41,32 +56,39 @@ async function databaseNow(db: Database): Promise<number> {
 }
 
 /**
- * Reads the customer, all its subscriptions and its recent invoices from Stripe: two requests
- * for a customer with subscriptions (the list carries the customer, expanded), three without.
- * Each live subscription is first held to Tollgate's terms (`repairSubscription`), so what is
- * mirrored is the repaired state. A deleted customer (or a 404 for it) is read alone: its
- * subscriptions end with it. Each of `alsoInvoices` that is not among the recent ones is read
- * by itself; one Stripe answers 404 for is listed in `deletedInvoices`. Any other failure is
- * thrown.
+ * Reads the customer, all its subscriptions and its recent invoices (`allInvoices`: all of
+ * them) from Stripe, with the catalog lookup keys of the prices the invoices charged: two
+ * requests for a customer with subscriptions (the list carries the customer, expanded), three
+ * without. Each live subscription is first held to Tollgate's terms (`repairSubscription`), so
+ * what is mirrored is the repaired state. A deleted customer (or a 404 for it) is read alone:
+ * its subscriptions end with it. Each of `alsoInvoices` that is not among the recent ones is
+ * read by itself; one Stripe answers 404 for is listed in `deletedInvoices`. Any other failure
+ * is thrown.
  */
 export async function fetchCustomerSnapshot(
   db: Database,
   stripe: Stripe,
   stripeCustomerId: string,
-  { alsoInvoices = [] }: { alsoInvoices?: readonly string[] } = {},
+  { alsoInvoices = [], allInvoices = false }: SnapshotOptions = {},
 ): Promise<CustomerSnapshot> {
   const version = await databaseNow(db);
   const listed = await listSubscriptions(stripe, stripeCustomerId);
   const customer = listed?.customer ?? (await retrieveCustomer(stripe, stripeCustomerId));
   if (isDeletedCustomer(customer)) {
-    return { version, customer, subscriptions: [], invoices: [], deletedInvoices: [] };
+    return {
+      version,
+      customer,
+      subscriptions: [],
+      invoices: [],
+      deletedInvoices: [],
+      priceLookupKeys: new Map(),
+    };
   }
   const found: Stripe.Subscription[] = [];
   for (const subscription of listed?.subscriptions ?? []) {
     found.push(await repairSubscription(stripe, { ...subscription, customer: stripeCustomerId }));
   }
-  const recent = await stripe.invoices.list({ customer: stripeCustomerId, limit: INVOICE_WINDOW });
-  const invoiceList = [...recent.data];
+  const invoiceList = await listInvoices(stripe, stripeCustomerId, allInvoices);
   const deletedInvoices: string[] = [];
   for (const invoiceId of new Set(alsoInvoices)) {
     if (invoiceList.some((invoice) => invoice.id === invoiceId)) continue;
@@ -74,7 +96,35 @@ export async function fetchCustomerSnapshot(
     if (invoice) invoiceList.push(invoice);
     else deletedInvoices.push(invoiceId);
   }
-  return { version, customer, subscriptions: found, invoices: invoiceList, deletedInvoices };
+  const invoices: Stripe.Invoice[] = [];
+  for (const invoice of invoiceList) invoices.push(await withAllLines(stripe, invoice));
+  const priceLookupKeys = await lookupKeysOfPrices(stripe, invoices.flatMap(priceIdsOfInvoice));
+  return { version, customer, subscriptions: found, invoices, deletedInvoices, priceLookupKeys };
+}
+
+async function listInvoices(
+  stripe: Stripe,
+  stripeCustomerId: string,
+  all: boolean,
+): Promise<Stripe.Invoice[]> {
+  const params = { customer: stripeCustomerId, limit: INVOICE_WINDOW };
+  if (!all) return (await stripe.invoices.list(params)).data;
+  const invoices: Stripe.Invoice[] = [];
+  for await (const invoice of stripe.invoices.list(params)) invoices.push(invoice);
+  return invoices;
+}
+
+/**
+ * The invoice with every line: Stripe embeds the first ten, so one with more (a renewal that
+ * carries many plan changes' prorations) has its lines read in full.
+ */
+async function withAllLines(stripe: Stripe, invoice: Stripe.Invoice): Promise<Stripe.Invoice> {
+  if (!invoice.lines.has_more) return invoice;
+  const data: Stripe.InvoiceLineItem[] = [];
+  for await (const line of stripe.invoices.listLineItems(invoice.id, { limit: 100 })) {
+    data.push(line);
+  }
+  return { ...invoice, lines: { ...invoice.lines, data, has_more: false } };
 }
 
 /**

@@ -109,7 +109,12 @@ export function createLimitedStripeClient(
   });
 }
 
-const globalForStripe = globalThis as unknown as { __tollgateStripe?: Stripe };
+const globalForStripe = globalThis as unknown as {
+  __tollgateStripe?: Stripe;
+  /** Set by `provideStripe`: the jobs use that client too. */
+  __tollgateStripeProvided?: boolean;
+  __tollgateJobStripe?: { db: Database; stripe: Stripe };
+};
 
 /** The process-wide Stripe client, built from the configuration on first use. */
 export function getStripe(): Stripe {
@@ -118,16 +123,23 @@ export function getStripe(): Stripe {
 }
 
 /**
- * The client background jobs use. Their Stripe reads are what a burst of webhooks multiplies,
- * so they are the ones held to the shared read limit.
+ * The client background jobs use on `db`: its reads go through the limiter every instance
+ * shares (`STRIPE_READS_PER_SECOND`), since the jobs' reads are what a burst of webhooks
+ * multiplies. A client handed over by `provideStripe` is used as it is.
  */
-export function getJobStripe(): Stripe {
-  return getStripe();
+export function getJobStripe(db: Database): Stripe {
+  if (globalForStripe.__tollgateStripeProvided) return getStripe();
+  const cached = globalForStripe.__tollgateJobStripe;
+  if (cached?.db === db) return cached.stripe;
+  const stripe = createLimitedStripeClient(env(), db);
+  globalForStripe.__tollgateJobStripe = { db, stripe };
+  return stripe;
 }
 
 /** Makes `stripe` the process-wide client: tests point the app at an emulator of their own. */
 export function provideStripe(stripe: Stripe): void {
   globalForStripe.__tollgateStripe = stripe;
+  globalForStripe.__tollgateStripeProvided = true;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-
+import { usageRecords } from "@/db/schema";
 import { createTestUser, subscribe, useBillingTest } from "@/lib/testing/billing";
 import { noParams, testRequest } from "@/lib/testing/http";
 import { recordUsage } from "@/lib/usage/record";
 
-const SECRET = "cron-secret-for-the-flush-test";
+const SECRET = "cron-secret-for-the-jobs-test";
 
 const t = useBillingTest();
 afterEach(() => {
@@ -27,7 +27,7 @@ function call(
   method = "POST",
 ) {
   return handler(
-    testRequest("/api/internal/usage/flush", {
+    testRequest("/api/internal/jobs?seconds=3", {
       method,
       headers: authorization ? { authorization } : {},
     }),
@@ -35,7 +35,7 @@ function call(
   );
 }
 
-describe("POST /api/internal/usage/flush", () => {
+describe("POST /api/internal/jobs", () => {
   it("does not exist without CRON_SECRET", async () => {
     const { POST } = await flushRoute(undefined);
     expect((await call(POST, `Bearer ${SECRET}`)).status).toBe(404);
@@ -48,17 +48,38 @@ describe("POST /api/internal/usage/flush", () => {
     expect((await call(POST, SECRET)).status).toBe(401);
   });
 
-  it("flushes the outbox for the cron job, by POST or GET", async () => {
+  it("runs due jobs for the cron job, its schedules included, by POST or GET", async () => {
     const user = await createTestUser(t, "cron");
     await subscribe(t, user, "pro", "monthly");
     await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 3 });
     await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 4 });
 
     const { GET, POST } = await flushRoute(SECRET);
+    const started = Date.now();
     const response = await call(POST, `Bearer ${SECRET}`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ sent: 2, failed: 0, abandoned: 0, remaining: 0 });
+    // The every-minute usage flush was due: its cron job was sent and run within the seconds.
+    expect(await response.json()).toMatchObject({ completed: expect.any(Number), failed: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+    const outbox = await t.db.select().from(usageRecords);
+    expect(outbox.map((row) => row.reportStatus)).toEqual(["sent", "sent"]);
+
     const again = await call(GET, `Bearer ${SECRET}`, "GET");
-    expect(await again.json()).toEqual({ sent: 0, failed: 0, abandoned: 0, remaining: 0 });
+    expect(again.status).toBe(200);
+  });
+
+  it("refuses a number of seconds out of range", async () => {
+    const { POST } = await flushRoute(SECRET);
+    const response = await POST(
+      testRequest("/api/internal/jobs?seconds=900", {
+        method: "POST",
+        headers: { authorization: `Bearer ${SECRET}` },
+      }),
+      noParams(),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { message: "seconds must be a whole number from 1 to 300." },
+    });
   });
 });

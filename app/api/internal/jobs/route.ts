@@ -25,7 +25,7 @@ const run = route("cron", async ({ request }) => {
   const handle = await getDatabase();
   const worker = await startWorker({
     handle,
-    stripe: getJobStripe(),
+    stripe: getJobStripe(handle.db),
     until: Date.now() + parsed.data * 1000,
     cronWorkerIntervalSeconds: 1,
   });

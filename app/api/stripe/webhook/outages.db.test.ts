@@ -66,38 +66,54 @@ async function mirroredCount(): Promise<number> {
   ).length;
 }
 
-/** The redelivery after the outage: applied once, then a duplicate. */
-async function expectRedeliveryAppliedOnce(): Promise<void> {
-  expect(await hooks.deliver(event)).toEqual({ status: 200, outcome: "processed" });
-  expect(await hooks.deliver(event)).toEqual({ status: 200, outcome: "duplicate" });
+/**
+ * Delivers the event while Stripe fails the job's first fetch: the route acknowledges it, the
+ * failure is recorded on the ledger (and logged with its reason), and the job's retry applies
+ * it once; a redelivery afterwards is a duplicate.
+ */
+async function expectFailureThenRetryAppliedOnce(reason: RegExp): Promise<void> {
+  const captured = captureLog("debug");
+  let delivered: Awaited<ReturnType<typeof hooks.deliver>>;
+  try {
+    delivered = await hooks.deliver(event);
+  } finally {
+    captured.restore();
+  }
+  expect(delivered).toEqual({ status: 200, outcome: "processed" });
+  const failures = captured
+    .lines()
+    .filter((line) => line.msg === "stripe events could not be applied");
+  expect(failures).toHaveLength(1);
+  expect(String(failures[0]?.reason)).toMatch(reason);
   expect(await ledgerRow()).toMatchObject({ status: "processed", attempts: 2, lastError: null });
   expect(await mirroredCount()).toBe(1);
+  expect(await hooks.deliver(event)).toEqual({ status: 200, outcome: "duplicate" });
 }
 
-describe("a Stripe outage while an event is processed", () => {
+describe("a Stripe outage while an event is applied", () => {
   for (const status of [500, 503] as const) {
-    it(`answers 500 when Stripe answers ${status}, records the event failed, and applies the redelivery once`, async () => {
+    it(`acknowledges the event, records Stripe's ${status} on the ledger, and the job's retry applies it once`, async () => {
       await billing.emulator.control("POST", "/faults", { status, count: 1 });
-      expect((await hooks.deliver(event)).status).toBe(500);
-      const failed = await ledgerRow();
-      expect(failed).toMatchObject({ status: "failed", attempts: 1 });
-      expect(failed?.lastError).toMatch(/error occurred on Stripe's end/);
-      expect(await mirroredCount()).toBe(0);
-      await expectRedeliveryAppliedOnce();
+      await expectFailureThenRetryAppliedOnce(/error occurred on Stripe's end/);
     });
   }
 
-  it("answers 500 when Stripe does not answer in time, records the event failed, and applies the redelivery once", async () => {
+  it("acknowledges the event, records Stripe's timeout on the ledger, and the job's retry applies it once", async () => {
     provideStripe(
       clientFor(billing.emulator.emu, billing.emulator.emu.secretKey, { timeout: 200 }),
     );
     await billing.emulator.control("POST", "/faults", { hangMs: 1_000, count: 1 });
-    expect((await hooks.deliver(event)).status).toBe(500);
+    await expectFailureThenRetryAppliedOnce(/timeout/i);
+  });
+
+  it("keeps the event failed on the ledger while Stripe stays unreachable, with the reason", async () => {
+    // Nothing listens on the discard port: every request is refused.
+    provideStripe(clientFor(billing.emulator.emu, billing.emulator.emu.secretKey, { port: 9 }));
+    expect(await hooks.deliver(event)).toEqual({ status: 200, outcome: "failed" });
     const failed = await ledgerRow();
-    expect(failed).toMatchObject({ status: "failed", attempts: 1 });
-    expect(failed?.lastError).toMatch(/timeout/i);
+    expect(failed?.lastError).toMatch(/connection to Stripe/i);
+    expect(failed?.attempts).toBeGreaterThan(1);
     expect(await mirroredCount()).toBe(0);
-    await expectRedeliveryAppliedOnce();
   });
 });
 
@@ -134,7 +150,6 @@ describe("what the pipeline logs", () => {
         eventId: event.id,
         type: "invoice.paid",
         outcome: "failed",
-        recorded: false,
         reason: "the ledger is unavailable",
       }),
     );
@@ -153,7 +168,7 @@ describe("what the pipeline logs", () => {
     }
     const webhookLines = captured.lines().filter((line) => line.msg === "stripe webhook");
     expect(webhookLines.map((line) => [line.eventId, line.outcome])).toEqual([
-      [event.id, "processed"],
+      [event.id, "pending"],
       [event.id, "duplicate"],
     ]);
     expect(captured.text()).not.toContain(EMAIL);

@@ -74,9 +74,11 @@ describe("events about a customer linked to no user", () => {
     const [first] = events;
     if (!first) throw new Error("no events");
     // A redelivery tries again (it is no duplicate), and is still unlinked.
+    const [before] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, first.id));
     expect(await hooks.deliver(first)).toEqual({ status: 200, outcome: "unlinked" });
     const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, first.id));
-    expect(row).toMatchObject({ status: "unlinked", attempts: 2, processedAt: null });
+    expect(row).toMatchObject({ status: "unlinked", processedAt: null });
+    expect(row?.attempts).toBe((before?.attempts ?? 0) + 1);
   });
 
   it("are applied by reconcile once the customer carries metadata.userId", async () => {
