@@ -47,7 +47,7 @@ const INGEST_ROUNDS = wholeArg("rounds", args.rounds);
 const { inArray } = await import("drizzle-orm");
 const { webhookEvents } = await import("../db/schema");
 const { isHandledWebhookEvent } = await import("../lib/billing/mirror/webhook-events");
-const { allEvents, deliverEvents } = await import("../lib/testing/chaos/delivery");
+const { allEvents, deliverEvents, keepAliveAgent } = await import("../lib/testing/chaos/delivery");
 const { advanceDays, subscribe, VISA } = await import("../lib/testing/chaos/lifecycles");
 const { stripeLoad } = await import("../lib/testing/chaos/run");
 const { waitForLedger } = await import("../lib/testing/chaos/verify");
@@ -65,7 +65,7 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const agent = keepAliveAgent();
 
 /** One GET, its status and how long until its body was read. */
 function timedGet(url: URL): Promise<{ status: number; ms: number }> {
@@ -95,7 +95,9 @@ async function healthRound(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < count) {
         const call = next++;
-        const result = await timedGet(targets[call % targets.length] as URL);
+        const target = targets[call % targets.length] as URL;
+        // A kept connection the server closed as it was reused: sent again, as a client would.
+        const result = await timedGet(target).catch(() => timedGet(target));
         if (result.status !== 200) throw new Error(`/api/health answered ${result.status}`);
         latencies.push(result.ms);
       }

@@ -28,6 +28,8 @@ test("applies every event once and mirrors Stripe exactly after shuffled, duplic
     const report = await runChaos(world, {
       customers: 27,
       outage: { atShare: 0.4, durationMs: 10_000 },
+      // The run prints its seed; CHAOS_SEED replays a run's deliveries.
+      seed: process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : undefined,
       say,
     });
     for (const note of report.mirror.notes) say(note);

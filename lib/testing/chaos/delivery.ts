@@ -85,7 +85,13 @@ interface AttemptResult {
   latencyMs: number;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+/**
+ * Connections kept between attempts, each dropped after 4 s idle: before the server's own
+ * keep-alive timeout (Node's 5 s) closes it under a request about to be sent.
+ */
+export const keepAliveAgent = (): http.Agent =>
+  new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
+const agent = keepAliveAgent();
 
 /**
  * One POST of `payload` to `target`'s webhook route, signed now. With `cut`, the connection is
