@@ -176,41 +176,38 @@ function bump(record: Record<string, number>, key: string): void {
   record[key] = (record[key] ?? 0) + 1;
 }
 
+export interface Deliveries {
+  /**
+   * Hands new events over (each once, a share twice): shuffled among those still waiting, or
+   * after them when `shuffle` is off.
+   */
+  add(events: readonly Stripe.Event[]): void;
+  /**
+   * No more events will come: resolves once every delivery was answered 200. Throws when the
+   * deadline passes first, naming how many are left.
+   */
+  finish(): Promise<DeliveryReport>;
+}
+
 /**
- * Delivers `events` (each once, a share twice) until every delivery has been answered 200.
- * Throws when the deadline passes first, naming how many are left.
+ * Starts delivering: `concurrency` senders take the waiting deliveries in turn, and one that
+ * was not answered 200 waits (the retry schedule, jittered) and goes back among them.
  */
-export async function deliverEvents(
-  events: readonly Stripe.Event[],
-  options: DeliveryOptions,
-): Promise<DeliveryReport> {
+export function startDeliveries(options: DeliveryOptions): Deliveries {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const random = seededRandom(seed);
   const concurrency = options.concurrency ?? 16;
   const cutRate = options.cutRate ?? 0;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const schedule = options.retryScheduleMs ?? [250, 500, 1_000, 2_000];
+  const shuffle = options.shuffle ?? true;
   const targets = options.targets.map((target) => new URL(target));
   if (targets.length === 0) throw new Error("no targets to deliver to");
 
-  // Stripe sends the JSON pretty-printed; the signature is over these exact bytes.
-  const deliveries: Delivery[] = [];
-  for (const event of events) {
-    const payload = Buffer.from(JSON.stringify(event, null, 2), "utf8");
-    deliveries.push({ event, payload });
-    if (random() < (options.duplicateRate ?? 0)) deliveries.push({ event, payload });
-  }
-  if (options.shuffle ?? true) {
-    for (let i = deliveries.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [deliveries[i], deliveries[j]] = [deliveries[j] as Delivery, deliveries[i] as Delivery];
-    }
-  }
-
   const report: DeliveryReport = {
     seed,
-    events: events.length,
-    deliveries: deliveries.length,
+    events: 0,
+    deliveries: 0,
     attempts: 0,
     cuts: { "partial-body": 0, "before-answer": 0 },
     refusals: {},
@@ -221,11 +218,12 @@ export async function deliverEvents(
     startedAt: Date.now(),
     finishedAt: 0,
   };
-  const ready = [...deliveries];
+  const ready: Delivery[] = [];
   const retries = new Map<Delivery, number>();
   let waitingRetry = 0;
   let inFlight = 0;
   let acknowledged = 0;
+  let closed = false;
   let wakers: (() => void)[] = [];
   const wakeAll = () => {
     const woken = wakers;
@@ -240,7 +238,7 @@ export async function deliverEvents(
       if (Date.now() > deadline) return;
       const delivery = ready.shift();
       if (!delivery) {
-        if (waitingRetry === 0 && inFlight === 0) {
+        if (closed && waitingRetry === 0 && inFlight === 0) {
           wakeAll();
           return;
         }
@@ -266,7 +264,7 @@ export async function deliverEvents(
         if (!report.firstAckAt.has(delivery.event.id)) {
           report.firstAckAt.set(delivery.event.id, Date.now());
         }
-        options.onAcknowledged?.(acknowledged, deliveries.length);
+        options.onAcknowledged?.(acknowledged, report.deliveries);
       } else {
         if (!cut) {
           bump(report.refusals, result.status ? `HTTP ${result.status}` : `error: ${result.error}`);
@@ -288,17 +286,82 @@ export async function deliverEvents(
       wakeAll();
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, loop));
-  clearTimeout(deadlineTimer);
-  report.finishedAt = Date.now();
-  const left = deliveries.length - acknowledged;
-  if (left > 0) {
-    throw new Error(
-      `${left} of ${deliveries.length} deliveries were not acknowledged before the deadline ` +
-        `(seed ${seed}; refusals ${JSON.stringify(report.refusals)})`,
-    );
-  }
-  return report;
+  const senders = Promise.all(Array.from({ length: concurrency }, loop));
+
+  return {
+    add(events) {
+      if (closed) throw new Error("deliveries finished: no more events");
+      // Stripe sends the JSON pretty-printed; the signature is over these exact bytes.
+      const batch: Delivery[] = [];
+      for (const event of events) {
+        const payload = Buffer.from(JSON.stringify(event, null, 2), "utf8");
+        batch.push({ event, payload });
+        if (random() < (options.duplicateRate ?? 0)) batch.push({ event, payload });
+      }
+      report.events += events.length;
+      report.deliveries += batch.length;
+      for (const delivery of batch) {
+        if (shuffle) ready.splice(Math.floor(random() * (ready.length + 1)), 0, delivery);
+        else ready.push(delivery);
+      }
+      wakeAll();
+    },
+    async finish() {
+      closed = true;
+      wakeAll();
+      await senders;
+      clearTimeout(deadlineTimer);
+      report.finishedAt = Date.now();
+      const left = report.deliveries - acknowledged;
+      if (left > 0) {
+        throw new Error(
+          `${left} of ${report.deliveries} deliveries were not acknowledged before the deadline ` +
+            `(seed ${seed}; refusals ${JSON.stringify(report.refusals)})`,
+        );
+      }
+      return report;
+    },
+  };
+}
+
+/** Delivers `events` (each once, a share twice) until every delivery was answered 200. */
+export function deliverEvents(
+  events: readonly Stripe.Event[],
+  options: DeliveryOptions,
+): Promise<DeliveryReport> {
+  const deliveries = startDeliveries(options);
+  deliveries.add(events);
+  return deliveries.finish();
+}
+
+/** The emulator's events as they come (`eventFeed`). */
+export interface EventFeed {
+  /** The events made since the last call (the first: all of them), oldest first. */
+  next(): Promise<Stripe.Event[]>;
+  /** Every event `next` has answered so far, oldest first. */
+  all(): Stripe.Event[];
+}
+
+export function eventFeed(stripe: Stripe): EventFeed {
+  const seen: Stripe.Event[] = [];
+  const ids = new Set<string>();
+  return {
+    async next() {
+      const fresh: Stripe.Event[] = [];
+      // Newest first, in the order they were made: stop at the first one already seen.
+      for await (const event of stripe.events.list({ limit: 100 })) {
+        if (ids.has(event.id)) break;
+        fresh.push(event);
+      }
+      fresh.reverse();
+      for (const event of fresh) {
+        ids.add(event.id);
+        seen.push(event);
+      }
+      return fresh;
+    },
+    all: () => [...seen],
+  };
 }
 
 /** Every event the emulator has made, oldest first. */

@@ -44,6 +44,16 @@ export const SCENARIOS = [
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
+/** The points of the lives between which the emulator's clock moves (`runLifecycles`). */
+export const STEPS = [
+  "subscribed",
+  "plans changed",
+  "trials ended",
+  "renewed",
+  "retries spent",
+] as const;
+export type Step = (typeof STEPS)[number];
+
 export interface ChaosCustomer {
   index: number;
   scenario: Scenario;
@@ -194,7 +204,14 @@ export async function advanceDays(deps: LifecycleDeps, days: number): Promise<vo
  * Makes `count` customers, one scenario after another in turn, and lives their lives: about 50
  * days of the emulator's wall clock. Returns what it made.
  */
-export async function runLifecycles(deps: LifecycleDeps, count: number): Promise<ChaosCustomer[]> {
+export async function runLifecycles(
+  deps: LifecycleDeps,
+  count: number,
+  { afterStep }: { afterStep?: (step: Step) => Promise<void> } = {},
+): Promise<ChaosCustomer[]> {
+  const step = async (name: Step) => {
+    await afterStep?.(name);
+  };
   const { stripe } = deps;
   const made: ChaosCustomer[] = [];
   const of = (scenario: Scenario) => made.filter((customer) => customer.scenario === scenario);
@@ -229,6 +246,8 @@ export async function runLifecycles(deps: LifecycleDeps, count: number): Promise
     const subscriber = await subscribe(deps, index, plans[scenario], linkedBy);
     made.push({ index, scenario, ...subscriber, linkedBy, deleted: false });
   }
+
+  await step("subscribed");
 
   // Day 2: plan changes, cancellations, a card that will fail.
   await advanceDays(deps, 2);
@@ -273,6 +292,8 @@ export async function runLifecycles(deps: LifecycleDeps, count: number): Promise
     await stripe.subscriptions.cancel(customer.subscriptionId);
   }
 
+  await step("plans changed");
+
   // Day 15: the trials have ended (charged, or past_due on the failing card). A new card pays.
   await advanceDays(deps, 13);
   for (const customer of of("failed-payment-recovers")) {
@@ -289,6 +310,8 @@ export async function runLifecycles(deps: LifecycleDeps, count: number): Promise
     await stripe.invoices.pay(String(subscription.latest_invoice), { payment_method: card });
   }
 
+  await step("trials ended");
+
   // Day 32: the monthly plans without a trial renew (one renewal fails); then a deletion.
   await advanceDays(deps, 17);
   for (const customer of of("customer-deleted")) {
@@ -296,8 +319,11 @@ export async function runLifecycles(deps: LifecycleDeps, count: number): Promise
     customer.deleted = true;
   }
 
+  await step("renewed");
+
   // Day 47: the failing renewal's retries are spent; the trial plans renew.
   await advanceDays(deps, 15);
+  await step("retries spent");
   return made;
 }
 

@@ -6,8 +6,9 @@
  * (verify.ts). Returns what it saw; the caller (a test, a script) decides what fails.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { allEvents, type DeliveryReport, deliverEvents } from "./delivery";
-import { type ChaosCustomer, livesGoneWrong, runLifecycles } from "./lifecycles";
+import type Stripe from "stripe";
+import { type DeliveryReport, startDeliveries } from "./delivery";
+import { type ChaosCustomer, livesGoneWrong, runLifecycles, type Step } from "./lifecycles";
 import {
   compareLedger,
   compareMirror,
@@ -50,6 +51,13 @@ export function stripeLoad(traffic: StripeTraffic): StripeLoad {
 
 export interface ChaosRunOptions {
   customers: number;
+  /**
+   * `after` (default): the lives first, then their events delivered. `live`: the events are
+   * delivered as the emulator makes them, while the lives go on, with `pauseMs` (default 1.5 s)
+   * after each step, so the clock moves while the app is still applying what came before.
+   */
+  mode?: "after" | "live";
+  pauseMs?: number;
   /** Share of events delivered twice (default 0.3). */
   duplicateRate?: number;
   /** Share of attempts cut mid-request (default 0.1). */
@@ -57,13 +65,16 @@ export interface ChaosRunOptions {
   /** Deliveries in flight at once (default 16). */
   concurrency?: number;
   /**
-   * The database cut off from the app's processes once `atShare` of the deliveries are
-   * acknowledged, for `durationMs`, while the deliveries go on; null: no outage.
+   * The database cut off from the app's processes for `durationMs` while the deliveries go on:
+   * once `atShare` of the deliveries are acknowledged (`after`), or right after the lives reach
+   * `atStep` (`live`). Null: no outage.
    */
-  outage?: { atShare: number; durationMs: number } | null;
+  outage?: { durationMs: number; atShare?: number; atStep?: Step } | null;
   seed?: number;
   /** How long the ledger may take to apply everything after the last delivery (default 2 min). */
   settleTimeoutMs?: number;
+  /** Customers of earlier runs in the same world, compared again at the end of this one. */
+  earlier?: readonly ChaosCustomer[];
   /** Progress lines. */
   say?(line: string): void;
 }
@@ -89,7 +100,11 @@ export interface ChaosRunReport {
   uncaughtErrors: string[];
   /** Each instance's /api/health status after the outage (first 200 within 20 s, else last). */
   health: Record<string, number | string>;
-  /** Stripe's traffic from the first delivery until the ledger had applied everything. */
+  /**
+   * Stripe's traffic until the ledger had applied everything, from the first delivery (`after`)
+   * or the start of the lives (`live`), less the harness's own calls (which its busiest second
+   * and calls by path include in `live`).
+   */
   stripe: StripeLoad;
   timingsMs: { lifecycles: number; delivery: number; settle: number; compare: number };
 }
@@ -111,11 +126,20 @@ async function healthAfter(url: string): Promise<number | string> {
   return last;
 }
 
+let runs = 0;
+
 export async function runChaos(
   world: ChaosWorld,
   options: ChaosRunOptions,
 ): Promise<ChaosRunReport> {
   const say = options.say ?? (() => {});
+  const mode = options.mode ?? "after";
+  const plan = options.outage ?? null;
+  if (plan && (mode === "after" ? plan.atShare === undefined : plan.atStep === undefined)) {
+    throw new Error(`an outage in ${mode} mode needs ${mode === "after" ? "atShare" : "atStep"}`);
+  }
+  runs += 1;
+  const tag = `${runs}-`;
   let mark = Date.now();
   const lap = () => {
     const now = Date.now();
@@ -124,48 +148,93 @@ export async function runChaos(
     return took;
   };
 
-  const customers = await runLifecycles(
-    { db: world.db, stripe: world.stripe, control: world.control },
-    options.customers,
-  );
-  const wrong = await livesGoneWrong(world.stripe, customers);
-  if (wrong.length > 0) throw new Error(`the lives did not go as written:\n${wrong.join("\n")}`);
-  const events = await allEvents(world.stripe);
-  const lifecycles = lap();
-  say(`${customers.length} customers lived ~47 days in ${lifecycles} ms: ${events.length} events`);
-
-  await world.control("POST", "/requests/clear");
-  // Set from the delivery callback; typed by assertion so the checks after it are not narrowed.
+  // Set when the line is cut; typed by assertion so the checks after it are not narrowed.
   let outage = null as ChaosRunReport["outage"];
   let outageOver: Promise<void> = Promise.resolve();
-  const plan = options.outage ?? null;
-  const delivery = await deliverEvents(events, {
+  let acknowledged = 0;
+  const cutTheLine = (why: string) => {
+    if (!plan || outage) return;
+    world.line.cut();
+    const cut = {
+      cutAt: Date.now(),
+      restoredAt: 0,
+      acknowledgedBefore: acknowledged,
+      refusedDuring: 0,
+      refusedAfter: 0,
+      lastRefusalAfterMs: null as number | null,
+    };
+    outage = cut;
+    say(`database cut off ${why}`);
+    outageOver = sleep(plan.durationMs).then(() => {
+      world.line.restore();
+      cut.restoredAt = Date.now();
+      say(`database back after ${cut.restoredAt - cut.cutAt} ms`);
+    });
+  };
+
+  await world.control("POST", "/requests/clear");
+  // The harness's own calls, so that what Stripe counted can be told apart from the app's.
+  const mine = { reads: 0, writes: 0 };
+  const countMine = (request: Stripe.RequestEvent) => {
+    if (request.method === "GET") mine.reads++;
+    else mine.writes++;
+  };
+  world.stripe.on("request", countMine);
+  const deliveries = startDeliveries({
     targets: world.instances.map((instance) => instance.url),
     secret: world.webhookSecret,
     concurrency: options.concurrency ?? 16,
     duplicateRate: options.duplicateRate ?? 0.3,
     cutRate: options.cutRate ?? 0.1,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
-    onAcknowledged(acknowledged, total) {
-      if (!plan || outage || acknowledged < total * plan.atShare) return;
-      world.line.cut();
-      const cut = {
-        cutAt: Date.now(),
-        restoredAt: 0,
-        acknowledgedBefore: acknowledged,
-        refusedDuring: 0,
-        refusedAfter: 0,
-        lastRefusalAfterMs: null as number | null,
-      };
-      outage = cut;
-      say(`database cut off after ${acknowledged} of ${total} deliveries`);
-      outageOver = sleep(plan.durationMs).then(() => {
-        world.line.restore();
-        cut.restoredAt = Date.now();
-        say(`database back after ${cut.restoredAt - cut.cutAt} ms`);
-      });
+    onAcknowledged(count, total) {
+      acknowledged = count;
+      if (mode === "after" && plan?.atShare !== undefined && count >= total * plan.atShare) {
+        cutTheLine(`after ${count} of ${total} deliveries`);
+      }
     },
   });
+  const deps = { db: world.db, stripe: world.stripe, control: world.control, tag };
+  let customers: ChaosCustomer[];
+  if (mode === "live") {
+    // What happened before this run (the catalog, an earlier run's lives) is delivered too.
+    let feeding = true;
+    const feed = async () => deliveries.add(await world.events.next());
+    const feeder = (async () => {
+      while (feeding) {
+        await feed();
+        await sleep(250);
+      }
+    })();
+    customers = await runLifecycles(deps, options.customers, {
+      afterStep: async (step) => {
+        await feed();
+        if (plan?.atStep === step) cutTheLine(`as the lives reached "${step}"`);
+        await sleep(options.pauseMs ?? 1_500);
+      },
+    });
+    feeding = false;
+    await feeder;
+    await feed();
+  } else {
+    customers = await runLifecycles(deps, options.customers);
+  }
+  const lifecycles = lap();
+  const wrong = await livesGoneWrong(world.stripe, customers);
+  if (wrong.length > 0) throw new Error(`the lives did not go as written:\n${wrong.join("\n")}`);
+  if (mode === "after") {
+    const events = await world.events.next();
+    // Stripe's count starts with the deliveries: the lives are not the app's traffic.
+    await world.control("POST", "/requests/clear");
+    mine.reads = 0;
+    mine.writes = 0;
+    deliveries.add(events);
+  }
+  say(
+    `${customers.length} customers lived ~47 days in ${lifecycles} ms (${mode}); ` +
+      `${world.events.all().length} events in Stripe`,
+  );
+  const delivery = await deliveries.finish();
   await outageOver;
   const deliveryMs = lap();
   const ended = outage;
@@ -191,9 +260,16 @@ export async function runChaos(
       `refused ${JSON.stringify(delivery.refusals)}`,
   );
 
+  const events = world.events.all();
   await waitForLedger(world.db, events.length, { timeoutMs: options.settleTimeoutMs ?? 120_000 });
   const settle = lap();
-  const stripe = stripeLoad(await world.control<StripeTraffic>("GET", "/requests"));
+  world.stripe.off("request", countMine);
+  const counted = stripeLoad(await world.control<StripeTraffic>("GET", "/requests"));
+  const stripe = {
+    ...counted,
+    reads: counted.reads - mine.reads,
+    writes: counted.writes - mine.writes,
+  };
   say(
     `the ledger applied everything ${settle} ms after the last acknowledgement; Stripe saw ` +
       `${stripe.reads} reads, ${stripe.writes} writes, at most ${stripe.maxPerSecond} a second`,
@@ -202,7 +278,10 @@ export async function runChaos(
   const health: Record<string, number | string> = {};
   for (const instance of world.instances) health[instance.name] = await healthAfter(instance.url);
   const ledgerDifferences = await compareLedger(world.db, events);
-  const mirror = await compareMirror(world.db, world.stripe, customers);
+  const mirror = await compareMirror(world.db, world.stripe, [
+    ...(options.earlier ?? []),
+    ...customers,
+  ]);
   const dead = await deadJobs(world.db);
   const compare = lap();
   const crashed = world

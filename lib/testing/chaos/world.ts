@@ -25,6 +25,7 @@ import { clientFor } from "../../../stripe-emulator/testing";
 import { webhookUrlFor } from "../../billing/mirror/webhook-endpoint";
 import { setUpStripe } from "../../billing/service/set-up-stripe";
 import { type CutMode, startTcpProxy } from "../tcp-proxy";
+import { type EventFeed, eventFeed } from "./delivery";
 import {
   type AppProcess,
   type AppServer,
@@ -104,6 +105,8 @@ export interface ChaosWorld {
   /** A client of the emulator for the harness (no retries). */
   readonly stripe: Stripe;
   readonly webhookSecret: string;
+  /** The emulator's events as they come, for deliveries; each run takes the new ones. */
+  readonly events: EventFeed;
   readonly instances: readonly AppServer[];
   readonly workers: readonly AppProcess[];
   readonly line: DatabaseLine;
@@ -251,6 +254,7 @@ export async function startChaosWorld(options: ChaosWorldOptions = {}): Promise<
       emulator,
       stripe,
       webhookSecret: setup.webhookSecret,
+      events: eventFeed(stripe),
       instances,
       workers,
       line,
