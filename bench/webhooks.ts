@@ -1,16 +1,19 @@
 /**
- * `npm run bench:webhooks [-- --customers 40 --events 600 --concurrency 16 --no-build]`: the
- * webhook pipeline on the chaos harness's setup (lib/testing/chaos/world.ts: a fresh database,
- * the Stripe emulator, two `next start` instances and a job worker), each figure beside a
- * baseline measured in the same run:
+ * `npm run bench:webhooks [-- --customers 40 --events 600 --rounds 8 --concurrency 16
+ * --no-build]`: the webhook pipeline on the chaos harness's setup (lib/testing/chaos/world.ts: a
+ * fresh database, the Stripe emulator, two `next start` instances and a job worker), each figure
+ * beside a baseline measured in the same run:
  *
- * - ingest: signed unique events per second into POST /api/stripe/webhook at `--concurrency`,
- *   beside GET /api/health (a database round trip and nothing else) at the same concurrency,
- *   in alternating rounds; the ratio, and the acknowledgement's p50/p99;
+ * - ingest: signed unique events per second into POST /api/stripe/webhook at `--concurrency`
+ *   (copies of the emulator's invoice events under new ids, about the bench's customers, so the
+ *   worker applies them meanwhile), beside GET /api/health (a database round trip and nothing
+ *   else) at the same concurrency, in `--rounds` alternating rounds: the median of the rounds'
+ *   ratios (the machine may be shared), and the acknowledgement's p50/p99;
  * - renewal day: every customer renews at once (the emulator's clock moved a month), its five
  *   to seven events delivered as they come: Stripe calls per handled event (the emulator's
  *   request counter), the busiest second Stripe saw, and freshness: from the route's answer to
- *   the event marked processed on the ledger (`processed_at`), p50/p99;
+ *   the event marked processed on the ledger (`processed_at`), p50/p99 — the jobs wait 2 s for a
+ *   burst to gather, and their reads are paced by STRIPE_READS_PER_SECOND (20);
  * - both again with 30 % of the events delivered twice, in shuffled order.
  *
  * Builds first (`next build`) unless --no-build. Database: a new one on DATABASE_URL's server,
