@@ -25,7 +25,7 @@ import { clientFor } from "../../../stripe-emulator/testing";
 import { webhookUrlFor } from "../../billing/mirror/webhook-endpoint";
 import { setUpStripe } from "../../billing/service/set-up-stripe";
 import { type CutMode, startTcpProxy } from "../tcp-proxy";
-import { type EventFeed, eventFeed } from "./delivery";
+import { type EventFeed, eventFeed } from "./events";
 import {
   type AppProcess,
   type AppServer,
