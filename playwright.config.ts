@@ -32,7 +32,23 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
   },
-  projects: [{ name: "desktop", use: { ...devices["Desktop Chrome"] } }],
+  projects: [
+    {
+      name: "desktop",
+      use: { ...devices["Desktop Chrome"] },
+      testIgnore: /webhook-chaos\.spec\.ts/,
+    },
+    // No browser: the webhook pipeline in processes of its own, started from the build the
+    // webServer made. After the browser tests, so it has the machine to itself; not retried,
+    // since a run that failed once has found something.
+    {
+      name: "chaos",
+      testMatch: /webhook-chaos\.spec\.ts/,
+      dependencies: ["desktop"],
+      retries: 0,
+      timeout: 240_000,
+    },
+  ],
   webServer: {
     // next start behind a Stripe emulator of its own (scripts/e2e-server.ts).
     command: "npm run build && npx tsx scripts/e2e-server.ts",

@@ -45,7 +45,7 @@ export interface AppliedSnapshot {
  * fetch to be written describes Stripe's current state, and an older fetch that finishes late
  * cannot overwrite it. A deleted customer is final (mirror/deleted-in-stripe.ts): its
  * subscriptions end, and a live fetch from before the deletion, written after it, is applied as
- * the deletion too. Says which user the customer is linked to (null: none, nothing of it was
+ * the deletion too; the invoices either fetch read are written as any customer's. Says which user the customer is linked to (null: none, nothing of it was
  * mirrored but its invoices). Runs inside the caller's transaction; may throw (the caller rolls
  * back).
  */
@@ -56,7 +56,11 @@ export async function applyCustomerSnapshot(
   const { customer, version } = snapshot;
   // A deletion is final: it ends the subscriptions whatever order the fetches are written in.
   if (isDeletedCustomer(customer) || (await markedDeletedSince(db, customer.id, version))) {
-    return { userId: await applyCustomerDeleted(db, customer.id, version) };
+    const userId = await applyCustomerDeleted(db, customer.id, version);
+    // Its invoices are history the deletion does not undo (revenue, the user's invoices).
+    await removeDeletedInvoices(db, customer.id, snapshot.deletedInvoices);
+    await writeInvoices(db, snapshot, userId);
+    return { userId };
   }
   const userId = await writeCustomer(db, customer, version);
   await removeDeletedInvoices(db, customer.id, snapshot.deletedInvoices);

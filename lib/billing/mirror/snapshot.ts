@@ -60,10 +60,10 @@ async function databaseNow(db: Database): Promise<number> {
  * them) from Stripe, with the catalog lookup keys of the prices the invoices charged: two
  * requests for a customer with subscriptions (the list carries the customer, expanded), three
  * without. Each live subscription is first held to Tollgate's terms (`repairSubscription`), so
- * what is mirrored is the repaired state. A deleted customer (or a 404 for it) is read alone:
- * its subscriptions end with it. Each of `alsoInvoices` that is not among the recent ones is
- * read by itself; one Stripe answers 404 for is listed in `deletedInvoices`. Any other failure
- * is thrown.
+ * what is mirrored is the repaired state. A deleted customer (or a 404 for it) is read with
+ * only the invoices of `alsoInvoices`: its subscriptions end with it, its invoices stay. Each of
+ * `alsoInvoices` that is not among the recent ones is read by itself; one Stripe answers 404
+ * for is listed in `deletedInvoices`. Any other failure is thrown.
  */
 export async function fetchCustomerSnapshot(
   db: Database,
@@ -75,31 +75,64 @@ export async function fetchCustomerSnapshot(
   const listed = await listSubscriptions(stripe, stripeCustomerId);
   const customer = listed?.customer ?? (await retrieveCustomer(stripe, stripeCustomerId));
   if (isDeletedCustomer(customer)) {
+    // Stripe keeps a deleted customer's invoices: those its events name are still read, so a
+    // payment made just before the deletion reaches the mirror however late its event is.
+    const { invoices, deletedInvoices } = await withNamedInvoices(stripe, [], alsoInvoices);
     return {
       version,
       customer,
       subscriptions: [],
-      invoices: [],
-      deletedInvoices: [],
-      priceLookupKeys: new Map(),
+      ...(await withLinesAndPlans(stripe, invoices)),
+      deletedInvoices,
     };
   }
   const found: Stripe.Subscription[] = [];
   for (const subscription of listed?.subscriptions ?? []) {
     found.push(await repairSubscription(stripe, { ...subscription, customer: stripeCustomerId }));
   }
-  const invoiceList = await listInvoices(stripe, stripeCustomerId, allInvoices);
+  const { invoices, deletedInvoices } = await withNamedInvoices(
+    stripe,
+    await listInvoices(stripe, stripeCustomerId, allInvoices),
+    alsoInvoices,
+  );
+  return {
+    version,
+    customer,
+    subscriptions: found,
+    ...(await withLinesAndPlans(stripe, invoices)),
+    deletedInvoices,
+  };
+}
+
+/**
+ * `listed` and each of `named` that is not among them, read by itself; those Stripe answers
+ * 404 for (deleted drafts) in `deletedInvoices`.
+ */
+async function withNamedInvoices(
+  stripe: Stripe,
+  listed: Stripe.Invoice[],
+  named: readonly string[],
+): Promise<{ invoices: Stripe.Invoice[]; deletedInvoices: string[] }> {
+  const invoices = [...listed];
   const deletedInvoices: string[] = [];
-  for (const invoiceId of new Set(alsoInvoices)) {
-    if (invoiceList.some((invoice) => invoice.id === invoiceId)) continue;
+  for (const invoiceId of new Set(named)) {
+    if (invoices.some((invoice) => invoice.id === invoiceId)) continue;
     const invoice = await retrieveInvoiceIfExists(stripe, invoiceId);
-    if (invoice) invoiceList.push(invoice);
+    if (invoice) invoices.push(invoice);
     else deletedInvoices.push(invoiceId);
   }
+  return { invoices, deletedInvoices };
+}
+
+/** The invoices with all their lines, and the lookup keys of the prices those charged. */
+async function withLinesAndPlans(
+  stripe: Stripe,
+  listed: Stripe.Invoice[],
+): Promise<Pick<CustomerSnapshot, "invoices" | "priceLookupKeys">> {
   const invoices: Stripe.Invoice[] = [];
-  for (const invoice of invoiceList) invoices.push(await withAllLines(stripe, invoice));
+  for (const invoice of listed) invoices.push(await withAllLines(stripe, invoice));
   const priceLookupKeys = await lookupKeysOfPrices(stripe, invoices.flatMap(priceIdsOfInvoice));
-  return { version, customer, subscriptions: found, invoices, deletedInvoices, priceLookupKeys };
+  return { invoices, priceLookupKeys };
 }
 
 async function listInvoices(

@@ -114,6 +114,27 @@ describe("a customer deleted in Stripe", () => {
     expect((await getEntitlements(db, userId)).tier).toBe("free");
   });
 
+  it("keeps the invoices paid just before the deletion when their events arrive after it", async () => {
+    // Paid, then deleted before the app applied anything (a job delayed, an outage).
+    const { userId, customer, subscription } = await customerOf();
+    if (!subscription) throw new Error("no subscription");
+    const paid = String(subscription.latest_invoice);
+    await stripe.customers.del(customer.id);
+    await deliverAll(await eventsAbout(stripe, customer.id));
+
+    const [row] = await db.select().from(invoices).where(eq(invoices.stripeInvoiceId, paid));
+    const inStripe = await stripe.invoices.retrieve(paid);
+    expect(inStripe.status).toBe("paid");
+    expect(row).toMatchObject({
+      userId,
+      stripeCustomerId: customer.id,
+      status: "paid",
+      amountPaid: inStripe.amount_paid,
+      planTier: "pro",
+    });
+    expect((await getEntitlements(db, userId)).tier).toBe("free");
+  });
+
   it("treats a customer Stripe answers 404 for as deleted, and applies the event", async () => {
     const { userId } = await customerOf({ subscribe: false, link: false });
     // A link and a mirrored subscription for a customer this Stripe account does not have.
