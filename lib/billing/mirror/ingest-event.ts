@@ -2,7 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "@/db";
-import { webhookEvents } from "@/db/schema";
+import { type NewWebhookEvent, webhookEvents } from "@/db/schema";
 import { fromUnixSeconds } from "@/lib/format/date";
 import { linkCheckoutCustomer } from "./link-checkout-customer";
 import { isHandledWebhookEvent } from "./webhook-events";
@@ -48,29 +48,35 @@ export async function ingestStripeEvent(db: Database, event: Stripe.Event): Prom
   const stripeCustomerId = customerIdOf(event);
   const handled = isHandledWebhookEvent(event.type);
   const status = !handled ? "ignored" : stripeCustomerId ? "received" : "processed";
-  const inserted = await db.transaction(async (tx) => {
-    const rows = await tx
+  const entry: NewWebhookEvent = {
+    id: event.id,
+    type: event.type,
+    apiVersion: event.api_version,
+    livemode: event.livemode,
+    created: fromUnixSeconds(event.created),
+    stripeCustomerId,
+    objectId: (event.data.object as { id?: string }).id ?? null,
+    payload: event,
+    status,
+    processedAt: status === "received" ? null : new Date(),
+    attempts: status === "processed" ? 1 : 0,
+  };
+  const insert = (on: Database) =>
+    on
       .insert(webhookEvents)
-      .values({
-        id: event.id,
-        type: event.type,
-        apiVersion: event.api_version,
-        livemode: event.livemode,
-        created: fromUnixSeconds(event.created),
-        stripeCustomerId,
-        objectId: (event.data.object as { id?: string }).id ?? null,
-        payload: event,
-        status,
-        processedAt: status === "received" ? null : new Date(),
-        attempts: status === "processed" ? 1 : 0,
-      })
+      .values(entry)
       .onConflictDoNothing()
-      .returning({ id: webhookEvents.id });
-    if (rows.length > 0 && status === "processed" && event.type === "checkout.session.completed") {
-      await linkCheckoutCustomer(tx, event);
-    }
-    return rows.length > 0;
-  });
+      .returning({ id: webhookEvents.id })
+      .then((rows) => rows.length > 0);
+  // One statement, unless the event has an effect of its own to apply with it.
+  const inserted =
+    status === "processed" && event.type === "checkout.session.completed"
+      ? await db.transaction(async (tx) => {
+          const added = await insert(tx);
+          if (added) await linkCheckoutCustomer(tx, event);
+          return added;
+        })
+      : await insert(db);
   if (inserted) {
     return {
       outcome: status === "received" ? "pending" : status,
@@ -78,12 +84,12 @@ export async function ingestStripeEvent(db: Database, event: Stripe.Event): Prom
       stripeCustomerId,
     };
   }
-  const [row] = await db
+  const [found] = await db
     .select({ status: webhookEvents.status })
     .from(webhookEvents)
     .where(eq(webhookEvents.id, event.id));
   // Received, failed or unlinked: the redelivery asks for its customer's job again.
   const outcome: LedgerOutcome =
-    row?.status === "processed" || row?.status === "ignored" ? row.status : "pending";
+    found?.status === "processed" || found?.status === "ignored" ? found.status : "pending";
   return { outcome, duplicate: true, stripeCustomerId };
 }
