@@ -118,8 +118,14 @@ function postgresSql(current: () => postgres.Sql): SqlExecutor {
       const client = current();
       if (values && values.length > 0) {
         const params = values.map(toPostgresParameter);
+        // Prepared: pg-boss sends the same few statements (large CTEs) again and again, so
+        // each connection plans them once.
         return {
-          rows: [...(await client.unsafe(text, params as postgres.ParameterOrJSON<never>[]))],
+          rows: [
+            ...(await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+              prepare: true,
+            })),
+          ],
         };
       }
       // A script may hold BEGIN … COMMIT, which postgres.js allows only on a reserved connection.
