@@ -108,12 +108,29 @@ async function runQueue(
       if (drain && running.size === 0) break;
     }
     const wait = until === undefined ? queue.pollMs : Math.min(queue.pollMs, until - Date.now());
-    await Promise.race([
-      sleep(Math.max(wait, 0), undefined, { signal }).catch(() => undefined),
-      ...running,
-    ]);
+    await idle(Math.max(wait, 0), signal, running);
   }
   await Promise.all(running);
+}
+
+/**
+ * Waits `ms`, or less if the worker stops or a running job ends. The timer is cancelled when the
+ * wait ends otherwise, so waits do not pile up listeners on the worker's signal.
+ */
+async function idle(ms: number, signal: AbortSignal, running: Set<Promise<void>>): Promise<void> {
+  if (signal.aborted) return;
+  const timer = new AbortController();
+  const stop = () => timer.abort();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    await Promise.race([
+      sleep(ms, undefined, { signal: timer.signal }).catch(() => undefined),
+      ...running,
+    ]);
+  } finally {
+    timer.abort();
+    signal.removeEventListener("abort", stop);
+  }
 }
 
 async function runJob(
