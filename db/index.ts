@@ -133,6 +133,11 @@ function postgresSql(current: () => postgres.Sql): SqlExecutor {
       try {
         const results: unknown = await reserved.unsafe(text).simple();
         return { rows: lastRows(results) };
+      } catch (error) {
+        // A script that failed inside its BEGIN … COMMIT leaves the connection in an aborted
+        // transaction; it goes back to the pool only once that is ended.
+        await reserved.unsafe("rollback").catch(() => undefined);
+        throw error;
       } finally {
         reserved.release();
       }
