@@ -3,10 +3,11 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { invoices, users } from "@/db/schema";
 import { useBillingTest } from "@/lib/testing/billing";
+import { withAmount } from "@/lib/testing/catalog";
 import { TEST_ORIGIN } from "@/lib/testing/http";
 import { subscriberWithoutWebhooks } from "@/lib/testing/webhooks";
 import { clientFor, DAY } from "@/stripe-emulator/testing";
-import { pushCatalog, type StripeCatalog, stripeCatalog } from "../catalog/push-catalog";
+import { pushCatalog, stripeCatalog } from "../catalog/push-catalog";
 import { keepPlanMetadata, planOfSubscription } from "../catalog/subscription";
 import { reconcileBilling } from "./reconcile";
 import { resyncCustomer } from "./resync-customer";
@@ -52,19 +53,6 @@ async function mirroredPlans(customer: string) {
     plans.push({ id: invoice.id, planTier: await mirroredPlanOf(invoice.id) });
   }
   return plans;
-}
-
-/** The catalog with one price at another amount. */
-function withAmount(catalog: StripeCatalog, lookupKey: string, amount: number): StripeCatalog {
-  return {
-    ...catalog,
-    products: catalog.products.map((product) => ({
-      ...product,
-      prices: product.prices.map((price) =>
-        price.lookupKey === lookupKey ? { ...price, amount } : price,
-      ),
-    })),
-  };
 }
 
 const resync = (customer: string) => resyncCustomer({ db: t.db, stripe: t.stripe }, customer);

@@ -1,8 +1,9 @@
 import type Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { withAmount } from "@/lib/testing/catalog";
 import { type RunningEmulator, startEmulator } from "../../../stripe-emulator";
 import { API_CALLS_METER, PLANS } from "../catalog/plans";
-import { type StripeCatalog, stripeCatalog } from "../catalog/push-catalog";
+import { stripeCatalog } from "../catalog/push-catalog";
 import { HANDLED_WEBHOOK_EVENTS } from "../mirror/webhook-events";
 import { createStripeClient } from "../stripe/client";
 import { setUpStripe } from "./set-up-stripe";
@@ -41,19 +42,6 @@ async function tollgatePortal(): Promise<Stripe.BillingPortal.Configuration> {
   const portal = data.find((configuration) => configuration.metadata?.tollgate === "portal");
   if (!portal) throw new Error("no portal configuration");
   return portal;
-}
-
-/** The catalog with one licensed price's amount changed. */
-function withAmount(catalog: StripeCatalog, lookupKey: string, amount: number): StripeCatalog {
-  return {
-    ...catalog,
-    products: catalog.products.map((product) => ({
-      ...product,
-      prices: product.prices.map((price) =>
-        price.lookupKey === lookupKey ? { ...price, amount } : price,
-      ),
-    })),
-  };
 }
 
 describe("setUpStripe", () => {
