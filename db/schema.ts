@@ -2,7 +2,7 @@
  * The whole data model. Invariants live in the database, not only in code: Stripe ids are
  * unique, enum-like columns carry CHECK constraints built from the same lists the code uses,
  * money columns Stripe never sends negative are checked non-negative, and a usage record's
- * idempotency key is unique per user. Indexes follow the queries the pages run.
+ * idempotency key is unique per workspace. Indexes follow the queries the pages run.
  *
  * Change this file, then `npm run db:generate` to write a migration into drizzle/.
  */
@@ -34,6 +34,17 @@ import {
 
 export const USER_ROLES = ["user", "admin"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
+
+/**
+ * A member's role in a workspace: `owner` can do everything (delete the workspace, transfer
+ * ownership), `admin` manages members and billing, `member` uses the product (sees the plan and
+ * usage, not invoices or billing actions). Ordered from most to least powerful.
+ */
+export const WORKSPACE_ROLES = ["owner", "admin", "member"] as const;
+export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
+/** Roles an invitation may carry: ownership is only ever transferred. */
+export const INVITATION_ROLES = ["admin", "member"] as const satisfies readonly WorkspaceRole[];
+export type InvitationRole = (typeof INVITATION_ROLES)[number];
 
 /** Every status Stripe gives a subscription. */
 export const SUBSCRIPTION_STATUSES = [
@@ -172,15 +183,103 @@ export const verificationTokens = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------
+// Workspaces: the team is the customer
+
+/**
+ * A workspace owns everything billing: its Stripe customer, subscriptions, invoices, usage and
+ * API keys. Every user has one personal workspace (`personal_user_id` set, created at sign-up);
+ * anyone can create team workspaces. `membership_version` rises with every change of its
+ * members, so a seat change sent to Stripe is named by the membership it counts.
+ */
+export const workspaces = pgTable(
+  "workspaces",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    /** The workspace's address: `/w/<slug>/…`. Lower-case letters, digits and inner dashes. */
+    slug: text("slug").notNull().unique(),
+    /** The user whose personal workspace this is; null for a team workspace. */
+    personalUserId: text("personal_user_id")
+      .unique()
+      .references(() => users.id, { onDelete: "cascade" }),
+    membershipVersion: integer("membership_version").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    check("workspaces_slug_check", sql`${table.slug} ~ '^[a-z0-9]([a-z0-9-]{0,46}[a-z0-9])?$'`),
+    check("workspaces_membership_version_check", sql`${table.membershipVersion} >= 0`),
+    index("workspaces_created_id_idx").on(table.createdAt.desc(), table.id.desc()),
+  ],
+);
+
+export const workspaceMembers = pgTable(
+  "workspace_members",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").$type<WorkspaceRole>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.workspaceId, table.userId] }),
+    index("workspace_members_user_idx").on(table.userId),
+    check("workspace_members_role_check", oneOf(table.role, WORKSPACE_ROLES)),
+  ],
+);
+
+/**
+ * An invitation to join a workspace with a role. Only the SHA-256 of its single-use token is
+ * stored; it expires after 7 days, and is over once accepted or revoked. One open invitation per
+ * address and workspace (re-sending one gives it a new token and expiry).
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Stored lower-cased. */
+    email: text("email").notNull(),
+    role: text("role").$type<InvitationRole>().notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedByUserId: text("invited_by_user_id").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    sentAt: timestamp("sent_at", { withTimezone: true }).notNull().defaultNow(),
+    sendCount: integer("send_count").notNull().default(1),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    acceptedByUserId: text("accepted_by_user_id").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("invitations_open_email_idx")
+      .on(table.workspaceId, table.email)
+      .where(sql`${table.acceptedAt} is null and ${table.revokedAt} is null`),
+    check("invitations_role_check", oneOf(table.role, INVITATION_ROLES)),
+    check("invitations_send_count_check", sql`${table.sendCount} >= 1`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
 // Billing
 
-/** One Stripe customer per user, created before the first checkout. */
+/** One Stripe customer per workspace, created before the first checkout. */
 export const customers = pgTable("customers", {
   id: uuid("id").primaryKey().defaultRandom(),
-  userId: text("user_id")
+  workspaceId: uuid("workspace_id")
     .notNull()
     .unique()
-    .references(() => users.id, { onDelete: "cascade" }),
+    .references(() => workspaces.id, { onDelete: "cascade" }),
   stripeCustomerId: text("stripe_customer_id").notNull().unique(),
   email: text("email"),
   /** Set when Stripe reports the customer deleted. */
@@ -193,9 +292,9 @@ export const subscriptions = pgTable(
   "subscriptions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: text("user_id")
+    workspaceId: uuid("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     stripeSubscriptionId: text("stripe_subscription_id").notNull().unique(),
     stripeCustomerId: text("stripe_customer_id").notNull(),
     stripePriceId: text("stripe_price_id"),
@@ -240,7 +339,7 @@ export const subscriptions = pgTable(
     updatedAt: updatedAt(),
   },
   (table) => [
-    index("subscriptions_user_idx").on(table.userId, table.createdAt),
+    index("subscriptions_workspace_idx").on(table.workspaceId, table.createdAt),
     index("subscriptions_customer_idx").on(table.stripeCustomerId),
     index("subscriptions_status_idx").on(table.status),
     check("subscriptions_status_check", oneOf(table.status, SUBSCRIPTION_STATUSES)),
@@ -264,8 +363,8 @@ export const invoices = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     stripeInvoiceId: text("stripe_invoice_id").notNull().unique(),
     stripeCustomerId: text("stripe_customer_id").notNull(),
-    /** Null while the customer is not (yet) linked to a user. */
-    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** Null while the customer is not (yet) linked to a workspace. */
+    workspaceId: uuid("workspace_id").references(() => workspaces.id, { onDelete: "set null" }),
     /** `parent.subscription_details.subscription` on the Stripe invoice. */
     stripeSubscriptionId: text("stripe_subscription_id"),
     planTier: text("plan_tier").$type<PlanTier>(),
@@ -296,7 +395,11 @@ export const invoices = pgTable(
     index("invoices_created_id_idx").on(table.created.desc(), table.id.desc()),
     index("invoices_status_created_idx").on(table.status, table.created.desc(), table.id.desc()),
     index("invoices_customer_created_idx").on(table.stripeCustomerId, table.created.desc()),
-    index("invoices_user_created_idx").on(table.userId, table.created.desc(), table.id.desc()),
+    index("invoices_workspace_created_idx").on(
+      table.workspaceId,
+      table.created.desc(),
+      table.id.desc(),
+    ),
     index("invoices_subscription_idx").on(table.stripeSubscriptionId),
     index("invoices_number_idx").on(table.number),
     index("invoices_customer_email_idx").on(sql`lower(${table.customerEmail})`),
@@ -332,9 +435,9 @@ export const usageRecords = pgTable(
   "usage_records",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: text("user_id")
+    workspaceId: uuid("workspace_id")
       .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     metric: text("metric").$type<Metric>().notNull(),
     quantity: bigint("quantity", { mode: "number" }).notNull(),
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
@@ -348,9 +451,12 @@ export const usageRecords = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    uniqueIndex("usage_records_user_idempotency_key").on(table.userId, table.idempotencyKey),
-    index("usage_records_user_metric_occurred_idx").on(
-      table.userId,
+    uniqueIndex("usage_records_workspace_idempotency_key").on(
+      table.workspaceId,
+      table.idempotencyKey,
+    ),
+    index("usage_records_workspace_metric_occurred_idx").on(
+      table.workspaceId,
       table.metric,
       table.occurredAt,
     ),
@@ -403,6 +509,10 @@ export const apiKeys = pgTable(
   "api_keys",
   {
     id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Who created the key; it acts on the workspace, and ends with its creator's account. */
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -413,7 +523,10 @@ export const apiKeys = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (table) => [index("api_keys_user_idx").on(table.userId, table.createdAt)],
+  (table) => [
+    index("api_keys_workspace_idx").on(table.workspaceId, table.createdAt),
+    index("api_keys_user_idx").on(table.userId),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -469,6 +582,9 @@ export const requestLimiters = pgTable(
 // Types
 
 export type User = typeof users.$inferSelect;
+export type Workspace = typeof workspaces.$inferSelect;
+export type WorkspaceMember = typeof workspaceMembers.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Customer = typeof customers.$inferSelect;
 export type NewCustomer = typeof customers.$inferInsert;

@@ -3,11 +3,13 @@ import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import type { Adapter } from "next-auth/adapters";
 import type { Database } from "@/db";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { recordEmailProof } from "./email-proof";
 import { normalizeEmail } from "./users";
 
 /**
- * Auth.js's Drizzle adapter with two changes. Emails are looked up and stored lower-cased
+ * Auth.js's Drizzle adapter with three changes. A user it creates (OAuth, sign-in link) gets
+ * their personal workspace at once. Emails are looked up and stored lower-cased
  * (OAuth profiles may carry mixed case). And a sign-in link's proof of the address, which
  * Auth.js records by writing `emailVerified` (on the existing user, or on the user it creates),
  * goes through `recordEmailProof` instead: ADMIN_EMAILS applies then, and on an unverified
@@ -36,6 +38,7 @@ export function tollgateAdapter(db: Database, adminEmails: readonly string[]): A
         email: normalizeEmail(user.email),
         emailVerified: null,
       });
+      await ensurePersonalWorkspace(db, created.id);
       if (!emailVerified) return created;
       await proveByLink(created.id, emailVerified);
       return (await getUser(created.id)) ?? created;

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
-import { type ApiKey, apiKeys, users } from "@/db/schema";
+import { type ApiKey, apiKeys, users, workspaceMembers } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { AppUser } from "./users";
 
@@ -44,15 +44,16 @@ const summaryColumns = {
 };
 
 /**
- * Creates a key for the user of a signed-in session; the returned `key` is the only time it is
- * ever available. Only while `sessionVersion` (the session's) is still the user's: the user row
+ * Creates a key of a workspace for the user of a signed-in session (a member of it, checked by
+ * the caller); the key acts on the workspace for as long as its creator is a member. The
+ * returned `key` is the only time it is ever available. Only while `sessionVersion` (the session's) is still the user's: the user row
  * is share-locked for the insert, so a proof of the address that ends every session (and
  * revokes every key, lib/auth/email-proof.ts) either comes first and this is refused, or
  * comes after and revokes this key too. Throws AppError `unauthorized` for an ended session.
  */
 export async function createApiKey(
   db: Database,
-  input: { userId: string; sessionVersion: number; name: string },
+  input: { userId: string; workspaceId: string; sessionVersion: number; name: string },
 ): Promise<ApiKeySummary & { key: string }> {
   const { key, prefix } = generateApiKey();
   const row = await db.transaction(async (tx) => {
@@ -64,7 +65,13 @@ export async function createApiKey(
     if (!current) throw new AppError("unauthorized", "Your session has ended. Sign in again.");
     const [inserted] = await tx
       .insert(apiKeys)
-      .values({ userId: input.userId, name: input.name.trim(), prefix, keyHash: hashApiKey(key) })
+      .values({
+        userId: input.userId,
+        workspaceId: input.workspaceId,
+        name: input.name.trim(),
+        prefix,
+        keyHash: hashApiKey(key),
+      })
       .returning(summaryColumns);
     return inserted;
   });
@@ -72,28 +79,33 @@ export async function createApiKey(
   return { ...row, key };
 }
 
-/** The user's keys that still work, newest first. */
-export async function listApiKeys(db: Database, userId: string): Promise<ApiKeySummary[]> {
+/** The workspace's keys that have not been revoked, newest first. */
+export async function listApiKeys(db: Database, workspaceId: string): Promise<ApiKeySummary[]> {
   return db
     .select(summaryColumns)
     .from(apiKeys)
-    .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 
 /**
- * Revokes one of the user's own keys. False when the user has no such working key (another
- * user's key id is "no such key", not an error that reveals it exists). Idempotent.
+ * Revokes one of the workspace's keys. False when the workspace has no such working key
+ * (another workspace's key id is "no such key", not an error that reveals it exists).
+ * Idempotent.
  */
 export async function revokeApiKey(
   db: Database,
-  input: { userId: string; keyId: string },
+  input: { workspaceId: string; keyId: string },
 ): Promise<boolean> {
   const revoked = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
     .where(
-      and(eq(apiKeys.id, input.keyId), eq(apiKeys.userId, input.userId), isNull(apiKeys.revokedAt)),
+      and(
+        eq(apiKeys.id, input.keyId),
+        eq(apiKeys.workspaceId, input.workspaceId),
+        isNull(apiKeys.revokedAt),
+      ),
     )
     .returning({ id: apiKeys.id });
   return revoked.length > 0;
@@ -102,12 +114,15 @@ export async function revokeApiKey(
 /** Last-used times are written at most this often per key, to keep hot keys from writing. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** The owner of a working key, or null for an unknown, malformed or revoked key. */
+/**
+ * Who a working key acts as: its creator, in its workspace. Null for an unknown, malformed or
+ * revoked key, and for a key whose creator is no longer a member of its workspace.
+ */
 export async function authenticateApiKey(
   db: Database,
   key: string,
   now: Date = new Date(),
-): Promise<AppUser | null> {
+): Promise<{ user: AppUser; workspaceId: string } | null> {
   if (!looksLikeApiKey(key)) return null;
   const [row] = await db
     .select({
@@ -117,15 +132,23 @@ export async function authenticateApiKey(
       email: users.email,
       name: users.name,
       role: users.role,
+      workspaceId: apiKeys.workspaceId,
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
+    .innerJoin(
+      workspaceMembers,
+      and(
+        eq(workspaceMembers.workspaceId, apiKeys.workspaceId),
+        eq(workspaceMembers.userId, apiKeys.userId),
+      ),
+    )
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
   if (!row) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.keyId));
   }
-  const { keyId: _keyId, lastUsedAt: _lastUsedAt, ...user } = row;
-  return user;
+  const { keyId: _keyId, lastUsedAt: _lastUsedAt, workspaceId, ...user } = row;
+  return { user, workspaceId };
 }

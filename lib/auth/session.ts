@@ -73,7 +73,7 @@ export async function requireAdmin(returnTo: string): Promise<AppUser> {
 export type SessionCaller = { user: AppUser; via: "session"; sessionVersion: number };
 
 /** How a route handler's caller proved who they are. */
-export type Caller = SessionCaller | { user: AppUser; via: "api_key" };
+export type Caller = SessionCaller | { user: AppUser; via: "api_key"; workspaceId: string };
 
 /**
  * The caller of a session-only route handler. 401 with an Authorization header (this endpoint
@@ -103,7 +103,7 @@ export async function callerFromRequest(request: Request): Promise<Caller> {
   if (scheme !== "Bearer" || !key) {
     throw new AppError("unauthorized", "Send the API key as: Authorization: Bearer <key>.");
   }
-  const user = await authenticateApiKey(await getDb(), key);
-  if (!user) throw new AppError("unauthorized", "The API key is unknown or revoked.");
-  return { user, via: "api_key" };
+  const authenticated = await authenticateApiKey(await getDb(), key);
+  if (!authenticated) throw new AppError("unauthorized", "The API key is unknown or revoked.");
+  return { ...authenticated, via: "api_key" };
 }

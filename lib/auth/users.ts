@@ -3,6 +3,7 @@ import { and, eq, isNotNull } from "drizzle-orm";
 import type { Database } from "@/db";
 import { type User, type UserRole, users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { hashPassword, verifyPassword } from "./password";
 
 /** What the app knows about the person making a request; never includes the password hash. */
@@ -70,7 +71,7 @@ export function isAdminEmail(email: string, adminEmails: readonly string[]): boo
 }
 
 /**
- * Creates an email + password account, unverified and never admin: ADMIN_EMAILS applies only
+ * Creates an email + password account with its personal workspace, unverified and never admin: ADMIN_EMAILS applies only
  * once the address is proven (lib/auth/email-proof.ts). Throws `conflict` when the email is
  * taken: sign-up cannot hide that an account exists, so the sign-up form says so and points to
  * sign-in; sign-in itself never tells which of email or password was wrong.
@@ -93,6 +94,7 @@ export async function createPasswordUser(
       },
     });
   }
+  await ensurePersonalWorkspace(db, row.id);
   return row;
 }
 

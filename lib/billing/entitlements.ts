@@ -198,24 +198,24 @@ function precedes(a: SubscriptionRow, b: SubscriptionRow): boolean {
  */
 export async function getEntitlements(
   db: Database,
-  userId: string,
+  workspaceId: string,
   now: Date = new Date(),
   gracePeriodDays: number = env().BILLING_GRACE_PERIOD_DAYS,
 ): Promise<Entitlements> {
-  return (await getBillingState(db, userId, now, gracePeriodDays)).entitlements;
+  return (await getBillingState(db, workspaceId, now, gracePeriodDays)).entitlements;
 }
 
 /** The entitlements together with the subscription row they were derived from (null: none). */
 export async function getBillingState(
   db: Database,
-  userId: string,
+  workspaceId: string,
   now: Date = new Date(),
   gracePeriodDays: number = env().BILLING_GRACE_PERIOD_DAYS,
 ): Promise<{ entitlements: Entitlements; subscription: SubscriptionRow | null }> {
   const rows = await db
     .select()
     .from(subscriptions)
-    .where(eq(subscriptions.userId, userId))
+    .where(eq(subscriptions.workspaceId, workspaceId))
     .orderBy(desc(subscriptions.createdAt));
   const subscription = pickCurrentSubscription(rows);
   return { entitlements: entitlementsFor(subscription, { now, gracePeriodDays }), subscription };

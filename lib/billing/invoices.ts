@@ -25,23 +25,27 @@ export interface InvoicePage {
   nextCursor: string | null;
 }
 
-/** Walks `invoices_user_created_idx` (user_id, created desc, id desc). */
+/** Walks `invoices_workspace_created_idx` (workspace_id, created desc, id desc). */
 const USER_INVOICES = keyset({ time: invoices.created, id: invoices.id }, "uuid");
 
 /**
  * One user's invoices, newest first, a page at a time (keyset pagination on the
- * `invoices_user_created_idx` index). Scoped by `userId`: a cursor carries only a position, so
+ * `invoices_workspace_created_idx` index). Scoped by `workspaceId`: a cursor carries only a position, so
  * it can never reach another user's rows. Throws `bad_request` for a cursor that is not ours.
  */
 export async function listUserInvoices(
   db: Database,
-  { userId, cursor, limit = 20 }: { userId: string; cursor?: string | null; limit?: number },
+  {
+    workspaceId,
+    cursor,
+    limit = 20,
+  }: { workspaceId: string; cursor?: string | null; limit?: number },
 ): Promise<InvoicePage> {
   const after = USER_INVOICES.parse(cursor);
   const rows = await db
     .select({ row: invoices, ...USER_INVOICES.columns })
     .from(invoices)
-    .where(and(eq(invoices.userId, userId), USER_INVOICES.after(after)))
+    .where(and(eq(invoices.workspaceId, workspaceId), USER_INVOICES.after(after)))
     .orderBy(...USER_INVOICES.order)
     .limit(limit + 1);
   const page = USER_INVOICES.page(rows, limit);

@@ -15,6 +15,7 @@ import { setUpStripe } from "@/lib/billing/service/set-up-stripe";
 import { getStripe, provideStripe } from "@/lib/billing/stripe/client";
 import type { WorkerReport } from "@/lib/jobs/worker";
 import { hitRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { startTestEmulator, type TestEmulator } from "@/stripe-emulator/testing";
 import { sessionCookie, TEST_ORIGIN, type TestRequestInit, testRequest } from "./http";
 import { runQueuedJobs } from "./jobs";
@@ -97,6 +98,9 @@ export interface TestUser {
   email: string;
   role: UserRole;
   cookie: string;
+  /** The user's personal workspace, which owns their billing. */
+  workspaceId: string;
+  workspaceSlug: string;
 }
 
 let sequence = 0;
@@ -110,13 +114,21 @@ export async function createTestUser(
   const email = `${name}-${sequence}@example.com`;
   const [row] = await t.db.insert(users).values({ email, name, role }).returning();
   if (!row) throw new Error("user not inserted");
-  return { id: row.id, email, role, cookie: await sessionCookie({ id: row.id, role }) };
+  const workspace = await ensurePersonalWorkspace(t.db, row.id);
+  return {
+    id: row.id,
+    email,
+    role,
+    cookie: await sessionCookie({ id: row.id, role }),
+    workspaceId: workspace.id,
+    workspaceSlug: workspace.slug,
+  };
 }
 
-/** A canceled subscription in the user's past: enough to use up their trial. */
+/** A canceled subscription in the user's workspace's past: enough to use up its trial. */
 export async function givePastSubscription(t: BillingTest, user: TestUser): Promise<void> {
   const row: NewSubscription = {
-    userId: user.id,
+    workspaceId: user.workspaceId,
     stripeSubscriptionId: `sub_past_${user.id}`,
     stripeCustomerId: `cus_past_${user.id}`,
     planTier: "pro",
@@ -159,7 +171,7 @@ export async function startTestCheckout(
   const checkout = await startCheckout({
     db: t.db,
     stripe: t.stripe,
-    userId: user.id,
+    workspaceId: user.workspaceId,
     choice: { plan, period },
   });
   if (!checkout.started) throw new Error(`checkout not started: ${checkout.error.message}`);
@@ -180,15 +192,20 @@ export async function subscribe(
   const paid = await payCheckout(t, url);
   if (paid.status !== 200) throw new Error(`payment failed: ${JSON.stringify(paid.body)}`);
   const sessionId = checkoutSessionId(url);
-  await confirmCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId });
+  await confirmCheckoutSession({
+    db: t.db,
+    stripe: t.stripe,
+    workspaceId: user.workspaceId,
+    sessionId,
+  });
   const session = await t.stripe.checkout.sessions.retrieve(sessionId);
   return t.stripe.subscriptions.retrieve(String(session.subscription));
 }
 
-/** Uses up the user's billing rate limit for the current window. */
+/** Uses up the user's workspace's billing rate limit for the current window. */
 export async function exhaustBillingLimit(t: BillingTest, user: TestUser): Promise<void> {
   for (let hit = 0; hit < RATE_LIMITS.billing.limit; hit++) {
-    await hitRateLimit(t.db, RATE_LIMITS.billing, user.id);
+    await hitRateLimit(t.db, RATE_LIMITS.billing, user.workspaceId);
   }
 }
 

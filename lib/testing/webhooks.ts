@@ -10,6 +10,7 @@ import type { Database } from "@/db";
 import { customers, type NewWebhookEvent, users, webhookEvents } from "@/db/schema";
 import { customerIdOf } from "@/lib/billing/mirror/ingest-event";
 import { fromUnixSeconds } from "@/lib/format/date";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { TEST_ORIGIN } from "./http";
 
 export interface WebhookDelivery {
@@ -90,27 +91,34 @@ export async function subscribeInStripe(
 }
 
 /**
- * A user and a Stripe customer subscribed to `lookupKey` in Stripe, whose webhooks never reached
- * the app. The customer names the user in `metadata.userId`, or (`knownBy: "link"`) carries no
- * metadata and is linked to the user in `customers` instead.
+ * A user (with their personal workspace) and a Stripe customer subscribed to `lookupKey` in
+ * Stripe, whose webhooks never reached the app. The customer names the workspace in
+ * `metadata.workspaceId`, or (`knownBy: "link"`) carries no metadata and is linked to the
+ * workspace in `customers` instead.
  */
 export async function subscriberWithoutWebhooks(
   db: Database,
   stripe: Stripe,
   email: string,
   { lookupKey, knownBy = "metadata" }: { lookupKey?: string; knownBy?: "metadata" | "link" } = {},
-): Promise<{ userId: string; customerId: string; subscription: Stripe.Subscription }> {
+): Promise<{
+  userId: string;
+  workspaceId: string;
+  customerId: string;
+  subscription: Stripe.Subscription;
+}> {
   const [user] = await db.insert(users).values({ email }).returning({ id: users.id });
   if (!user) throw new Error("no user");
+  const workspace = await ensurePersonalWorkspace(db, user.id);
   const customer = await stripe.customers.create({
     email,
-    ...(knownBy === "metadata" ? { metadata: { userId: user.id } } : {}),
+    ...(knownBy === "metadata" ? { metadata: { workspaceId: workspace.id } } : {}),
   });
   if (knownBy === "link") {
-    await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id });
+    await db.insert(customers).values({ workspaceId: workspace.id, stripeCustomerId: customer.id });
   }
   const subscription = await subscribeInStripe(stripe, customer.id, lookupKey);
-  return { userId: user.id, customerId: customer.id, subscription };
+  return { userId: user.id, workspaceId: workspace.id, customerId: customer.id, subscription };
 }
 
 /** Writes `event` to the ledger as an earlier delivery left it (`status`, attempts, error). */

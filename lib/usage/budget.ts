@@ -12,7 +12,7 @@ import { hitRateLimit, rateLimitedError } from "@/lib/rate-limit";
  */
 export async function spendRecordBudget(
   db: Database,
-  userId: string,
+  workspaceId: string,
   records: number,
   now: Date = new Date(),
 ): Promise<void> {
@@ -20,7 +20,7 @@ export async function spendRecordBudget(
   const result = await hitRateLimit(
     db,
     { name: "usage-records", limit, windowSeconds: 60 },
-    userId,
+    workspaceId,
     now,
     records,
   );

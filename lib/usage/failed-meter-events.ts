@@ -23,11 +23,11 @@ export interface FailedMeterEvents {
 /** The failed meter events of one user, or in a period [from, to) of `occurred_at`, or both. */
 export async function failedMeterEvents(
   db: Database,
-  { userId, from, to, limit }: { userId?: string; from?: Date; to?: Date; limit: number },
+  { workspaceId, from, to, limit }: { workspaceId?: string; from?: Date; to?: Date; limit: number },
 ): Promise<FailedMeterEvents> {
   const conditions: (SQL | undefined)[] = [
     eq(usageRecords.reportStatus, "failed"),
-    userId === undefined ? undefined : eq(usageRecords.userId, userId),
+    workspaceId === undefined ? undefined : eq(usageRecords.workspaceId, workspaceId),
     from === undefined ? undefined : gte(usageRecords.occurredAt, from),
     to === undefined ? undefined : lt(usageRecords.occurredAt, to),
   ];

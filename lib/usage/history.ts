@@ -18,7 +18,7 @@ export interface DailyPoint {
  */
 export async function dailyUsage(
   db: Database,
-  userId: string,
+  workspaceId: string,
   now: Date,
   days = 30,
 ): Promise<Record<Metric, DailyPoint[]>> {
@@ -35,7 +35,7 @@ export async function dailyUsage(
     .from(usageRecords)
     .where(
       and(
-        eq(usageRecords.userId, userId),
+        eq(usageRecords.workspaceId, workspaceId),
         gte(usageRecords.occurredAt, start),
         lt(usageRecords.occurredAt, end),
       ),
@@ -46,7 +46,7 @@ export async function dailyUsage(
     .from(usageRecords)
     .where(
       and(
-        eq(usageRecords.userId, userId),
+        eq(usageRecords.workspaceId, workspaceId),
         eq(usageRecords.metric, "storage_bytes"),
         lt(usageRecords.occurredAt, start),
       ),

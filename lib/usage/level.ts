@@ -29,7 +29,7 @@ export async function recordLevel(
     .from(usageRecords)
     .where(
       and(
-        eq(usageRecords.userId, row.userId),
+        eq(usageRecords.workspaceId, row.workspaceId),
         eq(usageRecords.metric, row.metric),
         gte(usageRecords.occurredAt, hourStart),
         lt(usageRecords.occurredAt, new Date(hourStart.getTime() + HOUR_MS)),
@@ -42,7 +42,7 @@ export async function recordLevel(
     const [inserted] = await tx
       .insert(usageRecords)
       .values(row)
-      .onConflictDoNothing({ target: [usageRecords.userId, usageRecords.idempotencyKey] })
+      .onConflictDoNothing({ target: [usageRecords.workspaceId, usageRecords.idempotencyKey] })
       .returning();
     return inserted ?? null;
   }

@@ -59,11 +59,11 @@ export interface RecordedUsage {
 /** Records one usage record for the user. Throws AppError (422, 402, 409, 429). */
 export async function recordUsage(
   db: Database,
-  input: UsageInput & { userId: string; idempotencyKey?: string | null | undefined },
+  input: UsageInput & { workspaceId: string; idempotencyKey?: string | null | undefined },
   options: RecordOptions = {},
 ): Promise<RecordedUsage> {
-  const { userId, idempotencyKey, ...record } = input;
-  const [result] = await recordAll(db, userId, [record], {
+  const { workspaceId, idempotencyKey, ...record } = input;
+  const [result] = await recordAll(db, workspaceId, [record], {
     now: options.now ?? new Date(),
     batch: false,
     idempotencyKey: idempotencyKey ?? null,
@@ -79,11 +79,11 @@ export async function recordUsage(
  */
 export async function recordUsageBatch(
   db: Database,
-  userId: string,
+  workspaceId: string,
   records: readonly UsageInput[],
   options: BatchOptions = {},
 ): Promise<RecordedUsage[]> {
-  return recordAll(db, userId, records, {
+  return recordAll(db, workspaceId, records, {
     now: options.now ?? new Date(),
     batch: true,
     idempotencyKey: options.idempotencyKey ?? null,
@@ -103,11 +103,11 @@ const MAX_ATTEMPTS = 3;
 
 async function recordAll(
   db: Database,
-  userId: string,
+  workspaceId: string,
   inputs: readonly UsageInput[],
   { now, batch, idempotencyKey }: { now: Date; batch: boolean; idempotencyKey: string | null },
 ): Promise<RecordedUsage[]> {
-  const { entitlements, subscription } = await getBillingState(db, userId, now);
+  const { entitlements, subscription } = await getBillingState(db, workspaceId, now);
   const meterCustomer = meteredCustomer(entitlements, subscription);
   const reported = meterCustomer ? { periodStart: subscription?.currentPeriodStart ?? null } : null;
   const prepared = prepareUsage(inputs, {
@@ -116,7 +116,7 @@ async function recordAll(
     idempotencyKey,
     earliest: (metric) => earliestOccurredAt(metric, now, reported),
   });
-  const context: BatchContext = { userId, prepared, entitlements, meterCustomer, now };
+  const context: BatchContext = { workspaceId, prepared, entitlements, meterCustomer, now };
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await db.transaction((tx) => recordLocked(tx, context));
@@ -133,7 +133,7 @@ async function recordAll(
 }
 
 interface BatchContext {
-  userId: string;
+  workspaceId: string;
   prepared: PreparedUsage[];
   entitlements: Entitlements;
   meterCustomer: string | null;
@@ -141,16 +141,16 @@ interface BatchContext {
 }
 
 async function recordLocked(tx: Database, context: BatchContext): Promise<RecordedUsage[]> {
-  const { userId, prepared, now } = context;
+  const { workspaceId, prepared, now } = context;
   // Sorted, so that two batches touching the same metrics lock them in the same order.
   const metrics = [...new Set(prepared.map((record) => record.metric))].sort();
   for (const metric of metrics) {
     await tx.execute(
-      sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${`${userId}:${metric}`}::text))`,
+      sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${`${workspaceId}:${metric}`}::text))`,
     );
   }
 
-  const results: (RecordedUsage | undefined)[] = await replays(tx, userId, prepared);
+  const results: (RecordedUsage | undefined)[] = await replays(tx, workspaceId, prepared);
   const fresh = prepared.filter((record) => results[record.index] === undefined);
   await assertWithinLimits(tx, context, fresh);
 
@@ -158,7 +158,7 @@ async function recordLocked(tx: Database, context: BatchContext): Promise<Record
     const metered = record.metric === METERED_METRIC && context.meterCustomer !== null;
     return {
       id: randomUUID(),
-      userId,
+      workspaceId,
       metric: record.metric,
       quantity: record.quantity,
       occurredAt: record.occurredAt,
@@ -177,7 +177,7 @@ async function recordLocked(tx: Database, context: BatchContext): Promise<Record
     const inserted = await tx
       .insert(usageRecords)
       .values(rows)
-      .onConflictDoNothing({ target: [usageRecords.userId, usageRecords.idempotencyKey] })
+      .onConflictDoNothing({ target: [usageRecords.workspaceId, usageRecords.idempotencyKey] })
       .returning();
     if (inserted.length !== rows.length) throw new KeyTakenMeanwhile();
     const byId = new Map(inserted.map((row) => [row.id, row]));
@@ -202,7 +202,7 @@ async function recordLocked(tx: Database, context: BatchContext): Promise<Record
 /** The records whose idempotency key is already in the ledger, by input position. */
 async function replays(
   tx: Database,
-  userId: string,
+  workspaceId: string,
   prepared: PreparedUsage[],
 ): Promise<(RecordedUsage | undefined)[]> {
   const results: (RecordedUsage | undefined)[] = prepared.map(() => undefined);
@@ -211,7 +211,7 @@ async function replays(
   const existing = await tx
     .select()
     .from(usageRecords)
-    .where(and(eq(usageRecords.userId, userId), inArray(usageRecords.idempotencyKey, keys)));
+    .where(and(eq(usageRecords.workspaceId, workspaceId), inArray(usageRecords.idempotencyKey, keys)));
   const byKey = new Map(existing.map((row) => [row.idempotencyKey, row]));
   for (const record of prepared) {
     const row = record.idempotencyKey ? byKey.get(record.idempotencyKey) : undefined;
@@ -246,13 +246,13 @@ async function assertWithinLimits(
   context: BatchContext,
   fresh: PreparedUsage[],
 ): Promise<void> {
-  const { userId, entitlements, now } = context;
+  const { workspaceId, entitlements, now } = context;
   const used = new Map<string, number>();
   for (const record of fresh) {
     const { metric, window } = record;
     const limit = limitFor(entitlements.limits, metric);
     // Every record of a metric is checked in the same window: the one that contains now.
-    const before = used.get(metric) ?? (await usedInWindow(tx, userId, metric, window));
+    const before = used.get(metric) ?? (await usedInWindow(tx, workspaceId, metric, window));
     const needed = window.kind === "level" ? record.quantity : before + record.quantity;
     if (needed > limit) {
       throw limitError({

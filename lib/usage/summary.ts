@@ -42,7 +42,7 @@ export function limitFor(limits: Plan["limits"], metric: Metric): number {
  */
 export async function usedInWindow(
   db: Database,
-  userId: string,
+  workspaceId: string,
   metric: Metric,
   window: UsageWindow,
 ): Promise<number> {
@@ -50,7 +50,7 @@ export async function usedInWindow(
     const [latest] = await db
       .select({ quantity: usageRecords.quantity })
       .from(usageRecords)
-      .where(and(eq(usageRecords.userId, userId), eq(usageRecords.metric, metric)))
+      .where(and(eq(usageRecords.workspaceId, workspaceId), eq(usageRecords.metric, metric)))
       .orderBy(desc(usageRecords.occurredAt), desc(usageRecords.createdAt))
       .limit(1);
     return latest?.quantity ?? 0;
@@ -60,7 +60,7 @@ export async function usedInWindow(
     .from(usageRecords)
     .where(
       and(
-        eq(usageRecords.userId, userId),
+        eq(usageRecords.workspaceId, workspaceId),
         eq(usageRecords.metric, metric),
         gte(usageRecords.occurredAt, new Date(window.start.getTime() - backdatingReachMs(metric))),
         lt(
@@ -77,7 +77,7 @@ export async function usedInWindow(
 /** Every metric's use against the plan's limits at `now`. */
 export async function usageSummary(
   db: Database,
-  userId: string,
+  workspaceId: string,
   limits: Plan["limits"],
   now: Date = new Date(),
 ): Promise<MetricUsage[]> {
@@ -86,7 +86,7 @@ export async function usageSummary(
       const window = usageWindow(metric, now);
       return {
         metric,
-        used: await usedInWindow(db, userId, metric, window),
+        used: await usedInWindow(db, workspaceId, metric, window),
         limit: limitFor(limits, metric),
         window,
       };

@@ -1,5 +1,6 @@
 // POST /api/usage {metric, quantity, occurredAt?} or {records: [...]} (up to 1,000, all or
-// nothing) — records usage for the caller (API key or session), enforcing the plan's limits.
+// nothing) — records usage for the caller's workspace (an API key's own; with a session, the one
+// the `Tollgate-Workspace: <slug>` header names, else the personal one), enforcing its plan's limits.
 // `Idempotency-Key` makes a retry safe: 201 with the record(s) the first time, 200 with the
 // same record(s) and `replayed: true` after (a batch's records are keyed `<key> <index>`, apart
 // from single records). Over a limit: 429 `limit_exceeded`, or 402 `payment_required` when a
@@ -19,6 +20,7 @@ import { recordUsage, recordUsageBatch } from "@/lib/usage/record";
 import { idempotencyKeyOf, parseUsageBody } from "@/lib/usage/request";
 import { usageSummary } from "@/lib/usage/summary";
 import { resetsAt } from "@/lib/usage/windows";
+import { usageWorkspaceOf } from "@/lib/workspaces/request";
 
 /** A full batch of records with room for whitespace. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -48,20 +50,20 @@ export const POST = route(
   "user-or-key",
   async ({ request, caller }) => {
     const db = await getDb();
-    const userId = caller.user.id;
+    const workspaceId = await usageWorkspaceOf(caller, request);
     const key = idempotencyKeyOf(request);
     const body = parseUsageBody(await readJson(request, z.unknown(), MAX_BODY_BYTES));
-    await spendRecordBudget(db, userId, body.batch ? body.records.length : 1);
+    await spendRecordBudget(db, workspaceId, body.batch ? body.records.length : 1);
 
     if (!body.batch) {
       const { record, replayed } = await recordUsage(db, {
-        userId,
+        workspaceId,
         ...body.record,
         idempotencyKey: key,
       });
       return answer({ record: recordView(record), replayed }, replayed);
     }
-    const results = await recordUsageBatch(db, userId, body.records, { idempotencyKey: key });
+    const results = await recordUsageBatch(db, workspaceId, body.records, { idempotencyKey: key });
     const replayed = results.every((result) => result.replayed);
     return answer(
       {
@@ -77,11 +79,12 @@ export const POST = route(
   { rateLimit: RATE_LIMITS.usage },
 );
 
-export const GET = route("user-or-key", async ({ caller }) => {
+export const GET = route("user-or-key", async ({ request, caller }) => {
   const db = await getDb();
   const now = new Date();
-  const entitlements = await getEntitlements(db, caller.user.id, now);
-  const summary = await usageSummary(db, caller.user.id, entitlements.limits, now);
+  const workspaceId = await usageWorkspaceOf(caller, request);
+  const entitlements = await getEntitlements(db, workspaceId, now);
+  const summary = await usageSummary(db, workspaceId, entitlements.limits, now);
   return Response.json(
     {
       plan: entitlements.tier,

@@ -72,7 +72,7 @@ export async function applyCustomerEvents(
         }
       }
       const applied = await applyCustomerSnapshot(tx, snapshot);
-      const status = applied.userId === null ? "unlinked" : "processed";
+      const status = applied.workspaceId === null ? "unlinked" : "processed";
       await tx
         .update(webhookEvents)
         .set({

@@ -10,7 +10,6 @@ import {
   SUBSCRIPTION_STATUSES,
   type SubscriptionStatus,
   subscriptions,
-  users,
 } from "@/db/schema";
 import { fromUnixSeconds } from "@/lib/format/date";
 import { log } from "@/lib/log";
@@ -21,6 +20,7 @@ import {
   meteredItemOf,
   planOfSubscription,
 } from "../catalog/subscription";
+import { claimedWorkspace } from "./claimed-workspace";
 import {
   applyCustomerDeleted,
   isDeletedCustomer,
@@ -32,7 +32,7 @@ import { meteredItemRestoredAt } from "./subscription-repair";
 
 /** What writing a snapshot found: the user the customer is linked to, if any. */
 export interface AppliedSnapshot {
-  userId: string | null;
+  workspaceId: string | null;
 }
 
 /**
@@ -56,22 +56,22 @@ export async function applyCustomerSnapshot(
   const { customer, version } = snapshot;
   // A deletion is final: it ends the subscriptions whatever order the fetches are written in.
   if (isDeletedCustomer(customer) || (await markedDeletedSince(db, customer.id, version))) {
-    const userId = await applyCustomerDeleted(db, customer.id, version);
+    const workspaceId = await applyCustomerDeleted(db, customer.id, version);
     // Its invoices are history the deletion does not undo (revenue, the user's invoices).
     await removeDeletedInvoices(db, customer.id, snapshot.deletedInvoices);
-    await writeInvoices(db, snapshot, userId);
-    return { userId };
+    await writeInvoices(db, snapshot, workspaceId);
+    return { workspaceId };
   }
-  const userId = await writeCustomer(db, customer, version);
+  const workspaceId = await writeCustomer(db, customer, version);
   await removeDeletedInvoices(db, customer.id, snapshot.deletedInvoices);
-  await writeSubscriptions(db, snapshot, userId);
-  await writeInvoices(db, snapshot, userId);
-  return { userId };
+  await writeSubscriptions(db, snapshot, workspaceId);
+  await writeInvoices(db, snapshot, workspaceId);
+  return { workspaceId };
 }
 
 /**
- * Puts the customer's email on our link and returns the user it belongs to: our link first,
- * else `metadata.userId` if that user exists (the link is made then).
+ * Puts the customer's email on our link and returns the workspace it belongs to: our link
+ * first, else the workspace its metadata names (the link is made then).
  */
 async function writeCustomer(
   db: Database,
@@ -83,24 +83,22 @@ async function writeCustomer(
     .set({ email: customer.email })
     .where(eq(customers.stripeCustomerId, customer.id));
   const [linked] = await db
-    .select({ userId: customers.userId })
+    .select({ workspaceId: customers.workspaceId })
     .from(customers)
     .where(eq(customers.stripeCustomerId, customer.id));
-  if (linked) return linked.userId;
-  const claimed = customer.metadata.userId;
-  if (!claimed) return null;
-  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, claimed));
-  if (!user) return null;
+  if (linked) return linked.workspaceId;
+  const workspaceId = await claimedWorkspace(db, customer.metadata);
+  if (!workspaceId) return null;
   await db
     .insert(customers)
-    .values({ userId: user.id, stripeCustomerId: customer.id, email: customer.email })
+    .values({ workspaceId, stripeCustomerId: customer.id, email: customer.email })
     .onConflictDoNothing();
-  log.info({ stripeCustomerId: customer.id, userId: user.id, version }, "linked Stripe customer");
+  log.info({ stripeCustomerId: customer.id, workspaceId, version }, "linked Stripe customer");
   const [now] = await db
-    .select({ userId: customers.userId })
+    .select({ workspaceId: customers.workspaceId })
     .from(customers)
     .where(eq(customers.stripeCustomerId, customer.id));
-  return now?.userId ?? null;
+  return now?.workspaceId ?? null;
 }
 
 function isSubscriptionStatus(status: string): status is SubscriptionStatus {
@@ -108,13 +106,13 @@ function isSubscriptionStatus(status: string): status is SubscriptionStatus {
 }
 
 /**
- * Upserts the snapshot's subscriptions for `userId` (none are written for a customer linked to
+ * Upserts the snapshot's subscriptions for `workspaceId` (none are written for a customer linked to
  * no user).
  */
 async function writeSubscriptions(
   db: Database,
   { customer, subscriptions: all, invoices: allInvoices, version }: CustomerSnapshot,
-  userId: string | null,
+  workspaceId: string | null,
 ): Promise<void> {
   for (const subscription of all) {
     const plan = planOfSubscription(subscription);
@@ -123,7 +121,7 @@ async function writeSubscriptions(
       log.warn({ stripeSubscriptionId: subscription.id, status }, "unknown subscription status");
       continue;
     }
-    if (!userId) {
+    if (!workspaceId) {
       log.warn(
         { stripeCustomerId: customer.id, stripeSubscriptionId: subscription.id },
         "subscription of a customer linked to no user; not mirrored",
@@ -139,7 +137,7 @@ async function writeSubscriptions(
     // Once the period renews, the kept plan's period is over: it is not copied.
     const keptNow = kept && periodEnd !== null && kept.until >= periodEnd ? kept : null;
     const row = {
-      userId,
+      workspaceId,
       stripeSubscriptionId: subscription.id,
       stripeCustomerId: customer.id,
       stripePriceId: plan.item?.price.id ?? null,
@@ -207,7 +205,7 @@ function isInvoiceStatus(status: string | null): status is InvoiceStatus {
 async function writeInvoices(
   db: Database,
   { customer, invoices: all, version, priceLookupKeys }: CustomerSnapshot,
-  userId: string | null,
+  workspaceId: string | null,
 ): Promise<void> {
   const lookupKeyOfPrice = (priceId: string) => priceLookupKeys.get(priceId);
   for (const invoice of all) {
@@ -217,7 +215,7 @@ async function writeInvoices(
     const row = {
       stripeInvoiceId: invoice.id,
       stripeCustomerId: customer.id,
-      userId,
+      workspaceId,
       stripeSubscriptionId: subscriptionId ? String(subscriptionId) : null,
       planTier: planTierOfInvoice(invoice, lookupKeyOfPrice),
       customerEmail: invoice.customer_email,
@@ -248,7 +246,7 @@ async function writeInvoices(
         set: {
           ...row,
           // A customer that lost its link (Stripe deleted it) keeps its invoices with their user.
-          userId: sql`coalesce(excluded.user_id, ${invoices.userId})`,
+          workspaceId: sql`coalesce(excluded.user_id, ${invoices.workspaceId})`,
         },
         setWhere: lte(invoices.stripeVersion, version),
       });

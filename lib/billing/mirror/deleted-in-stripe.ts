@@ -102,7 +102,7 @@ export async function applyCustomerDeleted(
     .update(customers)
     .set({ deletedAt: sql`coalesce(${customers.deletedAt}, now())` })
     .where(eq(customers.stripeCustomerId, stripeCustomerId))
-    .returning({ userId: customers.userId });
+    .returning({ workspaceId: customers.workspaceId });
   const endedAt = sql`${new Date(version).toISOString()}::timestamptz`;
   const ended = await db
     .update(subscriptions)
@@ -125,7 +125,7 @@ export async function applyCustomerDeleted(
       "customer deleted in Stripe; its subscriptions ended",
     );
   }
-  return link?.userId ?? null;
+  return link?.workspaceId ?? null;
 }
 
 /**

@@ -8,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { acquireLease, holdLease } from "@/lib/leases";
 import { log } from "@/lib/log";
 import { applyCustomerEvents } from "./apply-events";
+import { claimsOwner } from "./claimed-workspace";
 import { resyncCustomer } from "./resync-customer";
 
 /**
@@ -38,8 +39,8 @@ export interface RunningReconcile {
 
 /**
  * Starts bringing the mirror back in line with Stripe, if no reconcile runs already: every
- * customer Tollgate knows (linked in `customers`, with or without `metadata.userId` in Stripe,
- * or carrying `metadata.userId` there) is re-fetched with all its invoices and written, then
+ * customer Tollgate knows (linked in `customers`, with or without `metadata.workspaceId` in Stripe,
+ * or carrying `metadata.workspaceId` there) is re-fetched with all its invoices and written, then
  * every ledger event that failed, was abandoned mid-way, or waited for a customer link that
  * exists now is processed again.
  *
@@ -108,7 +109,7 @@ async function reconcile(
 }
 
 /**
- * Every customer Tollgate knows: linked in `customers`, or carrying `metadata.userId` in Stripe
+ * Every customer Tollgate knows: linked in `customers`, or carrying `metadata.workspaceId` in Stripe
  * (read through every page of Stripe's customer list).
  */
 export async function customersToReconcile(db: Database, stripe: Stripe): Promise<string[]> {
@@ -116,7 +117,7 @@ export async function customersToReconcile(db: Database, stripe: Stripe): Promis
     (await db.select({ id: customers.stripeCustomerId }).from(customers)).map((row) => row.id),
   );
   for await (const customer of stripe.customers.list({ limit: 100 })) {
-    if (customer.metadata.userId) known.add(customer.id);
+    if (claimsOwner(customer.metadata)) known.add(customer.id);
   }
   return [...known];
 }

@@ -1,12 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import type { UserRole } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { cancelRequesterMetadata } from "../catalog/subscription";
 import { resyncCustomer } from "../mirror/resync-customer";
 import { callStripe } from "../stripe/call-stripe";
-import type { BillingDeps } from "../stripe/client";
+import type { BillingActor, BillingDeps } from "../stripe/client";
 import {
   requireCurrentSubscription,
   type SubscriptionView,
@@ -25,26 +24,24 @@ export const cancelSubscriptionSchema = z.object({
 });
 
 /**
- * Cancels `userId`'s subscription at the end of the current period (the plan is kept until
- * then, and `resumeSubscription` can undo it), or — admins only — at once. `actor` is who asks:
- * a user may only cancel their own, and never immediately (403). Already set to end → 409.
+ * Cancels `workspaceId`'s subscription at the end of the current period (the plan is kept until
+ * then, and `resumeSubscription` can undo it), or — site admins only — at once. `actor` is who
+ * asks, already authorised by the caller: a workspace's owner or admin (`siteAdmin: false`,
+ * never immediately: 403), or a site admin acting from the admin area. Already set to end → 409.
  * A scheduled cancellation records who asked (`tollgate_cancel_requested_by` in the
- * subscription's metadata: `admin` when an admin acts for another user, else `user`); only an
- * admin can undo an admin's (`resumeSubscription`). The customer is re-synced into Postgres
- * before returning (best effort).
+ * subscription's metadata: `admin` for a site admin, else `user`); only a site admin can undo
+ * an admin's (`resumeSubscription`). The customer is re-synced into Postgres before returning
+ * (best effort).
  */
 export async function cancelSubscription(
   deps: BillingDeps & {
-    userId: string;
-    actor: { id: string; role: UserRole };
+    workspaceId: string;
+    actor: BillingActor;
     immediately?: boolean;
   },
 ): Promise<{ subscription: SubscriptionView }> {
-  const { stripe, userId, actor, immediately = false } = deps;
-  const isAdmin = actor.role === "admin";
-  if (actor.id !== userId && !isAdmin) {
-    throw new AppError("forbidden", "You can only cancel your own subscription.");
-  }
+  const { stripe, workspaceId, actor, immediately = false } = deps;
+  const isAdmin = actor.siteAdmin;
   if (immediately && !isAdmin) {
     throw new AppError(
       "forbidden",
@@ -64,7 +61,7 @@ export async function cancelSubscription(
         details: { cancelAt: subscription.cancel_at },
       });
     }
-    const requestedBy = isAdmin && actor.id !== userId ? "admin" : "user";
+    const requestedBy = isAdmin ? "admin" : "user";
     updated = await callStripe("subscriptions.update", () =>
       stripe.subscriptions.update(subscription.id, {
         cancel_at_period_end: true,
@@ -73,7 +70,7 @@ export async function cancelSubscription(
     );
   }
   log.info(
-    { userId, actorId: actor.id, stripeSubscriptionId: subscription.id, immediately },
+    { workspaceId, actorId: actor.id, stripeSubscriptionId: subscription.id, immediately },
     "subscription canceled",
   );
   await resyncCustomer(deps, current.row.stripeCustomerId, { bestEffort: true });

@@ -36,7 +36,11 @@ export const changeSubscriptionSchema = planChoiceSchema.extend({
  * change itself, and the rules both follow (change-plan-strategy.ts).
  */
 
-type PlanChangeRequest = BillingDeps & { userId: string; tier: PlanTier; period: BillingPeriod };
+type PlanChangeRequest = BillingDeps & {
+  workspaceId: string;
+  tier: PlanTier;
+  period: BillingPeriod;
+};
 
 export interface PlanChangePreview {
   change: "upgrade" | "downgrade";
@@ -92,7 +96,7 @@ export async function previewSubscriptionChange(
  * repeat, and one account must not spend the Stripe rate limit every account shares.
  */
 export async function previewChangeForPage(deps: PlanChangeRequest): Promise<PlanChangePreview> {
-  await enforceRateLimit(deps.db, RATE_LIMITS.billing, deps.userId);
+  await enforceRateLimit(deps.db, RATE_LIMITS.billing, deps.workspaceId);
   return previewSubscriptionChange(deps);
 }
 
@@ -115,7 +119,7 @@ export const PRORATION_DATE_TTL_SECONDS = 15 * 60;
 export async function changeSubscription(
   deps: PlanChangeRequest & { prorationDate?: number | undefined },
 ): Promise<{ change: "upgrade" | "downgrade"; subscription: SubscriptionView }> {
-  const { stripe, userId } = deps;
+  const { stripe, workspaceId } = deps;
   const { current, strategy, target } = await planChange(deps);
   const prices = await resolvePlanPrices(stripe, target.tier, target.period);
   const items = planItemChanges(current, prices);
@@ -145,7 +149,7 @@ export async function changeSubscription(
   );
   log.info(
     {
-      userId,
+      workspaceId,
       stripeSubscriptionId: updated.id,
       from: current.item.price.lookup_key,
       to: prices.price.lookup_key,

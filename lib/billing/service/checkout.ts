@@ -50,9 +50,9 @@ export type CheckoutStart =
  * in the terms of each door, and logged; anything else is thrown.
  */
 export async function startCheckout(
-  deps: BillingDeps & { userId: string; choice: unknown },
+  deps: BillingDeps & { workspaceId: string; choice: unknown },
 ): Promise<CheckoutStart> {
-  const { db, stripe, userId } = deps;
+  const { db, stripe, workspaceId } = deps;
   const choice = planChoiceSchema.safeParse(deps.choice);
   if (!choice.success) {
     const error = new AppError("validation_failed", "Choose a plan and a billing period.", {
@@ -62,12 +62,12 @@ export async function startCheckout(
   }
   const { plan, period } = choice.data;
   try {
-    await enforceRateLimit(db, RATE_LIMITS.checkout, userId);
-    const { url } = await createCheckoutSession({ db, stripe, userId, tier: plan, period });
+    await enforceRateLimit(db, RATE_LIMITS.checkout, workspaceId);
+    const { url } = await createCheckoutSession({ db, stripe, workspaceId, tier: plan, period });
     return { started: true, url };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    log.info({ userId, plan, period, code: error.code }, "checkout not started");
+    log.info({ workspaceId, plan, period, code: error.code }, "checkout not started");
     const next =
       error.code === "subscription_exists"
         ? `${BILLING_PAGE}?${new URLSearchParams({ change: plan, period })}`
@@ -89,26 +89,26 @@ const NEEDS_ATTENTION = ["past_due", "unpaid", "paused"] as const;
  * - The prices come from the catalog's lookup keys (a monthly plan also carries its metered
  *   API-calls price, see `billsUsage`); the customer is created first
  *   (`getOrCreateCustomer`), and the session carries `client_reference_id` and
- *   `metadata.userId`, so checkout.session.completed can always be tied back to the user.
+ *   `metadata.workspaceId`, so checkout.session.completed can always be tied back to the user.
  * - A trial of DEFAULT_TRIAL_DAYS only for a user who never had a subscription, neither in our
  *   mirror nor (when the customer existed before) in Stripe, where a mirror that missed a
  *   webhook would not see it.
  * - Idempotency key: user, price, trial and the minute, so a double submit gets one session; a
  *   session that key already gave and that was expired since is replaced by a new one.
- * - One at a time per user (a lease, `checkout:<userId>`), and every other open session of the
+ * - One at a time per user (a lease, `checkout:<workspaceId>`), and every other open session of the
  *   customer is then expired: only the newest checkout stays payable, so two tabs or two
  *   concurrent first checkouts cannot both be paid into two subscriptions (a double submit
  *   within the minute gets the same session back, which is kept). If another session was paid
  *   meanwhile, this one is expired too and `subscription_exists` is thrown.
  */
 async function createCheckoutSession(
-  deps: BillingDeps & { userId: string; tier: PlanTier; period: BillingPeriod },
+  deps: BillingDeps & { workspaceId: string; tier: PlanTier; period: BillingPeriod },
 ): Promise<{ url: string }> {
   const { tier } = deps;
   if (!isPaidTier(tier)) {
     throw new AppError("plan_not_purchasable", `The ${getPlan(tier).name} plan is not for sale.`);
   }
-  return withLease(deps.db, `checkout:${deps.userId}`, CHECKOUT_LEASE, () =>
+  return withLease(deps.db, `checkout:${deps.workspaceId}`, CHECKOUT_LEASE, () =>
     createSessionLocked({ ...deps, tier }),
   );
 }
@@ -125,10 +125,10 @@ const CHECKOUT_LEASE: WaitingLeaseOptions = {
 };
 
 async function createSessionLocked(
-  deps: BillingDeps & { userId: string; tier: PaidPlanTier; period: BillingPeriod },
+  deps: BillingDeps & { workspaceId: string; tier: PaidPlanTier; period: BillingPeriod },
 ): Promise<{ url: string }> {
-  const { db, stripe, userId, tier, period } = deps;
-  const current = await getEntitlements(db, userId);
+  const { db, stripe, workspaceId, tier, period } = deps;
+  const current = await getEntitlements(db, workspaceId);
   if (current.source === "subscription") {
     if (current.tier === tier && current.period === period) {
       throw new AppError("already_on_plan", `You are already on the ${current.plan.name} plan.`);
@@ -138,7 +138,12 @@ async function createSessionLocked(
   const [waiting] = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
-    .where(and(eq(subscriptions.userId, userId), inArray(subscriptions.status, NEEDS_ATTENTION)))
+    .where(
+      and(
+        eq(subscriptions.workspaceId, workspaceId),
+        inArray(subscriptions.status, NEEDS_ATTENTION),
+      ),
+    )
     .limit(1);
   if (waiting) {
     throw new AppError(
@@ -148,7 +153,7 @@ async function createSessionLocked(
   }
 
   const { price, metered } = await resolvePlanPrices(stripe, tier, period);
-  const hadCustomer = (await findCustomer(db, userId)) !== null;
+  const hadCustomer = (await findCustomer(db, workspaceId)) !== null;
   const customer = await getOrCreateCustomer(deps);
   const history = await subscriptionHistory(deps, customer, hadCustomer);
   if (history === "live") {
@@ -166,15 +171,15 @@ async function createSessionLocked(
         {
           mode: "subscription",
           customer,
-          client_reference_id: userId,
-          metadata: { userId },
+          client_reference_id: workspaceId,
+          metadata: { workspaceId },
           // A metered price takes no quantity: what it bills comes from the meter.
           line_items: [
             { price: price.id, quantity: 1 },
             ...(metered ? [{ price: metered.id }] : []),
           ],
           subscription_data: {
-            metadata: { userId },
+            metadata: { workspaceId },
             ...(trialDays > 0 ? { trial_period_days: trialDays } : {}),
           },
           allow_promotion_codes: true,
@@ -184,7 +189,7 @@ async function createSessionLocked(
         { idempotencyKey },
       ),
     );
-  const key = `checkout:${userId}:${lookupKeyFor(tier, period)}:${trialDays}:${minute}`;
+  const key = `checkout:${workspaceId}:${lookupKeyFor(tier, period)}:${trialDays}:${minute}`;
   let session = await create(key);
   if (session.lastResponse.headers["idempotent-replayed"] === "true") {
     // Stripe answers a replayed key with the session as it was created; what matters is now.
@@ -225,14 +230,14 @@ function subscriptionExists(planName: string | null): AppError {
  * now has had none, and is not asked about.
  */
 async function subscriptionHistory(
-  { db, stripe, userId }: BillingDeps & { userId: string },
+  { db, stripe, workspaceId }: BillingDeps & { workspaceId: string },
   stripeCustomerId: string,
   customerExisted: boolean,
 ): Promise<"none" | "ended" | "live"> {
   const [any] = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
-    .where(eq(subscriptions.userId, userId))
+    .where(eq(subscriptions.workspaceId, workspaceId))
     .limit(1);
   if (!customerExisted) return any ? "ended" : "none";
   const listed = await callStripe("subscriptions.list", () =>

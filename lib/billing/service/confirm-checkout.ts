@@ -38,9 +38,9 @@ export interface CheckoutConfirmation {
  * webhook arrives. Idempotent.
  */
 export async function confirmCheckoutSession(
-  deps: BillingDeps & { userId: string; sessionId: string },
+  deps: BillingDeps & { workspaceId: string; sessionId: string },
 ): Promise<CheckoutConfirmation> {
-  const { db, stripe, userId, sessionId } = deps;
+  const { db, stripe, workspaceId, sessionId } = deps;
   const notFound = () => new AppError("not_found", "No such checkout session.");
   if (!isCheckoutSessionId(sessionId)) throw notFound();
 
@@ -49,13 +49,13 @@ export async function confirmCheckoutSession(
   );
   const customerId =
     typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
-  const own = await findCustomer(db, userId);
+  const own = await findCustomer(db, workspaceId);
   const mine =
-    session.client_reference_id === userId ||
+    session.client_reference_id === workspaceId ||
     (own !== null && customerId !== null && own.stripeCustomerId === customerId);
   if (!mine) {
     // Info, not warn: anyone can put an id in the URL, and every request would log one.
-    log.info({ userId, sessionId }, "checkout session of another user asked for");
+    log.info({ workspaceId, sessionId }, "checkout session of another user asked for");
     throw notFound();
   }
   const status = session.status ?? "open";
@@ -83,25 +83,25 @@ export type CheckoutReturn = "confirmed" | "open" | "not_found" | "pending";
  * either. Nothing from the session is shown but whether it is complete.
  */
 export async function confirmCheckoutReturn(
-  deps: BillingDeps & { userId: string; sessionId: string },
+  deps: BillingDeps & { workspaceId: string; sessionId: string },
 ): Promise<CheckoutReturn> {
-  const { db, userId } = deps;
+  const { db, workspaceId } = deps;
   if (!isCheckoutSessionId(deps.sessionId)) return "not_found";
   const [mirrored] = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
     .where(
       and(
-        eq(subscriptions.userId, userId),
+        eq(subscriptions.workspaceId, workspaceId),
         notInArray(subscriptions.status, [...ENDED_SUBSCRIPTION_STATUSES]),
       ),
     )
     .limit(1);
   if (mirrored) return "confirmed";
 
-  const limit = await hitRateLimit(db, RATE_LIMITS.billing, userId);
+  const limit = await hitRateLimit(db, RATE_LIMITS.billing, workspaceId);
   if (!limit.allowed) {
-    log.debug({ userId }, "checkout return not confirmed: billing rate limit reached");
+    log.debug({ workspaceId }, "checkout return not confirmed: billing rate limit reached");
     return "pending";
   }
   try {
@@ -109,7 +109,10 @@ export async function confirmCheckoutReturn(
     return status === "complete" ? "confirmed" : "open";
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") return "not_found";
-    log.warn({ err: error, userId }, "checkout confirmation failed; the webhook will catch up");
+    log.warn(
+      { err: error, workspaceId },
+      "checkout confirmation failed; the webhook will catch up",
+    );
     return "pending";
   }
 }

@@ -26,11 +26,11 @@ export interface CurrentSubscription {
 
 const ENDED: ReadonlySet<string> = new Set(ENDED_SUBSCRIPTION_STATUSES);
 
-async function currentRow(db: Database, userId: string): Promise<SubscriptionRow | null> {
+async function currentRow(db: Database, workspaceId: string): Promise<SubscriptionRow | null> {
   const rows = await db
     .select()
     .from(subscriptions)
-    .where(eq(subscriptions.userId, userId))
+    .where(eq(subscriptions.workspaceId, workspaceId))
     .orderBy(desc(subscriptions.createdAt));
   return pickCurrentSubscription(rows.filter((row) => !ENDED.has(row.status)));
 }
@@ -43,15 +43,15 @@ async function currentRow(db: Database, userId: string): Promise<SubscriptionRow
  * re-synced so the page stops offering it).
  */
 export async function requireCurrentSubscription(
-  deps: BillingDeps & { userId: string },
+  deps: BillingDeps & { workspaceId: string },
 ): Promise<CurrentSubscription> {
-  const { db, stripe, userId } = deps;
-  let row = await currentRow(db, userId);
+  const { db, stripe, workspaceId } = deps;
+  let row = await currentRow(db, workspaceId);
   if (!row) {
-    const customer = await findCustomer(db, userId);
+    const customer = await findCustomer(db, workspaceId);
     if (customer) {
       await resyncCustomer(deps, customer.stripeCustomerId);
-      row = await currentRow(db, userId);
+      row = await currentRow(db, workspaceId);
     }
   }
   if (!row) throw noSubscription();
@@ -64,7 +64,7 @@ export async function requireCurrentSubscription(
     typeof subscription.customer === "string" ? subscription.customer : subscription.customer.id;
   if (customerId !== row.stripeCustomerId) {
     log.error(
-      { userId, stripeSubscriptionId, stripeCustomerId: customerId },
+      { workspaceId, stripeSubscriptionId, stripeCustomerId: customerId },
       "subscription row names another customer than Stripe does",
     );
     throw noSubscription();

@@ -12,11 +12,11 @@ const INVOICE_ID = /^in_[A-Za-z0-9_]{1,250}$/;
  * `not_found`, exactly as an id that does not exist, so ids reveal nothing.
  */
 export async function getInvoice(
-  deps: BillingDeps & { userId: string; invoiceId: string },
+  deps: BillingDeps & { workspaceId: string; invoiceId: string },
 ): Promise<Stripe.Invoice> {
   const notFound = () => new AppError("not_found", "No such invoice.");
   if (!INVOICE_ID.test(deps.invoiceId)) throw notFound();
-  const customer = await findCustomer(deps.db, deps.userId);
+  const customer = await findCustomer(deps.db, deps.workspaceId);
   if (!customer) throw notFound();
   const invoice = await callStripe("invoices.retrieve", () =>
     deps.stripe.invoices.retrieve(deps.invoiceId),

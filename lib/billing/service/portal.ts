@@ -18,9 +18,9 @@ import { findCustomer } from "./customer";
 export async function createPortalSession({
   db,
   stripe,
-  userId,
-}: BillingDeps & { userId: string }): Promise<{ url: string }> {
-  const customer = await findCustomer(db, userId);
+  workspaceId,
+}: BillingDeps & { workspaceId: string }): Promise<{ url: string }> {
+  const customer = await findCustomer(db, workspaceId);
   if (!customer) {
     throw new AppError("no_customer", "You have no billing account yet. Choose a plan first.");
   }

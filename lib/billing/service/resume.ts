@@ -1,5 +1,4 @@
 import "server-only";
-import type { UserRole } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import {
@@ -9,7 +8,7 @@ import {
 } from "../catalog/subscription";
 import { resyncCustomer } from "../mirror/resync-customer";
 import { callStripe } from "../stripe/call-stripe";
-import type { BillingDeps } from "../stripe/client";
+import type { BillingActor, BillingDeps } from "../stripe/client";
 import {
   requireCurrentSubscription,
   type SubscriptionView,
@@ -17,20 +16,17 @@ import {
 } from "./current-subscription";
 
 /**
- * Undoes a scheduled cancellation of `userId`'s subscription (at period end, or at a set time),
- * so it renews as before, and removes the record of who scheduled it. `actor` is who asks: a
- * user may only resume their own, and not a cancellation an admin scheduled (403: they are
- * told to contact support); an admin may resume any. `conflict` when it is not set to end. The
+ * Undoes a scheduled cancellation of `workspaceId`'s subscription (at period end, or at a set time),
+ * so it renews as before, and removes the record of who scheduled it. `actor` is who asks,
+ * already authorised by the caller: a workspace's owner or admin may not undo a cancellation a
+ * site admin scheduled (403: they are told to contact support); a site admin may resume any. `conflict` when it is not set to end. The
  * customer is re-synced into Postgres before returning (best effort).
  */
 export async function resumeSubscription(
-  deps: BillingDeps & { userId: string; actor: { id: string; role: UserRole } },
+  deps: BillingDeps & { workspaceId: string; actor: BillingActor },
 ): Promise<{ subscription: SubscriptionView }> {
-  const { stripe, userId, actor } = deps;
-  const isAdmin = actor.role === "admin";
-  if (actor.id !== userId && !isAdmin) {
-    throw new AppError("forbidden", "You can only resume your own subscription.");
-  }
+  const { stripe, workspaceId, actor } = deps;
+  const isAdmin = actor.siteAdmin;
   const current = await requireCurrentSubscription(deps);
   const { subscription } = current;
   if (!cancellationScheduled(subscription)) {
@@ -49,7 +45,7 @@ export async function resumeSubscription(
     }),
   );
   log.info(
-    { userId, actorId: actor.id, stripeSubscriptionId: subscription.id },
+    { workspaceId, actorId: actor.id, stripeSubscriptionId: subscription.id },
     "subscription resumed",
   );
   await resyncCustomer(deps, current.row.stripeCustomerId, { bestEffort: true });

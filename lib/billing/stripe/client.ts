@@ -151,3 +151,12 @@ export interface BillingDeps {
   db: Database;
   stripe: Stripe;
 }
+
+/**
+ * Who asks for a billing change, already authorised by the caller: a workspace's owner or admin
+ * (`siteAdmin: false`), or a site admin acting from the admin area.
+ */
+export interface BillingActor {
+  id: string;
+  siteAdmin: boolean;
+}
