@@ -30,6 +30,8 @@ export const ERROR_STATUS = {
   already_on_plan: 409,
   /** Billing: checkout for a user who already pays for another plan (change it instead). */
   subscription_exists: 409,
+  /** A link that worked once and no longer does: an invitation expired, revoked or used. */
+  gone: 410,
   payload_too_large: 413,
   validation_failed: 422,
   rate_limited: 429,

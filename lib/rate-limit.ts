@@ -158,6 +158,11 @@ export const RATE_LIMITS = {
   passwordChange: { name: "password:change", limit: 10, windowSeconds: 15 * 60 },
   signUpByIp: { name: "sign-up:ip", limit: 10, windowSeconds: 60 * 60 },
   magicLinkByIp: { name: "magic-link:ip", limit: 10, windowSeconds: 60 * 60 },
+  /** Re-sending one invitation's email, per invitation (each re-send mails the address). */
+  invitationResend: { name: "invitation:resend", limit: 5, windowSeconds: 60 * 60 },
+  /** New invitations, per inviting user: each one mails an address the inviter chose. */
+  invitationCreate: { name: "invitation:create", limit: 50, windowSeconds: 60 * 60 },
+  workspaceCreate: { name: "workspace:create", limit: 20, windowSeconds: 60 * 60 },
   apiKeyCreate: { name: "api-key:create", limit: 20, windowSeconds: 60 * 60 },
   checkout: { name: "checkout", limit: 20, windowSeconds: 10 * 60 },
   /** Portal sessions, plan changes and their previews, cancel, resume: each calls Stripe. */
