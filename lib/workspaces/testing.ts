@@ -1,0 +1,63 @@
+/**
+ * Test support for workspaces: people (verified or not) and team workspaces with members in
+ * given roles, written straight to the database.
+ */
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db";
+import { users, type WorkspaceRole, workspaceMembers, workspaces } from "@/db/schema";
+import { sessionCookie } from "@/lib/testing/http";
+import { createWorkspace, ensurePersonalWorkspace } from "./workspaces";
+
+export interface Person {
+  id: string;
+  email: string;
+  cookie: string;
+}
+
+let sequence = 0;
+
+/** A user with a personal workspace and a session cookie; verified unless said otherwise. */
+export async function createPerson(
+  db: Database,
+  name: string,
+  { verified = true }: { verified?: boolean } = {},
+): Promise<Person> {
+  sequence += 1;
+  const email = `${name}-${sequence}-${Date.now().toString(36)}@example.com`;
+  const [row] = await db
+    .insert(users)
+    .values({ email, name, emailVerified: verified ? new Date() : null })
+    .returning();
+  if (!row) throw new Error("user not inserted");
+  await ensurePersonalWorkspace(db, row.id);
+  return { id: row.id, email, cookie: await sessionCookie({ id: row.id }) };
+}
+
+/** A team workspace owned by `owner`, with `others` added in their roles (no version bump). */
+export async function createTeam(
+  db: Database,
+  owner: Person,
+  others: [Person, WorkspaceRole][] = [],
+): Promise<{ id: string; slug: string }> {
+  sequence += 1;
+  const workspace = await createWorkspace(db, {
+    userId: owner.id,
+    name: `Team ${sequence}`,
+    slug: `team-${sequence}-${Date.now().toString(36)}`,
+  });
+  for (const [person, role] of others) {
+    await db
+      .insert(workspaceMembers)
+      .values({ workspaceId: workspace.id, userId: person.id, role });
+  }
+  return { id: workspace.id, slug: workspace.slug };
+}
+
+export async function membershipVersion(db: Database, workspaceId: string): Promise<number> {
+  const [row] = await db
+    .select({ version: workspaces.membershipVersion })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
+  if (!row) throw new Error("no such workspace");
+  return row.version;
+}
