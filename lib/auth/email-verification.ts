@@ -36,9 +36,17 @@ export async function issueEmailVerificationToken(
   return token;
 }
 
-/** The link to put in the email. */
-export function emailVerificationUrl(token: string, frontendUrl: string): string {
-  return `${frontendUrl}/verify-email?token=${encodeURIComponent(token)}`;
+/**
+ * The link to put in the email; `returnTo` (a path on this site, such as the invitation the
+ * person signed up from) is where the link leads once the address is verified.
+ */
+export function emailVerificationUrl(
+  token: string,
+  frontendUrl: string,
+  returnTo?: string,
+): string {
+  const query = new URLSearchParams({ token, ...(returnTo ? { next: returnTo } : {}) });
+  return `${frontendUrl}/verify-email?${query}`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { emailVerificationUrl, issueEmailVerificationToken } from "./email-verif
 
 /**
  * Mails the user a new email-verification link through EMAIL_SERVER, as sign-in links are
- * mailed. Without EMAIL_SERVER the link is written to the server log in development and test;
+ * mailed; once verified, the link leads to `returnTo` (a path on this site) if given. Without EMAIL_SERVER the link is written to the server log in development and test;
  * in production it is not sent at all (a log line says so): a link in the log would let whoever
  * reads the log verify the address, and with it pass ADMIN_EMAILS.
  */
@@ -18,9 +18,10 @@ export async function sendVerificationEmail(
   db: Database,
   user: { id: string; email: string },
   config: Env = env(),
+  returnTo?: string,
 ): Promise<void> {
   const token = await issueEmailVerificationToken(db, user.id);
-  const url = emailVerificationUrl(token, config.FRONTEND_URL);
+  const url = emailVerificationUrl(token, config.FRONTEND_URL, returnTo);
   if (!config.EMAIL_SERVER) {
     if (config.NODE_ENV === "production") {
       log.warn({ userId: user.id }, "email verification link not sent: EMAIL_SERVER is not set");
@@ -43,7 +44,11 @@ export async function sendVerificationEmail(
  * "Send the link again" on the account page: rate-limited per user; nothing is sent when the
  * address is verified already. Returns whether a link went out. Throws AppError `rate_limited`.
  */
-export async function resendVerificationEmail(db: Database, userId: string): Promise<boolean> {
+export async function resendVerificationEmail(
+  db: Database,
+  userId: string,
+  returnTo?: string,
+): Promise<boolean> {
   await enforceRateLimit(db, RATE_LIMITS.emailVerificationSend, userId);
   const [user] = await db
     .select({ id: users.id, email: users.email })
@@ -51,6 +56,6 @@ export async function resendVerificationEmail(db: Database, userId: string): Pro
     .where(and(eq(users.id, userId), isNull(users.emailVerified)))
     .limit(1);
   if (!user?.email) return false;
-  await sendVerificationEmail(db, { id: user.id, email: user.email });
+  await sendVerificationEmail(db, { id: user.id, email: user.email }, env(), returnTo);
   return true;
 }

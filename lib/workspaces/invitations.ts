@@ -398,3 +398,26 @@ export async function acceptInvitation(
     return { workspace, joined: true };
   });
 }
+
+/** Where a signed-in person stands with an open invitation, for the invitation page. */
+export type InvitationStanding = "other_address" | "unverified" | "member" | "can_accept";
+
+export async function invitationStanding(
+  db: Database,
+  view: InvitationView,
+  userId: string,
+): Promise<InvitationStanding> {
+  const [user] = await db
+    .select({ email: users.email, emailVerified: users.emailVerified })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!user?.email || normalizeEmail(user.email) !== view.email) return "other_address";
+  const [member] = await db
+    .select({ role: workspaceMembers.role })
+    .from(workspaceMembers)
+    .where(
+      and(eq(workspaceMembers.workspaceId, view.workspace.id), eq(workspaceMembers.userId, userId)),
+    );
+  if (member) return "member";
+  return user.emailVerified ? "can_accept" : "unverified";
+}

@@ -6,7 +6,7 @@ import { AuthError } from "next-auth";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { signIn } from "@/lib/auth/auth";
-import { safeReturnPath } from "@/lib/auth/return-path";
+import { DEFAULT_RETURN_PATH, safeReturnPath } from "@/lib/auth/return-path";
 import { signUp } from "@/lib/auth/sign-up";
 import { env } from "@/lib/env";
 import { action } from "@/lib/http/action";
@@ -36,7 +36,10 @@ export const signUpAction = action(
     await signUp(
       await getDb(),
       { name: name || undefined, email, password },
-      { ip: clientNetwork(await headers()) },
+      {
+        ip: clientNetwork(await headers()),
+        ...(returnTo === DEFAULT_RETURN_PATH ? {} : { returnTo }),
+      },
     );
     try {
       await signIn("credentials", { email, password, redirectTo: returnTo });

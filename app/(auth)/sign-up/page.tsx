@@ -29,7 +29,11 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
         </Link>
       </p>
       <div className="mt-6">
-        <SignUpForm callbackUrl={returnTo} passwordMinLength={PASSWORD_MIN_LENGTH} />
+        <SignUpForm
+          callbackUrl={returnTo}
+          passwordMinLength={PASSWORD_MIN_LENGTH}
+          email={typeof params.email === "string" ? params.email.slice(0, 320) : undefined}
+        />
       </div>
     </>
   );

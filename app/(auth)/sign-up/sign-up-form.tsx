@@ -10,9 +10,12 @@ import { signUpAction } from "./actions";
 export function SignUpForm({
   callbackUrl,
   passwordMinLength,
+  email,
 }: {
   callbackUrl: string;
   passwordMinLength: number;
+  /** The address to start with, e.g. the one an invitation was sent to. */
+  email?: string | undefined;
 }) {
   const [state, action] = useActionState(signUpAction, IDLE);
   return (
@@ -32,7 +35,7 @@ export function SignUpForm({
         type="email"
         autoComplete="email"
         required
-        defaultValue={state.values?.email}
+        defaultValue={state.values?.email ?? email}
         error={state.fieldErrors?.email}
       />
       <Field
