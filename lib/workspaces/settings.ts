@@ -61,15 +61,37 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-/** Subscription statuses that keep a workspace from being deleted: it is (or may be) billed. */
+/** Subscription statuses that no longer keep a workspace from being deleted. */
 const OVER = ["canceled", "incomplete_expired", "incomplete"] as const;
+
+/**
+ * The status of a subscription that keeps the workspace from being deleted (active, trialing,
+ * past due, unpaid, paused), or null.
+ */
+export async function liveSubscriptionStatus(
+  db: Database,
+  workspaceId: string,
+): Promise<string | null> {
+  const [live] = await db
+    .select({ status: subscriptions.status })
+    .from(subscriptions)
+    .where(
+      and(eq(subscriptions.workspaceId, workspaceId), notInArray(subscriptions.status, [...OVER])),
+    )
+    .limit(1);
+  return live?.status ?? null;
+}
+
+/** Why a workspace with a live subscription cannot be deleted yet. */
+export function deleteRefusal(status: string): string {
+  return `This workspace has a${/^[aeiou]/.test(status) ? "n" : ""} ${status.replace("_", " ")} subscription. Cancel it, and delete the workspace once it has ended.`;
+}
 
 /**
  * Deletes a team workspace with everything it owns (members, invitations, its customer row,
  * subscriptions, invoices, usage, API keys). Refused (409) for a personal workspace and while a
- * subscription of it is live (active, trialing, past due, unpaid, paused): cancel it and delete
- * the workspace once it has ended. The workspace row is locked, so a checkout mirrored at the
- * same moment either comes first (and refuses this) or finds the workspace gone.
+ * subscription of it is live: cancel it and delete the workspace once it has ended. The
+ * workspace row is locked, so membership changes wait and then find it gone.
  */
 export async function deleteWorkspace(db: Database, workspaceId: string): Promise<void> {
   await db.transaction(async (tx) => {
@@ -77,22 +99,8 @@ export async function deleteWorkspace(db: Database, workspaceId: string): Promis
     if (workspace.personalUserId) {
       throw new AppError("conflict", "Your personal workspace cannot be deleted.");
     }
-    const [live] = await tx
-      .select({ status: subscriptions.status })
-      .from(subscriptions)
-      .where(
-        and(
-          eq(subscriptions.workspaceId, workspaceId),
-          notInArray(subscriptions.status, [...OVER]),
-        ),
-      )
-      .limit(1);
-    if (live) {
-      throw new AppError(
-        "conflict",
-        `This workspace has a ${live.status.replace("_", " ")} subscription. Cancel it, and delete the workspace once it has ended.`,
-      );
-    }
+    const live = await liveSubscriptionStatus(tx, workspaceId);
+    if (live) throw new AppError("conflict", deleteRefusal(live));
     await tx.delete(workspaces).where(eq(workspaces.id, workspaceId));
   });
 }

@@ -1,13 +1,11 @@
 "use server";
 
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { resendVerificationEmail } from "@/lib/auth/send-verification-email";
 import { action } from "@/lib/http/action";
 import { acceptInvitation } from "@/lib/workspaces/invitations";
-import { CURRENT_WORKSPACE_COOKIE } from "@/lib/workspaces/request";
 
 const tokenForm = z.object({ token: z.string().min(1).max(100) });
 
@@ -16,19 +14,13 @@ const invitationPage = (formData: FormData) =>
 
 /**
  * Joins the workspace (the checks are `acceptInvitation`'s: the invited, verified address),
- * makes it the current workspace and goes to it. Refusals (expired, another address, no room
+ * and goes to it (the proxy makes it the current workspace). Refusals (expired, another address, no room
  * on the plan) are answered on the page.
  */
 export const acceptInvitationAction = action(
   { access: "user", returnTo: invitationPage, schema: tokenForm, invalid: "message" },
   async ({ token }, { user }) => {
     const { workspace } = await acceptInvitation(await getDb(), { token, userId: user.id });
-    (await cookies()).set(CURRENT_WORKSPACE_COOKIE, workspace.slug, {
-      path: "/",
-      httpOnly: true,
-      sameSite: "lax",
-      maxAge: 365 * 24 * 60 * 60,
-    });
     redirect(`/w/${workspace.slug}/usage`);
   },
 );
