@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { invitations } from "@/db/schema";
 import { useAppDatabase } from "@/db/testing";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { captureLog } from "@/lib/testing/log-capture";
 import {
   acceptInvitation,
@@ -15,24 +14,31 @@ import {
   revokeInvitation,
 } from "./invitations";
 import { listMembers } from "./members";
-import { createPerson, createTeam, membershipVersion } from "./testing";
+import { createPerson, createTeam, membershipVersion, refusal } from "./testing";
 import { ensurePersonalWorkspace } from "./workspaces";
 
 const t = useAppDatabase();
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 async function teamWithOwner() {
   const owner = await createPerson(t.db, "owner");
   const team = await createTeam(t.db, owner);
   return { owner, team };
+}
+
+/** A team, a person (verified unless said otherwise) and an open invitation of their address. */
+async function invitedPerson(
+  role: "admin" | "member" = "member",
+  { verified = true }: { verified?: boolean } = {},
+) {
+  const { owner, team } = await teamWithOwner();
+  const invitee = await createPerson(t.db, "invitee", { verified });
+  const { token, invitation } = await createInvitation(t.db, {
+    workspaceId: team.id,
+    inviterId: owner.id,
+    email: invitee.email,
+    role,
+  });
+  return { owner, team, invitee, token, invitation };
 }
 
 describe("inviting", () => {
@@ -126,14 +132,7 @@ describe("inviting", () => {
 
 describe("accepting", () => {
   it("adds the invited, verified address with the invitation's role, once", async () => {
-    const { owner, team } = await teamWithOwner();
-    const invitee = await createPerson(t.db, "invitee");
-    const { token } = await createInvitation(t.db, {
-      workspaceId: team.id,
-      inviterId: owner.id,
-      email: invitee.email,
-      role: "admin",
-    });
+    const { team, invitee, token } = await invitedPerson("admin");
     const before = await membershipVersion(t.db, team.id);
     const { workspace, joined } = await acceptInvitation(t.db, { token, userId: invitee.id });
     expect(joined).toBe(true);
@@ -165,14 +164,7 @@ describe("accepting", () => {
   });
 
   it("asks an unverified address to verify first", async () => {
-    const { owner, team } = await teamWithOwner();
-    const invitee = await createPerson(t.db, "unverified", { verified: false });
-    const { token } = await createInvitation(t.db, {
-      workspaceId: team.id,
-      inviterId: owner.id,
-      email: invitee.email,
-      role: "member",
-    });
+    const { owner, team, invitee, token } = await invitedPerson("member", { verified: false });
     const error = await refusal(acceptInvitation(t.db, { token, userId: invitee.id }));
     expect(error.status).toBe(403);
     expect(error.message).toMatch(/^Verify your email address first/);
@@ -224,14 +216,7 @@ describe("accepting", () => {
   });
 
   it("lets one of two accepts of the same link at once succeed", async () => {
-    const { owner, team } = await teamWithOwner();
-    const invitee = await createPerson(t.db, "invitee");
-    const { token } = await createInvitation(t.db, {
-      workspaceId: team.id,
-      inviterId: owner.id,
-      email: invitee.email,
-      role: "member",
-    });
+    const { team, invitee, token } = await invitedPerson();
     const before = await membershipVersion(t.db, team.id);
     const results = await Promise.allSettled([
       acceptInvitation(t.db, { token, userId: invitee.id }),

@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { useAppDatabase } from "@/db/testing";
-import { AppError } from "@/lib/errors";
 import { changeMemberRole, listMembers, removeMember, transferOwnership } from "./members";
-import { createPerson, createTeam, membershipVersion } from "./testing";
+import { createPerson, createTeam, createTeamOfThree, membershipVersion, refusal } from "./testing";
 import { ensurePersonalWorkspace } from "./workspaces";
 
 const t = useAppDatabase();
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error.code;
-}
+const codeOf = async (promise: Promise<unknown>) => (await refusal(promise)).code;
 
 async function rolesOf(workspaceId: string) {
   const members = await listMembers(t.db, workspaceId);
@@ -40,13 +32,7 @@ describe("members and roles", () => {
   });
 
   it("lets an admin change a member's role, raising the membership version", async () => {
-    const owner = await createPerson(t.db, "owner");
-    const admin = await createPerson(t.db, "admin");
-    const member = await createPerson(t.db, "member");
-    const team = await createTeam(t.db, owner, [
-      [admin, "admin"],
-      [member, "member"],
-    ]);
+    const { team, admin, member } = await createTeamOfThree(t.db);
     const before = await membershipVersion(t.db, team.id);
     const changed = await changeMemberRole(t.db, {
       workspaceId: team.id,
@@ -67,29 +53,23 @@ describe("members and roles", () => {
       [other, "member"],
     ]);
     const input = { workspaceId: team.id, actorId: member.id, userId: other.id };
-    expect(await refusal(changeMemberRole(t.db, { ...input, role: "admin" }))).toBe("forbidden");
-    expect(await refusal(removeMember(t.db, input))).toBe("forbidden");
+    expect(await codeOf(changeMemberRole(t.db, { ...input, role: "admin" }))).toBe("forbidden");
+    expect(await codeOf(removeMember(t.db, input))).toBe("forbidden");
   });
 
   it("keeps owners out of an admin's reach: no making, changing or removing an owner", async () => {
-    const owner = await createPerson(t.db, "owner");
-    const admin = await createPerson(t.db, "admin");
-    const member = await createPerson(t.db, "member");
-    const team = await createTeam(t.db, owner, [
-      [admin, "admin"],
-      [member, "member"],
-    ]);
+    const { team, owner, admin, member } = await createTeamOfThree(t.db);
     const by = { workspaceId: team.id, actorId: admin.id };
-    expect(await refusal(changeMemberRole(t.db, { ...by, userId: member.id, role: "owner" }))).toBe(
+    expect(await codeOf(changeMemberRole(t.db, { ...by, userId: member.id, role: "owner" }))).toBe(
       "forbidden",
     );
-    expect(await refusal(changeMemberRole(t.db, { ...by, userId: admin.id, role: "owner" }))).toBe(
+    expect(await codeOf(changeMemberRole(t.db, { ...by, userId: admin.id, role: "owner" }))).toBe(
       "forbidden",
     );
-    expect(await refusal(changeMemberRole(t.db, { ...by, userId: owner.id, role: "member" }))).toBe(
+    expect(await codeOf(changeMemberRole(t.db, { ...by, userId: owner.id, role: "member" }))).toBe(
       "forbidden",
     );
-    expect(await refusal(removeMember(t.db, { ...by, userId: owner.id }))).toBe("forbidden");
+    expect(await codeOf(removeMember(t.db, { ...by, userId: owner.id }))).toBe("forbidden");
     expect(await rolesOf(team.id)).toMatchObject({ [owner.id]: "owner", [admin.id]: "admin" });
   });
 
@@ -117,8 +97,8 @@ describe("members and roles", () => {
     const member = await createPerson(t.db, "member");
     const team = await createTeam(t.db, owner, [[member, "member"]]);
     const self = { workspaceId: team.id, actorId: owner.id, userId: owner.id };
-    expect(await refusal(changeMemberRole(t.db, { ...self, role: "admin" }))).toBe("conflict");
-    expect(await refusal(removeMember(t.db, self))).toBe("conflict");
+    expect(await codeOf(changeMemberRole(t.db, { ...self, role: "admin" }))).toBe("conflict");
+    expect(await codeOf(removeMember(t.db, self))).toBe("conflict");
     expect((await rolesOf(team.id))[owner.id]).toBe("owner");
   });
 
@@ -163,7 +143,7 @@ describe("members and roles", () => {
     expect(Object.keys(await rolesOf(team.id)).sort()).toEqual([admin.id, owner.id].sort());
     expect(await membershipVersion(t.db, team.id)).toBe(before + 2);
     expect(
-      await refusal(
+      await codeOf(
         removeMember(t.db, { workspaceId: team.id, actorId: admin.id, userId: removed.id }),
       ),
     ).toBe("not_found");
@@ -173,22 +153,16 @@ describe("members and roles", () => {
     const person = await createPerson(t.db, "person");
     const personal = await ensurePersonalWorkspace(t.db, person.id);
     expect(
-      await refusal(
+      await codeOf(
         removeMember(t.db, { workspaceId: personal.id, actorId: person.id, userId: person.id }),
       ),
     ).toBe("conflict");
   });
 
   it("transfers ownership: the member becomes owner, the former owner an admin", async () => {
-    const owner = await createPerson(t.db, "owner");
-    const admin = await createPerson(t.db, "admin");
-    const member = await createPerson(t.db, "member");
-    const team = await createTeam(t.db, owner, [
-      [admin, "admin"],
-      [member, "member"],
-    ]);
+    const { team, owner, admin, member } = await createTeamOfThree(t.db);
     expect(
-      await refusal(
+      await codeOf(
         transferOwnership(t.db, { workspaceId: team.id, actorId: admin.id, userId: member.id }),
       ),
     ).toBe("forbidden");
@@ -207,13 +181,13 @@ describe("members and roles", () => {
     const stranger = await createPerson(t.db, "stranger");
     const team = await createTeam(t.db, owner);
     expect(
-      await refusal(
+      await codeOf(
         transferOwnership(t.db, { workspaceId: team.id, actorId: owner.id, userId: stranger.id }),
       ),
     ).toBe("not_found");
     const personal = await ensurePersonalWorkspace(t.db, owner.id);
     expect(
-      await refusal(
+      await codeOf(
         transferOwnership(t.db, {
           workspaceId: personal.id,
           actorId: owner.id,

@@ -5,6 +5,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { users, type WorkspaceRole, workspaceMembers, workspaces } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import { sessionCookie } from "@/lib/testing/http";
 import { createWorkspace, ensurePersonalWorkspace } from "./workspaces";
 
@@ -60,4 +61,26 @@ export async function membershipVersion(db: Database, workspaceId: string): Prom
     .where(eq(workspaces.id, workspaceId));
   if (!row) throw new Error("no such workspace");
   return row.version;
+}
+
+/** A team with one person in each role. */
+export async function createTeamOfThree(db: Database) {
+  const owner = await createPerson(db, "owner");
+  const admin = await createPerson(db, "admin");
+  const member = await createPerson(db, "member");
+  const team = await createTeam(db, owner, [
+    [admin, "admin"],
+    [member, "member"],
+  ]);
+  return { team, owner, admin, member };
+}
+
+/** The AppError a call was refused with (fails the test when it was not refused so). */
+export async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
 }

@@ -5,29 +5,17 @@ import { IDLE } from "@/lib/form-state";
 import { passwordSignIn } from "@/lib/testing/auth";
 import { testForm, testRequest } from "@/lib/testing/http";
 import { captureLog } from "@/lib/testing/log-capture";
+import { browserWith } from "@/lib/testing/next-request";
 import { createInvitation } from "@/lib/workspaces/invitations";
 import { listMembers, removeMember } from "@/lib/workspaces/members";
 import { createPerson, createTeam } from "@/lib/workspaces/testing";
 import { signUpAction } from "../../sign-up/actions";
 import { acceptInvitationAction, resendInvitationVerificationAction } from "./actions";
 
-// Next's request is a stand-in (the headers `auth()` reads, the cookies an action sets); Auth.js,
-// the session checks, the verification link and the database are real.
-const nextRequest = vi.hoisted(() => ({ headers: new Headers() }));
-vi.mock("next/headers", () => ({
-  headers: async () => nextRequest.headers,
-  cookies: async () => ({ set() {}, get() {}, delete() {} }),
-}));
+vi.mock("next/headers", () => import("@/lib/testing/next-request"));
 vi.mock("next/cache", () => ({ revalidatePath() {} }));
 
 const t = useAppDatabase();
-let ip = 0;
-
-function browserWith(cookie: string): void {
-  ip += 1;
-  nextRequest.headers = new Headers({ cookie, "x-forwarded-for": `198.51.100.${ip}` });
-}
-
 /** The redirect a server action ended with (Next's redirect() throws it). */
 async function redirectOf(run: Promise<unknown>): Promise<string> {
   const thrown = await run.then(
@@ -94,7 +82,7 @@ describe("a new person invited by email", () => {
     resent.restore();
     const verifyUrl = new URL(String(newest?.url));
     const verified = await verifyEmailRoute(
-      testRequest(`${verifyUrl.pathname}${verifyUrl.search}`, { cookie }),
+      testRequest(`${verifyUrl.pathname}${verifyUrl.search}`, { cookie: cookie ?? "" }),
     );
     expect(verified.status).toBe(303);
     expect(new URL(verified.headers.get("location") ?? "", "http://x").pathname).toBe(

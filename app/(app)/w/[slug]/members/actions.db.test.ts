@@ -2,36 +2,23 @@ import { describe, expect, it, vi } from "vitest";
 import { useAppDatabase } from "@/db/testing";
 import { IDLE } from "@/lib/form-state";
 import { testForm } from "@/lib/testing/http";
+import { browserWith } from "@/lib/testing/next-request";
 import { listInvitations } from "@/lib/workspaces/invitations";
 import { listMembers, removeMember } from "@/lib/workspaces/members";
-import { createPerson, createTeam, type Person } from "@/lib/workspaces/testing";
+import { createPerson, createTeam, createTeamOfThree, type Person } from "@/lib/workspaces/testing";
 import { leaveAction, transferAction } from "../settings/actions";
 import { changeRoleAction, inviteAction, removeMemberAction } from "./actions";
 
-// Next's request is a stand-in (the headers `auth()` reads); the role checks and the database
-// are real.
-const nextRequest = vi.hoisted(() => ({ headers: new Headers() }));
-vi.mock("next/headers", () => ({
-  headers: async () => nextRequest.headers,
-  cookies: async () => ({ set() {}, get() {}, delete() {} }),
-}));
+vi.mock("next/headers", () => import("@/lib/testing/next-request"));
 vi.mock("next/cache", () => ({ revalidatePath() {} }));
 
 const t = useAppDatabase();
 
-function as(person: Person): void {
-  nextRequest.headers = new Headers({ cookie: person.cookie, "x-forwarded-for": "198.51.100.7" });
-}
+const as = (person: Person) => browserWith(person.cookie);
 
 describe("members and settings actions", () => {
   it("re-check the role on every call: a removed admin's live page can change nothing", async () => {
-    const owner = await createPerson(t.db, "owner");
-    const admin = await createPerson(t.db, "admin");
-    const member = await createPerson(t.db, "member");
-    const team = await createTeam(t.db, owner, [
-      [admin, "admin"],
-      [member, "member"],
-    ]);
+    const { team, owner, admin, member } = await createTeamOfThree(t.db);
     await removeMember(t.db, { workspaceId: team.id, actorId: owner.id, userId: admin.id });
     as(admin);
     const changed = await changeRoleAction(
@@ -49,13 +36,7 @@ describe("members and settings actions", () => {
   });
 
   it("tell a member they cannot manage members, and an admin that owners are out of reach", async () => {
-    const owner = await createPerson(t.db, "owner");
-    const admin = await createPerson(t.db, "admin");
-    const member = await createPerson(t.db, "member");
-    const team = await createTeam(t.db, owner, [
-      [admin, "admin"],
-      [member, "member"],
-    ]);
+    const { team, owner, admin, member } = await createTeamOfThree(t.db);
     as(member);
     expect(
       (await removeMemberAction(IDLE, testForm({ slug: team.slug, userId: admin.id }))).message,
