@@ -1,7 +1,11 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { invitations } from "@/db/schema";
 import { useAppDatabase } from "@/db/testing";
+import { startMailSink } from "@/e2e/mail-sink";
 import { env } from "@/lib/env";
 import { captureLog } from "@/lib/testing/log-capture";
 import {
@@ -75,6 +79,46 @@ describe("inviting", () => {
     expect(await listInvitations(t.db, team.id)).toEqual([
       expect.objectContaining({ id: invitation.id, expired: false, invitedBy: "owner" }),
     ]);
+  });
+
+  it("mails the link through EMAIL_SERVER; a mail server that refuses leaves it to re-send (503)", async () => {
+    const { owner, team } = await teamWithOwner();
+    const mailbox = join(mkdtempSync(join(tmpdir(), "invitations-")), "mailbox.jsonl");
+    const sink = await startMailSink(mailbox);
+    try {
+      const { token } = await createInvitation(
+        t.db,
+        { workspaceId: team.id, inviterId: owner.id, email: "mailed@example.com", role: "member" },
+        { ...env(), EMAIL_SERVER: sink.url },
+      );
+      const [mail] = readFileSync(mailbox, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { to: string[]; raw: string });
+      expect(mail?.to).toEqual(["mailed@example.com"]);
+      expect(mail?.raw.replace(/=\r?\n/g, "")).toContain(`/invitations/${token}`);
+    } finally {
+      await sink.close();
+    }
+
+    const closed = { ...env(), EMAIL_SERVER: "smtp://127.0.0.1:9" };
+    const error = await refusal(
+      createInvitation(
+        t.db,
+        {
+          workspaceId: team.id,
+          inviterId: owner.id,
+          email: "unmailed@example.com",
+          role: "member",
+        },
+        closed,
+      ),
+    );
+    expect(error.status).toBe(503);
+    expect(error.message).toMatch(/is saved, but its email could not be sent\. Re-send it/);
+    expect((await listInvitations(t.db, team.id)).map((row) => row.email)).toContain(
+      "unmailed@example.com",
+    );
   });
 
   it("says so when the address is a member already", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import {
@@ -16,6 +16,7 @@ import {
 import { normalizeEmail } from "@/lib/auth/users";
 import { type Env, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { invitationUrl, sendInvitationEmail } from "./invitation-email";
 import { lockWorkspace, recordMembershipChange } from "./members";
@@ -102,12 +103,16 @@ async function inviterName(db: Database, userId: string): Promise<string> {
   return row?.name || row?.email || "Someone";
 }
 
+/**
+ * Mails the invitation's link. A mail server that refuses is answered 503: the invitation is
+ * stored, and re-sending it tries again.
+ */
 async function mailInvitation(
   db: Database,
   input: { workspace: Workspace; inviterId: string; invitation: Invitation; token: string },
   config: Env,
 ): Promise<void> {
-  await sendInvitationEmail(
+  const mail = sendInvitationEmail(
     {
       to: input.invitation.email,
       url: invitationUrl(input.token, config.FRONTEND_URL),
@@ -118,6 +123,14 @@ async function mailInvitation(
     },
     config,
   );
+  await mail.catch((error: unknown) => {
+    log.error({ err: error, invitationId: input.invitation.id }, "invitation email not sent");
+    throw new AppError(
+      "unavailable",
+      `The invitation to ${input.invitation.email} is saved, but its email could not be sent. Re-send it in a moment.`,
+      { cause: error },
+    );
+  });
 }
 
 async function workspaceOrThrow(db: Database, workspaceId: string): Promise<Workspace> {
@@ -133,7 +146,7 @@ async function workspaceOrThrow(db: Database, workspaceId: string): Promise<Work
  * has no room for another member (402, `assertMemberRoom`). An expired open invitation of the
  * address is revoked and replaced. Returns the invitation and, for tests, its token; the API
  * never answers the token. The mail is sent after the invitation is stored: a mail that fails
- * throws, and the invitation can be re-sent.
+ * is answered 503, and the invitation can be re-sent.
  */
 export async function createInvitation(
   db: Database,
@@ -153,7 +166,9 @@ export async function createInvitation(
     .select({ userId: workspaceMembers.userId })
     .from(workspaceMembers)
     .innerJoin(users, eq(users.id, workspaceMembers.userId))
-    .where(and(eq(workspaceMembers.workspaceId, workspace.id), eq(users.email, email)));
+    .where(
+      and(eq(workspaceMembers.workspaceId, workspace.id), sql`lower(${users.email}) = ${email}`),
+    );
   if (member) {
     throw new AppError("conflict", `${email} is already a member of this workspace.`, {
       details: { fields: [{ path: "email", message: "Already a member" }] },
