@@ -1,68 +1,30 @@
 // Seats follow membership, against the emulator over HTTP and the real job engine. Moves the
 // emulator's wall clock (the last test), which every subscription in it shares: this file has an
 // emulator of its own.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { subscriptions, workspaceMembers, workspaces } from "@/db/schema";
+import { subscriptions, workspaceMembers } from "@/db/schema";
 import { planAmount } from "@/lib/billing/catalog/plans";
 import { getStripe, provideStripe } from "@/lib/billing/stripe/client";
 import { AppError } from "@/lib/errors";
 import { startEngine } from "@/lib/jobs/engine";
 import { WEBHOOK_REPLAY_QUEUE, WORKSPACE_SEATS_QUEUE } from "@/lib/jobs/queues";
-import {
-  type BillingTest,
-  createTestUser,
-  givePastSubscription,
-  subscribe,
-  type TestUser,
-  useBillingTest,
-} from "@/lib/testing/billing";
+import { createTestUser, type TestUser, useBillingTest } from "@/lib/testing/billing";
 import { clientFor } from "@/stripe-emulator/testing";
 import { seatSummary } from "./seat-summary";
-import { assertMemberRoom, requestSeatSync } from "./seats";
+import { addTestMember, paidTestWorkspace, recordChange, removeTestMember } from "./seat-testing";
+import { assertMemberRoom } from "./seats";
 
 const t = useBillingTest();
 
-/** What the invitations code does when someone joins: one transaction, the sync asked for in it. */
-async function addMember(workspaceId: string, user: TestUser): Promise<void> {
-  await t.db.transaction(async (tx) => {
-    await tx.insert(workspaceMembers).values({ workspaceId, userId: user.id, role: "member" });
-    await bumpVersion(tx, workspaceId);
-    await requestSeatSync(tx, workspaceId);
-  });
-}
-
-async function removeMember(workspaceId: string, userId: string): Promise<void> {
-  await t.db.transaction(async (tx) => {
-    await tx
-      .delete(workspaceMembers)
-      .where(
-        and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, userId)),
-      );
-    await bumpVersion(tx, workspaceId);
-    await requestSeatSync(tx, workspaceId);
-  });
-}
-
-async function bumpVersion(tx: BillingTest["db"], workspaceId: string): Promise<void> {
-  await tx
-    .update(workspaces)
-    .set({ membershipVersion: sql`${workspaces.membershipVersion} + 1` })
-    .where(eq(workspaces.id, workspaceId));
-}
+const addMember = (workspaceId: string, user: TestUser) => addTestMember(t, workspaceId, user);
 
 /** A workspace on Pro monthly, past its trial (prorations apply), with `members` members. */
 async function proWorkspace(name: string, members: number) {
-  const owner = await createTestUser(t, name);
-  await givePastSubscription(t, owner);
-  const subscription = await subscribe(t, owner, "pro", "monthly");
-  for (let added = 1; added < members; added++) {
-    await addMember(owner.workspaceId, await createTestUser(t, `${name}-member`));
-  }
-  await t.runJobs();
-  expect(await billedQuantity(subscription.id)).toBe(members);
-  return { owner, subscriptionId: subscription.id };
+  const workspace = await paidTestWorkspace(t, name, { members });
+  expect(await billedQuantity(workspace.subscriptionId)).toBe(members);
+  return workspace;
 }
 
 async function billedQuantity(subscriptionId: string): Promise<number | undefined> {
@@ -163,8 +125,7 @@ describe("seats follow membership", () => {
         await tx
           .insert(workspaceMembers)
           .values({ workspaceId: owner.workspaceId, userId: joiner.id, role: "member" });
-        await bumpVersion(tx, owner.workspaceId);
-        await requestSeatSync(tx, owner.workspaceId);
+        await recordChange(tx, owner.workspaceId);
         throw new Error("the invitation turned out to be revoked");
       })
       .catch((error: unknown) => error);
@@ -259,7 +220,7 @@ describe("seats follow membership", () => {
     const before = await pendingProrations(subscriptionId);
 
     if (!leaving) throw new Error("no member to remove");
-    await removeMember(owner.workspaceId, leaving.userId);
+    await removeTestMember(t, owner.workspaceId, leaving.userId);
     await t.runJobs();
 
     expect(await billedQuantity(subscriptionId)).toBe(4);
