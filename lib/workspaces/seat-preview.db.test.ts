@@ -1,9 +1,13 @@
 // The price of one more member, from Stripe's own preview (the emulator over HTTP).
 import { describe, expect, it } from "vitest";
-import { planAmount } from "@/lib/billing/catalog/plans";
 import { createTestUser, useBillingTest } from "@/lib/testing/billing";
 import { previewSeatCost } from "./seat-preview";
-import { addTestMember, paidTestWorkspace } from "./seat-testing";
+import {
+  addTestMember,
+  expectedProration,
+  paidTestWorkspace,
+  pendingProrations,
+} from "./seat-testing";
 
 const t = useBillingTest();
 
@@ -12,28 +16,6 @@ async function planItem(subscriptionId: string) {
   const item = subscription.items.data.find((candidate) => candidate.quantity !== undefined);
   if (!item) throw new Error("no plan item");
   return item;
-}
-
-/** Stripe's proration of a quantity change at `at` in the period [start, end), line by line. */
-function expectedProration(
-  period: "monthly" | "yearly",
-  from: number,
-  to: number,
-  at: number,
-  item: { current_period_start: number; current_period_end: number },
-) {
-  const { current_period_start: start, current_period_end: end } = item;
-  const remaining = (end - at) / (end - start);
-  return (
-    Math.round(planAmount("pro", period, to) * remaining) -
-    Math.round(planAmount("pro", period, from) * remaining)
-  );
-}
-
-/** The proration lines waiting for the subscription's next invoice, oldest first. */
-async function prorationLines(subscriptionId: string) {
-  const upcoming = await t.stripe.invoices.createPreview({ subscription: subscriptionId });
-  return upcoming.lines.data.filter((line) => line.parent?.subscription_item_details?.proration);
 }
 
 describe("previewSeatCost", () => {
@@ -63,7 +45,7 @@ describe("previewSeatCost", () => {
       included: 3,
       perPeriod: 9_00,
       currency: "usd",
-      prorationAmount: expectedProration("monthly", 3, 4, at, item),
+      prorationAmount: expectedProration({ period: "monthly", from: 3, to: 4, at }, item),
       prorationDate: new Date(at * 1000),
       nextInvoiceAt: new Date(item.current_period_end * 1000),
     });
@@ -76,12 +58,12 @@ describe("previewSeatCost", () => {
     const { owner, subscriptionId } = await paidTestWorkspace(t, "quote", { members: 3 });
     const preview = await previewSeatCost(t, owner.workspaceId);
     if (!preview) throw new Error("no preview");
-    const before = await prorationLines(subscriptionId);
+    const before = await pendingProrations(t, subscriptionId);
 
     await addTestMember(t, owner.workspaceId, await createTestUser(t, "fourth"));
     await t.runJobs();
 
-    const added = (await prorationLines(subscriptionId)).slice(before.length);
+    const added = (await pendingProrations(t, subscriptionId)).slice(before.length);
     expect(added.map((line) => line.quantity)).toEqual([3, 4]);
     const charged = added.reduce((sum, line) => sum + line.amount, 0);
     // The job runs a moment after the preview: the same seat, a few seconds less of the period.

@@ -13,7 +13,14 @@ import { WEBHOOK_REPLAY_QUEUE, WORKSPACE_SEATS_QUEUE } from "@/lib/jobs/queues";
 import { createTestUser, type TestUser, useBillingTest } from "@/lib/testing/billing";
 import { clientFor } from "@/stripe-emulator/testing";
 import { seatSummary } from "./seat-summary";
-import { addTestMember, paidTestWorkspace, recordChange, removeTestMember } from "./seat-testing";
+import {
+  addTestMember,
+  expectedProration,
+  paidTestWorkspace,
+  pendingProrations,
+  recordChange,
+  removeTestMember,
+} from "./seat-testing";
 import { assertMemberRoom } from "./seats";
 
 const t = useBillingTest();
@@ -40,23 +47,6 @@ async function mirroredQuantity(subscriptionId: string): Promise<number | undefi
   return row?.quantity;
 }
 
-/** The proration lines waiting for the subscription's next invoice, as Stripe previews it. */
-async function pendingProrations(subscriptionId: string) {
-  const upcoming = await t.stripe.invoices.createPreview({ subscription: subscriptionId });
-  return upcoming.lines.data
-    .filter((line) => line.parent?.subscription_item_details?.proration)
-    .map((line) => ({ amount: line.amount, quantity: line.quantity, start: line.period.start }));
-}
-
-/** Stripe's proration of a quantity change at `at` in the period [start, end), line by line. */
-function expectedProration(from: number, to: number, at: number, start: number, end: number) {
-  const remaining = (end - at) / (end - start);
-  return (
-    Math.round(planAmount("pro", "monthly", to) * remaining) -
-    Math.round(planAmount("pro", "monthly", from) * remaining)
-  );
-}
-
 async function seatJobsWaiting(workspaceId: string): Promise<number> {
   const rows = await t.handle.sql.executeSql(
     "select count(*)::int as n from pgboss.job where name = $1 and singleton_key = $2 and state = 'created'",
@@ -73,7 +63,7 @@ async function subscriptionUpdates(subscriptionId: string): Promise<number> {
 describe("seats follow membership", () => {
   it("bills a fourth member on Pro at once, prorated on the next invoice, and mirrors it", async () => {
     const { owner, subscriptionId } = await proWorkspace("acme", 3);
-    const before = await pendingProrations(subscriptionId);
+    const before = await pendingProrations(t, subscriptionId);
 
     await addMember(owner.workspaceId, await createTestUser(t, "fourth"));
     expect(await billedQuantity(subscriptionId)).toBe(3);
@@ -84,13 +74,11 @@ describe("seats follow membership", () => {
     const subscription = await t.stripe.subscriptions.retrieve(subscriptionId);
     const item = subscription.items.data.find((candidate) => candidate.quantity === 4);
     if (!item) throw new Error("no seat item");
-    const added = (await pendingProrations(subscriptionId)).slice(before.length);
+    const added = (await pendingProrations(t, subscriptionId)).slice(before.length);
     expect(added.map((line) => line.quantity)).toEqual([3, 4]);
-    const at = added[0]?.start ?? 0;
+    const at = added[0]?.period.start ?? 0;
     const total = added.reduce((sum, line) => sum + line.amount, 0);
-    expect(total).toBe(
-      expectedProration(3, 4, at, item.current_period_start, item.current_period_end),
-    );
+    expect(total).toBe(expectedProration({ period: "monthly", from: 3, to: 4, at }, item));
     // One extra seat ($9) for the rest of a period that has barely begun.
     expect(total).toBeGreaterThan(890);
     expect(total).toBeLessThanOrEqual(900);
@@ -138,7 +126,7 @@ describe("seats follow membership", () => {
 
   it("retries a seat change through a Stripe outage and bills it once", async () => {
     const { owner, subscriptionId } = await proWorkspace("outage", 3);
-    const before = await pendingProrations(subscriptionId);
+    const before = await pendingProrations(t, subscriptionId);
     const updatesBefore = await subscriptionUpdates(subscriptionId);
 
     await addMember(owner.workspaceId, await createTestUser(t, "during-outage"));
@@ -150,12 +138,12 @@ describe("seats follow membership", () => {
     expect(await billedQuantity(subscriptionId)).toBe(4);
     expect(await mirroredQuantity(subscriptionId)).toBe(4);
     expect(await subscriptionUpdates(subscriptionId)).toBe(updatesBefore + 1);
-    expect((await pendingProrations(subscriptionId)).slice(before.length)).toHaveLength(2);
+    expect((await pendingProrations(t, subscriptionId)).slice(before.length)).toHaveLength(2);
   });
 
   it("bills a seat change once when Stripe applied it but its answer was lost", async () => {
     const { owner, subscriptionId } = await proWorkspace("lost-answer", 3);
-    const before = await pendingProrations(subscriptionId);
+    const before = await pendingProrations(t, subscriptionId);
     const updatesBefore = await subscriptionUpdates(subscriptionId);
     const provided = getStripe();
     provideStripe(clientFor(t.emulator.emu, undefined, { httpClient: losingFirstUpdate() }));
@@ -170,7 +158,7 @@ describe("seats follow membership", () => {
     expect(await billedQuantity(subscriptionId)).toBe(4);
     expect(await mirroredQuantity(subscriptionId)).toBe(4);
     expect(await subscriptionUpdates(subscriptionId)).toBe(updatesBefore + 1);
-    expect((await pendingProrations(subscriptionId)).slice(before.length)).toHaveLength(2);
+    expect((await pendingProrations(t, subscriptionId)).slice(before.length)).toHaveLength(2);
   });
 
   it("asks again, from the replay job, for the seats of a workspace whose job was lost", async () => {
@@ -217,7 +205,7 @@ describe("seats follow membership", () => {
           eq(workspaceMembers.role, "member"),
         ),
       );
-    const before = await pendingProrations(subscriptionId);
+    const before = await pendingProrations(t, subscriptionId);
 
     if (!leaving) throw new Error("no member to remove");
     await removeTestMember(t, owner.workspaceId, leaving.userId);
@@ -225,7 +213,9 @@ describe("seats follow membership", () => {
 
     expect(await billedQuantity(subscriptionId)).toBe(4);
     expect(await mirroredQuantity(subscriptionId)).toBe(4);
-    expect(await pendingProrations(subscriptionId)).toEqual(before);
+    const lines = (all: Stripe.InvoiceLineItem[]) =>
+      all.map((line) => [line.amount, line.quantity, line.period.start]);
+    expect(lines(await pendingProrations(t, subscriptionId))).toEqual(lines(before));
 
     const subscription = await t.stripe.subscriptions.retrieve(subscriptionId);
     const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;

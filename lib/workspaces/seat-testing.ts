@@ -4,8 +4,10 @@
  * paying for a plan with a number of members, its seats already synced by the real job.
  */
 import { and, eq, sql } from "drizzle-orm";
+import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { workspaceMembers, workspaces } from "@/db/schema";
+import { type BillingPeriod, planAmount } from "@/lib/billing/catalog/plans";
 import {
   type BillingTest,
   createTestUser,
@@ -77,4 +79,31 @@ export async function paidTestWorkspace(
   }
   await t.runJobs();
   return { owner, subscriptionId: subscription.id };
+}
+
+/** The proration lines waiting for the subscription's next invoice, as Stripe previews it. */
+export async function pendingProrations(
+  t: BillingTest,
+  subscriptionId: string,
+): Promise<Stripe.InvoiceLineItem[]> {
+  const upcoming = await t.stripe.invoices.createPreview({ subscription: subscriptionId });
+  return upcoming.lines.data.filter((line) => line.parent?.subscription_item_details?.proration);
+}
+
+/**
+ * Stripe's proration of a Pro seat change from `from` to `to` members at `at` (unix seconds), by
+ * hand: the unused time of the old amount credited and the rest of the period at the new amount
+ * charged, each line rounded to the cent, over the item's current period.
+ */
+export function expectedProration(
+  change: { period: BillingPeriod; from: number; to: number; at: number },
+  item: Pick<Stripe.SubscriptionItem, "current_period_start" | "current_period_end">,
+): number {
+  const { period, from, to, at } = change;
+  const { current_period_start: start, current_period_end: end } = item;
+  const remaining = (end - at) / (end - start);
+  return (
+    Math.round(planAmount("pro", period, to) * remaining) -
+    Math.round(planAmount("pro", period, from) * remaining)
+  );
 }

@@ -43,12 +43,7 @@ export async function assertMemberRoom(
   workspaceId: string,
   adding: number,
 ): Promise<void> {
-  const [workspace] = await db
-    .select({ slug: workspaces.slug })
-    .from(workspaces)
-    .where(eq(workspaces.id, workspaceId))
-    .for("no key update");
-  if (!workspace) throw new AppError("not_found", "There is no such workspace.");
+  const workspace = await lockWorkspaceRow(db, workspaceId);
   const { tier } = await getEntitlements(db, workspaceId);
   const limit = memberLimit(tier);
   if (limit === null) return;
@@ -83,11 +78,21 @@ export async function assertMemberRoom(
  * workspace.
  */
 export async function requestSeatSync(db: Database, workspaceId: string): Promise<void> {
+  await lockWorkspaceRow(db, workspaceId);
+  await sendWorkspaceSeatsJob(jobsOn(db), workspaceId);
+}
+
+/**
+ * Holds the workspace's row until the transaction ends (`no key update`: new member rows, whose
+ * foreign key takes a key-share lock on it, are not held up, so changes that insert first and
+ * lock after do not deadlock each other). `not_found` for no such workspace.
+ */
+async function lockWorkspaceRow(db: Database, workspaceId: string): Promise<{ slug: string }> {
   const [workspace] = await db
-    .select({ id: workspaces.id })
+    .select({ slug: workspaces.slug })
     .from(workspaces)
     .where(eq(workspaces.id, workspaceId))
     .for("no key update");
   if (!workspace) throw new AppError("not_found", "There is no such workspace.");
-  await sendWorkspaceSeatsJob(jobsOn(db), workspaceId);
+  return workspace;
 }
