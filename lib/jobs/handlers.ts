@@ -47,7 +47,11 @@ const workspaceJob = z.object({ workspaceId: z.uuid() });
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [STRIPE_EVENTS_QUEUE]: async (data, deps) => {
     const { stripeCustomerId } = customerJob.parse(data);
-    return applyCustomerEvents(deps, stripeCustomerId);
+    const applied = await applyCustomerEvents(deps, stripeCustomerId);
+    // A subscription that has just appeared (Checkout completed) may bill the member count its
+    // session started with, while someone joined in between.
+    await askForSeatSyncs(deps.db, deps.boss, { stripeCustomerId });
+    return applied;
   },
 
   [USAGE_FLUSH_QUEUE]: async (_data, { db, stripe }) => flushUsage(db, stripe),
@@ -102,8 +106,12 @@ async function askForPendingEvents(db: JobContext["db"], boss: PgBoss): Promise<
 }
 
 /** Sends the seat job of every workspace billed for another number of seats than its members. */
-async function askForSeatSyncs(db: JobContext["db"], boss: PgBoss): Promise<number> {
-  const drifted = await workspacesWithSeatDrift(db);
+async function askForSeatSyncs(
+  db: JobContext["db"],
+  boss: PgBoss,
+  only: { stripeCustomerId?: string } = {},
+): Promise<number> {
+  const drifted = await workspacesWithSeatDrift(db, only);
   for (const workspaceId of drifted) await sendWorkspaceSeatsJob(boss, workspaceId);
   return drifted.length;
 }
