@@ -4,14 +4,14 @@ import { seatSummaryParts } from "./seat-summary";
 describe("seatSummaryParts", () => {
   it("says members, included and billed extra seats on a paid plan", () => {
     const parts = seatSummaryParts({
-      tier: "pro",
-      members: 4,
-      included: 3,
+      tier: "enterprise",
+      members: 27,
+      included: 25,
       limit: null,
-      billed: 4,
-      billedExtra: 1,
+      billed: 27,
+      billedExtra: 2,
     });
-    expect(parts.join(" · ")).toBe("4 members · 3 included · 1 billed extra");
+    expect(parts.join(" · ")).toBe("27 members · 25 included · 2 billed extra");
   });
 
   it("says the cap on Free, where nothing is billed", () => {
