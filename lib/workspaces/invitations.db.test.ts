@@ -271,6 +271,43 @@ describe("accepting", () => {
   });
 });
 
+describe("on Free", () => {
+  it("refuses inviting a third member with 402 naming the plan that allows it", async () => {
+    const owner = await createPerson(t.db, "owner");
+    const member = await createPerson(t.db, "member");
+    const team = await createTeam(t.db, owner, [[member, "member"]], { plan: "free" });
+    const error = await refusal(
+      createInvitation(t.db, {
+        workspaceId: team.id,
+        inviterId: owner.id,
+        email: "third@example.com",
+        role: "member",
+      }),
+    );
+    expect(error.status).toBe(402);
+    expect(error.message).toMatch(/Upgrade to Pro/);
+    expect(await listInvitations(t.db, team.id)).toEqual([]);
+  });
+
+  it("gives the last free seat to one of two people accepting at once; the other gets 402", async () => {
+    const owner = await createPerson(t.db, "owner");
+    const team = await createTeam(t.db, owner, [], { plan: "free" });
+    const first = await createPerson(t.db, "first");
+    const second = await createPerson(t.db, "second");
+    const invite = (email: string) =>
+      createInvitation(t.db, { workspaceId: team.id, inviterId: owner.id, email, role: "member" });
+    const [a, b] = await Promise.all([invite(first.email), invite(second.email)]);
+    const results = await Promise.allSettled([
+      acceptInvitation(t.db, { token: a.token, userId: first.id }),
+      acceptInvitation(t.db, { token: b.token, userId: second.id }),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = results.find((result) => result.status === "rejected");
+    expect((refused as PromiseRejectedResult).reason).toMatchObject({ code: "payment_required" });
+    expect(await listMembers(t.db, team.id)).toHaveLength(2);
+  });
+});
+
 describe("re-sending and revoking", () => {
   it("re-sends with a new link and expiry; the old link stops working", async () => {
     const { owner, team } = await teamWithOwner();

@@ -50,25 +50,19 @@ export async function listMembers(db: Database, workspaceId: string): Promise<Me
     .orderBy(ROLE_ORDER, asc(workspaceMembers.createdAt), asc(workspaceMembers.userId));
 }
 
-/** How many members the workspace has. */
-export async function countMembers(db: Database, workspaceId: string): Promise<number> {
-  const [row] = await db
-    .select({ members: count() })
-    .from(workspaceMembers)
-    .where(eq(workspaceMembers.workspaceId, workspaceId));
-  return row?.members ?? 0;
-}
-
 /**
  * Locks the workspace row for the rest of the transaction: every membership change of one
- * workspace waits for the one before. 404 when the workspace is gone.
+ * workspace waits for the one before. `no key update`, as `requestSeatSync` locks it: strong
+ * enough to serialise the changes, while a new member row's foreign key (a key-share lock on
+ * the row) is not held up, so a change that inserts before it locks cannot deadlock against
+ * one that locks first. 404 when the workspace is gone.
  */
 export async function lockWorkspace(tx: Database, workspaceId: string): Promise<Workspace> {
   const [workspace] = await tx
     .select()
     .from(workspaces)
     .where(eq(workspaces.id, workspaceId))
-    .for("update");
+    .for("no key update");
   if (!workspace) throw new AppError("not_found", "This workspace no longer exists.");
   return workspace;
 }

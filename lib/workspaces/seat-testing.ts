@@ -3,10 +3,9 @@
  * them (one transaction: the member row, the version bump, `requestSeatSync`), and a workspace
  * paying for a plan with a number of members, its seats already synced by the real job.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Database } from "@/db";
-import { workspaceMembers, workspaces } from "@/db/schema";
+import { workspaceMembers } from "@/db/schema";
 import { type BillingPeriod, planAmount } from "@/lib/billing/catalog/plans";
 import {
   type BillingTest,
@@ -15,7 +14,7 @@ import {
   subscribe,
   type TestUser,
 } from "@/lib/testing/billing";
-import { requestSeatSync } from "./seats";
+import { recordMembershipChange } from "./members";
 
 export async function addTestMember(
   t: BillingTest,
@@ -44,13 +43,7 @@ export async function removeTestMember(
 }
 
 /** A new membership version and the seat sync asked for, as every membership change ends. */
-export async function recordChange(tx: Database, workspaceId: string): Promise<void> {
-  await tx
-    .update(workspaces)
-    .set({ membershipVersion: sql`${workspaces.membershipVersion} + 1` })
-    .where(eq(workspaces.id, workspaceId));
-  await requestSeatSync(tx, workspaceId);
-}
+export const recordChange = recordMembershipChange;
 
 /**
  * An owner's workspace on a paid plan with `members` members (the owner and new people), the

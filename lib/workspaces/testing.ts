@@ -4,7 +4,13 @@
  */
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
-import { users, type WorkspaceRole, workspaceMembers, workspaces } from "@/db/schema";
+import {
+  subscriptions,
+  users,
+  type WorkspaceRole,
+  workspaceMembers,
+  workspaces,
+} from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { sessionCookie } from "@/lib/testing/http";
 import { createWorkspace, ensurePersonalWorkspace } from "./workspaces";
@@ -34,11 +40,16 @@ export async function createPerson(
   return { id: row.id, email, cookie: await sessionCookie({ id: row.id }) };
 }
 
-/** A team workspace owned by `owner`, with `others` added in their roles (no version bump). */
+/**
+ * A team workspace owned by `owner`, with `others` added in their roles (no version bump). On
+ * Pro unless told `free`: its mirror holds an active subscription (no Stripe behind it), so its
+ * members are not capped; Free takes 2.
+ */
 export async function createTeam(
   db: Database,
   owner: Person,
   others: [Person, WorkspaceRole][] = [],
+  { plan = "pro" }: { plan?: "free" | "pro" } = {},
 ): Promise<{ id: string; slug: string }> {
   sequence += 1;
   const workspace = await createWorkspace(db, {
@@ -46,6 +57,17 @@ export async function createTeam(
     name: `Team ${sequence}`,
     slug: `team-${sequence}-${Date.now().toString(36)}`,
   });
+  if (plan === "pro") {
+    await db.insert(subscriptions).values({
+      workspaceId: workspace.id,
+      stripeSubscriptionId: `sub_test_${workspace.id}`,
+      stripeCustomerId: `cus_test_${workspace.id}`,
+      planTier: "pro",
+      billingPeriod: "monthly",
+      status: "active",
+      quantity: 1 + others.length,
+    });
+  }
   for (const [person, role] of others) {
     await db
       .insert(workspaceMembers)

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Cell, EmptyState, Row, RowHeader, Table } from "@/components/ui/table";
 import { Moment } from "@/components/ui/time";
+import { SeatSummary } from "@/components/workspaces/seat-summary";
 import { getDb } from "@/db";
 import { WORKSPACE_ROLES } from "@/db/schema";
 import { NEEDS } from "@/lib/workspaces/access";
@@ -9,6 +10,7 @@ import { listInvitations } from "@/lib/workspaces/invitations";
 import { listMembers } from "@/lib/workspaces/members";
 import { requireWorkspacePage } from "@/lib/workspaces/request";
 import { hasRole, ROLE_LABELS } from "@/lib/workspaces/roles";
+import { seatSummary } from "@/lib/workspaces/seat-summary";
 import { ActionForm } from "./action-form";
 import {
   changeRoleAction,
@@ -35,9 +37,10 @@ export default async function MembersPage({ params }: { params: Params }) {
   );
   const db = await getDb();
   const manages = hasRole(role, NEEDS.members.role);
-  const [members, invitations] = await Promise.all([
+  const [members, invitations, seats] = await Promise.all([
     listMembers(db, workspace.id),
     manages ? listInvitations(db, workspace.id) : Promise.resolve([]),
+    seatSummary(db, workspace.id),
   ]);
   const personal = workspace.personalUserId !== null;
   const fields = { slug: workspace.slug };
@@ -46,16 +49,17 @@ export default async function MembersPage({ params }: { params: Params }) {
   return (
     <>
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Members</h1>
-      {/* Seats: the seats work puts its summary here (used vs included vs billed). */}
       <section aria-labelledby="seats" className="mt-6" data-testid="seats">
         <h2 id="seats" className="sr-only">
           Seats
         </h2>
-        <p className="text-sm text-slate-600">
-          {members.length} {members.length === 1 ? "member" : "members"}
-          {invitations.length > 0 &&
-            ` · ${invitations.length} open ${invitations.length === 1 ? "invitation" : "invitations"} (not counted until accepted)`}
-        </p>
+        <SeatSummary seats={seats} />
+        {invitations.length > 0 && (
+          <p className="mt-1 text-xs text-slate-600">
+            {invitations.length} open {invitations.length === 1 ? "invitation" : "invitations"}: not
+            a seat until accepted.
+          </p>
+        )}
       </section>
 
       <section aria-labelledby="people" className="mt-8">
