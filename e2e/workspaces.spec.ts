@@ -57,7 +57,8 @@ test("a person invited by email signs up from the link, verifies the address and
 
   // The owner sees two members and no open invitation; makes the newcomer an admin.
   await page.reload();
-  await expect(page.getByTestId("seats")).toContainText("2 members");
+  await expect(page.getByTestId("seats")).toContainText("2 members · up to 2 on Free");
+  await expect(page.getByTestId("member-cap")).toContainText("allows up to 2 members");
   await expect(page.getByTestId("no-invitations")).toBeVisible();
   const row = page.getByTestId(`member-${newcomer}`);
   await row.getByLabel(`Role of ${newcomer}`).selectOption("admin");

@@ -1,15 +1,23 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { FormAlert } from "@/components/ui/form-alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Cell, EmptyState, Row, RowHeader, Table } from "@/components/ui/table";
 import { Moment } from "@/components/ui/time";
 import { SeatSummary } from "@/components/workspaces/seat-summary";
 import { getDb } from "@/db";
 import { WORKSPACE_ROLES } from "@/db/schema";
+import { getPlan } from "@/lib/billing/catalog/plans";
+import { getStripe } from "@/lib/billing/stripe/client";
+import { formatDate } from "@/lib/format/date";
+import { formatMoney, PERIOD_UNIT } from "@/lib/format/money";
+import { log } from "@/lib/log";
 import { NEEDS } from "@/lib/workspaces/access";
 import { listInvitations } from "@/lib/workspaces/invitations";
 import { listMembers } from "@/lib/workspaces/members";
 import { requireWorkspacePage } from "@/lib/workspaces/request";
 import { hasRole, ROLE_LABELS } from "@/lib/workspaces/roles";
+import { previewSeatCost, type SeatCostPreview } from "@/lib/workspaces/seat-preview";
 import { seatSummary } from "@/lib/workspaces/seat-summary";
 import { ActionForm } from "./action-form";
 import {
@@ -37,12 +45,14 @@ export default async function MembersPage({ params }: { params: Params }) {
   );
   const db = await getDb();
   const manages = hasRole(role, NEEDS.members.role);
+  const personal = workspace.personalUserId !== null;
   const [members, invitations, seats] = await Promise.all([
     listMembers(db, workspace.id),
     manages ? listInvitations(db, workspace.id) : Promise.resolve([]),
     seatSummary(db, workspace.id),
   ]);
-  const personal = workspace.personalUserId !== null;
+  const nextSeat = manages && !personal ? await nextSeatCost(workspace.id) : null;
+  const full = seats.limit !== null && seats.members >= seats.limit;
   const fields = { slug: workspace.slug };
   const roles = role === "owner" ? WORKSPACE_ROLES : WORKSPACE_ROLES.filter((r) => r !== "owner");
 
@@ -161,6 +171,25 @@ export default async function MembersPage({ params }: { params: Params }) {
               We email them a link that works once, for 7 days. They join once they accept it,
               signed in with that address.
             </p>
+            {full && (
+              <div className="mt-3 max-w-2xl" data-testid="member-cap">
+                <FormAlert tone="info">
+                  The {getPlan(seats.tier).name} plan allows up to {seats.limit} members.{" "}
+                  <Link href={`/w/${workspace.slug}/billing`} className="font-medium underline">
+                    Upgrade
+                  </Link>{" "}
+                  to invite more.
+                </FormAlert>
+              </div>
+            )}
+            {nextSeat && (
+              <p className="mt-2 max-w-2xl text-sm text-slate-800" data-testid="next-seat-cost">
+                The next member takes a paid seat ({nextSeat.included} included):{" "}
+                {formatMoney(nextSeat.perPeriod, nextSeat.currency)}/{PERIOD_UNIT[nextSeat.period]},
+                and {formatMoney(nextSeat.prorationAmount, nextSeat.currency)} for the rest of this
+                period, added to the invoice of {formatDate(nextSeat.nextInvoiceAt)}.
+              </p>
+            )}
             <div className="mt-3">
               <InviteForm slug={workspace.slug} />
             </div>
@@ -230,4 +259,17 @@ export default async function MembersPage({ params }: { params: Params }) {
       )}
     </>
   );
+}
+
+/**
+ * What one more member would cost, from Stripe's preview; null when the next member is
+ * included, and when Stripe cannot be asked now (the page still works, the invitation too).
+ */
+async function nextSeatCost(workspaceId: string): Promise<SeatCostPreview | null> {
+  try {
+    return await previewSeatCost({ db: await getDb(), stripe: getStripe() }, workspaceId);
+  } catch (error) {
+    log.warn({ err: error, workspaceId }, "seat cost preview unavailable");
+    return null;
+  }
 }
