@@ -1,4 +1,7 @@
-import { E2E_PASSWORD } from "./constants";
+import type { Browser } from "@playwright/test";
+import Stripe from "stripe";
+import { payOnCheckoutPage } from "./billing-steps";
+import { E2E_PASSWORD, E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
 import { expect, signUp, test, uniqueEmail } from "./fixtures";
 import { latestLinkTo } from "./mailbox";
 
@@ -89,4 +92,82 @@ test("the owner renames the workspace, cannot leave it as its only owner, and de
   await page.getByRole("button", { name: "Delete Renamed" }).click();
   await expect(page).toHaveURL(/\/account\?workspace=deleted/);
   expect((await page.request.get(`/api/workspaces/${workspace.slug}-2`)).status()).toBe(404);
+});
+
+/** Joins a workspace as a new person: the mailed link, sign-up, the verification mail, Accept. */
+async function joinFromInvitation(browser: Browser, email: string, workspaceName: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(await latestLinkTo(email, "/invitations/"));
+  await page.getByRole("link", { name: `Sign up as ${email}` }).click();
+  await page.getByLabel("Password").fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Verify your email first" })).toBeVisible();
+  await page.goto(await latestLinkTo(email, "/verify-email"));
+  await page.getByRole("button", { name: `Accept and join ${workspaceName}` }).click();
+  await expect(page).toHaveURL(/\/w\/[a-z0-9-]+\/usage$/);
+  return { context, page };
+}
+
+test("Acme buys Pro, three invited people join, and the fourth member is billed as one extra seat", async ({
+  page,
+  browser,
+}) => {
+  test.slow();
+  const ownerEmail = uniqueEmail("acme-owner");
+  await signUp(page, { email: ownerEmail, name: "Ada Owner" });
+  await expect(page).toHaveURL(/\/account/);
+  const name = `Acme ${Date.now().toString(36)}`;
+  const created = await page.request.post("/api/workspaces", { data: { name } });
+  const { workspace } = (await created.json()) as { workspace: { slug: string } };
+
+  // Pro, bought in the workspace with 4242.
+  await page.goto(`/w/${workspace.slug}/billing`);
+  await page.getByRole("button", { name: "Choose Pro" }).click();
+  await payOnCheckoutPage(page, "4242 4242 4242 4242");
+  await expect(page).toHaveURL(new RegExp(`/w/${workspace.slug}/billing\\?checkout=success`));
+  await expect(page.getByTestId("billing-plan")).toHaveText("Pro");
+
+  // The fourth member takes the first seat beyond the three Pro includes: its price shows first.
+  const invitees = [uniqueEmail("first"), uniqueEmail("second"), uniqueEmail("third")];
+  await page.goto(`/w/${workspace.slug}/members`);
+  for (const email of invitees) {
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();
+  }
+  const joined = [];
+  for (const email of invitees) joined.push(await joinFromInvitation(browser, email, name));
+
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("seat-summary")).toContainText(
+      "4 members · 3 included · 1 billed extra",
+      { timeout: 1_000 },
+    );
+  }).toPass({ timeout: 60_000 });
+  await expect(page.getByTestId("next-seat-cost")).toContainText("$9.00/month");
+
+  // The emulator's subscription bills four members.
+  const stripe = new Stripe(E2E_STRIPE_KEY, {
+    host: new URL(E2E_STRIPE_URL).hostname,
+    port: Number(new URL(E2E_STRIPE_URL).port),
+    protocol: "http",
+  });
+  const [customer] = (await stripe.customers.list({ email: ownerEmail })).data;
+  const [subscription] = (await stripe.subscriptions.list({ customer: customer?.id })).data;
+  expect(subscription?.items.data[0]?.quantity).toBe(4);
+
+  // A member gets 404 on billing; the owner's personal workspace stays Free.
+  const member = joined[0]?.page;
+  if (!member) throw new Error("nobody joined");
+  await member.goto(`/w/${workspace.slug}/billing`);
+  await expect(member.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  for (const { context } of joined) await context.close();
+  const mine = (await (await page.request.get("/api/workspaces")).json()) as {
+    data: { slug: string; personal: boolean }[];
+  };
+  const personal = mine.data.find((row) => row.personal);
+  await page.goto(`/w/${personal?.slug}/billing`);
+  await expect(page.getByTestId("billing-plan")).toHaveText("Free");
 });
