@@ -1,9 +1,10 @@
 import "server-only";
-import { and, desc, eq, gte, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { descIndexed } from "@/db/order";
 import {
   customers,
+  ENDED_SUBSCRIPTION_STATUSES,
   type Invoice,
   invoices,
   type Subscription,
@@ -12,7 +13,11 @@ import {
   usageRecords,
   users,
   type WebhookEvent,
+  type Workspace,
+  type WorkspaceRole,
   webhookEvents,
+  workspaceMembers,
+  workspaces,
 } from "@/db/schema";
 import { METRICS, type Metric } from "@/lib/billing/catalog/plans";
 import {
@@ -27,29 +32,52 @@ import { keyset } from "@/lib/http/cursor";
 import { type FailedMeterEvents, failedMeterEvents } from "@/lib/usage/failed-meter-events";
 import { usedInWindow } from "@/lib/usage/summary";
 import { usageWindow, utcMonthOf } from "@/lib/usage/windows";
+import { isPayingAt, monthlyAmountOf } from "./metrics";
 
 /**
- * The admin area's customer queries: a searchable, keyset-paginated list of users with their
- * current subscription, and everything about one user on one page. Read-only.
+ * The admin area's customer queries. The customer is the workspace (personal and team alike):
+ * a searchable, keyset-paginated list of workspaces with their owner, members, current
+ * subscription, billed seats and MRR, and everything about one workspace on one page.
+ * Read-only.
  */
 
 /** Longest search text accepted; longer is a bad request rather than a silent cut. */
 export const MAX_CUSTOMER_QUERY_LENGTH = 200;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` can be a workspace id (a uuid): anything else is answered without a query. */
+export function isWorkspaceId(id: string): boolean {
+  return UUID.test(id);
+}
+
+export type Person = Pick<User, "id" | "email" | "name">;
+
+export type CurrentSubscription = Pick<
+  Subscription,
+  "planTier" | "status" | "billingPeriod" | "cancelAtPeriodEnd" | "currentPeriodEnd" | "quantity"
+>;
+
 export interface CustomerListItem {
+  /** The workspace's id. */
   id: string;
-  email: string | null;
-  name: string | null;
-  role: User["role"];
+  name: string;
+  slug: string;
+  /** A user's personal workspace, as opposed to a team workspace. */
+  personal: boolean;
   createdAt: Date;
+  /** The longest-standing owner; null only for a workspace left without one. */
+  owner: Person | null;
+  members: number;
   stripeCustomerId: string | null;
   /** Set when Stripe reported the customer deleted. */
   stripeCustomerDeletedAt: Date | null;
-  /** The subscription `pickCurrentSubscription` chooses; null for a user who never had one. */
-  subscription: Pick<
-    Subscription,
-    "planTier" | "status" | "billingPeriod" | "cancelAtPeriodEnd" | "currentPeriodEnd"
-  > | null;
+  /** The subscription `pickCurrentSubscription` chooses; null for a workspace that never had one. */
+  subscription: CurrentSubscription | null;
+  /** Seats Stripe bills (the current subscription's quantity); null without a live subscription. */
+  billedSeats: number | null;
+  /** The monthly amounts of the workspace's subscriptions paying now, in cents, rounded once. */
+  mrr: number;
 }
 
 export interface CustomerPage {
@@ -63,6 +91,11 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
+/**
+ * A workspace whose name contains the text, whose slug starts with it, or that has a member
+ * (its owners included) whose email starts with it, ignoring case. The members are found first
+ * through `user_email_pattern_idx` and `workspace_members_user_idx`, then tested by hash.
+ */
 function searchCondition(query: string): SQL | undefined {
   const text = query.trim();
   if (text.length > MAX_CUSTOMER_QUERY_LENGTH) {
@@ -74,19 +107,22 @@ function searchCondition(query: string): SQL | undefined {
   if (!text) return undefined;
   const escaped = escapeLike(text.toLowerCase());
   return or(
-    sql`lower(${users.email}) like ${`${escaped}%`}`,
-    sql`${users.name} ilike ${`%${escaped}%`}`,
+    sql`${workspaces.name} ilike ${`%${escaped}%`}`,
+    sql`${workspaces.slug} like ${`${escaped}%`}`,
+    sql`${workspaces.id} in (select ${workspaceMembers.workspaceId} from ${workspaceMembers}
+      inner join ${users} on ${users.id} = ${workspaceMembers.userId}
+      where lower(${users.email}) like ${`${escaped}%`})`,
   );
 }
 
-/** Walks `user_created_id_idx` (created_at desc, id desc). */
-const CUSTOMERS = keyset({ time: users.createdAt, id: users.id }, "key");
+/** Walks `workspaces_created_id_idx` (created_at desc, id desc). */
+const CUSTOMERS = keyset({ time: workspaces.createdAt, id: workspaces.id }, "uuid");
 
 /**
- * Users, newest first, `limit` at a time, optionally filtered by `query`: an email that starts
- * with it or a name that contains it, ignoring case. Throws `bad_request` for a malformed
- * cursor or an over-long query. Each user appears once across the pages of one query, even
- * when users sign up between page loads (they appear before the first page's position).
+ * Workspaces, newest first, `limit` at a time, optionally filtered by `query` (see
+ * `searchCondition`). Throws `bad_request` for a malformed cursor or an over-long query. Each
+ * workspace appears once across the pages of one query, even when workspaces are created
+ * between page loads (they appear before the first page's position). MRR is taken at `now`.
  */
 export async function listCustomers(
   db: Database,
@@ -94,70 +130,136 @@ export async function listCustomers(
     query = "",
     cursor,
     limit = 50,
-  }: { query?: string | null; cursor?: string | null; limit?: number },
+    now = new Date(),
+  }: { query?: string | null; cursor?: string | null; limit?: number; now?: Date },
 ): Promise<CustomerPage> {
   const after = CUSTOMERS.parse(cursor);
   const rows = await db
     .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      createdAt: users.createdAt,
+      id: workspaces.id,
+      name: workspaces.name,
+      slug: workspaces.slug,
+      personalUserId: workspaces.personalUserId,
+      createdAt: workspaces.createdAt,
       stripeCustomerId: customers.stripeCustomerId,
       stripeCustomerDeletedAt: customers.deletedAt,
       ...CUSTOMERS.columns,
     })
-    .from(users)
-    .leftJoin(customers, eq(customers.userId, users.id))
+    .from(workspaces)
+    .leftJoin(customers, eq(customers.workspaceId, workspaces.id))
     .where(and(searchCondition(query ?? ""), CUSTOMERS.after(after)))
     .orderBy(...CUSTOMERS.order)
     .limit(limit + 1);
 
   const page = CUSTOMERS.page(rows, limit);
-  const current = await currentSubscriptions(
-    db,
-    page.rows.map((row) => row.id),
-  );
+  const ids = page.rows.map((row) => row.id);
+  const [subscriptionsOf, membersOf] = await Promise.all([
+    subscriptionsByWorkspace(db, ids),
+    memberFacts(db, ids),
+  ]);
   return {
-    data: page.rows.map((row) => {
-      const subscription = current.get(row.id);
+    data: page.rows.map(({ personalUserId, ...row }) => {
+      const rows = subscriptionsOf.get(row.id) ?? [];
+      const current = pickCurrentSubscription(rows);
+      const members = membersOf.get(row.id);
       return {
         ...row,
-        subscription: subscription
-          ? {
-              planTier: subscription.planTier,
-              status: subscription.status,
-              billingPeriod: subscription.billingPeriod,
-              cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
-              currentPeriodEnd: subscription.currentPeriodEnd,
-            }
-          : null,
+        personal: personalUserId !== null,
+        owner: members?.owner ?? null,
+        members: members?.count ?? 0,
+        subscription: current && currentSubscription(current),
+        billedSeats: billedSeatsOf(current),
+        mrr: workspaceMrr(rows, now),
       };
     }),
     nextCursor: page.nextCursor,
   };
 }
 
-/** Each user's current subscription (by `pickCurrentSubscription`), in one query. */
-async function currentSubscriptions(
+function currentSubscription(row: Subscription): CurrentSubscription {
+  return {
+    planTier: row.planTier,
+    status: row.status,
+    billingPeriod: row.billingPeriod,
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    currentPeriodEnd: row.currentPeriodEnd,
+    quantity: row.quantity,
+  };
+}
+
+/**
+ * The seats the current subscription bills: its mirrored quantity, while it has not ended for
+ * good (a trial or an unpaid one will bill them); null without one.
+ */
+function billedSeatsOf(current: Subscription | null): number | null {
+  if (!current) return null;
+  const ended = (ENDED_SUBSCRIPTION_STATUSES as readonly string[]).includes(current.status);
+  return ended ? null : current.quantity;
+}
+
+/** The dashboard's MRR restricted to one workspace's rows (lib/admin/metrics.ts). */
+function workspaceMrr(rows: readonly Subscription[], now: Date): number {
+  const exact = rows
+    .filter((row) => isPayingAt(row, now))
+    .reduce((total, row) => total + monthlyAmountOf(row), 0);
+  return Math.round(exact);
+}
+
+/** Every subscription row of each workspace, in one query. */
+async function subscriptionsByWorkspace(
   db: Database,
-  userIds: string[],
-): Promise<Map<string, Subscription>> {
-  const byUser = new Map<string, Subscription[]>();
-  if (userIds.length === 0) return new Map();
-  const rows = await db.select().from(subscriptions).where(inArray(subscriptions.userId, userIds));
+  workspaceIds: string[],
+): Promise<Map<string, Subscription[]>> {
+  const byWorkspace = new Map<string, Subscription[]>();
+  if (workspaceIds.length === 0) return byWorkspace;
+  const rows = await db
+    .select()
+    .from(subscriptions)
+    .where(inArray(subscriptions.workspaceId, workspaceIds));
   for (const row of rows) {
-    const list = byUser.get(row.userId);
+    const list = byWorkspace.get(row.workspaceId);
     if (list) list.push(row);
-    else byUser.set(row.userId, [row]);
+    else byWorkspace.set(row.workspaceId, [row]);
   }
-  const current = new Map<string, Subscription>();
-  for (const [userId, list] of byUser) {
-    const picked = pickCurrentSubscription(list);
-    if (picked) current.set(userId, picked);
+  return byWorkspace;
+}
+
+/** Each workspace's member count and longest-standing owner, in two queries. */
+async function memberFacts(
+  db: Database,
+  workspaceIds: string[],
+): Promise<Map<string, { count: number; owner: Person | null }>> {
+  const facts = new Map<string, { count: number; owner: Person | null }>();
+  if (workspaceIds.length === 0) return facts;
+  const [counts, owners] = await Promise.all([
+    db
+      .select({ workspaceId: workspaceMembers.workspaceId, count: count() })
+      .from(workspaceMembers)
+      .where(inArray(workspaceMembers.workspaceId, workspaceIds))
+      .groupBy(workspaceMembers.workspaceId),
+    db
+      .select({
+        workspaceId: workspaceMembers.workspaceId,
+        id: users.id,
+        email: users.email,
+        name: users.name,
+      })
+      .from(workspaceMembers)
+      .innerJoin(users, eq(users.id, workspaceMembers.userId))
+      .where(
+        and(
+          inArray(workspaceMembers.workspaceId, workspaceIds),
+          eq(workspaceMembers.role, "owner"),
+        ),
+      )
+      .orderBy(asc(workspaceMembers.createdAt), asc(users.id)),
+  ]);
+  for (const row of counts) facts.set(row.workspaceId, { count: row.count, owner: null });
+  for (const { workspaceId, ...owner } of owners) {
+    const fact = facts.get(workspaceId);
+    if (fact && !fact.owner) fact.owner = owner;
   }
-  return current;
+  return facts;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,14 +280,32 @@ export type CustomerEvent = Pick<
   "id" | "type" | "status" | "created" | "receivedAt" | "processedAt" | "attempts" | "lastError"
 >;
 
+export interface CustomerMember extends Person {
+  /** The person's site role (admin or user), which the detail page can change. */
+  siteRole: User["role"];
+  /** Their role in the workspace. */
+  role: WorkspaceRole;
+  joinedAt: Date;
+}
+
 export interface CustomerDetail {
-  user: Pick<User, "id" | "email" | "name" | "role" | "createdAt">;
-  /** The user's Stripe customer link; null before their first checkout. */
+  workspace: Pick<Workspace, "id" | "name" | "slug" | "createdAt"> & {
+    /** The user whose personal workspace this is; null for a team workspace. */
+    personalUserId: string | null;
+  };
+  /** Owners first, then admins, then members; longest-standing first; at most `MEMBER_LIST_LIMIT`. */
+  members: CustomerMember[];
+  memberCount: number;
+  /** The workspace's Stripe customer link; null before its first checkout. */
   customer: { stripeCustomerId: string; deletedAt: Date | null } | null;
-  /** The subscription that decides entitlements; null for a user who never had one. */
+  /** The subscription that decides entitlements; null for a workspace that never had one. */
   subscription: Subscription | null;
-  /** All of the user's subscription rows, current one included. */
+  /** All of the workspace's subscription rows, current one included. */
   subscriptionCount: number;
+  /** As on the list: the current subscription's quantity while it has not ended, else null. */
+  billedSeats: number | null;
+  /** As on the list: the monthly amounts of its subscriptions paying at `now`, rounded once. */
+  mrr: number;
   entitlements: Entitlements;
   /** The newest invoices (by Stripe's `created`), at most `DETAIL_LIST_LIMIT`. */
   invoices: InvoiceListItem[];
@@ -197,16 +317,17 @@ export interface CustomerDetail {
    * reported).
    */
   usage: CustomerUsage[];
-  /** Webhook events about the user's Stripe customer(s), newest first, at most `DETAIL_LIST_LIMIT`. */
+  /** Webhook events about the workspace's Stripe customer(s), newest first, at most `DETAIL_LIST_LIMIT`. */
   events: CustomerEvent[];
   /**
-   * The user's usage whose meter event Stripe refused for good (or that was too old to send),
-   * with Stripe's reason: never billed. Newest first, at most `DETAIL_LIST_LIMIT`.
+   * The workspace's usage whose meter event Stripe refused for good (or that was too old to
+   * send), with Stripe's reason: never billed. Newest first, at most `DETAIL_LIST_LIMIT`.
    */
   failedMeterEvents: FailedMeterEvents;
 }
 
 export const DETAIL_LIST_LIMIT = 20;
+export const MEMBER_LIST_LIMIT = 100;
 
 function toInvoiceListItem(row: Invoice): InvoiceListItem {
   return {
@@ -225,52 +346,110 @@ function toInvoiceListItem(row: Invoice): InvoiceListItem {
   };
 }
 
+/** The id of the user's personal workspace, or null (no such user, or none made yet). */
+export async function personalWorkspaceIdOf(db: Database, userId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: workspaces.id })
+    .from(workspaces)
+    .where(eq(workspaces.personalUserId, userId));
+  return row?.id ?? null;
+}
+
+/** The workspace an admin action names, by id; `not_found` (404) when there is none. */
+export async function adminWorkspaceOrThrow(
+  db: Database,
+  id: string,
+): Promise<Pick<Workspace, "id" | "name" | "slug">> {
+  const [row] = isWorkspaceId(id)
+    ? await db
+        .select({ id: workspaces.id, name: workspaces.name, slug: workspaces.slug })
+        .from(workspaces)
+        .where(eq(workspaces.id, id))
+    : [];
+  if (!row) throw new AppError("not_found", "No such workspace.");
+  return row;
+}
+
+const ROLE_RANK = sql`case ${workspaceMembers.role} when 'owner' then 0 when 'admin' then 1 else 2 end`;
+
+async function membersOf(
+  db: Database,
+  workspaceId: string,
+): Promise<{ members: CustomerMember[]; memberCount: number }> {
+  const [members, [total]] = await Promise.all([
+    db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        siteRole: users.role,
+        role: workspaceMembers.role,
+        joinedAt: workspaceMembers.createdAt,
+      })
+      .from(workspaceMembers)
+      .innerJoin(users, eq(users.id, workspaceMembers.userId))
+      .where(eq(workspaceMembers.workspaceId, workspaceId))
+      .orderBy(ROLE_RANK, asc(workspaceMembers.createdAt), asc(users.id))
+      .limit(MEMBER_LIST_LIMIT),
+    db
+      .select({ count: count() })
+      .from(workspaceMembers)
+      .where(eq(workspaceMembers.workspaceId, workspaceId)),
+  ]);
+  return { members, memberCount: total?.count ?? 0 };
+}
+
 /**
- * Everything the admin customer page shows about one user, or null for an unknown id.
- * Invoices are the user's own plus any of their Stripe customer not yet linked to a user;
- * events are those naming the user's Stripe customer, or a customer of one of their
- * subscriptions (a customer Stripe deleted and the user replaced). Entitlements are computed
- * from the same subscription rows, as `getEntitlements` does, at `now`.
+ * Everything the admin customer page shows about one workspace, or null for an unknown id (or
+ * one that is not a uuid). Invoices are the workspace's own plus any of its Stripe customer not
+ * yet linked to it; events are those naming its Stripe customer, or a customer of one of its
+ * subscriptions (a customer Stripe deleted and the workspace replaced). Entitlements are
+ * computed from the same subscription rows, as `getEntitlements` does, at `now`.
  */
 export async function getCustomerDetail(
   db: Database,
   {
-    userId,
+    workspaceId,
     now = new Date(),
     gracePeriodDays = env().BILLING_GRACE_PERIOD_DAYS,
-  }: { userId: string; now?: Date; gracePeriodDays?: number },
+  }: { workspaceId: string; now?: Date; gracePeriodDays?: number },
 ): Promise<CustomerDetail | null> {
+  if (!isWorkspaceId(workspaceId)) return null;
   const [found] = await db
     .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      createdAt: users.createdAt,
+      id: workspaces.id,
+      name: workspaces.name,
+      slug: workspaces.slug,
+      personalUserId: workspaces.personalUserId,
+      createdAt: workspaces.createdAt,
       stripeCustomerId: customers.stripeCustomerId,
       deletedAt: customers.deletedAt,
     })
-    .from(users)
-    .leftJoin(customers, eq(customers.userId, users.id))
-    .where(eq(users.id, userId))
+    .from(workspaces)
+    .leftJoin(customers, eq(customers.workspaceId, workspaces.id))
+    .where(eq(workspaces.id, workspaceId))
     .limit(1);
   if (!found) return null;
-  const { stripeCustomerId, deletedAt, ...user } = found;
+  const { stripeCustomerId, deletedAt, ...workspace } = found;
   const usagePeriod = utcMonthOf(now);
 
-  const [subscriptionRows, invoiceRows, counted, storage, failed] = await Promise.all([
+  const [members, subscriptionRows, invoiceRows, counted, storage, failed] = await Promise.all([
+    membersOf(db, workspaceId),
     db
       .select()
       .from(subscriptions)
-      .where(eq(subscriptions.userId, userId))
+      .where(eq(subscriptions.workspaceId, workspaceId))
       .orderBy(desc(subscriptions.createdAt)),
     db
       .select()
       .from(invoices)
       .where(
         stripeCustomerId
-          ? or(eq(invoices.userId, userId), eq(invoices.stripeCustomerId, stripeCustomerId))
-          : eq(invoices.userId, userId),
+          ? or(
+              eq(invoices.workspaceId, workspaceId),
+              eq(invoices.stripeCustomerId, stripeCustomerId),
+            )
+          : eq(invoices.workspaceId, workspaceId),
       )
       .orderBy(descIndexed(invoices.created), descIndexed(invoices.id))
       .limit(DETAIL_LIST_LIMIT),
@@ -282,15 +461,15 @@ export async function getCustomerDetail(
       .from(usageRecords)
       .where(
         and(
-          eq(usageRecords.userId, userId),
+          eq(usageRecords.workspaceId, workspaceId),
           ne(usageRecords.metric, LEVEL_METRIC),
           gte(usageRecords.occurredAt, usagePeriod.start),
           lt(usageRecords.occurredAt, usagePeriod.end),
         ),
       )
       .groupBy(usageRecords.metric),
-    usedInWindow(db, userId, LEVEL_METRIC, usageWindow(LEVEL_METRIC, now)),
-    failedMeterEvents(db, { userId, limit: DETAIL_LIST_LIMIT }),
+    usedInWindow(db, workspaceId, LEVEL_METRIC, usageWindow(LEVEL_METRIC, now)),
+    failedMeterEvents(db, { workspaceId, limit: DETAIL_LIST_LIMIT }),
   ]);
   const usage: CustomerUsage[] = counted.map((row) => ({ ...row, kind: "count" }));
   if (storage > 0) usage.push({ metric: LEVEL_METRIC, kind: "level", quantity: storage });
@@ -318,10 +497,13 @@ export async function getCustomerDetail(
 
   const subscription = pickCurrentSubscription(subscriptionRows);
   return {
-    user,
+    workspace,
+    ...members,
     customer: stripeCustomerId ? { stripeCustomerId, deletedAt } : null,
     subscription,
     subscriptionCount: subscriptionRows.length,
+    billedSeats: billedSeatsOf(subscription),
+    mrr: workspaceMrr(subscriptionRows, now),
     entitlements: entitlementsFor(subscription, { now, gracePeriodDays }),
     invoices: invoiceRows.map(toInvoiceListItem),
     usagePeriod,

@@ -13,25 +13,32 @@ const CHOOSE_ROLE = "Choose a role for a user.";
 
 const roleChangeSchema = z.object({
   userId: z.string({ error: CHOOSE_ROLE }).min(1, CHOOSE_ROLE).max(128, CHOOSE_ROLE),
+  /** The workspace page the form is on; blank: the user's (which leads to their personal one). */
+  workspaceId: z.union([z.literal(""), z.guid({ error: CHOOSE_ROLE })]),
   role: z.enum(USER_ROLES, { error: CHOOSE_ROLE }),
 });
+
+/** The customer page the form was on. */
+const pageOf = (workspaceId: string, userId: string) =>
+  `/admin/customers/${encodeURIComponent(workspaceId || userId)}`;
 
 /**
  * Promotes or demotes a user, as PUT /api/admin/users/:id/role does: admins only, and never
  * the acting admin themselves (`setUserRole` refuses that). Setting the role a user already has
- * succeeds and changes nothing.
+ * succeeds and changes nothing. The site role is the person's, shown on the page of every
+ * workspace they are a member of.
  */
 export const changeRoleAction = action(
   {
     access: "admin",
-    returnTo: (formData) => `/admin/customers/${encodeURIComponent(formText(formData, "userId"))}`,
+    returnTo: (formData) => pageOf(formText(formData, "workspaceId"), formText(formData, "userId")),
     schema: roleChangeSchema,
     invalid: "message",
   },
-  async ({ userId, role }, { user: admin }) => {
+  async ({ userId, workspaceId, role }, { user: admin }) => {
     const user = await setUserRole(await getDb(), { userId, role, actor: admin });
     log.info({ actorId: admin.id, userId: user.id, role: user.role }, "user role changed");
-    revalidatePath(`/admin/customers/${user.id}`);
+    revalidatePath(pageOf(workspaceId, user.id));
     revalidatePath("/admin/customers");
     const who = user.email ?? user.name ?? "The user";
     return {
