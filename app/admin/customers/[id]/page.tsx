@@ -6,6 +6,7 @@ import { formatAmount } from "@/components/billing/usage-bars";
 import { EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Day, Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
+import { ENDED_SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "@/db/schema";
 import {
   type CustomerDetail,
   type CustomerUsage,
@@ -21,6 +22,7 @@ import { EventsTable } from "./events-table";
 import { FailedMeterEventsTable } from "./failed-meter-events-table";
 import { MembersTable } from "./members-table";
 import { Fact, Facts, Mono, Section } from "./parts";
+import { SubscriptionActions } from "./subscription-actions";
 import { SubscriptionFacts } from "./subscription-facts";
 
 export const metadata: Metadata = { title: "Customer" };
@@ -29,6 +31,7 @@ export const dynamic = "force-dynamic";
 /** Longer than any workspace or user id we create; longer ids are answered 404 without a query. */
 const MAX_ID_LENGTH = 128;
 const whole = new Intl.NumberFormat("en-US");
+const ENDED: readonly SubscriptionStatus[] = ENDED_SUBSCRIPTION_STATUSES;
 
 function UsageTable({ usage, month }: { usage: readonly CustomerUsage[]; month: string }) {
   return (
@@ -157,6 +160,14 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         {subscription ? (
           <>
             <SubscriptionFacts subscription={subscription} />
+            {!ENDED.includes(subscription.status) && (
+              <div className="mt-4">
+                <SubscriptionActions
+                  workspaceId={workspace.id}
+                  scheduledToEnd={subscription.cancelAtPeriodEnd || subscription.cancelAt !== null}
+                />
+              </div>
+            )}
             {detail.subscriptionCount > 1 && (
               <p className="mt-2 text-sm text-slate-600">
                 The one that decides access, of {detail.subscriptionCount} subscriptions on record.
