@@ -115,6 +115,17 @@ function searchCondition(query: string): SQL | undefined {
   );
 }
 
+/** A workspace with its Stripe customer link (`workspaces` left-joined to `customers`). */
+const WORKSPACE_COLUMNS = {
+  id: workspaces.id,
+  name: workspaces.name,
+  slug: workspaces.slug,
+  personalUserId: workspaces.personalUserId,
+  createdAt: workspaces.createdAt,
+  stripeCustomerId: customers.stripeCustomerId,
+  stripeCustomerDeletedAt: customers.deletedAt,
+};
+
 /** Walks `workspaces_created_id_idx` (created_at desc, id desc). */
 const CUSTOMERS = keyset({ time: workspaces.createdAt, id: workspaces.id }, "uuid");
 
@@ -135,16 +146,7 @@ export async function listCustomers(
 ): Promise<CustomerPage> {
   const after = CUSTOMERS.parse(cursor);
   const rows = await db
-    .select({
-      id: workspaces.id,
-      name: workspaces.name,
-      slug: workspaces.slug,
-      personalUserId: workspaces.personalUserId,
-      createdAt: workspaces.createdAt,
-      stripeCustomerId: customers.stripeCustomerId,
-      stripeCustomerDeletedAt: customers.deletedAt,
-      ...CUSTOMERS.columns,
-    })
+    .select({ ...WORKSPACE_COLUMNS, ...CUSTOMERS.columns })
     .from(workspaces)
     .leftJoin(customers, eq(customers.workspaceId, workspaces.id))
     .where(and(searchCondition(query ?? ""), CUSTOMERS.after(after)))
@@ -416,21 +418,13 @@ export async function getCustomerDetail(
 ): Promise<CustomerDetail | null> {
   if (!isWorkspaceId(workspaceId)) return null;
   const [found] = await db
-    .select({
-      id: workspaces.id,
-      name: workspaces.name,
-      slug: workspaces.slug,
-      personalUserId: workspaces.personalUserId,
-      createdAt: workspaces.createdAt,
-      stripeCustomerId: customers.stripeCustomerId,
-      deletedAt: customers.deletedAt,
-    })
+    .select(WORKSPACE_COLUMNS)
     .from(workspaces)
     .leftJoin(customers, eq(customers.workspaceId, workspaces.id))
     .where(eq(workspaces.id, workspaceId))
     .limit(1);
   if (!found) return null;
-  const { stripeCustomerId, deletedAt, ...workspace } = found;
+  const { stripeCustomerId, stripeCustomerDeletedAt: deletedAt, ...workspace } = found;
   const usagePeriod = utcMonthOf(now);
 
   const [members, subscriptionRows, invoiceRows, counted, storage, failed] = await Promise.all([
