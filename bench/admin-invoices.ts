@@ -33,7 +33,8 @@ register(`data:text/javascript,${encodeURIComponent(serverOnlyHooks)}`);
 const { invoiceTotals, listInvoices, streamInvoicesCsv } = await import("../lib/admin/invoices");
 const { encodeCursor } = await import("../lib/http/cursor");
 const metrics = await import("../lib/admin/metrics");
-const { getCustomerDetail, listCustomers } = await import("../lib/admin/customers");
+const { listCustomers } = await import("../lib/admin/customer-list");
+const { getCustomerDetail } = await import("../lib/admin/customers");
 
 const { values: args } = parseArgs({
   options: {

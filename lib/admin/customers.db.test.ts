@@ -19,12 +19,9 @@ import { createTestDatabase } from "@/db/testing";
 import { AppError } from "@/lib/errors";
 import { encodeCursor } from "@/lib/http/cursor";
 import { utcMonthOf } from "@/lib/usage/windows";
-import {
-  adminWorkspaceOrThrow,
-  getCustomerDetail,
-  listCustomers,
-  personalWorkspaceIdOf,
-} from "./customers";
+import { listCustomers } from "./customer-list";
+import { adminWorkspaceOrThrow, personalWorkspaceIdOf } from "./customer-workspace";
+import { getCustomerDetail } from "./customers";
 
 let handle: DatabaseHandle;
 const NOW = new Date("2026-11-24T12:00:00Z");

@@ -11,7 +11,7 @@ import {
   type CustomerPage,
   listCustomers,
   MAX_CUSTOMER_QUERY_LENGTH,
-} from "@/lib/admin/customers";
+} from "@/lib/admin/customer-list";
 import { requireAdmin } from "@/lib/auth/session";
 import { CURRENCY, PLANS } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";

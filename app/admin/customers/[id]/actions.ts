@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { USER_ROLES } from "@/db/schema";
-import { adminWorkspaceOrThrow } from "@/lib/admin/customers";
+import { adminWorkspaceOrThrow } from "@/lib/admin/customer-workspace";
 import { setUserRole } from "@/lib/auth/users";
 import { cancelSubscription } from "@/lib/billing/service/cancel";
 import { resumeSubscription } from "@/lib/billing/service/resume";

@@ -7,12 +7,8 @@ import { EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/
 import { Day, Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { ENDED_SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "@/db/schema";
-import {
-  type CustomerDetail,
-  type CustomerUsage,
-  getCustomerDetail,
-  personalWorkspaceIdOf,
-} from "@/lib/admin/customers";
+import { personalWorkspaceIdOf } from "@/lib/admin/customer-workspace";
+import { type CustomerDetail, type CustomerUsage, getCustomerDetail } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
 import { CURRENCY, includedSeats, METRIC_LABELS } from "@/lib/billing/catalog/plans";
 import { formatMonth } from "@/lib/format/date";

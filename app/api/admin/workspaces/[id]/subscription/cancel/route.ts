@@ -4,7 +4,7 @@
 // it). → {subscription}; 404 for a signed-in non-admin, an unknown workspace, or one without a
 // subscription.
 import { getDb } from "@/db";
-import { adminWorkspaceOrThrow } from "@/lib/admin/customers";
+import { adminWorkspaceOrThrow } from "@/lib/admin/customer-workspace";
 import { cancelSubscription, cancelSubscriptionSchema } from "@/lib/billing/service/cancel";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { readJsonOrForm } from "@/lib/http/request";

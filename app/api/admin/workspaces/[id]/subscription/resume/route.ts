@@ -3,7 +3,7 @@
 // those). → {subscription}; 404 for a signed-in non-admin, an unknown workspace, or one without
 // a subscription; 409 when it is not set to cancel.
 import { getDb } from "@/db";
-import { adminWorkspaceOrThrow } from "@/lib/admin/customers";
+import { adminWorkspaceOrThrow } from "@/lib/admin/customer-workspace";
 import { resumeSubscription } from "@/lib/billing/service/resume";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { route } from "@/lib/http/route";
