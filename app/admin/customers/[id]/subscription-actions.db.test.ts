@@ -1,6 +1,5 @@
-import { and, eq, ne } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { subscriptions } from "@/db/schema";
+import { getCustomerDetail } from "@/lib/admin/customers";
 import { IDLE } from "@/lib/form-state";
 import {
   createTestUser,
@@ -30,12 +29,10 @@ beforeEach(async () => {
   revalidatePath.mockReset();
 });
 
-async function liveRow(workspaceId: string) {
-  const [row] = await t.db
-    .select()
-    .from(subscriptions)
-    .where(and(eq(subscriptions.workspaceId, workspaceId), ne(subscriptions.status, "canceled")));
-  return row;
+/** What the customer page shows of the workspace's subscription. */
+async function shown(workspaceId: string) {
+  const detail = await getCustomerDetail(t.db, { workspaceId, gracePeriodDays: 3 });
+  return { ...detail?.subscription, tier: detail?.entitlements.tier };
 }
 
 /** A user whose personal workspace has an active Pro subscription. */
@@ -58,7 +55,8 @@ describe("the detail page's subscription actions", () => {
     });
     expect(requireAdminSession).toHaveBeenCalledWith(`/admin/customers/${user.workspaceId}`);
     expect(revalidatePath).toHaveBeenCalledWith(`/admin/customers/${user.workspaceId}`);
-    expect(await liveRow(user.workspaceId)).toMatchObject({
+    expect(await shown(user.workspaceId)).toMatchObject({
+      status: "active",
       cancelAtPeriodEnd: true,
       cancelRequestedBy: "admin",
     });
@@ -67,7 +65,8 @@ describe("the detail page's subscription actions", () => {
       status: "success",
       message: "The subscription renews again.",
     });
-    expect(await liveRow(user.workspaceId)).toMatchObject({
+    expect(await shown(user.workspaceId)).toMatchObject({
+      status: "active",
       cancelAtPeriodEnd: false,
       cancelRequestedBy: null,
     });
@@ -84,7 +83,7 @@ describe("the detail page's subscription actions", () => {
       status: "success",
       message: "The subscription has ended.",
     });
-    expect(await liveRow(user.workspaceId)).toBeUndefined();
+    expect(await shown(user.workspaceId)).toMatchObject({ status: "canceled", tier: "free" });
     expect(await cancelWorkspaceSubscriptionAction(IDLE, testForm(form))).toMatchObject({
       status: "error",
     });
