@@ -1,15 +1,10 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
-import {
-  customers,
-  ENDED_SUBSCRIPTION_STATUSES,
-  type Subscription,
-  type User,
-  type Workspace,
-  workspaces,
-} from "@/db/schema";
+import { customers, type Subscription, type User, type Workspace, workspaces } from "@/db/schema";
+import { isPaidTier } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
+import { SEAT_BILLED_STATUSES } from "@/lib/workspaces/seat-subscription";
 import { isPayingAt, monthlyAmountOf } from "./metrics";
 
 /**
@@ -39,13 +34,14 @@ export const WORKSPACE_COLUMNS = {
 };
 
 /**
- * The seats the current subscription bills: its mirrored quantity, while it has not ended for
- * good (a trial or an unpaid one will bill them); null without one.
+ * The seats the current subscription bills: its mirrored quantity while it bills seats (a paid
+ * plan, active, trialing or past_due: lib/workspaces/seat-subscription.ts, as the members page
+ * counts them); null otherwise.
  */
 export function billedSeatsOf(current: Subscription | null): number | null {
-  if (!current) return null;
-  const ended = (ENDED_SUBSCRIPTION_STATUSES as readonly string[]).includes(current.status);
-  return ended ? null : current.quantity;
+  if (!current || !isPaidTier(current.planTier)) return null;
+  const billing = (SEAT_BILLED_STATUSES as readonly string[]).includes(current.status);
+  return billing ? current.quantity : null;
 }
 
 /** The dashboard's MRR restricted to one workspace's rows (lib/admin/metrics.ts). */

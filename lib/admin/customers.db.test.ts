@@ -445,7 +445,14 @@ describe("getCustomerDetail", () => {
       status: "active",
     });
     expect(detail?.subscriptionCount).toBe(2);
-    expect(detail?.billedSeats).toBe(1);
+    expect(detail?.seats).toEqual({
+      tier: "pro",
+      members: 1,
+      included: 3,
+      limit: null,
+      billed: 1,
+      billedExtra: 0,
+    });
     expect(detail?.mrr).toBe(2900);
     expect(detail?.entitlements).toMatchObject({
       tier: "pro",
@@ -499,7 +506,7 @@ describe("getCustomerDetail", () => {
       ["dave@example.com", "member", "user"],
     ]);
     expect(detail?.members[0]?.joinedAt.toISOString()).toBe("2026-02-01T00:00:00.000Z");
-    expect(detail?.billedSeats).toBe(5);
+    expect(detail?.seats).toMatchObject({ members: 5, included: 3, billed: 5, billedExtra: 2 });
     expect(detail?.mrr).toBe(4700);
     // The team's own usage and invoices, not those of its members' personal workspaces.
     expect(detail?.usage).toEqual([{ metric: "api_calls", kind: "count", quantity: 40 }]);
@@ -519,7 +526,7 @@ describe("getCustomerDetail", () => {
       customer: null,
       subscription: null,
       subscriptionCount: 0,
-      billedSeats: null,
+      seats: { tier: "free", members: 1, included: 2, limit: 2, billed: null, billedExtra: null },
       mrr: 0,
       invoices: [],
       usage: [],

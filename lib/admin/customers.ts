@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { descIndexed } from "@/db/order";
 import {
@@ -29,13 +29,8 @@ import { env } from "@/lib/env";
 import { type FailedMeterEvents, failedMeterEvents } from "@/lib/usage/failed-meter-events";
 import { usedInWindow } from "@/lib/usage/summary";
 import { usageWindow, utcMonthOf } from "@/lib/usage/windows";
-import {
-  billedSeatsOf,
-  isWorkspaceId,
-  type Person,
-  WORKSPACE_COLUMNS,
-  workspaceMrr,
-} from "./customer-workspace";
+import { type SeatSummary, seatSummary } from "@/lib/workspaces/seat-summary";
+import { isWorkspaceId, type Person, WORKSPACE_COLUMNS, workspaceMrr } from "./customer-workspace";
 
 /**
  * The admin customer page: everything about one workspace (the customer, personal or team) —
@@ -80,8 +75,8 @@ export interface CustomerDetail {
   subscription: Subscription | null;
   /** All of the workspace's subscription rows, current one included. */
   subscriptionCount: number;
-  /** As on the list: the current subscription's quantity while it has not ended, else null. */
-  billedSeats: number | null;
+  /** Members, seats the plan includes, and seats billed, as the workspace's members page counts them. */
+  seats: SeatSummary;
   /** As on the list: the monthly amounts of its subscriptions paying at `now`, rounded once. */
   mrr: number;
   entitlements: Entitlements;
@@ -126,31 +121,22 @@ function toInvoiceListItem(row: Invoice): InvoiceListItem {
 
 const ROLE_RANK = sql`case ${workspaceMembers.role} when 'owner' then 0 when 'admin' then 1 else 2 end`;
 
-async function membersOf(
-  db: Database,
-  workspaceId: string,
-): Promise<{ members: CustomerMember[]; memberCount: number }> {
-  const [members, [total]] = await Promise.all([
-    db
-      .select({
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        siteRole: users.role,
-        role: workspaceMembers.role,
-        joinedAt: workspaceMembers.createdAt,
-      })
-      .from(workspaceMembers)
-      .innerJoin(users, eq(users.id, workspaceMembers.userId))
-      .where(eq(workspaceMembers.workspaceId, workspaceId))
-      .orderBy(ROLE_RANK, asc(workspaceMembers.createdAt), asc(users.id))
-      .limit(MEMBER_LIST_LIMIT),
-    db
-      .select({ count: count() })
-      .from(workspaceMembers)
-      .where(eq(workspaceMembers.workspaceId, workspaceId)),
-  ]);
-  return { members, memberCount: total?.count ?? 0 };
+/** The first `MEMBER_LIST_LIMIT` members, owners first (their count is in the seat summary). */
+function membersOf(db: Database, workspaceId: string): Promise<CustomerMember[]> {
+  return db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      siteRole: users.role,
+      role: workspaceMembers.role,
+      joinedAt: workspaceMembers.createdAt,
+    })
+    .from(workspaceMembers)
+    .innerJoin(users, eq(users.id, workspaceMembers.userId))
+    .where(eq(workspaceMembers.workspaceId, workspaceId))
+    .orderBy(ROLE_RANK, asc(workspaceMembers.createdAt), asc(users.id))
+    .limit(MEMBER_LIST_LIMIT);
 }
 
 /**
@@ -179,44 +165,46 @@ export async function getCustomerDetail(
   const { stripeCustomerId, stripeCustomerDeletedAt: deletedAt, ...workspace } = found;
   const usagePeriod = utcMonthOf(now);
 
-  const [members, subscriptionRows, invoiceRows, counted, storage, failed] = await Promise.all([
-    membersOf(db, workspaceId),
-    db
-      .select()
-      .from(subscriptions)
-      .where(eq(subscriptions.workspaceId, workspaceId))
-      .orderBy(desc(subscriptions.createdAt)),
-    db
-      .select()
-      .from(invoices)
-      .where(
-        stripeCustomerId
-          ? or(
-              eq(invoices.workspaceId, workspaceId),
-              eq(invoices.stripeCustomerId, stripeCustomerId),
-            )
-          : eq(invoices.workspaceId, workspaceId),
-      )
-      .orderBy(descIndexed(invoices.created), descIndexed(invoices.id))
-      .limit(DETAIL_LIST_LIMIT),
-    db
-      .select({
-        metric: usageRecords.metric,
-        quantity: sql<number>`sum(${usageRecords.quantity})`.mapWith(Number),
-      })
-      .from(usageRecords)
-      .where(
-        and(
-          eq(usageRecords.workspaceId, workspaceId),
-          ne(usageRecords.metric, LEVEL_METRIC),
-          gte(usageRecords.occurredAt, usagePeriod.start),
-          lt(usageRecords.occurredAt, usagePeriod.end),
-        ),
-      )
-      .groupBy(usageRecords.metric),
-    usedInWindow(db, workspaceId, LEVEL_METRIC, usageWindow(LEVEL_METRIC, now)),
-    failedMeterEvents(db, { workspaceId, limit: DETAIL_LIST_LIMIT }),
-  ]);
+  const [members, seats, subscriptionRows, invoiceRows, counted, storage, failed] =
+    await Promise.all([
+      membersOf(db, workspaceId),
+      seatSummary(db, workspaceId),
+      db
+        .select()
+        .from(subscriptions)
+        .where(eq(subscriptions.workspaceId, workspaceId))
+        .orderBy(desc(subscriptions.createdAt)),
+      db
+        .select()
+        .from(invoices)
+        .where(
+          stripeCustomerId
+            ? or(
+                eq(invoices.workspaceId, workspaceId),
+                eq(invoices.stripeCustomerId, stripeCustomerId),
+              )
+            : eq(invoices.workspaceId, workspaceId),
+        )
+        .orderBy(descIndexed(invoices.created), descIndexed(invoices.id))
+        .limit(DETAIL_LIST_LIMIT),
+      db
+        .select({
+          metric: usageRecords.metric,
+          quantity: sql<number>`sum(${usageRecords.quantity})`.mapWith(Number),
+        })
+        .from(usageRecords)
+        .where(
+          and(
+            eq(usageRecords.workspaceId, workspaceId),
+            ne(usageRecords.metric, LEVEL_METRIC),
+            gte(usageRecords.occurredAt, usagePeriod.start),
+            lt(usageRecords.occurredAt, usagePeriod.end),
+          ),
+        )
+        .groupBy(usageRecords.metric),
+      usedInWindow(db, workspaceId, LEVEL_METRIC, usageWindow(LEVEL_METRIC, now)),
+      failedMeterEvents(db, { workspaceId, limit: DETAIL_LIST_LIMIT }),
+    ]);
   const usage: CustomerUsage[] = counted.map((row) => ({ ...row, kind: "count" }));
   if (storage > 0) usage.push({ metric: LEVEL_METRIC, kind: "level", quantity: storage });
 
@@ -244,11 +232,12 @@ export async function getCustomerDetail(
   const subscription = pickCurrentSubscription(subscriptionRows);
   return {
     workspace,
-    ...members,
+    members,
+    memberCount: seats.members,
     customer: stripeCustomerId ? { stripeCustomerId, deletedAt } : null,
     subscription,
     subscriptionCount: subscriptionRows.length,
-    billedSeats: billedSeatsOf(subscription),
+    seats,
     mrr: workspaceMrr(subscriptionRows, now),
     entitlements: entitlementsFor(subscription, { now, gracePeriodDays }),
     invoices: invoiceRows.map(toInvoiceListItem),

@@ -45,6 +45,10 @@ describe("seat revenue, from subscriptions Stripe bills per member", () => {
       now,
       gracePeriodDays: 3,
     });
-    expect(detail).toMatchObject({ memberCount: 5, billedSeats: 5, mrr: proMrr });
+    expect(detail).toMatchObject({
+      memberCount: 5,
+      seats: { members: 5, included: 3, billed: 5, billedExtra: 2 },
+      mrr: proMrr,
+    });
   }, 120_000);
 });

@@ -5,12 +5,13 @@ import { InvoiceTable } from "@/components/billing/invoice-table";
 import { formatAmount } from "@/components/billing/usage-bars";
 import { EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Day, Moment } from "@/components/ui/time";
+import { SeatSummary } from "@/components/workspaces/seat-summary";
 import { getDb } from "@/db";
 import { ENDED_SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "@/db/schema";
 import { personalWorkspaceIdOf } from "@/lib/admin/customer-workspace";
 import { type CustomerDetail, type CustomerUsage, getCustomerDetail } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
-import { CURRENCY, includedSeats, METRIC_LABELS } from "@/lib/billing/catalog/plans";
+import { CURRENCY, METRIC_LABELS } from "@/lib/billing/catalog/plans";
 import { formatMonth } from "@/lib/format/date";
 import { formatMoney } from "@/lib/format/money";
 import { EntitlementsView } from "./entitlements-view";
@@ -73,7 +74,6 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   }
   const { workspace, customer, subscription } = detail;
   const month = formatMonth(detail.usagePeriod.start);
-  const included = subscription ? includedSeats(subscription.planTier) : null;
 
   return (
     <>
@@ -115,16 +115,8 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
               "None yet (never started a checkout)"
             )}
           </Fact>
-          <Fact term="Members">{whole.format(detail.memberCount)}</Fact>
-          <Fact term="Billed seats">
-            {detail.billedSeats === null ? (
-              "None"
-            ) : (
-              <span data-testid="billed-seats">
-                {whole.format(detail.billedSeats)}
-                {included !== null && ` (${whole.format(included)} included in the plan)`}
-              </span>
-            )}
+          <Fact term="Seats">
+            <SeatSummary seats={detail.seats} />
           </Fact>
           <Fact term="MRR">
             <span data-testid="workspace-mrr">{formatMoney(detail.mrr, CURRENCY)}</span>
