@@ -245,8 +245,8 @@ async function writeInvoices(
         target: invoices.stripeInvoiceId,
         set: {
           ...row,
-          // A customer that lost its link (Stripe deleted it) keeps its invoices with their user.
-          workspaceId: sql`coalesce(excluded.user_id, ${invoices.workspaceId})`,
+          // A customer that lost its link (Stripe deleted it) keeps its invoices with their workspace.
+          workspaceId: sql`coalesce(excluded.workspace_id, ${invoices.workspaceId})`,
         },
         setWhere: lte(invoices.stripeVersion, version),
       });
