@@ -1,6 +1,7 @@
 /**
- * Seeds the benchmark data in SQL with generate_series: users and customers, one subscription
- * per paying customer, `invoices` invoices spread round-robin over the customers (two share
+ * Seeds the benchmark data in SQL with generate_series: users, each with their personal workspace
+ * (which owns the billing rows, as sign-up makes it), customers, one subscription per paying
+ * customer, `invoices` invoices spread round-robin over the customers (two share
  * each `created`, 90 s apart, newest at NOW), and invoice.* events in the webhook ledger.
  *
  * Customer c: plan enterprise when c % 10 = 0, free when c % 10 is 1–4, else pro; currency jpy
@@ -15,6 +16,10 @@ export const NOW = new Date("2026-06-01T00:00:00Z");
 
 const CHUNK = 100_000;
 
+/** Customer c's personal workspace id, made from c so the inserts below can name it. */
+const workspaceOf = (c: string) =>
+  `('00000000-0000-4000-8000-' || lpad((${c})::text, 12, '0'))::uuid`;
+
 export async function seed(
   bench: BenchDatabase,
   { invoices, customers }: { invoices: number; customers: number },
@@ -26,17 +31,27 @@ export async function seed(
     select 'bench-user-' || c, 'customer' || c || '@bench.example', 'Customer ' || c, 'user',
            ${now} - interval '2 years'
     from generate_series(1, ${customers}) c`);
+  // The slug is lib/workspaces/slug.ts `personalSlug`.
   await bench.rows(`
-    insert into customers (user_id, stripe_customer_id, email)
-    select 'bench-user-' || c, 'cus_bench' || lpad(c::text, 5, '0'),
+    insert into workspaces (id, name, slug, personal_user_id, created_at)
+    select ${workspaceOf("c")}, 'Personal', 'personal-' || left(md5('bench-user-' || c), 12),
+           'bench-user-' || c, ${now} - interval '2 years'
+    from generate_series(1, ${customers}) c`);
+  await bench.rows(`
+    insert into workspace_members (workspace_id, user_id, role, created_at)
+    select ${workspaceOf("c")}, 'bench-user-' || c, 'owner', ${now} - interval '2 years'
+    from generate_series(1, ${customers}) c`);
+  await bench.rows(`
+    insert into customers (workspace_id, stripe_customer_id, email)
+    select ${workspaceOf("c")}, 'cus_bench' || lpad(c::text, 5, '0'),
            'customer' || c || '@bench.example'
     from generate_series(1, ${customers}) c`);
   await bench.rows(`
-    insert into subscriptions (user_id, stripe_subscription_id, stripe_customer_id,
+    insert into subscriptions (workspace_id, stripe_subscription_id, stripe_customer_id,
       price_lookup_key, plan_tier, billing_period, status, quantity, trial_start, trial_end,
       current_period_start, current_period_end, canceled_at, ended_at, payment_failed_at,
       created_at)
-    select 'bench-user-' || c, 'sub_bench' || c, 'cus_bench' || lpad(c::text, 5, '0'),
+    select ${workspaceOf("c")}, 'sub_bench' || c, 'cus_bench' || lpad(c::text, 5, '0'),
       plan || '_' || period, plan, period, status, 1,
       case when status = 'trialing' then ${now} - interval '3 days' end,
       case when status = 'trialing' then ${now} + interval '11 days' end,
@@ -59,13 +74,13 @@ export async function seed(
   for (let first = 1; first <= invoices; first += CHUNK) {
     const last = Math.min(first + CHUNK - 1, invoices);
     await bench.rows(`
-      insert into invoices (stripe_invoice_id, stripe_customer_id, user_id,
+      insert into invoices (stripe_invoice_id, stripe_customer_id, workspace_id,
         stripe_subscription_id, plan_tier, customer_email, number, status, currency, amount_due,
         amount_paid, amount_remaining, subtotal, total, billing_reason, hosted_invoice_url,
         invoice_pdf, period_start, period_end, paid_at, attempt_count, next_payment_attempt,
         created)
       select 'in_bench' || g, 'cus_bench' || lpad(c::text, 5, '0'),
-        case when c % 50 = 0 then null else 'bench-user-' || c end,
+        case when c % 50 = 0 then null else ${workspaceOf("c")} end,
         case when plan = 'free' then null else 'sub_bench' || c end,
         plan,
         case when c % 2 = 0 then 'Customer' || c || '@Bench.example'
