@@ -22,6 +22,13 @@ beforeAll(async () => {
   stripeSubscriptionId = lost.subscription.id;
 }, 60_000);
 
+/** A user with the personal workspace sign-up gives. */
+async function signedUp(email: string) {
+  const [user] = await db.insert(users).values({ email }).returning({ id: users.id });
+  if (!user) throw new Error("no user");
+  return { user, workspace: await ensurePersonalWorkspace(db, user.id) };
+}
+
 function leaseRows() {
   return db.select().from(leases);
 }
@@ -55,12 +62,7 @@ describe("reconcileBilling", () => {
   });
 
   it("covers a customer linked in customers that carries no metadata.workspaceId", async () => {
-    const [user] = await db
-      .insert(users)
-      .values({ email: "plain@example.com" })
-      .returning({ id: users.id });
-    if (!user) throw new Error("no user");
-    const workspace = await ensurePersonalWorkspace(db, user.id);
+    const { workspace } = await signedUp("plain@example.com");
     const customer = await t.stripe.customers.create({ email: "plain@example.com" });
     await db.insert(customers).values({ workspaceId: workspace.id, stripeCustomerId: customer.id });
     const subscription = await subscribeInStripe(t.stripe, customer.id, "enterprise_yearly");
@@ -78,12 +80,7 @@ describe("reconcileBilling", () => {
   });
 
   it("links a customer created before workspaces, naming only metadata.userId, to that user's personal workspace", async () => {
-    const [user] = await db
-      .insert(users)
-      .values({ email: "pre-workspaces@example.com" })
-      .returning({ id: users.id });
-    if (!user) throw new Error("no user");
-    const workspace = await ensurePersonalWorkspace(db, user.id);
+    const { user, workspace } = await signedUp("pre-workspaces@example.com");
     // The user also owns a team workspace: the legacy customer is still the personal one's.
     await createWorkspace(db, { userId: user.id, name: "Later Team" });
     const customer = await t.stripe.customers.create({
