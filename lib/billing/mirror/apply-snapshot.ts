@@ -245,7 +245,7 @@ async function writeInvoices(
         target: invoices.stripeInvoiceId,
         set: {
           ...row,
-          // A customer that lost its link (Stripe deleted it) keeps its invoices with their workspace.
+          // A customer that lost its link (Stripe deleted it) keeps its invoices with their user.
           workspaceId: sql`coalesce(excluded.workspace_id, ${invoices.workspaceId})`,
         },
         setWhere: lte(invoices.stripeVersion, version),
