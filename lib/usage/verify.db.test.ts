@@ -104,13 +104,15 @@ describe("verifyUsage", () => {
       new RegExp(`FAILED {3}\\S+ ${customer}: 7 at \\S+, 1 attempt\\(s\\): ${reason}`),
     );
 
-    const detail = await getCustomerDetail(t.db, { userId: user.id });
+    const detail = await getCustomerDetail(t.db, { workspaceId: user.workspaceId });
     expect(detail?.failedMeterEvents).toEqual({
       total: 1,
       events: [expect.objectContaining({ quantity: 7, lastReportError: reason })],
     });
     const other = await createTestUser(t, "bystander");
-    expect((await getCustomerDetail(t.db, { userId: other.id }))?.failedMeterEvents).toEqual({
+    expect(
+      (await getCustomerDetail(t.db, { workspaceId: other.workspaceId }))?.failedMeterEvents,
+    ).toEqual({
       total: 0,
       events: [],
     });
