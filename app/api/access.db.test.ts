@@ -4,6 +4,7 @@ import { createTestDatabase } from "@/db/testing";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { type AppUser, createPasswordUser, setUserRole } from "@/lib/auth/users";
 import { noParams, sessionCookie, TEST_ORIGIN, testRequest, withParams } from "@/lib/testing/http";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { DELETE as revokeKeyRoute } from "./account/api-keys/[id]/route";
 import { POST as createKeyRoute, GET as listKeysRoute } from "./account/api-keys/route";
 import { PUT as setRoleRoute } from "./admin/users/[id]/role/route";
@@ -31,6 +32,11 @@ afterAll(async () => {
   await handle.close();
 });
 
+/** The personal workspace sign-up gave the user. */
+async function personalWorkspaceOf(user: AppUser): Promise<string> {
+  return (await ensurePersonalWorkspace(handle.db, user.id)).id;
+}
+
 async function errorCode(response: Response): Promise<string> {
   const body: { error?: { code?: string } } = await response.json();
   return body.error?.code ?? "(no error code)";
@@ -56,6 +62,7 @@ describe("who may call", () => {
 
     const { key } = await createApiKey(handle.db, {
       userId: alice.id,
+      workspaceId: await personalWorkspaceOf(alice),
       sessionVersion: 0,
       name: "me",
     });
@@ -68,12 +75,14 @@ describe("who may call", () => {
   });
 
   it("answers 401 for a revoked or unknown key, even beside a valid session", async () => {
+    const workspaceId = await personalWorkspaceOf(alice);
     const { key, id } = await createApiKey(handle.db, {
       userId: alice.id,
+      workspaceId,
       sessionVersion: 0,
       name: "gone",
     });
-    await revokeApiKey(handle.db, { userId: alice.id, keyId: id });
+    await revokeApiKey(handle.db, { workspaceId, keyId: id });
     const revoked = await meRoute(
       testRequest("/api/me", { apiKey: key, cookie: await sessionCookie(alice) }),
       noParams(),
@@ -92,6 +101,7 @@ describe("who may call", () => {
   it("refuses API keys on session-only routes", async () => {
     const { key } = await createApiKey(handle.db, {
       userId: alice.id,
+      workspaceId: await personalWorkspaceOf(alice),
       sessionVersion: 0,
       name: "not here",
     });

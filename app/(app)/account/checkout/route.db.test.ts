@@ -32,7 +32,7 @@ describe("GET /account/checkout", () => {
       expand: ["line_items"],
     });
     expect(session.line_items?.data[0]?.price?.lookup_key).toBe("enterprise_yearly");
-    expect(session.client_reference_id).toBe(user.id);
+    expect(session.client_reference_id).toBe(user.workspaceId);
   });
 
   it("sends a signed-out visitor to sign up, coming back to the same checkout", async () => {
@@ -73,7 +73,11 @@ describe("GET /account/checkout", () => {
 
 describe("a checkout link followed from another site", () => {
   const openSessions = async (user: TestUser) => {
-    const customer = await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: user.id });
+    const customer = await getOrCreateCustomer({
+      db: t.db,
+      stripe: t.stripe,
+      workspaceId: user.workspaceId,
+    });
     const { data } = await t.stripe.checkout.sessions.list({ customer, status: "open" });
     return data.map((session) => session.id);
   };
@@ -81,7 +85,7 @@ describe("a checkout link followed from another site", () => {
     const [row] = await t.db
       .select({ count: rateLimits.count })
       .from(rateLimits)
-      .where(eq(rateLimits.key, `checkout:${user.id}`));
+      .where(eq(rateLimits.key, `checkout:${user.workspaceId}`));
     return row?.count ?? 0;
   };
   const post = (user: TestUser, body: string, origin: string) =>
