@@ -10,6 +10,8 @@ import { resendVerificationEmail } from "@/lib/auth/send-verification-email";
 import { signInPath } from "@/lib/auth/session";
 import { setPassword } from "@/lib/auth/set-password";
 import { action } from "@/lib/http/action";
+import { slugFromName, slugSchema, workspaceNameSchema } from "@/lib/workspaces/slug";
+import { createWorkspace } from "@/lib/workspaces/workspaces";
 
 const PAGE = "/account";
 
@@ -53,6 +55,43 @@ export const setPasswordAction = action(
     }
     revalidatePath(PAGE);
     return { status: "success", message: "Your password is saved." };
+  },
+);
+
+/** The form's fields; an empty address is made from the name (`createWorkspace`). */
+const workspaceForm = z.object({
+  name: workspaceNameSchema,
+  slug: z.union([z.literal(""), slugSchema]),
+});
+
+/**
+ * Creates a team workspace owned by the person, then opens its billing page. A taken or
+ * reserved address is answered beside the address field, as is a name that leaves no address
+ * to propose.
+ */
+export const createWorkspaceAction = action(
+  {
+    access: "user",
+    returnTo: PAGE,
+    schema: workspaceForm,
+    errorFields: { conflict: "slug", validation_failed: "slug" },
+    keep: ["name", "slug"],
+  },
+  async ({ name, slug }, { user }) => {
+    const proposed = slug === "" ? slugFromName(name) : slug;
+    if (proposed === "") {
+      return {
+        status: "error",
+        fieldErrors: { slug: "Choose an address: the name has no letters or digits to make one" },
+        values: { name, slug },
+      };
+    }
+    const workspace = await createWorkspace(await getDb(), {
+      userId: user.id,
+      name,
+      slug: proposed,
+    });
+    redirect(`/w/${workspace.slug}/billing`);
   },
 );
 
