@@ -246,7 +246,7 @@ async function writeInvoices(
         set: {
           ...row,
           // A customer that lost its link (Stripe deleted it) keeps its invoices with their user.
-          workspaceId: sql`coalesce(excluded.user_id, ${invoices.workspaceId})`,
+          workspaceId: sql`coalesce(excluded.workspace_id, ${invoices.workspaceId})`,
         },
         setWhere: lte(invoices.stripeVersion, version),
       });
