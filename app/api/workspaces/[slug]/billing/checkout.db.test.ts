@@ -17,7 +17,8 @@ import {
   useBillingTest,
   userRequest,
 } from "@/lib/testing/billing";
-import { noParams } from "@/lib/testing/http";
+import { withParams } from "@/lib/testing/http";
+import { addTestMember } from "@/lib/testing/workspace-members";
 import { POST as checkoutRoute } from "./checkout/route";
 import { POST as portalRoute } from "./portal/route";
 
@@ -25,8 +26,14 @@ const t = useBillingTest();
 
 const DAY = 86_400;
 
+const api = (user: TestUser, route: string) =>
+  `/api/workspaces/${user.workspaceSlug}/billing/${route}`;
+
 function checkout(user: TestUser, body: unknown, headers: Record<string, string> = {}) {
-  return checkoutRoute(userRequest(user, "/api/billing/checkout", { body, headers }), noParams());
+  return checkoutRoute(
+    userRequest(user, api(user, "checkout"), { body, headers }),
+    withParams({ slug: user.workspaceSlug }),
+  );
 }
 
 async function errorOf(response: Response): Promise<{ code: string; message: string }> {
@@ -41,22 +48,28 @@ async function checkoutUrl(user: TestUser, plan: string, period: string): Promis
   return url;
 }
 
-async function rowsOf(userId: string) {
-  return t.db.select().from(subscriptions).where(eq(subscriptions.userId, userId));
+async function rowsOf(workspaceId: string) {
+  return t.db.select().from(subscriptions).where(eq(subscriptions.workspaceId, workspaceId));
 }
 
-describe("POST /api/billing/checkout", () => {
+describe("POST /api/workspaces/:slug/billing/checkout", () => {
   it("starts a Pro trial that the success sync mirrors before any webhook", async () => {
     const user = await createTestUser(t, "trial");
     const url = await checkoutUrl(user, "pro", "monthly");
     expect(url.startsWith(`${t.emulator.emu.url}/c/pay/cs_`)).toBe(true);
 
-    const [link] = await t.db.select().from(customers).where(eq(customers.userId, user.id));
+    const [link] = await t.db
+      .select()
+      .from(customers)
+      .where(eq(customers.workspaceId, user.workspaceId));
     expect(link).toBeDefined();
     const customer = (await t.stripe.customers.retrieve(
       String(link?.stripeCustomerId),
     )) as Stripe.Customer;
-    expect(customer).toMatchObject({ email: user.email, metadata: { userId: user.id } });
+    expect(customer).toMatchObject({
+      email: user.email,
+      metadata: { workspaceId: user.workspaceId },
+    });
 
     const sessionId = checkoutSessionId(url);
     const session = await t.stripe.checkout.sessions.retrieve(sessionId, {
@@ -65,11 +78,13 @@ describe("POST /api/billing/checkout", () => {
     expect(session).toMatchObject({
       mode: "subscription",
       customer: customer.id,
-      client_reference_id: user.id,
-      metadata: { userId: user.id },
+      client_reference_id: user.workspaceId,
+      metadata: { workspaceId: user.workspaceId },
       cancel_url: "http://localhost:3000/pricing?checkout=canceled",
     });
-    expect(session.success_url).toContain("http://localhost:3000/account/billing?checkout=success");
+    expect(session.success_url).toContain(
+      `http://localhost:3000/w/${user.workspaceSlug}/billing?checkout=success`,
+    );
     // A monthly plan also carries its metered API-calls price, with no quantity of its own.
     expect(session.line_items?.data.map((line) => line.price?.lookup_key)).toEqual([
       "pro_monthly",
@@ -78,18 +93,23 @@ describe("POST /api/billing/checkout", () => {
 
     expect((await payCheckout(t, url, CARDS.visa)).status).toBe(200);
     // Nothing is mirrored until something syncs: no webhook endpoint exists in this test.
-    expect(await rowsOf(user.id)).toEqual([]);
+    expect(await rowsOf(user.workspaceId)).toEqual([]);
     await expect(
-      confirmCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId }),
+      confirmCheckoutSession({
+        db: t.db,
+        stripe: t.stripe,
+        workspaceId: user.workspaceId,
+        sessionId,
+      }),
     ).resolves.toEqual({ status: "complete", synced: true });
 
-    const [row] = await rowsOf(user.id);
+    const [row] = await rowsOf(user.workspaceId);
     expect(row).toMatchObject({ planTier: "pro", billingPeriod: "monthly", status: "trialing" });
     const [meteredPrice] = (await t.stripe.prices.list({ lookup_keys: ["pro_api_calls"] })).data;
     expect(row?.meteredPriceId).toBe(meteredPrice?.id);
     const trialDays = ((row?.trialEnd?.getTime() ?? 0) - (row?.trialStart?.getTime() ?? 0)) / 1000;
     expect(trialDays).toBe(14 * DAY);
-    const entitlements = await getEntitlements(t.db, user.id);
+    const entitlements = await getEntitlements(t.db, user.workspaceId);
     expect(entitlements).toMatchObject({ tier: "pro", status: "trialing", source: "subscription" });
 
     // The second checkout is refused: the same plan, and any other plan.
@@ -104,12 +124,37 @@ describe("POST /api/billing/checkout", () => {
     });
   });
 
+  it("bills the workspace's members as seats: the plan's quantity is the member count", async () => {
+    const owner = await createTestUser(t, "team-buyer");
+    for (const name of ["first-mate", "second-mate"]) {
+      const mate = await createTestUser(t, name);
+      await addTestMember(t.db, {
+        workspaceId: owner.workspaceId,
+        userId: mate.id,
+        role: "member",
+      });
+    }
+    const url = await checkoutUrl(owner, "pro", "monthly");
+    const session = await t.stripe.checkout.sessions.retrieve(checkoutSessionId(url), {
+      expand: ["line_items"],
+    });
+    const plan = session.line_items?.data.find((line) => line.price?.lookup_key === "pro_monthly");
+    expect(plan?.quantity).toBe(3);
+    expect((await payCheckout(t, url)).status).toBe(200);
+    const [subscription] = (
+      await t.stripe.subscriptions.list({ customer: String(session.customer) })
+    ).data;
+    expect(
+      subscription?.items.data.find((item) => item.price.lookup_key === "pro_monthly")?.quantity,
+    ).toBe(3);
+  });
+
   it("gives no trial to a user who had a subscription before", async () => {
     const user = await createTestUser(t, "returning");
     await givePastSubscription(t, user);
     const subscription = await subscribe(t, user, "pro", "yearly");
     expect(subscription).toMatchObject({ status: "active", trial_end: null });
-    const current = (await rowsOf(user.id)).find((row) => row.status !== "canceled");
+    const current = (await rowsOf(user.workspaceId)).find((row) => row.status !== "canceled");
     expect(current).toMatchObject({ planTier: "pro", billingPeriod: "yearly", status: "active" });
     const invoices = await t.stripe.invoices.list({ subscription: subscription.id });
     expect(invoices.data.map((invoice) => [invoice.status, invoice.amount_paid])).toEqual([
@@ -161,7 +206,11 @@ describe("POST /api/billing/checkout", () => {
     const urls = await Promise.all(
       responses.map(async (response) => ((await response.json()) as { url: string }).url),
     );
-    const customerId = await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: user.id });
+    const customerId = await getOrCreateCustomer({
+      db: t.db,
+      stripe: t.stripe,
+      workspaceId: user.workspaceId,
+    });
     const open = await t.stripe.checkout.sessions.list({ customer: customerId, status: "open" });
     expect(open.data).toHaveLength(1);
     const payable = urls.filter((url) => checkoutSessionId(url) === open.data[0]?.id);
@@ -175,12 +224,12 @@ describe("POST /api/billing/checkout", () => {
     const user = await createTestUser(t, "late-webhook");
     expect((await payCheckout(t, await checkoutUrl(user, "pro", "monthly"))).status).toBe(200);
     // No webhook and no success page: the mirror knows nothing yet.
-    expect(await rowsOf(user.id)).toEqual([]);
+    expect(await rowsOf(user.workspaceId)).toEqual([]);
 
     const second = await checkout(user, { plan: "enterprise", period: "monthly" });
     expect(second.status).toBe(409);
     expect((await errorOf(second)).code).toBe("subscription_exists");
-    expect(await rowsOf(user.id)).toMatchObject([{ planTier: "pro", status: "trialing" }]);
+    expect(await rowsOf(user.workspaceId)).toMatchObject([{ planTier: "pro", status: "trialing" }]);
   });
 
   it("leaves no subscription when the card is declined", async () => {
@@ -191,13 +240,22 @@ describe("POST /api/billing/checkout", () => {
     expect(paid.status).toBe(402);
     const sessionId = checkoutSessionId(url);
     await expect(
-      confirmCheckoutSession({ db: t.db, stripe: t.stripe, userId: user.id, sessionId }),
+      confirmCheckoutSession({
+        db: t.db,
+        stripe: t.stripe,
+        workspaceId: user.workspaceId,
+        sessionId,
+      }),
     ).resolves.toEqual({ status: "open", synced: false });
-    const customerId = await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: user.id });
+    const customerId = await getOrCreateCustomer({
+      db: t.db,
+      stripe: t.stripe,
+      workspaceId: user.workspaceId,
+    });
     const listed = await t.stripe.subscriptions.list({ customer: customerId, status: "all" });
     expect(listed.data).toEqual([]);
-    expect((await rowsOf(user.id)).filter((row) => row.status !== "canceled")).toEqual([]);
-    expect((await getEntitlements(t.db, user.id)).tier).toBe("free");
+    expect((await rowsOf(user.workspaceId)).filter((row) => row.status !== "canceled")).toEqual([]);
+    expect((await getEntitlements(t.db, user.workspaceId)).tier).toBe("free");
   });
 
   it("answers a plain HTML form with 303 to Checkout", async () => {
@@ -219,7 +277,9 @@ describe("POST /api/billing/checkout", () => {
       { origin: "https://evil.example" },
     );
     expect(response.status).toBe(403);
-    expect(await t.db.select().from(customers).where(eq(customers.userId, user.id))).toEqual([]);
+    expect(
+      await t.db.select().from(customers).where(eq(customers.workspaceId, user.workspaceId)),
+    ).toEqual([]);
   });
 
   it("answers 503 with Retry-After when Stripe fails, and 401 without a session", async () => {
@@ -236,29 +296,29 @@ describe("POST /api/billing/checkout", () => {
     expect((await checkout(user, { plan: "pro", period: "monthly" })).status).toBe(200);
 
     const anonymous = await checkoutRoute(
-      new Request("http://localhost:3000/api/billing/checkout", {
+      new Request(`http://localhost:3000${api(user, "checkout")}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ plan: "pro", period: "monthly" }),
       }),
-      noParams(),
+      withParams({ slug: user.workspaceSlug }),
     );
     expect(anonymous.status).toBe(401);
   });
 });
 
 describe("confirmCheckoutSession", () => {
-  it("refuses another user's session as if it did not exist", async () => {
+  it("refuses another workspace's session as if it did not exist", async () => {
     const owner = await createTestUser(t, "owner");
     const intruder = await createTestUser(t, "intruder");
-    await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: intruder.id });
+    await getOrCreateCustomer({ db: t.db, stripe: t.stripe, workspaceId: intruder.workspaceId });
     const url = await checkoutUrl(owner, "pro", "monthly");
     await payCheckout(t, url);
     const sessionId = checkoutSessionId(url);
     const attempt = confirmCheckoutSession({
       db: t.db,
       stripe: t.stripe,
-      userId: intruder.id,
+      workspaceId: intruder.workspaceId,
       sessionId,
     });
     await expect(attempt).rejects.toMatchObject({ code: "not_found" });
@@ -266,38 +326,47 @@ describe("confirmCheckoutSession", () => {
       confirmCheckoutSession({
         db: t.db,
         stripe: t.stripe,
-        userId: owner.id,
+        workspaceId: owner.workspaceId,
         sessionId: "cs_nope",
       }),
     ).rejects.toBeInstanceOf(AppError);
     await expect(
-      confirmCheckoutSession({ db: t.db, stripe: t.stripe, userId: owner.id, sessionId: "../x" }),
+      confirmCheckoutSession({
+        db: t.db,
+        stripe: t.stripe,
+        workspaceId: owner.workspaceId,
+        sessionId: "../x",
+      }),
     ).rejects.toMatchObject({ code: "not_found" });
-    expect(await rowsOf(intruder.id)).toEqual([]);
-    expect(await rowsOf(owner.id)).toEqual([]);
+    expect(await rowsOf(intruder.workspaceId)).toEqual([]);
+    expect(await rowsOf(owner.workspaceId)).toEqual([]);
   });
 });
 
-describe("POST /api/billing/portal", () => {
+describe("POST /api/workspaces/:slug/billing/portal", () => {
   function portal(user: TestUser, init: { body?: unknown; headers?: Record<string, string> } = {}) {
     return portalRoute(
-      userRequest(user, "/api/billing/portal", { method: "POST", ...init }),
-      noParams(),
+      userRequest(user, api(user, "portal"), { method: "POST", ...init }),
+      withParams({ slug: user.workspaceSlug }),
     );
   }
 
-  it("answers 404 no_customer to a user who never checked out", async () => {
+  it("answers 404 no_customer to a workspace that never checked out", async () => {
     const user = await createTestUser(t, "nocustomer");
     const response = await portal(user);
     expect(response.status).toBe(404);
     expect((await errorOf(response)).code).toBe("no_customer");
   });
 
-  it("opens the portal of the caller's own customer only, whatever the body says", async () => {
+  it("opens the portal of the workspace's own customer only, whatever the body says, returning to its billing page", async () => {
     const alice = await createTestUser(t, "alice");
     const bob = await createTestUser(t, "bob");
-    await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: alice.id });
-    const bobCustomer = await getOrCreateCustomer({ db: t.db, stripe: t.stripe, userId: bob.id });
+    await getOrCreateCustomer({ db: t.db, stripe: t.stripe, workspaceId: alice.workspaceId });
+    const bobCustomer = await getOrCreateCustomer({
+      db: t.db,
+      stripe: t.stripe,
+      workspaceId: bob.workspaceId,
+    });
 
     const response = await portal(alice, { body: { customer: bobCustomer } });
     expect(response.status).toBe(200);
@@ -306,6 +375,8 @@ describe("POST /api/billing/portal", () => {
     const page = await (await fetch(url)).text();
     expect(page).toContain(alice.email);
     expect(page).not.toContain(bob.email);
+    // Back from the portal to the workspace's billing page.
+    expect(page).toContain(`href="http://localhost:3000/w/${alice.workspaceSlug}/billing"`);
 
     const form = await portal(alice, {
       body: "",

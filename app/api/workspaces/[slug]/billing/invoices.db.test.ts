@@ -3,24 +3,34 @@ import { type DatabaseHandle, provideDatabase } from "@/db";
 import { invoices, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { encodeCursor } from "@/lib/http/cursor";
-import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
+import { sessionCookie, testRequest, withParams } from "@/lib/testing/http";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { GET } from "./invoices/route";
 
-let handle: DatabaseHandle;
-let alice: string;
-let bob: string;
-
-async function user(email: string): Promise<string> {
-  const [row] = await handle.db.insert(users).values({ email }).returning({ id: users.id });
-  if (!row) throw new Error("no user");
-  return row.id;
+interface Owner {
+  id: string;
+  workspaceId: string;
+  slug: string;
 }
 
-function invoiceRow(userId: string, n: number) {
+let handle: DatabaseHandle;
+let alice: Owner;
+let bob: Owner;
+
+/** A user and their personal workspace, which they own. */
+async function user(email: string): Promise<Owner> {
+  const [row] = await handle.db.insert(users).values({ email }).returning({ id: users.id });
+  if (!row) throw new Error("no user");
+  const workspace = await ensurePersonalWorkspace(handle.db, row.id);
+  return { id: row.id, workspaceId: workspace.id, slug: workspace.slug };
+}
+
+function invoiceRow(owner: Owner, n: number) {
+  const tag = owner.workspaceId.slice(0, 6);
   return {
-    stripeInvoiceId: `in_${userId.slice(0, 6)}_${n}`,
-    stripeCustomerId: `cus_${userId.slice(0, 6)}`,
-    userId,
+    stripeInvoiceId: `in_${tag}_${n}`,
+    stripeCustomerId: `cus_${tag}`,
+    workspaceId: owner.workspaceId,
     number: `INV-${n}`,
     status: "paid" as const,
     currency: "usd",
@@ -34,12 +44,14 @@ function invoiceRow(userId: string, n: number) {
 }
 
 async function page(
-  userId: string,
+  owner: Owner,
   query = "",
 ): Promise<{ status: number; body: { data: Array<{ id: string }>; nextCursor: string | null } }> {
   const response = await GET(
-    testRequest(`/api/billing/invoices${query}`, { cookie: await sessionCookie({ id: userId }) }),
-    noParams(),
+    testRequest(`/api/workspaces/${owner.slug}/billing/invoices${query}`, {
+      cookie: await sessionCookie({ id: owner.id }),
+    }),
+    withParams({ slug: owner.slug }),
   );
   return { status: response.status, body: await response.json() };
 }
@@ -58,8 +70,8 @@ afterAll(async () => {
   await handle.close();
 });
 
-describe("GET /api/billing/invoices", () => {
-  it("pages through the caller's own invoices only, newest first, each once", async () => {
+describe("GET /api/workspaces/:slug/billing/invoices", () => {
+  it("pages through the workspace's own invoices only, newest first, each once", async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -70,19 +82,21 @@ describe("GET /api/billing/invoices", () => {
     } while (cursor);
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
-    expect(seen.every((id) => id.startsWith(`in_${alice.slice(0, 6)}`))).toBe(true);
-    const prefix = `in_${alice.slice(0, 6)}_`;
+    expect(seen.every((id) => id.startsWith(`in_${alice.workspaceId.slice(0, 6)}`))).toBe(true);
+    const prefix = `in_${alice.workspaceId.slice(0, 6)}_`;
     // Invoice 6 is the newest; 4 and 5 share a time, ordered by row id; then 2 and 3; 0 and 1.
     expect(seen[0]).toBe(`${prefix}6`);
     expect(seen.slice(1, 3).sort()).toEqual([`${prefix}4`, `${prefix}5`]);
     expect(seen.slice(5).sort()).toEqual([`${prefix}0`, `${prefix}1`]);
   });
 
-  it("never shows another user's invoices, whatever cursor is sent", async () => {
+  it("never shows another workspace's invoices, whatever cursor is sent", async () => {
     const first = await page(alice, "?limit=2");
     const withAlicesCursor = await page(bob, `?cursor=${first.body.nextCursor}`);
     expect(
-      withAlicesCursor.body.data.every((invoice) => invoice.id.startsWith(`in_${bob.slice(0, 6)}`)),
+      withAlicesCursor.body.data.every((invoice) =>
+        invoice.id.startsWith(`in_${bob.workspaceId.slice(0, 6)}`),
+      ),
     ).toBe(true);
     expect((await page(bob)).body.data).toHaveLength(3);
   });
@@ -108,6 +122,10 @@ describe("GET /api/billing/invoices", () => {
   });
 
   it("needs a signed-in user", async () => {
-    expect((await GET(testRequest("/api/billing/invoices"), noParams())).status).toBe(401);
+    const anonymous = await GET(
+      testRequest(`/api/workspaces/${alice.slug}/billing/invoices`),
+      withParams({ slug: alice.slug }),
+    );
+    expect(anonymous.status).toBe(401);
   });
 });

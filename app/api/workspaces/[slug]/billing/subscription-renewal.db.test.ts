@@ -12,7 +12,7 @@ import {
   useBillingTest,
   userRequest,
 } from "@/lib/testing/billing";
-import { noParams } from "@/lib/testing/http";
+import { withParams } from "@/lib/testing/http";
 
 import { POST as changeRoute } from "./subscription/route";
 
@@ -26,12 +26,14 @@ describe("a downgrade", () => {
     const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
 
     const response = await changeRoute(
-      userRequest(user, "/api/billing/subscription", { body: { plan: "pro", period: "monthly" } }),
-      noParams(),
+      userRequest(user, `/api/workspaces/${user.workspaceSlug}/billing/subscription`, {
+        body: { plan: "pro", period: "monthly" },
+      }),
+      withParams({ slug: user.workspaceSlug }),
     );
     expect(response.status).toBe(200);
     // Until the period ends the plan paid for is kept, with the change announced.
-    const during = await getEntitlements(t.db, user.id);
+    const during = await getEntitlements(t.db, user.workspaceId);
     expect(during).toMatchObject({ tier: "enterprise", period: "monthly", status: "active" });
     expect(during.warnings).toEqual([
       {
@@ -69,14 +71,23 @@ describe("a downgrade", () => {
     const [mirrored] = await t.db
       .select()
       .from(invoices)
-      .where(and(eq(invoices.userId, user.id), eq(invoices.billingReason, "subscription_cycle")));
+      .where(
+        and(
+          eq(invoices.workspaceId, user.workspaceId),
+          eq(invoices.billingReason, "subscription_cycle"),
+        ),
+      );
     expect(mirrored).toMatchObject({ planTier: "pro", amountPaid: 29_00, status: "paid" });
     const [row] = await t.db
       .select()
       .from(subscriptions)
       .where(eq(subscriptions.stripeSubscriptionId, subscription.id));
     expect(row).toMatchObject({ planTier: "pro", keptPlanLookupKey: null, keptPlanUntil: null });
-    const afterRenewal = await getEntitlements(t.db, user.id, new Date((periodEnd + 120) * 1000));
+    const afterRenewal = await getEntitlements(
+      t.db,
+      user.workspaceId,
+      new Date((periodEnd + 120) * 1000),
+    );
     expect(afterRenewal).toMatchObject({ tier: "pro", warnings: [] });
     expect(afterRenewal.features.sso).toBe(false);
   });

@@ -6,6 +6,7 @@ import { getEntitlements } from "@/lib/billing/entitlements";
 import { applyStripeEventNow } from "@/lib/billing/mirror/replay-event";
 import { cancelSubscription } from "@/lib/billing/service/cancel";
 import { createPortalSession } from "@/lib/billing/service/portal";
+import { resumeSubscription } from "@/lib/billing/service/resume";
 import {
   createTestUser,
   givePastSubscription,
@@ -14,9 +15,7 @@ import {
   useBillingTest,
   userRequest,
 } from "@/lib/testing/billing";
-import { noParams, withParams } from "@/lib/testing/http";
-import { POST as adminCancelRoute } from "../admin/users/[id]/subscription/cancel/route";
-import { POST as adminResumeRoute } from "../admin/users/[id]/subscription/resume/route";
+import { withParams } from "@/lib/testing/http";
 
 import { POST as cancelRoute } from "./subscription/cancel/route";
 import { POST as resumeRoute } from "./subscription/resume/route";
@@ -37,29 +36,42 @@ interface ChangeAnswer {
   subscription: { plan: string; period: string; status: string; cancelAtPeriodEnd: boolean };
 }
 
+const api = (user: TestUser, path: string) =>
+  `/api/workspaces/${user.workspaceSlug}/billing/${path}`;
+const slugOf = (user: TestUser) => withParams({ slug: user.workspaceSlug });
+
 const preview = (user: TestUser, plan: string, period: string) =>
   previewRoute(
-    userRequest(user, `/api/billing/subscription?plan=${plan}&period=${period}`),
-    noParams(),
+    userRequest(user, api(user, `subscription?plan=${plan}&period=${period}`)),
+    slugOf(user),
   );
 const change = (user: TestUser, body: unknown, headers: Record<string, string> = {}) =>
-  changeRoute(userRequest(user, "/api/billing/subscription", { body, headers }), noParams());
+  changeRoute(userRequest(user, api(user, "subscription"), { body, headers }), slugOf(user));
 const cancel = (user: TestUser, body?: unknown, headers: Record<string, string> = {}) =>
   cancelRoute(
-    userRequest(user, "/api/billing/subscription/cancel", { method: "POST", body, headers }),
-    noParams(),
+    userRequest(user, api(user, "subscription/cancel"), { method: "POST", body, headers }),
+    slugOf(user),
   );
 const resume = (user: TestUser, headers: Record<string, string> = {}) =>
   resumeRoute(
-    userRequest(user, "/api/billing/subscription/resume", { method: "POST", headers }),
-    noParams(),
+    userRequest(user, api(user, "subscription/resume"), { method: "POST", headers }),
+    slugOf(user),
   );
+
+/** A cancellation a site admin schedules from the admin area (at the period's end). */
+const adminCancels = (admin: TestUser, target: TestUser) =>
+  cancelSubscription({
+    db: t.db,
+    stripe: t.stripe,
+    workspaceId: target.workspaceId,
+    actor: { id: admin.id, siteAdmin: true },
+  });
 
 async function errorOf(response: Response): Promise<{ code: string; message: string }> {
   return ((await response.json()) as { error: { code: string; message: string } }).error;
 }
 
-/** A user with an active (not trialing) subscription to `plan`, mirrored in Postgres. */
+/** A user whose personal workspace has an active (not trialing) subscription to `plan`, mirrored in Postgres. */
 async function activeUser(
   name: string,
   plan: "pro" | "enterprise",
@@ -72,11 +84,11 @@ async function activeUser(
   return { user, subscription };
 }
 
-async function currentRow(userId: string) {
+async function currentRow(workspaceId: string) {
   const [row] = await t.db
     .select()
     .from(subscriptions)
-    .where(and(eq(subscriptions.userId, userId), ne(subscriptions.status, "canceled")));
+    .where(and(eq(subscriptions.workspaceId, workspaceId), ne(subscriptions.status, "canceled")));
   return row;
 }
 
@@ -108,17 +120,25 @@ describe("upgrading", () => {
     expect(latest?.amount_paid).toBe(quote.amountDue);
 
     // Mirrored before any webhook: the row, the invoice and the entitlements.
-    expect(await currentRow(user.id)).toMatchObject({ planTier: "enterprise", status: "active" });
+    expect(await currentRow(user.workspaceId)).toMatchObject({
+      planTier: "enterprise",
+      status: "active",
+    });
     const [mirrored] = await t.db
       .select()
       .from(invoices)
-      .where(and(eq(invoices.userId, user.id), eq(invoices.billingReason, "subscription_update")));
+      .where(
+        and(
+          eq(invoices.workspaceId, user.workspaceId),
+          eq(invoices.billingReason, "subscription_update"),
+        ),
+      );
     expect(mirrored).toMatchObject({
       billingReason: "subscription_update",
       status: "paid",
       amountPaid: quote.amountDue,
     });
-    expect((await getEntitlements(t.db, user.id)).tier).toBe("enterprise");
+    expect((await getEntitlements(t.db, user.workspaceId)).tier).toBe("enterprise");
 
     const same = await change(user, { plan: "enterprise", period: "monthly" });
     expect(same.status).toBe(409);
@@ -143,7 +163,10 @@ describe("upgrading", () => {
       prorationDate: (quote.prorationDate ?? 0) + 20 * 86_400,
     });
     expect(future.status).toBe(409);
-    expect(await currentRow(user.id)).toMatchObject({ planTier: "pro", billingPeriod: "monthly" });
+    expect(await currentRow(user.workspaceId)).toMatchObject({
+      planTier: "pro",
+      billingPeriod: "monthly",
+    });
   });
 
   it("drops the metered price when moving to yearly billing, and swaps it with the tier", async () => {
@@ -157,7 +180,7 @@ describe("upgrading", () => {
     expect(await lookupKeys()).toEqual(["enterprise_monthly", "enterprise_api_calls"]);
     expect((await change(user, { plan: "enterprise", period: "yearly" })).status).toBe(200);
     expect(await lookupKeys()).toEqual(["enterprise_yearly"]);
-    expect(await currentRow(user.id)).toMatchObject({
+    expect(await currentRow(user.workspaceId)).toMatchObject({
       billingPeriod: "yearly",
       meteredPriceId: null,
     });
@@ -180,7 +203,7 @@ describe("upgrading", () => {
     const after = await t.stripe.subscriptions.retrieve(subscription.id);
     expect(after.status).toBe("active");
     expect(after.items.data[0]?.price.lookup_key).toBe("pro_monthly");
-    expect(await currentRow(user.id)).toMatchObject({ planTier: "pro", status: "active" });
+    expect(await currentRow(user.workspaceId)).toMatchObject({ planTier: "pro", status: "active" });
   });
 
   it("switches plan in a trial without charging anything", async () => {
@@ -193,7 +216,7 @@ describe("upgrading", () => {
     expect(response.status).toBe(200);
     const listed = await t.stripe.invoices.list({ subscription: subscription.id });
     expect(listed.data.map((invoice) => invoice.amount_due)).toEqual([0]);
-    expect(await currentRow(user.id)).toMatchObject({
+    expect(await currentRow(user.workspaceId)).toMatchObject({
       planTier: "enterprise",
       status: "trialing",
     });
@@ -228,12 +251,12 @@ describe("downgrading", () => {
     const { user, subscription } = await activeUser("undo", "enterprise");
     const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
     expect((await change(user, { plan: "pro", period: "monthly" })).status).toBe(200);
-    expect(await currentRow(user.id)).toMatchObject({
+    expect(await currentRow(user.workspaceId)).toMatchObject({
       planTier: "pro",
       keptPlanLookupKey: "enterprise_monthly",
       keptPlanUntil: new Date(periodEnd * 1000),
     });
-    expect((await getEntitlements(t.db, user.id)).tier).toBe("enterprise");
+    expect((await getEntitlements(t.db, user.workspaceId)).tier).toBe("enterprise");
 
     const quote = (await (await preview(user, "enterprise", "monthly")).json()) as Preview;
     expect(quote).toMatchObject({ amountDue: 0, prorationDate: null });
@@ -244,11 +267,11 @@ describe("downgrading", () => {
     const live = await t.stripe.subscriptions.retrieve(subscription.id);
     expect(live.items.data[0]?.price.lookup_key).toBe("enterprise_monthly");
     expect(live.metadata).not.toHaveProperty("tollgate_kept_plan");
-    expect(await currentRow(user.id)).toMatchObject({
+    expect(await currentRow(user.workspaceId)).toMatchObject({
       planTier: "enterprise",
       keptPlanLookupKey: null,
     });
-    const entitlements = await getEntitlements(t.db, user.id);
+    const entitlements = await getEntitlements(t.db, user.workspaceId);
     expect(entitlements).toMatchObject({ tier: "enterprise", warnings: [] });
     // Choosing Enterprise once more is now the plan it is on.
     expect((await change(user, { plan: "enterprise", period: "monthly" })).status).toBe(409);
@@ -265,7 +288,10 @@ describe("downgrading", () => {
       String(subscription.customer),
     )) as Stripe.Customer;
     expect(customer.balance).toBeLessThan(-(2_990_00 - 29_00) + 100);
-    expect(await currentRow(user.id)).toMatchObject({ planTier: "pro", billingPeriod: "monthly" });
+    expect(await currentRow(user.workspaceId)).toMatchObject({
+      planTier: "pro",
+      billingPeriod: "monthly",
+    });
     // Monthly billing brings the metered API-calls price; the yearly plan had none.
     expect(subscription.items.data.map((item) => item.price.lookup_key)).toEqual([
       "enterprise_yearly",
@@ -287,8 +313,8 @@ describe("cancel and resume", () => {
       cancelAtPeriodEnd: true,
       status: "active",
     });
-    expect(await currentRow(user.id)).toMatchObject({ cancelAtPeriodEnd: true });
-    const entitlements = await getEntitlements(t.db, user.id);
+    expect(await currentRow(user.workspaceId)).toMatchObject({ cancelAtPeriodEnd: true });
+    const entitlements = await getEntitlements(t.db, user.workspaceId);
     expect(entitlements.tier).toBe("pro");
     const periodEnd = new Date((subscription.items.data[0]?.current_period_end ?? 0) * 1000);
     expect(entitlements.warnings).toContainEqual({ kind: "cancels", cancelsAt: periodEnd });
@@ -297,8 +323,11 @@ describe("cancel and resume", () => {
     const resumed = await resume(user);
     expect(resumed.status).toBe(200);
     expect(((await resumed.json()) as ChangeAnswer).subscription.cancelAtPeriodEnd).toBe(false);
-    expect(await currentRow(user.id)).toMatchObject({ cancelAtPeriodEnd: false, cancelAt: null });
-    expect((await getEntitlements(t.db, user.id)).warnings).toEqual([]);
+    expect(await currentRow(user.workspaceId)).toMatchObject({
+      cancelAtPeriodEnd: false,
+      cancelAt: null,
+    });
+    expect((await getEntitlements(t.db, user.workspaceId)).warnings).toEqual([]);
     const again = await resume(user);
     expect(again.status).toBe(409);
     expect((await errorOf(again)).message).toBe("Your subscription is not set to cancel.");
@@ -315,101 +344,40 @@ describe("cancel and resume", () => {
       cancelSubscription({
         db: t.db,
         stripe: t.stripe,
-        userId: user.id,
-        actor: { id: user.id, role: "user" },
+        workspaceId: user.workspaceId,
+        actor: { id: user.id, siteAdmin: false },
         immediately: true,
       }),
     ).rejects.toMatchObject({ code: "forbidden" });
     const ended = await cancelSubscription({
       db: t.db,
       stripe: t.stripe,
-      userId: user.id,
-      actor: { id: admin.id, role: "admin" },
+      workspaceId: user.workspaceId,
+      actor: { id: admin.id, siteAdmin: true },
       immediately: true,
     });
     expect(ended.subscription.status).toBe("canceled");
-    expect((await getEntitlements(t.db, user.id)).tier).toBe("free");
+    expect((await getEntitlements(t.db, user.workspaceId)).tier).toBe("free");
     expect((await cancel(user)).status).toBe(404);
-  });
-
-  it("gives admins a route that ends another user's subscription at once", async () => {
-    const { user, subscription } = await activeUser("ended-by-admin", "enterprise");
-    const admin = await createTestUser(t, "route-admin", "admin");
-    const adminCancel = (caller: TestUser, target: string, body?: unknown) =>
-      adminCancelRoute(
-        userRequest(caller, `/api/admin/users/${target}/subscription/cancel`, {
-          method: "POST",
-          body,
-        }),
-        withParams({ id: target }),
-      );
-
-    // A plain user is refused, even for their own subscription.
-    const refused = await adminCancel(user, user.id);
-    expect(refused.status).toBe(403);
-    expect((await errorOf(refused)).code).toBe("forbidden");
-    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
-
-    const response = await adminCancel(admin, user.id);
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as ChangeAnswer).subscription.status).toBe("canceled");
-    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe("canceled");
-    expect((await getEntitlements(t.db, user.id)).tier).toBe("free");
-
-    const nothingLeft = await adminCancel(admin, user.id);
-    expect(nothingLeft.status).toBe(404);
-    expect((await errorOf(nothingLeft)).code).toBe("no_subscription");
-  });
-
-  it("lets an admin set another user's subscription to end at the period end instead", async () => {
-    const { user } = await activeUser("ends-later", "pro");
-    const admin = await createTestUser(t, "later-admin", "admin");
-    const response = await adminCancelRoute(
-      userRequest(admin, `/api/admin/users/${user.id}/subscription/cancel`, {
-        method: "POST",
-        body: { immediately: false },
-      }),
-      withParams({ id: user.id }),
-    );
-    expect(response.status).toBe(200);
-    expect(await currentRow(user.id)).toMatchObject({ status: "active", cancelAtPeriodEnd: true });
   });
 });
 
 describe("who scheduled a cancellation", () => {
-  const adminRoute = (
-    handler: typeof adminCancelRoute,
-    action: "cancel" | "resume",
-    admin: TestUser,
-    target: TestUser,
-    body?: unknown,
-  ) =>
-    handler(
-      userRequest(admin, `/api/admin/users/${target.id}/subscription/${action}`, {
-        method: "POST",
-        body,
-      }),
-      withParams({ id: target.id }),
-    );
-
   it("records the user's own cancellation as theirs, and forgets it on resume", async () => {
     const { user, subscription } = await activeUser("own-cancel", "pro");
     expect((await cancel(user)).status).toBe(200);
-    expect(await currentRow(user.id)).toMatchObject({ cancelRequestedBy: "user" });
+    expect(await currentRow(user.workspaceId)).toMatchObject({ cancelRequestedBy: "user" });
     expect((await resume(user)).status).toBe(200);
-    expect(await currentRow(user.id)).toMatchObject({ cancelRequestedBy: null });
+    expect(await currentRow(user.workspaceId)).toMatchObject({ cancelRequestedBy: null });
     const after = await t.stripe.subscriptions.retrieve(subscription.id);
     expect(after.metadata.tollgate_cancel_requested_by).toBeUndefined();
   });
 
-  it("refuses a user's resume of an admin's cancellation with 403; an admin can undo it", async () => {
+  it("refuses an owner's resume of a site admin's cancellation with 403; a site admin can undo it", async () => {
     const { user, subscription } = await activeUser("admin-ends", "pro");
     const admin = await createTestUser(t, "intent-admin", "admin");
-    const scheduled = await adminRoute(adminCancelRoute, "cancel", admin, user, {
-      immediately: false,
-    });
-    expect(scheduled.status).toBe(200);
-    expect(await currentRow(user.id)).toMatchObject({
+    await adminCancels(admin, user);
+    expect(await currentRow(user.workspaceId)).toMatchObject({
       cancelAtPeriodEnd: true,
       cancelRequestedBy: "admin",
     });
@@ -422,12 +390,13 @@ describe("who scheduled a cancellation", () => {
     expect((await t.stripe.subscriptions.retrieve(subscription.id)).cancel_at_period_end).toBe(
       true,
     );
-    // Nor through the admins' route.
-    expect((await adminRoute(adminResumeRoute, "resume", user, user)).status).toBe(403);
-
-    const undone = await adminRoute(adminResumeRoute, "resume", admin, user);
-    expect(undone.status).toBe(200);
-    expect(await currentRow(user.id)).toMatchObject({
+    await resumeSubscription({
+      db: t.db,
+      stripe: t.stripe,
+      workspaceId: user.workspaceId,
+      actor: { id: admin.id, siteAdmin: true },
+    });
+    expect(await currentRow(user.workspaceId)).toMatchObject({
       cancelAtPeriodEnd: false,
       cancelRequestedBy: null,
     });
@@ -436,9 +405,14 @@ describe("who scheduled a cancellation", () => {
   it("schedules an admin's cancellation again when the portal's renew button undid it", async () => {
     const { user, subscription } = await activeUser("portal-renew", "pro");
     const admin = await createTestUser(t, "renew-admin", "admin");
-    await adminRoute(adminCancelRoute, "cancel", admin, user, { immediately: false });
+    await adminCancels(admin, user);
 
-    const { url } = await createPortalSession({ db: t.db, stripe: t.stripe, userId: user.id });
+    const { url } = await createPortalSession({
+      db: t.db,
+      stripe: t.stripe,
+      workspaceId: user.workspaceId,
+      workspaceSlug: user.workspaceSlug,
+    });
     const renewed = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -458,7 +432,7 @@ describe("who scheduled a cancellation", () => {
     expect((await t.stripe.subscriptions.retrieve(subscription.id)).cancel_at_period_end).toBe(
       true,
     );
-    expect(await currentRow(user.id)).toMatchObject({
+    expect(await currentRow(user.workspaceId)).toMatchObject({
       cancelAtPeriodEnd: true,
       cancelRequestedBy: "admin",
     });
@@ -466,7 +440,7 @@ describe("who scheduled a cancellation", () => {
 });
 
 describe("whose subscription", () => {
-  it("never lets one user preview, change, cancel or resume another's", async () => {
+  it("never lets one person preview, change, cancel or resume another's workspace's subscription", async () => {
     const { user: owner, subscription } = await activeUser("owner", "pro");
     const other = await createTestUser(t, "other");
     const cases: [string, Response][] = [
@@ -486,14 +460,17 @@ describe("whose subscription", () => {
       expect([name, response.status]).toEqual([name, 404]);
       expect((await errorOf(response)).code).toBe("no_subscription");
     }
-    await expect(
-      cancelSubscription({
-        db: t.db,
-        stripe: t.stripe,
-        userId: owner.id,
-        actor: { id: other.id, role: "user" },
-      }),
-    ).rejects.toMatchObject({ code: "forbidden" });
+    // Naming the owner's workspace: not a member of it, so it does not exist for them.
+    const intruder = { ...other, workspaceSlug: owner.workspaceSlug };
+    for (const response of [
+      await preview(intruder, "enterprise", "monthly"),
+      await change(intruder, { plan: "enterprise", period: "monthly" }),
+      await cancel(intruder),
+      await resume(intruder),
+    ]) {
+      expect(response.status).toBe(404);
+      expect((await errorOf(response)).code).toBe("not_found");
+    }
     const untouched = await t.stripe.subscriptions.retrieve(subscription.id);
     expect(untouched).toMatchObject({ status: "active", cancel_at_period_end: false });
     expect(untouched.items.data[0]?.price.lookup_key).toBe("pro_monthly");
