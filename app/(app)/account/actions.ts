@@ -91,6 +91,8 @@ export const createWorkspaceAction = action(
       name,
       slug: proposed,
     });
+    // The header's switcher (in the root layout) lists the new workspace too.
+    revalidatePath("/", "layout");
     redirect(`/w/${workspace.slug}/billing`);
   },
 );

@@ -1,6 +1,7 @@
 import "server-only";
+import { redirect } from "next/navigation";
 import { getDb } from "@/db";
-import { sessionCallerFromRequest, signInPath } from "@/lib/auth/session";
+import { requireUser, sessionCallerFromRequest, signInPath } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { WorkspaceNeed } from "@/lib/workspaces/access";
@@ -8,27 +9,76 @@ import { currentWorkspaceOf } from "@/lib/workspaces/request";
 import { hasRole } from "@/lib/workspaces/roles";
 import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 
-/**
- * A GET handler for an address from before workspaces (/account/billing, …): 307 to the same
- * section of the person's current workspace (the `tollgate-workspace` cookie, checked against
- * their memberships; else their personal one) with the query string kept, so Checkout's and
- * the portal's old return addresses and the pricing page's links still land where they meant.
+/*
+ * The addresses from before workspaces (/account/billing, …) lead to the same section of the
+ * person's current workspace (the `tollgate-workspace` cookie, checked against their
+ * memberships; else their personal one) with the query string kept, so bookmarks, Checkout's
+ * and the portal's old return addresses and the pricing page's links land where they meant.
  * A section the person's role there does not open (a member and billing) leads to their
- * personal workspace's instead, which they own. Signed out → sign in, back to this address.
+ * personal workspace's instead, which they own.
  */
-export function toCurrentWorkspace(
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/** The path of `section` in the person's current workspace (or personal one, see above). */
+async function currentWorkspacePath(
+  userId: string,
+  section: string,
+  need: WorkspaceNeed,
+): Promise<string> {
+  const current = await currentWorkspaceOf(userId);
+  const workspace = hasRole(current.role, need.role)
+    ? current.workspace
+    : await ensurePersonalWorkspace(await getDb(), userId);
+  return `/w/${workspace.slug}/${section}`;
+}
+
+/**
+ * A page at an old address: redirects (307 on a first load; the client router follows it on a
+ * navigation) to the current workspace's page.
+ */
+export function oldAccountPage(section: string, need: WorkspaceNeed) {
+  return async function OldAccountPage({
+    searchParams,
+  }: {
+    searchParams: Promise<SearchParams>;
+  }): Promise<never> {
+    const query = queryOf(await searchParams);
+    const user = await requireUser(`/account/${section}${query}`);
+    redirect(`${await currentWorkspacePath(user.id, section, need)}${query}`);
+  };
+}
+
+function queryOf(params: SearchParams): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      search.append(name, one);
+    }
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+/**
+ * A route handler at an old address (one that takes posts, or a route the browser loads
+ * directly): 307, so a form's post stays a post, to the current workspace's route. Signed out →
+ * sign in, back to this address.
+ */
+export function oldAccountRoute(
   section: string,
   need: WorkspaceNeed,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     const url = new URL(request.url);
     const userId = await signedInUserId(request);
-    if (!userId) return temporaryRedirect(signInPath(`${url.pathname}${url.search}`));
-    const current = await currentWorkspaceOf(userId);
-    const workspace = hasRole(current.role, need.role)
-      ? current.workspace
-      : await ensurePersonalWorkspace(await getDb(), userId);
-    return temporaryRedirect(`/w/${workspace.slug}/${section}${url.search}`);
+    const target = userId
+      ? `${await currentWorkspacePath(userId, section, need)}${url.search}`
+      : signInPath(`${url.pathname}${url.search}`);
+    return new Response(null, {
+      status: 307,
+      headers: { Location: `${env().FRONTEND_URL}${target}`, "Cache-Control": "no-store" },
+    });
   };
 }
 
@@ -39,12 +89,4 @@ async function signedInUserId(request: Request): Promise<string | null> {
     if (error instanceof AppError && error.code === "unauthorized") return null;
     throw error;
   }
-}
-
-/** 307: the method and body are kept, so a form posting to an old address still posts. */
-function temporaryRedirect(path: string): Response {
-  return new Response(null, {
-    status: 307,
-    headers: { Location: `${env().FRONTEND_URL}${path}`, "Cache-Control": "no-store" },
-  });
 }

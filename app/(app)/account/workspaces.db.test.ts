@@ -10,11 +10,11 @@ import {
   listWorkspacesOf,
 } from "@/lib/workspaces/workspaces";
 import { createWorkspaceAction } from "./actions";
-import { GET as oldApiKeys } from "./api-keys/route";
-import { GET as oldBilling } from "./billing/route";
+import OldApiKeys from "./api-keys/page";
+import OldBilling from "./billing/page";
 import { GET as oldCheckout, POST as oldCheckoutPost } from "./checkout/route";
-import { GET as oldInvoices } from "./invoices/route";
-import { GET as oldUsage } from "./usage/route";
+import OldInvoices from "./invoices/page";
+import OldUsage from "./usage/page";
 
 // The request a route handler or server action runs in is Next's; here it is a stand-in: the
 // headers `auth()` reads and the cookies `currentWorkspaceOf` reads. Auth.js, the session
@@ -60,41 +60,65 @@ function browserWith(cookie: string, current?: string): void {
 
 const location = (response: Response) => response.headers.get("location");
 
+type OldPage = typeof OldBilling;
+
+/** What an old address's page does for the browser: the redirect's target, and its status. */
+async function visit(page: OldPage, query: Record<string, string> = {}) {
+  try {
+    await page({ searchParams: Promise.resolve(query) });
+  } catch (error) {
+    const digest = String((error as { digest?: unknown }).digest ?? "");
+    const [kind, , target, status] = digest.split(";");
+    if (kind === "NEXT_REDIRECT") return { target, status: Number(status) };
+    throw error;
+  }
+  throw new Error("the page rendered instead of redirecting");
+}
+
 describe("the addresses from before workspaces", () => {
   it("lead to the same page of the current workspace, with the query string kept", async () => {
     const owner = await person("owner");
     const acme = await createWorkspace(handle.db, { userId: owner.id, name: "Acme" });
     const cases = [
       [
-        oldBilling,
-        "/account/billing?checkout=success&session_id=cs_123",
+        OldBilling,
+        { checkout: "success", session_id: "cs_123" },
         "billing?checkout=success&session_id=cs_123",
       ],
-      [oldInvoices, "/account/invoices?cursor=abc", "invoices?cursor=abc"],
-      [oldUsage, "/account/usage", "usage"],
-      [oldApiKeys, "/account/api-keys", "api-keys"],
-      [oldCheckout, "/account/checkout?plan=pro&period=yearly", "checkout?plan=pro&period=yearly"],
+      [OldInvoices, { cursor: "abc" }, "invoices?cursor=abc"],
+      [OldUsage, {}, "usage"],
+      [OldApiKeys, {}, "api-keys"],
     ] as const;
-    for (const [handler, path, target] of cases) {
+    for (const [page, query, target] of cases) {
       browserWith(owner.cookie, acme.slug);
-      const response = await handler(testRequest(path, { cookie: owner.cookie }));
-      expect([path, response.status]).toEqual([path, 307]);
-      expect(location(response)).toBe(`http://localhost:3000/w/acme/${target}`);
+      expect(await visit(page, query)).toEqual({ target: `/w/acme/${target}`, status: 307 });
       // Without a remembered workspace: the personal one.
       browserWith(owner.cookie);
-      const personal = await handler(testRequest(path, { cookie: owner.cookie }));
-      expect(location(personal)).toBe(`http://localhost:3000/w/${owner.personal.slug}/${target}`);
+      expect((await visit(page, query)).target).toBe(`/w/${owner.personal.slug}/${target}`);
     }
   });
 
-  it("keep a form post a post (307) on its way to the workspace's checkout", async () => {
+  it("send the pricing page's checkout links and posts on with a 307, query and method kept", async () => {
     const owner = await person("poster");
+    const acme = await createWorkspace(handle.db, { userId: owner.id, name: "Poster team" });
+    browserWith(owner.cookie, acme.slug);
+    const link = await oldCheckout(
+      testRequest("/account/checkout?plan=pro&period=yearly", { cookie: owner.cookie }),
+    );
+    expect(link.status).toBe(307);
+    expect(location(link)).toBe(
+      "http://localhost:3000/w/poster-team/checkout?plan=pro&period=yearly",
+    );
     browserWith(owner.cookie);
-    const response = await oldCheckoutPost(
+    const post = await oldCheckoutPost(
       testRequest("/account/checkout", { cookie: owner.cookie, body: "plan=pro&period=monthly" }),
     );
-    expect(response.status).toBe(307);
-    expect(location(response)).toBe(`http://localhost:3000/w/${owner.personal.slug}/checkout`);
+    expect(post.status).toBe(307);
+    expect(location(post)).toBe(`http://localhost:3000/w/${owner.personal.slug}/checkout`);
+    const signedOut = await oldCheckout(testRequest("/account/checkout?plan=pro&period=yearly"));
+    expect(new URL(location(signedOut) ?? "").searchParams.get("callbackUrl")).toBe(
+      "/account/checkout?plan=pro&period=yearly",
+    );
   });
 
   it("ignore a remembered workspace the person is not a member of", async () => {
@@ -102,8 +126,7 @@ describe("the addresses from before workspaces", () => {
     const owner = await person("team-owner");
     const team = await createWorkspace(handle.db, { userId: owner.id, name: "Secret team" });
     browserWith(stranger.cookie, team.slug);
-    const response = await oldUsage(testRequest("/account/usage", { cookie: stranger.cookie }));
-    expect(location(response)).toBe(`http://localhost:3000/w/${stranger.personal.slug}/usage`);
+    expect((await visit(OldUsage)).target).toBe(`/w/${stranger.personal.slug}/usage`);
   });
 
   it("lead a member to the team's usage, but to their own billing", async () => {
@@ -112,20 +135,17 @@ describe("the addresses from before workspaces", () => {
     const team = await createWorkspace(handle.db, { userId: owner.id, name: "Crew" });
     await addTestMember(handle.db, { workspaceId: team.id, userId: member.id, role: "member" });
     browserWith(member.cookie, team.slug);
-    const usage = await oldUsage(testRequest("/account/usage", { cookie: member.cookie }));
-    expect(location(usage)).toBe("http://localhost:3000/w/crew/usage");
+    expect((await visit(OldUsage)).target).toBe("/w/crew/usage");
     browserWith(member.cookie, team.slug);
-    const billing = await oldBilling(testRequest("/account/billing", { cookie: member.cookie }));
-    expect(location(billing)).toBe(`http://localhost:3000/w/${member.personal.slug}/billing`);
+    expect((await visit(OldBilling)).target).toBe(`/w/${member.personal.slug}/billing`);
   });
 
   it("send a signed-out visitor to sign in, coming back to the old address", async () => {
     browserWith("");
-    const response = await oldBilling(testRequest("/account/billing?notice=x"));
-    expect(response.status).toBe(307);
-    const target = new URL(location(response) ?? "");
-    expect(target.pathname).toBe("/sign-in");
-    expect(target.searchParams.get("callbackUrl")).toBe("/account/billing?notice=x");
+    const { target } = await visit(OldBilling, { notice: "x" });
+    const url = new URL(target ?? "", "http://localhost:3000");
+    expect(url.pathname).toBe("/sign-in");
+    expect(url.searchParams.get("callbackUrl")).toBe("/account/billing?notice=x");
   });
 });
 

@@ -1,0 +1,8 @@
+// /account/billing — the address from before workspaces: redirects to /w/<current workspace>/billing,
+// query string kept (see oldAccountPage).
+import { NEEDS } from "@/lib/workspaces/access";
+import { oldAccountPage } from "../to-current-workspace";
+
+export const dynamic = "force-dynamic";
+
+export default oldAccountPage("billing", NEEDS.billing);
