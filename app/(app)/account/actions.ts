@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { z } from "zod";
@@ -9,7 +10,9 @@ import { signIn } from "@/lib/auth/auth";
 import { resendVerificationEmail } from "@/lib/auth/send-verification-email";
 import { signInPath } from "@/lib/auth/session";
 import { setPassword } from "@/lib/auth/set-password";
+import { env } from "@/lib/env";
 import { action } from "@/lib/http/action";
+import { CURRENT_WORKSPACE_COOKIE } from "@/lib/workspaces/request";
 import { slugFromName, slugSchema, workspaceNameSchema } from "@/lib/workspaces/slug";
 import { createWorkspace } from "@/lib/workspaces/workspaces";
 
@@ -91,7 +94,15 @@ export const createWorkspaceAction = action(
       name,
       slug: proposed,
     });
-    // The header's switcher (in the root layout) lists the new workspace too.
+    // The new workspace is the one in use now (the redirect's page renders in this response,
+    // which proxy.ts does not see), and the header's switcher (in the root layout) lists it.
+    (await cookies()).set(CURRENT_WORKSPACE_COOKIE, workspace.slug, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "lax",
+      secure: env().FRONTEND_URL.startsWith("https://"),
+      maxAge: 60 * 60 * 24 * 365,
+    });
     revalidatePath("/", "layout");
     redirect(`/w/${workspace.slug}/billing`);
   },
