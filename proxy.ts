@@ -21,8 +21,13 @@ const CURRENT_WORKSPACE_COOKIE = "tollgate-workspace";
  * switcher marks it, and the addresses from before workspaces (/account/billing, …) lead to it.
  * Only a name: every read checks the person is a member of it (`currentWorkspaceOf`).
  */
-function visitedWorkspace(pathname: string): string | null {
-  const slug = WORKSPACE_PATH.exec(pathname)?.[1]?.toLowerCase();
+function visitedWorkspace(request: NextRequest): string | null {
+  // A link's prefetch is no visit: the switcher and the account page link to every workspace.
+  const headers = request.headers;
+  if (headers.has("next-router-prefetch") || headers.has("next-router-segment-prefetch")) {
+    return null;
+  }
+  const slug = WORKSPACE_PATH.exec(request.nextUrl.pathname)?.[1]?.toLowerCase();
   return slug && SLUG_PATTERN.test(slug) ? slug : null;
 }
 
@@ -58,7 +63,7 @@ export default async function proxy(
   });
   const forwarded = new Headers(request.headers);
   forwarded.set("content-security-policy", policy);
-  const workspace = visitedWorkspace(request.nextUrl.pathname);
+  const workspace = visitedWorkspace(request);
   if (workspace) {
     // This request's own render (the header's switcher) reads the workspace it is in, too.
     request.cookies.set(CURRENT_WORKSPACE_COOKIE, workspace);

@@ -63,6 +63,7 @@ export function WorkspaceSwitcher({
               <li key={workspace.slug}>
                 <Link
                   href={workspaceHome(workspace)}
+                  prefetch={false}
                   aria-current={isCurrent ? "true" : undefined}
                   className={`flex items-center justify-between gap-2 rounded-md px-3 py-2 text-sm hover:bg-slate-100 ${isCurrent ? "font-semibold text-slate-900" : "text-slate-700"}`}
                 >
