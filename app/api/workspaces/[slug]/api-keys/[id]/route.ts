@@ -2,21 +2,14 @@
 // a key the workspace does not have). Any member.
 
 import { z } from "zod";
-import { getDb } from "@/db";
 import { revokeApiKey } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
-import { route } from "@/lib/http/route";
-import { authorizeWorkspace, NEEDS } from "@/lib/workspaces/access";
+import { NEEDS } from "@/lib/workspaces/access";
+import { workspaceRoute } from "../../workspace-route";
 
-export const DELETE = route<"user", { slug: string; id: string }>(
-  "user",
-  async ({ caller, params }) => {
-    const db = await getDb();
-    const { workspace } = await authorizeWorkspace(db, {
-      userId: caller.user.id,
-      slug: params.slug,
-      need: NEEDS.apiKeys,
-    });
+export const DELETE = workspaceRoute<{ slug: string; id: string }>(
+  NEEDS.apiKeys,
+  async ({ params, db, workspace }) => {
     const keyId = z.uuid().safeParse(params.id);
     const revoked =
       keyId.success && (await revokeApiKey(db, { workspaceId: workspace.id, keyId: keyId.data }));

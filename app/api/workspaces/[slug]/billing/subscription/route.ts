@@ -5,7 +5,6 @@
 // or billing period: upgrades now (proration charged at once), downgrades from the next
 // renewal → {change, subscription}; a plain HTML form post is answered 303 to the billing page.
 // Owners and admins only.
-import { getDb } from "@/db";
 import {
   changeSubscription,
   changeSubscriptionSchema,
@@ -15,22 +14,16 @@ import {
 import { workspaceBillingPath } from "@/lib/billing/service/checkout";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { readJsonOrForm } from "@/lib/http/request";
-import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";
 import { RATE_LIMITS } from "@/lib/rate-limit";
-import { authorizeWorkspace, NEEDS } from "@/lib/workspaces/access";
+import { NEEDS } from "@/lib/workspaces/access";
+import { workspaceRoute } from "../../workspace-route";
 
 const noStore = { "Cache-Control": "no-store" };
 
-export const GET = route<"user", { slug: string }>(
-  "user",
-  async ({ request, caller, params }) => {
-    const db = await getDb();
-    const { workspace } = await authorizeWorkspace(db, {
-      userId: caller.user.id,
-      slug: params.slug,
-      need: NEEDS.billing,
-    });
+export const GET = workspaceRoute<{ slug: string }>(
+  NEEDS.billing,
+  async ({ request, db, workspace }) => {
     const query = previewChangeSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const preview = await previewSubscriptionChange({
       db,
@@ -44,15 +37,9 @@ export const GET = route<"user", { slug: string }>(
   { rateLimit: RATE_LIMITS.billing },
 );
 
-export const POST = route<"user", { slug: string }>(
-  "user",
-  async ({ request, caller, params }) => {
-    const db = await getDb();
-    const { workspace } = await authorizeWorkspace(db, {
-      userId: caller.user.id,
-      slug: params.slug,
-      need: NEEDS.billing,
-    });
+export const POST = workspaceRoute<{ slug: string }>(
+  NEEDS.billing,
+  async ({ request, db, workspace }) => {
     const { data, form } = await readJsonOrForm(request, changeSubscriptionSchema);
     const result = await changeSubscription({
       db,

@@ -2,25 +2,18 @@
 // at the end of the period (the plan is kept until then; `immediately` is for site admins, from
 // the admin area: 403 here) → {subscription}; a plain HTML form post is answered 303 to the
 // billing page. Owners and admins only.
-import { getDb } from "@/db";
 import { cancelSubscription, cancelSubscriptionSchema } from "@/lib/billing/service/cancel";
 import { workspaceBillingPath } from "@/lib/billing/service/checkout";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { readJsonOrForm } from "@/lib/http/request";
-import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";
 import { RATE_LIMITS } from "@/lib/rate-limit";
-import { authorizeWorkspace, NEEDS } from "@/lib/workspaces/access";
+import { NEEDS } from "@/lib/workspaces/access";
+import { workspaceRoute } from "../../../workspace-route";
 
-export const POST = route<"user", { slug: string }>(
-  "user",
-  async ({ request, caller, params }) => {
-    const db = await getDb();
-    const { workspace } = await authorizeWorkspace(db, {
-      userId: caller.user.id,
-      slug: params.slug,
-      need: NEEDS.billing,
-    });
+export const POST = workspaceRoute<{ slug: string }>(
+  NEEDS.billing,
+  async ({ request, caller, db, workspace }) => {
     const { data, form } = await readJsonOrForm(request, cancelSubscriptionSchema);
     const result = await cancelSubscription({
       db,

@@ -2,25 +2,18 @@
 // cancellation → {subscription}; 409 when it is not set to cancel, 403 when a site admin
 // scheduled it; a plain HTML form post is answered 303 to the billing page. Owners and admins
 // only.
-import { getDb } from "@/db";
 import { workspaceBillingPath } from "@/lib/billing/service/checkout";
 import { resumeSubscription } from "@/lib/billing/service/resume";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { isFormPost } from "@/lib/http/request";
-import { route } from "@/lib/http/route";
 import { seeOther } from "@/lib/http/see-other";
 import { RATE_LIMITS } from "@/lib/rate-limit";
-import { authorizeWorkspace, NEEDS } from "@/lib/workspaces/access";
+import { NEEDS } from "@/lib/workspaces/access";
+import { workspaceRoute } from "../../../workspace-route";
 
-export const POST = route<"user", { slug: string }>(
-  "user",
-  async ({ request, caller, params }) => {
-    const db = await getDb();
-    const { workspace } = await authorizeWorkspace(db, {
-      userId: caller.user.id,
-      slug: params.slug,
-      need: NEEDS.billing,
-    });
+export const POST = workspaceRoute<{ slug: string }>(
+  NEEDS.billing,
+  async ({ request, caller, db, workspace }) => {
     const result = await resumeSubscription({
       db,
       stripe: getStripe(),
