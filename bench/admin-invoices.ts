@@ -1,6 +1,7 @@
 /**
  * `npx tsx bench/admin-invoices.ts [--invoices 1000000] [--customers 10000] [--runs 15] [--keep]
- * [--skip-export]`: the admin invoice queries (and the dashboard metrics) at a million invoices.
+ * [--skip-export]`: the admin invoice queries, the customer (workspace) list and page, and the
+ * dashboard metrics at a million invoices.
  *
  * Seeds a database (see support/database.ts for which one; DATABASE_URL is seeded only when its
  * invoices table is empty, else its rows are measured as they are), then times each query
@@ -32,6 +33,8 @@ register(`data:text/javascript,${encodeURIComponent(serverOnlyHooks)}`);
 const { invoiceTotals, listInvoices, streamInvoicesCsv } = await import("../lib/admin/invoices");
 const { encodeCursor } = await import("../lib/http/cursor");
 const metrics = await import("../lib/admin/metrics");
+const { listCustomers } = await import("../lib/admin/customer-list");
+const { getCustomerDetail } = await import("../lib/admin/customers");
 
 const { values: args } = parseArgs({
   options: {
@@ -55,6 +58,7 @@ const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(`${text}\n`);
 const count = (value: number) => value.toLocaleString("en-US");
 const rows = (page: { rows: unknown[] }) => `${page.rows.length} rows`;
+const customerRows = (page: { data: unknown[] }) => `${page.data.length} workspaces`;
 const currencies = (totals: unknown[]) =>
   `${totals.length} ${totals.length === 1 ? "currency" : "currencies"}`;
 
@@ -76,12 +80,22 @@ async function cursorAt(bench: BenchDatabase, offset: number): Promise<string> {
   return encodeCursor({ at: row.created, id: row.id });
 }
 
-/** A customer's email as an admin might type it, and the beginning of their invoice numbers. */
-function sampleCustomer(total: number) {
+/**
+ * A customer's email as an admin might type it, the beginning of their invoice numbers, and a
+ * team workspace with members (support/seed.ts: customer c is a team when c % 5 = 0).
+ */
+async function sampleCustomer(bench: BenchDatabase, total: number) {
   const c = Math.max(1, Math.min(4242, total));
+  const teamC = Math.max(5, Math.min(4240, total - (total % 5)));
+  const [team] = await bench.rows<{ id: string }>(
+    "select id::text as id from workspaces where slug = $1",
+    [`team-${teamC}`],
+  );
   return {
     email: `CUSTOMER${c}@bench.example`,
     numberPrefix: `bench${String(c).padStart(5, "0")}`,
+    team: `team-${teamC}`,
+    teamId: team?.id ?? "00000000-0000-0000-0000-000000000000",
   };
 }
 
@@ -89,7 +103,7 @@ function sampleCustomer(total: number) {
 async function measurements(bench: BenchDatabase, total: number): Promise<Measurement[]> {
   const deep = Math.max(0, Math.floor(total * 0.9) - 1);
   const deepCursor = await cursorAt(bench, deep);
-  const customer = sampleCustomer(CUSTOMERS);
+  const customer = await sampleCustomer(bench, CUSTOMERS);
   const invoicePage: Measurement[] = [
     measurement("list: first page", (db) => listInvoices(db, {}), rows),
     measurement(
@@ -118,6 +132,22 @@ async function measurements(bench: BenchDatabase, total: number): Promise<Measur
     measurement("totals: status=open", (db) => invoiceTotals(db, { status: "open" }), currencies),
     measurement("totals: email", (db) => invoiceTotals(db, { q: customer.email }), currencies),
   ];
+  const customerPage: Measurement[] = [
+    measurement("customers: first page", (db) => listCustomers(db, { now: NOW }), customerRows),
+    measurement(
+      `customers: member email ${customer.email}`,
+      (db) => listCustomers(db, { query: customer.email, now: NOW }),
+      customerRows,
+    ),
+    measurement(`customers: team workspace ${customer.team}`, async (db) => {
+      const detail = await getCustomerDetail(db, {
+        workspaceId: customer.teamId,
+        now: NOW,
+        gracePeriodDays: 3,
+      });
+      return `${detail?.memberCount ?? 0} members, ${detail?.invoices.length ?? 0} invoices`;
+    }),
+  ];
   const dashboard: Measurement[] = [
     measurement("metrics: subscriptions", (db) => metrics.getSubscriptionMetrics(db, NOW)),
     measurement("metrics: MRR series", (db) => metrics.getMrrSeries(db, NOW)),
@@ -126,7 +156,7 @@ async function measurements(bench: BenchDatabase, total: number): Promise<Measur
     measurement("metrics: failed payments", (db) => metrics.getFailedPayments(db, NOW)),
     measurement("metrics: whole dashboard", (db) => metrics.getDashboardMetrics(db, NOW)),
   ];
-  return [...invoicePage, ...dashboard];
+  return [...invoicePage, ...customerPage, ...dashboard];
 }
 
 /** Streams the whole CSV export once: time, size, and how far memory grew while it ran. */

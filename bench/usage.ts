@@ -57,6 +57,7 @@ const { RATE_LIMITS } = await import("../lib/rate-limit");
 const { env } = await import("../lib/env");
 const { sessionCookie, testRequest } = await import("../lib/testing/http");
 const { POST } = await import("../app/api/usage/route");
+const { ensurePersonalWorkspace } = await import("../lib/workspaces/workspaces");
 
 type Handle = Awaited<ReturnType<typeof openDatabase>>;
 type NewUsageRecord = typeof usageRecords.$inferInsert;
@@ -116,13 +117,16 @@ async function openBenchDatabase(): Promise<{ handle: Handle; cleanUp: () => Pro
 async function noop(): Promise<void> {}
 
 interface Caller {
-  id: string;
+  workspaceId: string;
   cookie: string;
   customer: string;
 }
 
 let callers = 0;
-/** A user on Enterprise (100,000 API calls a month) with the metered price. */
+/**
+ * A user whose personal workspace (where their session's usage calls land) is on Enterprise
+ * (100,000 API calls a month) with the metered price.
+ */
 async function createCaller(handle: Handle): Promise<Caller> {
   callers += 1;
   const tag = `${process.pid}_${callers}_${Date.now()}`;
@@ -131,9 +135,10 @@ async function createCaller(handle: Handle): Promise<Caller> {
     .values({ email: `bench-usage-${tag}@bench.example` })
     .returning({ id: users.id });
   if (!user) throw new Error("no user");
+  const workspaceId = (await ensurePersonalWorkspace(handle.db, user.id)).id;
   const customer = `cus_bench_${tag}`;
   await handle.db.insert(subscriptions).values({
-    userId: user.id,
+    workspaceId,
     stripeSubscriptionId: `sub_bench_${tag}`,
     stripeCustomerId: customer,
     planTier: "enterprise",
@@ -141,7 +146,7 @@ async function createCaller(handle: Handle): Promise<Caller> {
     status: "active",
     meteredPriceId: "price_bench_enterprise_api_calls",
   });
-  return { id: user.id, cookie: await sessionCookie({ id: user.id }), customer };
+  return { workspaceId, cookie: await sessionCookie({ id: user.id }), customer };
 }
 
 /**
@@ -199,7 +204,7 @@ async function rate(
 
 function bareRow(caller: Caller): NewUsageRecord {
   return {
-    userId: caller.id,
+    workspaceId: caller.workspaceId,
     metric: "api_calls",
     quantity: 1,
     occurredAt: new Date(),
@@ -241,7 +246,8 @@ try {
   const routeSingleKeyed = await rate(SINGLE, 1, 1, (call) =>
     postUsage(single2.list[Math.floor(call / single2.perCaller)] ?? warm, record, true),
   );
-  // Concurrent callers are different users: one user's calls for a metric queue on its lock.
+  // Concurrent callers are different workspaces: one workspace's calls for a metric queue on its
+  // lock.
   const spread = await createCallers(handle, SINGLE, 1);
   while (spread.list.length < CONCURRENCY) spread.list.push(await createCaller(handle));
   const spreadCaller = (call: number) => spread.list[call % spread.list.length] ?? warm;

@@ -8,7 +8,8 @@ import { PgliteLockedError } from "./pglite-lock";
 import { users } from "./schema";
 
 // These tests are about the embedded path itself, so they use PGlite whatever DATABASE_URL says.
-describe("embedded database (PGlite)", () => {
+// Each migrates a fresh PGlite, some two: on a loaded machine that takes more than the default.
+describe("embedded database (PGlite)", { timeout: 120_000 }, () => {
   const root = mkdtempSync(path.join(tmpdir(), "tollgate-db-"));
 
   it("creates its folder, migrates on first open and keeps data across reopening", async () => {

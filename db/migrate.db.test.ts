@@ -8,6 +8,8 @@ import { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate as drizzlePostgresMigrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { afterEach, describe, expect, it } from "vitest";
+import { authenticateApiKey, hashApiKey } from "@/lib/auth/api-keys";
+import { personalSlug } from "@/lib/workspaces/slug";
 import {
   type DatabaseHandle,
   MIGRATION_LOCK_KEY,
@@ -75,7 +77,10 @@ async function rows(db: DatabaseHandle["db"], table: string): Promise<Record<str
   return selectRows(db, sql.raw(`select * from "${table}" order by 1`));
 }
 
-/** Rows in every table the schema had before the latest migration, one or more each. */
+/** A key made before workspaces existed. */
+const OLD_API_KEY = `tg_abcdefgh_${"k".repeat(32)}`;
+
+/** Rows in every table the schema had before workspaces, one or more each. */
 async function fillPreviousSchema(db: DatabaseHandle["db"]): Promise<void> {
   const script = `
     insert into "user" (id, name, email, "emailVerified", role, password_hash, session_version, created_at) values
@@ -119,7 +124,7 @@ async function fillPreviousSchema(db: DatabaseHandle["db"]): Promise<void> {
       ('evt_2', 'customer.updated', null, false, '2026-11-01T00:00:00Z', '2026-11-01T00:00:01Z',
         null, 'failed', 3, 'timeout', 'cus_1', 'cus_1', '{"id":"evt_2"}');
     insert into api_keys (id, user_id, name, prefix, key_hash, created_at) values
-      ('00000000-0000-4000-8000-000000000007', 'u1', 'ci', 'tg_abc', 'hash1', '2026-11-01T00:00:00Z');
+      ('00000000-0000-4000-8000-000000000007', 'u1', 'ci', 'tg_abcdefgh', '${hashApiKey(OLD_API_KEY)}', '2026-11-01T00:00:00Z');
     insert into rate_limits (key, window_start, count) values ('sign-in:ip:1.2.3.4', '2026-11-01T00:00:00Z', 3);
     insert into leases (name, holder, acquired_at, expires_at) values
       ('reconcile', 'h1', '2026-11-01T00:00:00Z', '2026-11-01T00:05:00Z');
@@ -145,27 +150,79 @@ const TABLES = [
   "leases",
 ];
 
+/** The first migration of the move of billing from users to workspaces (issue 15). */
+const WORKSPACES_MIGRATION = "0008_workspaces";
+
+/** Tables whose rows moved from a user to that user's personal workspace. */
+const MOVED_TO_WORKSPACE = ["customers", "subscriptions", "invoices", "usage_records", "api_keys"];
+
 describe("migrations", () => {
-  it("keep every row of the previous schema when the latest migration is applied", async () => {
+  it("move every user's billing to a personal workspace without losing a row or a value", async () => {
     const { db, applyMigrations } = await emptyDatabase();
-    const count = journal().length;
-    await applyMigrations(migrationsFolder(count - 1));
+    const before = journal().findIndex((entry) => entry.tag === WORKSPACES_MIGRATION);
+    expect(before).toBeGreaterThan(0);
+    await applyMigrations(migrationsFolder(before));
     await fillPreviousSchema(db);
-    const before = Object.fromEntries(
+    const rowsBefore = Object.fromEntries(
       await Promise.all(TABLES.map(async (table) => [table, await rows(db, table)] as const)),
     );
 
     const applied = await applyMigrations();
-    expect(applied).toEqual([journal().at(-1)?.tag]);
+    expect(applied).toEqual(
+      journal()
+        .slice(before)
+        .map((entry) => entry.tag),
+    );
+
+    // Every user has a personal workspace they own, and nothing else was made.
+    const workspaces = await selectRows<{
+      id: string;
+      slug: string;
+      personal_user_id: string;
+      role: string;
+      member: string;
+    }>(
+      db,
+      sql`select w.id, w.slug, w.personal_user_id, m.role, m.user_id as member
+          from workspaces w join workspace_members m on m.workspace_id = w.id order by w.slug`,
+    );
+    expect(workspaces).toHaveLength(2);
+    const personal = new Map(workspaces.map((w) => [w.personal_user_id, w]));
+    for (const userId of ["u1", "u2"]) {
+      const workspace = personal.get(userId);
+      expect(workspace?.role, userId).toBe("owner");
+      expect(workspace?.member, userId).toBe(userId);
+      expect(workspace?.slug, userId).toBe(personalSlug(userId));
+    }
 
     for (const table of TABLES) {
       const after = await rows(db, table);
-      // Every row is still there with every value it had; new columns may be added beside them.
-      expect(after, table).toHaveLength(before[table]?.length ?? -1);
+      expect(after, table).toHaveLength(rowsBefore[table]?.length ?? -1);
       after.forEach((row, index) => {
-        expect(row, table).toMatchObject(before[table]?.[index] ?? {});
+        const old = rowsBefore[table]?.[index] ?? {};
+        if (!MOVED_TO_WORKSPACE.includes(table)) {
+          expect(row, table).toMatchObject(old);
+          return;
+        }
+        // The row keeps every value it had; its user became that user's personal workspace.
+        const { user_id: userId, ...kept } = old;
+        expect(row, table).toMatchObject(kept);
+        const owner = typeof userId === "string" ? personal.get(userId)?.id : undefined;
+        expect(row.workspace_id ?? null, `${table} ${String(old.id)}`).toBe(owner ?? null);
+        // API keys keep their creator.
+        if (table === "api_keys") expect(row.user_id).toBe(userId);
       });
     }
+
+    // The existing key still works, and acts on the personal workspace.
+    const key = await authenticateApiKey(db, OLD_API_KEY);
+    expect(key).toMatchObject({ user: { id: "u1" }, workspaceId: personal.get("u1")?.id });
+    // The invoice of a customer nobody was linked to stays unlinked.
+    const [orphan] = await selectRows<{ workspace_id: string | null }>(
+      db,
+      sql`select workspace_id from invoices where stripe_invoice_id = 'in_2'`,
+    );
+    expect(orphan?.workspace_id).toBeNull();
   });
 
   it("carry on from a database migrated by drizzle's own migrator", async () => {

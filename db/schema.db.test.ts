@@ -1,7 +1,18 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Database, type DatabaseHandle, selectRows } from "./index";
-import { customers, invoices, subscriptions, usageRecords, users, webhookEvents } from "./schema";
+import {
+  apiKeys,
+  customers,
+  invitations,
+  invoices,
+  subscriptions,
+  usageRecords,
+  users,
+  webhookEvents,
+  workspaceMembers,
+  workspaces,
+} from "./schema";
 import { createTestDatabase } from "./testing";
 
 let handle: DatabaseHandle;
@@ -15,7 +26,7 @@ afterAll(() => handle?.close());
 
 beforeEach(async () => {
   await db.execute(
-    sql`truncate ${users}, ${customers}, ${subscriptions}, ${invoices}, ${usageRecords}, ${webhookEvents} cascade`,
+    sql`truncate ${users}, ${workspaces}, ${customers}, ${subscriptions}, ${invoices}, ${usageRecords}, ${webhookEvents} cascade`,
   );
 });
 
@@ -42,6 +53,20 @@ async function makeUser(email = "user@example.com") {
   const [user] = await db.insert(users).values({ email }).returning();
   if (!user) throw new Error("user not created");
   return user;
+}
+
+/** A user's personal workspace, as sign-up makes it: the user is its owner. */
+async function makeWorkspace(email = "user@example.com") {
+  const user = await makeUser(email);
+  const [workspace] = await db
+    .insert(workspaces)
+    .values({ name: "Personal", slug: `personal-${email.split("@")[0]}`, personalUserId: user.id })
+    .returning();
+  if (!workspace) throw new Error("workspace not created");
+  await db
+    .insert(workspaceMembers)
+    .values({ workspaceId: workspace.id, userId: user.id, role: "owner" });
+  return { user, workspace };
 }
 
 function invoiceRow(overrides: Partial<typeof invoices.$inferInsert> = {}) {
@@ -71,21 +96,88 @@ describe("schema invariants", () => {
     ).toBe(CHECK_VIOLATION);
   });
 
-  it("links one Stripe customer to one user, both ways", async () => {
-    const [a, b] = [await makeUser("a@example.com"), await makeUser("b@example.com")];
-    await db.insert(customers).values({ userId: a.id, stripeCustomerId: "cus_A" });
+  it("links one Stripe customer to one workspace, both ways", async () => {
+    const a = (await makeWorkspace("a@example.com")).workspace.id;
+    const b = (await makeWorkspace("b@example.com")).workspace.id;
+    await db.insert(customers).values({ workspaceId: a, stripeCustomerId: "cus_A" });
     expect(
-      await failureCode(db.insert(customers).values({ userId: b.id, stripeCustomerId: "cus_A" })),
+      await failureCode(db.insert(customers).values({ workspaceId: b, stripeCustomerId: "cus_A" })),
     ).toBe(UNIQUE_VIOLATION);
     expect(
-      await failureCode(db.insert(customers).values({ userId: a.id, stripeCustomerId: "cus_B" })),
+      await failureCode(db.insert(customers).values({ workspaceId: a, stripeCustomerId: "cus_B" })),
     ).toBe(UNIQUE_VIOLATION);
   });
 
+  it("gives a user one personal workspace, keeps slugs unique and to their pattern, and roles to three", async () => {
+    const { user, workspace } = await makeWorkspace("solo@example.com");
+    expect(
+      await failureCode(
+        db.insert(workspaces).values({ name: "Again", slug: "again", personalUserId: user.id }),
+      ),
+    ).toBe(UNIQUE_VIOLATION);
+    expect(
+      await failureCode(db.insert(workspaces).values({ name: "Copy", slug: workspace.slug })),
+    ).toBe(UNIQUE_VIOLATION);
+    for (const slug of ["Upper", "-dash", "dash-", "under_score", "a".repeat(49)]) {
+      expect(await failureCode(db.insert(workspaces).values({ name: "Bad", slug }))).toBe(
+        CHECK_VIOLATION,
+      );
+    }
+    const [team] = await db.insert(workspaces).values({ name: "Team", slug: "t" }).returning();
+    if (!team) throw new Error("team not created");
+    expect(
+      await failureCode(
+        db
+          .insert(workspaceMembers)
+          .values({ workspaceId: team.id, userId: user.id, role: "guest" as "member" }),
+      ),
+    ).toBe(CHECK_VIOLATION);
+    await db
+      .insert(workspaceMembers)
+      .values({ workspaceId: team.id, userId: user.id, role: "member" });
+    expect(
+      await failureCode(
+        db
+          .insert(workspaceMembers)
+          .values({ workspaceId: team.id, userId: user.id, role: "admin" }),
+      ),
+    ).toBe(UNIQUE_VIOLATION);
+  });
+
+  it("keeps one open invitation per workspace and address, and never invites an owner", async () => {
+    const { user, workspace } = await makeWorkspace("inviter@example.com");
+    const invitation = (
+      tokenHash: string,
+      overrides: Partial<typeof invitations.$inferInsert> = {},
+    ) =>
+      db.insert(invitations).values({
+        workspaceId: workspace.id,
+        email: "guest@example.com",
+        role: "member",
+        tokenHash,
+        invitedByUserId: user.id,
+        expiresAt: new Date("2026-12-08T00:00:00Z"),
+        ...overrides,
+      });
+    await invitation("hash-1");
+    expect(await failureCode(invitation("hash-2"))).toBe(UNIQUE_VIOLATION);
+    expect(await failureCode(invitation("hash-1", { email: "other@example.com" }))).toBe(
+      UNIQUE_VIOLATION,
+    );
+    // Once revoked (or accepted), the address can be invited again.
+    await db.update(invitations).set({ revokedAt: new Date() });
+    await invitation("hash-3");
+    expect(
+      await failureCode(
+        invitation("hash-4", { email: "boss@example.com", role: "owner" as "admin" }),
+      ),
+    ).toBe(CHECK_VIOLATION);
+  });
+
   it("keeps Stripe subscription ids unique and statuses to Stripe's eight", async () => {
-    const user = await makeUser();
+    const { workspace } = await makeWorkspace();
     const row = {
-      userId: user.id,
+      workspaceId: workspace.id,
       stripeSubscriptionId: "sub_1",
       stripeCustomerId: "cus_1",
       planTier: "pro" as const,
@@ -153,17 +245,18 @@ describe("schema invariants", () => {
       .values(invoiceRow({ stripeInvoiceId: "in_6", total: -500, amountDue: 0 }));
   });
 
-  it("records a usage idempotency key once per user, and the same key for another user", async () => {
-    const [a, b] = [await makeUser("a@example.com"), await makeUser("b@example.com")];
+  it("records a usage idempotency key once per workspace, and the same key for another workspace", async () => {
+    const a = (await makeWorkspace("a@example.com")).workspace.id;
+    const b = (await makeWorkspace("b@example.com")).workspace.id;
     const row = {
-      userId: a.id,
+      workspaceId: a,
       metric: "api_calls" as const,
       quantity: 1,
       idempotencyKey: "req-1",
     };
     await db.insert(usageRecords).values(row);
     expect(await failureCode(db.insert(usageRecords).values(row))).toBe(UNIQUE_VIOLATION);
-    await db.insert(usageRecords).values({ ...row, userId: b.id });
+    await db.insert(usageRecords).values({ ...row, workspaceId: b });
     // Records without a key are never deduplicated.
     await db.insert(usageRecords).values([
       { ...row, idempotencyKey: null },
@@ -199,14 +292,52 @@ describe("schema invariants", () => {
     ).toBe(CHECK_VIOLATION);
   });
 
-  it("removes a user's billing rows with the user but keeps their invoices", async () => {
-    const user = await makeUser();
-    await db.insert(customers).values({ userId: user.id, stripeCustomerId: "cus_1" });
-    await db.insert(invoices).values(invoiceRow({ userId: user.id }));
-    await db.delete(users).where(sql`${users.id} = ${user.id}`);
-    expect(await db.$count(customers)).toBe(0);
+  it("removes a workspace's billing rows and API keys with it but keeps its invoices", async () => {
+    const { user, workspace } = await makeWorkspace();
+    const workspaceId = workspace.id;
+    await db.insert(customers).values({ workspaceId, stripeCustomerId: "cus_1" });
+    await db.insert(subscriptions).values({
+      workspaceId,
+      stripeSubscriptionId: "sub_1",
+      stripeCustomerId: "cus_1",
+      planTier: "pro",
+      billingPeriod: "monthly",
+      status: "active",
+    });
+    await db.insert(usageRecords).values({ workspaceId, metric: "api_calls", quantity: 1 });
+    await db
+      .insert(apiKeys)
+      .values({ workspaceId, userId: user.id, name: "ci", prefix: "tg_x", keyHash: "h" });
+    await db.insert(invoices).values(invoiceRow({ workspaceId }));
+    await db.delete(workspaces).where(sql`${workspaces.id} = ${workspaceId}`);
+    expect(
+      await Promise.all(
+        [customers, subscriptions, usageRecords, apiKeys, workspaceMembers].map((table) =>
+          db.$count(table),
+        ),
+      ),
+    ).toEqual([0, 0, 0, 0, 0]);
     const [invoice] = await db.select().from(invoices);
-    expect(invoice?.userId).toBeNull();
+    expect(invoice?.workspaceId).toBeNull();
+  });
+
+  it("removes a user's personal workspace, memberships and API keys with the user", async () => {
+    const { user } = await makeWorkspace();
+    const [team] = await db.insert(workspaces).values({ name: "Team", slug: "team" }).returning();
+    if (!team) throw new Error("team not created");
+    await db
+      .insert(workspaceMembers)
+      .values({ workspaceId: team.id, userId: user.id, role: "owner" });
+    await db
+      .insert(apiKeys)
+      .values({ workspaceId: team.id, userId: user.id, name: "ci", prefix: "tg_x", keyHash: "h" });
+    await db.delete(users).where(sql`${users.id} = ${user.id}`);
+    expect(
+      (await db.select({ slug: workspaces.slug }).from(workspaces)).map((row) => row.slug),
+    ).toEqual(["team"]);
+    expect(await Promise.all([workspaceMembers, apiKeys].map((table) => db.$count(table)))).toEqual(
+      [0, 0],
+    );
   });
 });
 
@@ -220,10 +351,17 @@ describe("indexes", () => {
     expect(definitions.invoices_created_id_idx).toMatch(/\(created DESC.*, id DESC/);
     expect(definitions.invoices_status_created_idx).toMatch(/\(status, created DESC/);
     expect(definitions.invoices_customer_created_idx).toMatch(/\(stripe_customer_id, created DESC/);
-    expect(definitions.subscriptions_user_idx).toMatch(/\(user_id/);
-    expect(definitions.usage_records_user_metric_occurred_idx).toMatch(
-      /\(user_id, metric, occurred_at\)/,
+    expect(definitions.invoices_workspace_created_idx).toMatch(
+      /\(workspace_id, created DESC.*, id DESC/,
     );
-    expect(definitions.usage_records_user_idempotency_key).toMatch(/UNIQUE/);
+    expect(definitions.subscriptions_workspace_idx).toMatch(/\(workspace_id/);
+    expect(definitions.usage_records_workspace_metric_occurred_idx).toMatch(
+      /\(workspace_id, metric, occurred_at\)/,
+    );
+    expect(definitions.usage_records_workspace_idempotency_key).toMatch(
+      /UNIQUE .*\(workspace_id, idempotency_key\)/,
+    );
+    expect(definitions.api_keys_workspace_idx).toMatch(/\(workspace_id/);
+    expect(definitions.workspace_members_user_idx).toMatch(/\(user_id\)/);
   });
 });

@@ -1,13 +1,15 @@
 /**
  * Demo data for development: one admin and a few plain users, all signing in with the same
- * password. Idempotent: users are matched by email, so running it again changes nothing
- * (an existing user keeps its password and role; an admin demoted by hand becomes admin again).
+ * password, each with the personal workspace sign-up gives. Idempotent: users are matched by
+ * email, so running it again changes nothing (an existing user keeps its password and role; an
+ * admin demoted by hand becomes admin again; a user without a personal workspace gets one).
  */
-import { sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { hashPassword } from "../lib/auth/password";
 import { type Env, isLocalAddress } from "../lib/env";
+import { personalSlug } from "../lib/workspaces/slug";
 import type { Database } from "./index";
-import { type NewUser, users } from "./schema";
+import { type NewUser, users, workspaceMembers, workspaces } from "./schema";
 
 export const SEED_ADMIN_EMAIL = "admin@tollgate.local";
 export const SEED_USER_EMAILS = [
@@ -70,9 +72,36 @@ export async function seed(
       // Changes nothing but making the admins admins again; nobody is demoted.
       set: { role: sql`case when excluded.role = 'admin' then 'admin' else ${users.role} end` },
     })
-    .returning({ email: users.email, isNew: sql<boolean>`xmax = 0` });
+    .returning({ id: users.id, email: users.email, isNew: sql<boolean>`xmax = 0` });
+  await ensurePersonalWorkspaces(
+    db,
+    inserted.map((row) => row.id),
+  );
   return {
     created: inserted.filter((row) => row.isNew).flatMap((row) => (row.email ? [row.email] : [])),
     existing: inserted.filter((row) => !row.isNew).flatMap((row) => (row.email ? [row.email] : [])),
   };
+}
+
+/**
+ * What `ensurePersonalWorkspace` (lib/workspaces/workspaces.ts) does at sign-up, for many users
+ * at once; that module is server-only, and the seed runs as a plain script.
+ */
+async function ensurePersonalWorkspaces(db: Database, userIds: string[]): Promise<void> {
+  await db
+    .insert(workspaces)
+    .values(userIds.map((id) => ({ name: "Personal", slug: personalSlug(id), personalUserId: id })))
+    .onConflictDoNothing();
+  const personal = await db
+    .select({ id: workspaces.id, userId: workspaces.personalUserId })
+    .from(workspaces)
+    .where(inArray(workspaces.personalUserId, userIds));
+  await db
+    .insert(workspaceMembers)
+    .values(
+      personal.flatMap(({ id, userId }) =>
+        userId ? [{ workspaceId: id, userId, role: "owner" as const }] : [],
+      ),
+    )
+    .onConflictDoNothing();
 }

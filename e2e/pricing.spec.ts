@@ -56,6 +56,23 @@ test.describe("pricing page", () => {
     await context.close();
   });
 
+  test("states each plan's members and what a further member costs in the period shown", async ({
+    page,
+  }) => {
+    await page.goto("/pricing");
+    await expect(page.getByTestId("plan-free").getByTestId("seats-monthly")).toHaveText(
+      "Up to 2 members",
+    );
+    await expect(page.getByTestId("plan-pro").getByTestId("seats-monthly")).toHaveText(
+      "Includes 3 members, then $9 per member / month",
+    );
+    await page.getByRole("radio", { name: /yearly/i }).check();
+    await expect(page.getByTestId("plan-enterprise").getByTestId("seats-yearly")).toHaveText(
+      "Includes 25 members, then $60 per member / year",
+    );
+    await expect(page.getByTestId("plan-enterprise").getByTestId("seats-yearly")).toBeVisible();
+  });
+
   test("compares the plans in a table", async ({ page }) => {
     await page.goto("/pricing");
     const table = page.getByRole("table");
@@ -67,6 +84,10 @@ test.describe("pricing page", () => {
     ]);
     const apiCalls = table.getByRole("row", { name: /API calls per month/ });
     await expect(apiCalls.getByRole("cell")).toHaveText(["100", "10,000", "100,000"]);
+    const members = table.getByRole("row", { name: /Members included/ });
+    await expect(members.getByRole("cell")).toHaveText(["Up to 2", "3", "25"]);
+    const further = table.getByRole("row", { name: /Each further member, monthly/ });
+    await expect(further.getByRole("cell")).toHaveText(["Not available", "$9", "$6"]);
     const sso = table.getByRole("row", { name: /Single sign-on/ });
     await expect(sso.getByRole("cell")).toHaveText(["Not included", "Not included", "Included"]);
   });

@@ -56,6 +56,7 @@ describe("a failed query in the log", () => {
     const error = await failure(
       handle.db.insert(apiKeys).values({
         userId: "no-such-user",
+        workspaceId: "00000000-0000-4000-8000-000000000000",
         name: "ci",
         keyHash,
         prefix: "tg_live_abc",

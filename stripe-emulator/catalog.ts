@@ -16,6 +16,7 @@ import {
   strList,
 } from "./params";
 import { type ApiRequest, idAt, route } from "./router";
+import { readBillingScheme, readTiers } from "./tiers";
 
 function product(em: Emulator, id: string, param = "id"): Stripe.Product {
   const found = em.state.products[id];
@@ -150,18 +151,26 @@ function createPrice({ em, params }: ApiRequest): Stripe.Price {
   }
   const amount = int(params, "unit_amount");
   const amountDecimal = str(params, "unit_amount_decimal");
-  if (amount === undefined && amountDecimal === undefined) {
+  const { scheme, mode } = readBillingScheme(params);
+  if (scheme === "tiered" && (amount !== undefined || amountDecimal !== undefined)) {
+    throw invalidRequest(
+      "unit_amount cannot be set when billing_scheme=tiered: the tiers set the amounts.",
+      amount !== undefined ? "unit_amount" : "unit_amount_decimal",
+    );
+  }
+  if (scheme === "per_unit" && amount === undefined && amountDecimal === undefined) {
     throw invalidRequest("Missing required param: unit_amount.", "unit_amount");
   }
   if (amount !== undefined && amount < 0)
     throw invalidRequest("unit_amount must be at least 0.", "unit_amount");
+  const tiers = scheme === "tiered" ? readTiers(params) : null;
   const lookupKey = str(params, "lookup_key") || null;
   if (lookupKey) claimLookupKey(em, lookupKey, bool(params, "transfer_lookup_key") ?? false);
   const price: Stripe.Price = {
     id: em.newId("price", 24),
     object: "price",
     active: bool(params, "active") ?? true,
-    billing_scheme: "per_unit",
+    billing_scheme: scheme,
     created: em.wallNow(),
     currency,
     custom_unit_amount: null,
@@ -172,15 +181,17 @@ function createPrice({ em, params }: ApiRequest): Stripe.Price {
     product: owner.id,
     recurring,
     tax_behavior: "unspecified",
-    tiers_mode: null,
+    tiers_mode: mode,
     transform_quantity: null,
     type: recurring ? "recurring" : "one_time",
-    unit_amount:
-      amount ??
-      (amountDecimal && Number.isInteger(Number(amountDecimal)) ? Number(amountDecimal) : null),
-    unit_amount_decimal: decimal(amountDecimal ?? String(amount)),
+    unit_amount: tiers
+      ? null
+      : (amount ??
+        (amountDecimal && Number.isInteger(Number(amountDecimal)) ? Number(amountDecimal) : null)),
+    unit_amount_decimal: tiers ? null : decimal(amountDecimal ?? String(amount)),
   };
   em.state.prices[price.id] = price;
+  if (tiers) em.state.priceTiers[price.id] = tiers;
   em.emit("price.created", price);
   return price;
 }

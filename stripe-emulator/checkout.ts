@@ -28,6 +28,7 @@ import {
 } from "./params";
 import { type ApiRequest, idAt, route } from "./router";
 import { createSubscription } from "./subscriptions";
+import { amountFor } from "./tiers";
 import { DAY } from "./time";
 
 /** Settings Stripe keeps on the session but does not return as fields. */
@@ -57,7 +58,7 @@ function checkUrl(params: Params, key: string): string | null {
 }
 
 function lineItem(em: Emulator, price: Stripe.Price, quantity: number): Stripe.LineItem {
-  const amount = (price.unit_amount ?? 0) * quantity;
+  const amount = amountFor(em, price, quantity);
   return {
     id: em.newId("li", 24),
     object: "item",
@@ -113,6 +114,12 @@ function create({ em, params }: ApiRequest): Stripe.Checkout.Session {
     if (metered && quantity !== undefined) {
       throw invalidRequest(
         "Quantity should not be specified where usage_type is `metered`.",
+        `line_items[${index}][quantity]`,
+      );
+    }
+    if (quantity !== undefined && quantity < 1) {
+      throw invalidRequest(
+        "This value must be greater than or equal to 1.",
         `line_items[${index}][quantity]`,
       );
     }
@@ -240,25 +247,29 @@ function create({ em, params }: ApiRequest): Stripe.Checkout.Session {
   return withLineItems(em, session, params);
 }
 
-/** `line_items` is not stored on the session: Stripe includes it only when it is expanded. */
+/**
+ * `line_items` is not stored on the session: Stripe includes it only when it is expanded, and
+ * paths below it (`line_items.data.price.tiers`) expand inside that list.
+ */
 function withLineItems(
   em: Emulator,
   session: Stripe.Checkout.Session,
   params: Params,
 ): Stripe.Checkout.Session {
   const paths = strList(params, "expand") ?? [];
-  const expanded = em.expand(session, { expand: paths.filter((path) => path !== "line_items") });
-  if (!paths.includes("line_items")) return expanded;
-  const data = em.state.checkoutLineItems[session.id] ?? [];
-  return {
-    ...expanded,
-    line_items: {
-      object: "list",
-      data,
-      has_more: false,
-      url: `/v1/checkout/sessions/${session.id}/line_items`,
-    },
+  const inside = (path: string) => path === "line_items" || path.startsWith("line_items.");
+  const expanded = em.expand(session, { expand: paths.filter((path) => !inside(path)) });
+  if (!paths.some(inside)) return expanded;
+  const list: Stripe.ApiList<Stripe.LineItem> = {
+    object: "list",
+    data: em.state.checkoutLineItems[session.id] ?? [],
+    has_more: false,
+    url: `/v1/checkout/sessions/${session.id}/line_items`,
   };
+  const below = paths
+    .filter((path) => path.startsWith("line_items."))
+    .map((path) => path.slice(11));
+  return { ...expanded, line_items: em.expand(list, { expand: below }) };
 }
 
 export function checkoutSession(em: Emulator, id: string): Stripe.Checkout.Session {
@@ -394,11 +405,12 @@ export const checkoutRoutes = [
   ),
   route("GET", "/v1/checkout/sessions/:id/line_items", (request) => {
     const session = checkoutSession(request.em, idAt(request));
-    return request.em.page(
+    const page = request.em.page(
       request.em.state.checkoutLineItems[session.id] ?? [],
       request.params,
       request.path,
     );
+    return request.em.expand(page, request.params);
   }),
   route("POST", "/v1/checkout/sessions/:id/expire", (request) => {
     const session = checkoutSession(request.em, idAt(request));

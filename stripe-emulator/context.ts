@@ -184,7 +184,11 @@ export class Emulator {
       (lte === undefined || created <= lte);
   }
 
-  /** Replaces ids by the objects they name along each `expand[]` path (`data.` inside lists). */
+  /**
+   * Replaces ids by the objects they name along each `expand[]` path (`data.` inside lists), and
+   * puts a price's `tiers` on it for a path that ends in `tiers` (`data.tiers`,
+   * `items.data.price.tiers`).
+   */
   expand<T>(value: T, params: Params): T {
     const paths = strList(params, "expand") ?? [];
     if (paths.length === 0) return value;
@@ -210,6 +214,12 @@ export class Emulator {
       return;
     }
     const record = target as Record<string, unknown>;
+    if (head === "tiers" && rest.length === 0 && record.object === "price") {
+      // Kept beside the price, not on it: Stripe includes a price's tiers only when asked.
+      const tiers = this.state.priceTiers[String(record.id)];
+      if (tiers) record.tiers = structuredClone(tiers);
+      return;
+    }
     if (!(head in record)) {
       throw invalidRequest(
         `This property cannot be expanded (${head}). You may want to try expanding 'data.${whole}' instead.`,

@@ -14,6 +14,7 @@ import { invalidRequest, noSuch } from "./errors";
 import type { DraftLine } from "./invoices";
 import { int, obj, oneOf, requiredStr, str } from "./params";
 import { type ApiRequest, idAt, route } from "./router";
+import { amountFor } from "./tiers";
 import { DAY } from "./time";
 
 function meterOrThrow(em: Emulator, id: string): Stripe.Billing.Meter {
@@ -149,10 +150,9 @@ export function usageLines(
     .filter((item) => item.price.recurring?.usage_type === "metered" && item.price.recurring.meter)
     .map((item) => {
       const quantity = aggregate(em, String(item.price.recurring?.meter), customer, start, end);
-      const unit = Number(item.price.unit_amount_decimal ?? item.price.unit_amount ?? 0);
       return {
         description: `${quantity} × ${productName(em, item.price)}${trial ? " (free during the trial)" : ""}`,
-        amount: trial ? 0 : Math.round(quantity * unit),
+        amount: trial ? 0 : amountFor(em, item.price, quantity),
         quantity,
         price: item.price,
         periodStart: start,

@@ -97,6 +97,8 @@ export interface EmulatorState {
   deletedCustomers: Record<string, true>;
   products: Record<string, Stripe.Product>;
   prices: Record<string, Stripe.Price>;
+  /** The tiers of each tiered price, by price id: Stripe returns them only when expanded. */
+  priceTiers: Record<string, Stripe.Price.Tier[]>;
   checkoutSessions: Record<string, Stripe.Checkout.Session>;
   checkoutLineItems: Record<string, Stripe.LineItem[]>;
   checkoutSettings: Record<
@@ -165,6 +167,7 @@ export function emptyState(): EmulatorState {
     deletedCustomers: {},
     products: {},
     prices: {},
+    priceTiers: {},
     checkoutSessions: {},
     checkoutLineItems: {},
     checkoutSettings: {},

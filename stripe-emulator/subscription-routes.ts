@@ -18,7 +18,7 @@ import {
   str,
 } from "./params";
 import { type ApiRequest, idAt, route } from "./router";
-import { FEEDBACK, updateSubscription } from "./subscription-update";
+import { FEEDBACK, itemQuantity, updateSubscription } from "./subscription-update";
 import {
   cancellationDetails,
   cancelNow,
@@ -50,7 +50,7 @@ function itemsFrom(em: Emulator, params: Params): NewItem[] {
   if (!items || items.length === 0) throw invalidRequest("Missing required param: items.", "items");
   return items.map((item, index) => ({
     price: em.price(requiredStr(item, "price", `items[${index}][price]`), `items[${index}][price]`),
-    quantity: int(item, "quantity", `items[${index}][quantity]`) ?? 1,
+    quantity: itemQuantity(item, index) ?? 1,
   }));
 }
 

@@ -48,6 +48,18 @@ export const FEEDBACK = [
   "unused",
 ] as const;
 
+/** `items[i][quantity]`: a whole number, 0 or more (Stripe allows 0 seats). */
+export function itemQuantity(spec: Params, index: number): number | undefined {
+  const quantity = int(spec, "quantity", `items[${index}][quantity]`);
+  if (quantity !== undefined && quantity < 0) {
+    throw invalidRequest(
+      "This value must be greater than or equal to 0.",
+      `items[${index}][quantity]`,
+    );
+  }
+  return quantity;
+}
+
 /** Top-level keys whose values differ, with their old values: Stripe's previous_attributes. */
 function changedKeys(
   before: Stripe.Subscription,
@@ -103,7 +115,7 @@ export function updateSubscription(
   for (const [index, spec] of (objList(params, "items") ?? []).entries()) {
     const itemId = str(spec, "id", `items[${index}][id]`);
     const priceId = str(spec, "price", `items[${index}][price]`);
-    const quantity = int(spec, "quantity", `items[${index}][quantity]`);
+    const quantity = itemQuantity(spec, index);
     if (itemId) {
       const item = subscription.items.data.find((candidate) => candidate.id === itemId);
       if (!item) throw noSuch("subscription_item", itemId, `items[${index}][id]`);

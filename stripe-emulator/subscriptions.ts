@@ -18,6 +18,7 @@ import {
 } from "./invoices";
 import { formatMoney } from "./money";
 import type { PendingLine } from "./state";
+import { amountFor } from "./tiers";
 import { addInterval, humanDay } from "./time";
 
 export interface NewItem {
@@ -125,6 +126,23 @@ function itemLabel(item: { price: Stripe.Price; quantity?: number }, em: Emulato
   return `${item.quantity ?? 1} × ${productName(em, item.price)}`;
 }
 
+/** "Pro" for one unit, "4 × Pro" for more, as Stripe names a proration's item. */
+function quantityLabel(em: Emulator, price: Stripe.Price, quantity: number): string {
+  const name = productName(em, price);
+  return quantity === 1 ? name : `${quantity} × ${name}`;
+}
+
+/** "(at $29.00 / month)", or for a tiered price its total: "(graduated tiers: $38.00 / month)". */
+function rateLabel(em: Emulator, price: Stripe.Price, quantity: number): string {
+  const interval = price.recurring?.interval;
+  if (price.billing_scheme === "tiered") {
+    const total = formatMoney(amountFor(em, price, quantity), price.currency);
+    return `(${price.tiers_mode} tiers: ${total} / ${interval})`;
+  }
+  const unit = Number(price.unit_amount_decimal ?? price.unit_amount ?? 0);
+  return `(at ${formatMoney(unit, price.currency)} / ${interval})`;
+}
+
 /** Lines for the licensed items of a period that is about to start. */
 export function licensedLines(
   em: Emulator,
@@ -137,9 +155,9 @@ export function licensedLines(
     .filter((item) => !isMetered(item.price))
     .map((item) => ({
       description: trial
-        ? `Trial period for ${itemLabel(item, em).replace(/^\d+ × /, "")}`
-        : `${itemLabel(item, em)} (at ${formatAmount(item.price)} / ${item.price.recurring?.interval})`,
-      amount: trial ? 0 : (item.price.unit_amount ?? 0) * (item.quantity ?? 1),
+        ? `Trial period for ${productName(em, item.price)}`
+        : `${itemLabel(item, em)} ${rateLabel(em, item.price, item.quantity ?? 1)}`,
+      amount: trial ? 0 : amountFor(em, item.price, item.quantity ?? 1),
       quantity: item.quantity ?? 1,
       price: item.price,
       periodStart: start,
@@ -147,10 +165,6 @@ export function licensedLines(
       subscriptionItem: item.id,
       proration: false,
     }));
-}
-
-function formatAmount(price: Stripe.Price): string {
-  return formatMoney(price.unit_amount ?? 0, price.currency);
 }
 
 /**
@@ -378,7 +392,11 @@ export function cancelNow(
   em.emit("customer.subscription.deleted", subscription, undefined, String(subscription.customer));
 }
 
-/** A proration pair for moving an item to another price at `at` within its current period. */
+/**
+ * A proration pair for moving an item to another price or quantity at `at` within its current
+ * period: the old price × old quantity credited and the new one charged, each its full-period
+ * amount (tiered prices by their tiers) times the part of the period left, rounded.
+ */
 export function prorationLines(
   em: Emulator,
   subscription: Stripe.Subscription,
@@ -390,10 +408,11 @@ export function prorationLines(
   const { start, end } = periodOf(subscription);
   if (end <= start || at >= end) return [];
   const fraction = (end - Math.max(at, start)) / (end - start);
-  const oldAmount = (item.price.unit_amount ?? 0) * (item.quantity ?? 1);
-  const newAmount = (newPrice.unit_amount ?? 0) * newQuantity;
-  const oldName = productName(em, item.price);
-  const newName = productName(em, newPrice);
+  const oldQuantity = item.quantity ?? 1;
+  const oldAmount = amountFor(em, item.price, oldQuantity);
+  const newAmount = amountFor(em, newPrice, newQuantity);
+  const oldName = quantityLabel(em, item.price, oldQuantity);
+  const newName = quantityLabel(em, newPrice, newQuantity);
   return [
     {
       id: em.newId("ii", 14),
@@ -403,7 +422,7 @@ export function prorationLines(
       subscriptionItem: item.id,
       periodStart: at,
       periodEnd: end,
-      quantity: item.quantity ?? 1,
+      quantity: oldQuantity,
     },
     {
       id: em.newId("ii", 14),

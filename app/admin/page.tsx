@@ -7,7 +7,13 @@ import { Moment } from "@/components/ui/time";
 import { getDb } from "@/db";
 import { getDashboardMetrics, type Money } from "@/lib/admin/metrics";
 import { requireAdmin } from "@/lib/auth/session";
-import { CURRENCY, isPaidTier, PLANS } from "@/lib/billing/catalog/plans";
+import {
+  CURRENCY,
+  includedSeats,
+  isPaidTier,
+  PLAN_TIERS,
+  PLANS,
+} from "@/lib/billing/catalog/plans";
 import { formatDate } from "@/lib/format/date";
 import { formatMoney } from "@/lib/format/money";
 
@@ -22,6 +28,8 @@ function moneyList(amounts: Money[]): string {
   if (amounts.length === 0) return formatMoney(0, CURRENCY);
   return amounts.map((money) => formatMoney(money.amount, money.currency)).join(" + ");
 }
+
+const PAID_TIERS = PLAN_TIERS.filter(isPaidTier);
 
 const plural = (count: number, one: string, many: string) =>
   `${whole.format(count)} ${count === 1 ? one : many}`;
@@ -128,6 +136,7 @@ export default async function AdminDashboardPage() {
               { label: "Active", numeric: true },
               { label: "Past due", numeric: true },
               { label: "Trialing", numeric: true },
+              { label: "Billed seats", numeric: true },
               { label: "MRR", numeric: true },
             ]}
           >
@@ -137,6 +146,7 @@ export default async function AdminDashboardPage() {
                 <NumericCell>{whole.format(plan.active)}</NumericCell>
                 <NumericCell>{whole.format(plan.pastDue)}</NumericCell>
                 <NumericCell>{whole.format(plan.trialing)}</NumericCell>
+                <NumericCell>{whole.format(plan.seats)}</NumericCell>
                 <NumericCell>{formatMoney(plan.mrr, subscriptions.mrr.currency)}</NumericCell>
               </Row>
             ))}
@@ -156,9 +166,12 @@ export default async function AdminDashboardPage() {
           <div>
             <dt className="font-medium text-slate-900">MRR</dt>
             <dd>
-              The catalog price of every active or past-due subscription, times its quantity, with a
-              yearly price counted as a twelfth. Trials are not revenue until they convert; metered
-              API calls are usage, not recurring revenue.
+              What every active or past-due subscription costs at the catalog's prices for its
+              billed seats: the plan's base price, which includes its first members (
+              {PAID_TIERS.map((tier) => `${includedSeats(tier)} on ${PLANS[tier].name}`).join(", ")}
+              ), plus each further seat at the plan's seat price, with a yearly price counted as a
+              twelfth. Trials are not revenue until they convert; metered API calls are usage, not
+              recurring revenue.
             </dd>
           </div>
           <div>

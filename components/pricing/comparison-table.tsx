@@ -1,5 +1,6 @@
 import { FeatureMark } from "@/components/ui/feature-mark";
 import {
+  BILLING_PERIODS,
   DAILY_METRICS,
   FEATURE_LABELS,
   FEATURES,
@@ -9,6 +10,7 @@ import {
 } from "@/lib/billing/catalog/plans";
 import { formatLimit } from "@/lib/format/limit";
 import { formatPlanPrice } from "@/lib/format/money";
+import { formatExtraSeatPrice, formatIncludedMembers } from "@/lib/format/seats";
 
 export function ComparisonTable({ plans }: { plans: readonly Plan[] }) {
   const cell = "px-4 py-3 text-center";
@@ -50,6 +52,28 @@ export function ComparisonTable({ plans }: { plans: readonly Plan[] }) {
               </td>
             ))}
           </tr>
+          <tr>
+            <th scope="row" className={rowHead}>
+              Members included
+            </th>
+            {plans.map((plan) => (
+              <td key={plan.tier} className={cell}>
+                {formatIncludedMembers(plan.tier)}
+              </td>
+            ))}
+          </tr>
+          {BILLING_PERIODS.map((period) => (
+            <tr key={period}>
+              <th scope="row" className={rowHead}>
+                Each further member, {period}
+              </th>
+              {plans.map((plan) => (
+                <td key={plan.tier} className={cell}>
+                  {formatExtraSeatPrice(plan.tier, period) ?? "Not available"}
+                </td>
+              ))}
+            </tr>
+          ))}
           {MONTHLY_METRICS.map((metric) => (
             <tr key={metric}>
               <th scope="row" className={rowHead}>

@@ -9,6 +9,7 @@ import {
 } from "@/lib/billing/catalog/plans";
 import { formatLimit } from "@/lib/format/limit";
 import { formatPlanPrice, PERIOD_UNIT } from "@/lib/format/money";
+import { formatSeatTerms } from "@/lib/format/seats";
 import { type PricingViewer, planAction, startsCheckout } from "./plan-action";
 
 export function PlanCard({
@@ -59,6 +60,9 @@ export function PlanCard({
               {formatPlanPrice(plan.tier, period)}
             </span>
             <span className="text-sm text-slate-600">/{PERIOD_UNIT[period]}</span>
+          </p>
+          <p data-testid={`seats-${period}`} className="mt-1 text-sm text-slate-700">
+            {formatSeatTerms(plan.tier, period)}
           </p>
           <p className="mt-1 h-5 text-sm text-emerald-800">
             {period === "yearly" && saving > 0 ? `Save ${saving}% against monthly` : ""}

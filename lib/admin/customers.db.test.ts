@@ -10,60 +10,137 @@ import {
   subscriptions,
   usageRecords,
   users,
+  type WorkspaceRole,
   webhookEvents,
+  workspaceMembers,
+  workspaces,
 } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { AppError } from "@/lib/errors";
 import { encodeCursor } from "@/lib/http/cursor";
 import { utcMonthOf } from "@/lib/usage/windows";
-import { getCustomerDetail, listCustomers } from "./customers";
+import { listCustomers } from "./customer-list";
+import { adminWorkspaceOrThrow, personalWorkspaceIdOf } from "./customer-workspace";
+import { getCustomerDetail } from "./customers";
 
 let handle: DatabaseHandle;
 const NOW = new Date("2026-11-24T12:00:00Z");
 const GB = 1024 ** 3;
 
-/** Ids of the users below, by their short name. */
+/** Ids of the users and workspaces below, by their short name. */
 const ids: Record<string, string> = {};
+const id = (key: string) => ids[key] ?? "";
 
-/**
- * Users in sign-up order (oldest first). `at` is a Postgres timestamp literal: some pairs share
- * a time (ordered by id) and some differ by a microsecond only.
- */
 const PEOPLE = [
-  { key: "alice", email: "alice@example.com", name: "Alice Anders", at: "2026-01-01 00:00:00+00" },
-  { key: "bob", email: "bob@example.com", name: "Bob Builder", at: "2026-01-02 00:00:00+00" },
-  { key: "carol", email: "carol@example.com", name: "Carol Alison", at: "2026-01-02 00:00:00+00" },
-  { key: "dave", email: "dave@example.com", name: null, at: "2026-01-03 00:00:00.000001+00" },
-  { key: "erin", email: "erin@example.com", name: "Erin", at: "2026-01-03 00:00:00.000002+00" },
-  { key: "frank", email: "frank@example.com", name: "100% Frank", at: "2026-01-04 00:00:00+00" },
-  { key: "grace", email: "grace_h@example.com", name: "Grace", at: "2026-01-05 00:00:00+00" },
+  { key: "alice", email: "alice@example.com", name: "Alice Anders" },
+  { key: "bob", email: "bob@example.com", name: "Bob Builder" },
+  { key: "carol", email: "carol@example.com", name: "Carol Alison" },
+  { key: "dave", email: "dave@example.com", name: null },
+  { key: "erin", email: "erin@example.com", name: "Erin" },
+  { key: "frank", email: "frank@example.com", name: "Frank" },
+  { key: "grace", email: "grace_h@example.com", name: "Grace" },
 ];
 
-function subscription(userKey: string, overrides: Partial<NewSubscription>): NewSubscription {
-  const userId = ids[userKey] ?? "";
+/**
+ * Workspaces in creation order (oldest first). `at` is a Postgres timestamp literal: some pairs
+ * share a time (ordered by id) and some differ by a microsecond only. Members join in the order
+ * listed, a day apart.
+ */
+const WORKSPACES: Array<{
+  key: string;
+  name: string;
+  slug: string;
+  personalOf?: string;
+  at: string;
+  members: Array<[string, WorkspaceRole]>;
+}> = [
+  {
+    key: "w_alice",
+    name: "Personal",
+    slug: "personal-alice",
+    personalOf: "alice",
+    at: "2026-01-01 00:00:00+00",
+    members: [["alice", "owner"]],
+  },
+  {
+    key: "w_bob",
+    name: "Personal",
+    slug: "personal-bob",
+    personalOf: "bob",
+    at: "2026-01-02 00:00:00+00",
+    members: [["bob", "owner"]],
+  },
+  {
+    key: "w_carol",
+    name: "Personal",
+    slug: "personal-carol",
+    personalOf: "carol",
+    at: "2026-01-02 00:00:00+00",
+    members: [["carol", "owner"]],
+  },
+  {
+    key: "w_acme",
+    name: "Acme Corp",
+    slug: "acme",
+    at: "2026-01-03 00:00:00.000001+00",
+    members: [
+      ["bob", "owner"],
+      ["carol", "member"],
+      ["alice", "admin"],
+      ["erin", "owner"],
+      ["dave", "member"],
+    ],
+  },
+  {
+    key: "w_dave",
+    name: "Personal",
+    slug: "personal-dave",
+    personalOf: "dave",
+    at: "2026-01-03 00:00:00.000002+00",
+    members: [["dave", "owner"]],
+  },
+  {
+    key: "w_frank",
+    name: "100% Frank",
+    slug: "frank-co",
+    at: "2026-01-04 00:00:00+00",
+    members: [["frank", "owner"]],
+  },
+  {
+    key: "w_grace",
+    name: "Personal",
+    slug: "personal-grace",
+    personalOf: "grace",
+    at: "2026-01-05 00:00:00+00",
+    members: [["grace", "owner"]],
+  },
+];
+
+function subscription(workspaceKey: string, overrides: Partial<NewSubscription>): NewSubscription {
   return {
-    userId,
-    stripeSubscriptionId: `sub_${userKey}_${overrides.status ?? "active"}`,
-    stripeCustomerId: `cus_${userKey}`,
+    workspaceId: id(workspaceKey),
+    stripeSubscriptionId: `sub_${workspaceKey}_${overrides.status ?? "active"}`,
+    stripeCustomerId: `cus_${workspaceKey}`,
     planTier: "pro",
     billingPeriod: "monthly",
     status: "active",
     currentPeriodStart: new Date("2026-11-10T00:00:00Z"),
     currentPeriodEnd: new Date("2026-12-10T00:00:00Z"),
+    createdAt: new Date("2026-06-01T00:00:00Z"),
     ...overrides,
   };
 }
 
 function invoice(
   stripeInvoiceId: string,
-  userKey: string | null,
+  workspaceKey: string | null,
   customerKey: string,
   day: number,
 ): NewInvoice {
   return {
     stripeInvoiceId,
     stripeCustomerId: `cus_${customerKey}`,
-    userId: userKey ? (ids[userKey] ?? null) : null,
+    workspaceId: workspaceKey ? id(workspaceKey) : null,
     number: stripeInvoiceId.toUpperCase(),
     status: "paid",
     currency: "usd",
@@ -94,68 +171,100 @@ beforeAll(async () => {
   for (const person of PEOPLE) {
     const [row] = await db
       .insert(users)
-      .values({ email: person.email, name: person.name, createdAt: sql`${person.at}::timestamptz` })
+      .values({ email: person.email, name: person.name })
       .returning({ id: users.id });
     if (!row) throw new Error("user not inserted");
     ids[person.key] = row.id;
   }
+  for (const workspace of WORKSPACES) {
+    const [row] = await db
+      .insert(workspaces)
+      .values({
+        name: workspace.name,
+        slug: workspace.slug,
+        personalUserId: workspace.personalOf ? id(workspace.personalOf) : null,
+        createdAt: sql`${workspace.at}::timestamptz`,
+      })
+      .returning({ id: workspaces.id });
+    if (!row) throw new Error("workspace not inserted");
+    ids[workspace.key] = row.id;
+    await db.insert(workspaceMembers).values(
+      workspace.members.map(([person, role], index) => ({
+        workspaceId: row.id,
+        userId: id(person),
+        role,
+        createdAt: new Date(Date.UTC(2026, 1, 1 + index)),
+      })),
+    );
+  }
 
   await db.insert(customers).values([
-    { userId: ids.alice ?? "", stripeCustomerId: "cus_alice" },
-    { userId: ids.bob ?? "", stripeCustomerId: "cus_bob" },
+    { workspaceId: id("w_alice"), stripeCustomerId: "cus_w_alice" },
+    { workspaceId: id("w_bob"), stripeCustomerId: "cus_w_bob" },
+    { workspaceId: id("w_acme"), stripeCustomerId: "cus_w_acme" },
   ]);
   await db.insert(subscriptions).values([
     // Alice: an old canceled Enterprise and a newer active Pro; the Pro is current.
-    subscription("alice", {
+    subscription("w_alice", {
       planTier: "enterprise",
       status: "canceled",
-      stripeCustomerId: "cus_alice_old",
+      stripeCustomerId: "cus_w_alice_old",
       createdAt: new Date("2026-02-01T00:00:00Z"),
+      endedAt: new Date("2026-05-01T00:00:00Z"),
     }),
-    subscription("alice", { status: "active", createdAt: new Date("2026-06-01T00:00:00Z") }),
-    subscription("bob", { planTier: "enterprise", status: "past_due" }),
+    subscription("w_alice", { status: "active", createdAt: new Date("2026-06-01T00:00:00Z") }),
+    subscription("w_bob", { planTier: "enterprise", status: "past_due" }),
+    // Five members on Pro (3 included): two extra seats.
+    subscription("w_acme", { quantity: 5 }),
+    // 27 members on Enterprise yearly (25 included): two extra seats.
+    subscription("w_frank", { planTier: "enterprise", billingPeriod: "yearly", quantity: 27 }),
+    subscription("w_grace", { status: "trialing", trialEnd: new Date("2026-12-01T00:00:00Z") }),
+    subscription("w_carol", { status: "canceled", endedAt: new Date("2026-10-01T00:00:00Z") }),
   ]);
 
   await db
     .insert(invoicesTable)
     .values([
-      invoice("in_alice_1", "alice", "alice", 1),
-      invoice("in_alice_2", "alice", "alice", 2),
-      invoice("in_alice_unlinked", null, "alice", 3),
-      invoice("in_bob_1", "bob", "bob", 4),
+      invoice("in_alice_1", "w_alice", "w_alice", 1),
+      invoice("in_alice_2", "w_alice", "w_alice", 2),
+      invoice("in_alice_unlinked", null, "w_alice", 3),
+      invoice("in_bob_1", "w_bob", "w_bob", 4),
+      invoice("in_acme_1", "w_acme", "w_acme", 6),
       invoice("in_nobody", null, "nobody", 5),
     ]);
 
   await db.insert(webhookEvents).values([
     // 22 events about Alice's customer: only the newest 20 are shown.
-    ...Array.from({ length: 22 }, (_, n) => event(`evt_alice_${n}`, "alice", n)),
-    event("evt_alice_old_customer", "alice_old", 30),
-    event("evt_bob", "bob", 40),
+    ...Array.from({ length: 22 }, (_, n) => event(`evt_alice_${n}`, "w_alice", n)),
+    event("evt_alice_old_customer", "w_alice_old", 30),
+    event("evt_bob", "w_bob", 40),
     event("evt_no_customer", null, 50),
   ]);
 
   const usage = (
-    userKey: string,
+    workspaceKey: string,
     metric: "api_calls" | "videos_processed" | "storage_bytes",
     quantity: number,
     at: string,
   ) => ({
-    userId: ids[userKey] ?? "",
+    workspaceId: id(workspaceKey),
     metric,
     quantity,
     occurredAt: new Date(at),
   });
   await db.insert(usageRecords).values([
-    usage("alice", "api_calls", 10, "2026-11-01T00:00:00Z"),
-    usage("alice", "api_calls", 5, "2026-11-30T23:59:59Z"),
-    usage("alice", "videos_processed", 2, "2026-11-15T08:00:00Z"),
+    usage("w_alice", "api_calls", 10, "2026-11-01T00:00:00Z"),
+    usage("w_alice", "api_calls", 5, "2026-11-30T23:59:59Z"),
+    usage("w_alice", "videos_processed", 2, "2026-11-15T08:00:00Z"),
     // Outside November 2026 (UTC): not counted.
-    usage("alice", "api_calls", 1000, "2026-10-31T23:59:59Z"),
-    usage("alice", "api_calls", 1000, "2026-12-01T00:00:00Z"),
-    usage("bob", "api_calls", 7, "2026-11-10T00:00:00Z"),
+    usage("w_alice", "api_calls", 1000, "2026-10-31T23:59:59Z"),
+    usage("w_alice", "api_calls", 1000, "2026-12-01T00:00:00Z"),
+    usage("w_bob", "api_calls", 7, "2026-11-10T00:00:00Z"),
     // Storage is a level: the latest report counts, reports are never added up.
-    usage("alice", "storage_bytes", 5 * GB, "2026-10-01T00:00:00Z"),
-    usage("alice", "storage_bytes", 2 * GB, "2026-11-02T00:00:00Z"),
+    usage("w_alice", "storage_bytes", 5 * GB, "2026-10-01T00:00:00Z"),
+    usage("w_alice", "storage_bytes", 2 * GB, "2026-11-02T00:00:00Z"),
+    // The team's usage is the team's, not its members' personal workspaces'.
+    usage("w_acme", "api_calls", 40, "2026-11-12T00:00:00Z"),
   ]);
 });
 
@@ -163,51 +272,49 @@ afterAll(async () => {
   await handle.close();
 });
 
-const emails = (page: { data: Array<{ email: string | null }> }) =>
-  page.data.map((row) => row.email);
+const slugs = (page: { data: Array<{ slug: string }> }) => page.data.map((row) => row.slug);
+const list = (query: string, rest: { cursor?: string | null; limit?: number } = {}) =>
+  listCustomers(handle.db, { query, now: NOW, ...rest });
 
 describe("listCustomers", () => {
-  it("finds users by email prefix or by a part of their name, ignoring case", async () => {
-    expect(emails(await listCustomers(handle.db, { query: "ali" }))).toEqual([
-      "carol@example.com",
-      "alice@example.com",
-    ]);
-    expect(emails(await listCustomers(handle.db, { query: "  ALI " }))).toEqual([
-      "carol@example.com",
-      "alice@example.com",
-    ]);
-    expect(emails(await listCustomers(handle.db, { query: "BOB@EX" }))).toEqual([
-      "bob@example.com",
-    ]);
+  it("finds workspaces by a part of their name or the start of their slug, ignoring case", async () => {
+    expect(slugs(await list("CORP"))).toEqual(["acme"]);
+    expect(slugs(await list("  acm "))).toEqual(["acme"]);
+    expect(slugs(await list("frank-"))).toEqual(["frank-co"]);
+    // The slug from its start only.
+    expect((await list("rank-co")).data).toEqual([]);
   });
 
-  it("matches the email from its start only", async () => {
-    expect((await listCustomers(handle.db, { query: "example.com" })).data).toEqual([]);
+  it("finds every workspace a person is a member of by the start of their email", async () => {
+    expect(slugs(await list("ALICE@EX"))).toEqual(["acme", "personal-alice"]);
+    expect(slugs(await list("erin"))).toEqual(["acme"]);
+    expect(slugs(await list("dave@"))).toEqual(["personal-dave", "acme"]);
+    expect((await list("example.com")).data).toEqual([]);
   });
 
-  it("returns nothing, and no next page, when nobody matches", async () => {
-    expect(await listCustomers(handle.db, { query: "zelda" })).toEqual({
-      data: [],
-      nextCursor: null,
-    });
+  it("returns nothing, and no next page, when nothing matches", async () => {
+    expect(await list("zelda")).toEqual({ data: [], nextCursor: null });
   });
 
   it("takes LIKE wildcards in the search literally", async () => {
-    expect(emails(await listCustomers(handle.db, { query: "100%" }))).toEqual([
-      "frank@example.com",
-    ]);
-    expect(emails(await listCustomers(handle.db, { query: "grace_" }))).toEqual([
-      "grace_h@example.com",
-    ]);
-    expect(emails(await listCustomers(handle.db, { query: "%" }))).toEqual(["frank@example.com"]);
-    expect((await listCustomers(handle.db, { query: "b_b" })).data).toEqual([]);
+    expect(slugs(await list("100%"))).toEqual(["frank-co"]);
+    expect(slugs(await list("grace_"))).toEqual(["personal-grace"]);
+    expect(slugs(await list("%"))).toEqual(["frank-co"]);
+    expect((await list("b_b")).data).toEqual([]);
   });
 
-  it("pages through every user once, newest first, ties broken by id, at any page size", async () => {
-    // Bob and Carol signed up at the same instant: the larger id comes first.
-    const tied = [ids.bob ?? "", ids.carol ?? ""].sort().reverse();
-    const expected = [ids.grace, ids.frank, ids.erin, ids.dave, ...tied, ids.alice];
-    // Size 3 puts a page boundary between Erin and Dave, a microsecond apart.
+  it("pages through every workspace once, newest first, ties broken by id, at any page size", async () => {
+    // Bob's and Carol's personal workspaces were made at the same instant: the larger id first.
+    const tied = [id("w_bob"), id("w_carol")].sort().reverse();
+    const expected = [
+      id("w_grace"),
+      id("w_frank"),
+      id("w_dave"),
+      id("w_acme"),
+      ...tied,
+      id("w_alice"),
+    ];
+    // Size 3 puts a page boundary between Dave's and Acme, a microsecond apart.
     for (const [limit, pageCount] of [
       [1, 7],
       [2, 4],
@@ -217,10 +324,7 @@ describe("listCustomers", () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page: Awaited<ReturnType<typeof listCustomers>> = await listCustomers(handle.db, {
-          cursor,
-          limit,
-        });
+        const page: Awaited<ReturnType<typeof listCustomers>> = await list("", { cursor, limit });
         expect(page.data.length).toBeLessThanOrEqual(limit);
         seen.push(...page.data.map((row) => row.id));
         cursor = page.nextCursor;
@@ -232,80 +336,131 @@ describe("listCustomers", () => {
   });
 
   it("pages through a search's matches only", async () => {
-    const first = await listCustomers(handle.db, { query: "ali", limit: 1 });
-    expect(emails(first)).toEqual(["carol@example.com"]);
-    const second = await listCustomers(handle.db, {
-      query: "ali",
-      limit: 1,
-      cursor: first.nextCursor,
-    });
-    expect(emails(second)).toEqual(["alice@example.com"]);
+    const first = await list("alice@", { limit: 1 });
+    expect(slugs(first)).toEqual(["acme"]);
+    const second = await list("alice@", { limit: 1, cursor: first.nextCursor });
+    expect(slugs(second)).toEqual(["personal-alice"]);
     expect(second.nextCursor).toBeNull();
   });
 
-  it("shows each user's current subscription and Stripe customer", async () => {
-    const { data } = await listCustomers(handle.db, {});
-    const byKey = (key: string) => data.find((row) => row.id === ids[key]);
-    expect(byKey("alice")).toMatchObject({
-      email: "alice@example.com",
-      name: "Alice Anders",
-      role: "user",
-      stripeCustomerId: "cus_alice",
-      subscription: { planTier: "pro", status: "active", billingPeriod: "monthly" },
+  it("shows each workspace's owner, members, current subscription, billed seats and MRR", async () => {
+    const { data } = await list("");
+    const byKey = (key: string) => data.find((row) => row.id === id(key));
+    expect(byKey("w_alice")).toMatchObject({
+      name: "Personal",
+      personal: true,
+      owner: { id: id("alice"), email: "alice@example.com", name: "Alice Anders" },
+      members: 1,
+      stripeCustomerId: "cus_w_alice",
+      subscription: { planTier: "pro", status: "active", billingPeriod: "monthly", quantity: 1 },
+      billedSeats: 1,
+      mrr: 2900,
     });
-    expect(byKey("alice")?.createdAt.toISOString()).toBe("2026-01-01T00:00:00.000Z");
-    expect(byKey("bob")).toMatchObject({
-      stripeCustomerId: "cus_bob",
-      subscription: { planTier: "enterprise", status: "past_due" },
+    expect(byKey("w_alice")?.createdAt.toISOString()).toBe("2026-01-01T00:00:00.000Z");
+    // Two owners: the longest-standing one is shown.
+    expect(byKey("w_acme")).toMatchObject({
+      name: "Acme Corp",
+      personal: false,
+      owner: { email: "bob@example.com" },
+      members: 5,
+      billedSeats: 5,
+      mrr: 2900 + 2 * 900,
     });
-    expect(byKey("dave")).toMatchObject({ stripeCustomerId: null, subscription: null });
+    expect(byKey("w_frank")).toMatchObject({
+      members: 1,
+      billedSeats: 27,
+      mrr: Math.round((299_000 + 2 * 6_000) / 12),
+    });
+    // Past due still pays; a trial does not yet; an ended subscription bills no seats.
+    expect(byKey("w_bob")).toMatchObject({ billedSeats: 1, mrr: 29_900 });
+    expect(byKey("w_grace")).toMatchObject({
+      subscription: { status: "trialing" },
+      billedSeats: 1,
+      mrr: 0,
+    });
+    expect(byKey("w_carol")).toMatchObject({
+      subscription: { status: "canceled" },
+      billedSeats: null,
+      mrr: 0,
+    });
+    expect(byKey("w_dave")).toMatchObject({
+      stripeCustomerId: null,
+      subscription: null,
+      billedSeats: null,
+      mrr: 0,
+    });
   });
 
   it("refuses a malformed cursor and an over-long search", async () => {
     for (const cursor of [
       "nonsense",
       Buffer.from("2026-01-01|x").toString("base64url"),
+      // A workspace list position names a uuid.
+      encodeCursor({ at: "2026-01-01T00:00:00.000000Z", id: "x" }),
       // Well-formed but not on the calendar: Postgres would fail the query.
-      encodeCursor({ at: "2026-02-30T00:00:00.000000Z", id: "x" }),
-      encodeCursor({ at: "0000-01-01T00:00:00.000000Z", id: "x" }),
+      encodeCursor({
+        at: "2026-02-30T00:00:00.000000Z",
+        id: "00000000-0000-4000-8000-000000000000",
+      }),
+      encodeCursor({
+        at: "0000-01-01T00:00:00.000000Z",
+        id: "00000000-0000-4000-8000-000000000000",
+      }),
     ]) {
-      const failure = await listCustomers(handle.db, { cursor }).catch((error: unknown) => error);
+      const failure = await list("", { cursor }).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(AppError);
       expect((failure as AppError).code).toBe("bad_request");
     }
-    const tooLong = await listCustomers(handle.db, { query: "a".repeat(201) }).catch(
-      (error: unknown) => error,
-    );
+    const tooLong = await list("a".repeat(201)).catch((error: unknown) => error);
     expect((tooLong as AppError).code).toBe("bad_request");
   });
 });
 
 describe("getCustomerDetail", () => {
-  it("is null for an unknown user", async () => {
-    expect(await getCustomerDetail(handle.db, { userId: "no-such-user", now: NOW })).toBeNull();
+  const detailOf = (key: string) =>
+    getCustomerDetail(handle.db, { workspaceId: id(key), now: NOW, gracePeriodDays: 3 });
+
+  it("is null for an unknown workspace, and for an id that is not a workspace's", async () => {
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expect(await getCustomerDetail(handle.db, { workspaceId: unknown, now: NOW })).toBeNull();
+    expect(await getCustomerDetail(handle.db, { workspaceId: "no-such", now: NOW })).toBeNull();
+    expect(await getCustomerDetail(handle.db, { workspaceId: id("alice"), now: NOW })).toBeNull();
   });
 
-  it("gathers one user's subscription, entitlements, invoices, usage and events", async () => {
-    const detail = await getCustomerDetail(handle.db, {
-      userId: ids.alice ?? "",
-      now: NOW,
-      gracePeriodDays: 3,
+  it("gathers one workspace's subscription, entitlements, invoices, usage and events", async () => {
+    const detail = await detailOf("w_alice");
+    expect(detail?.workspace).toMatchObject({
+      id: id("w_alice"),
+      name: "Personal",
+      slug: "personal-alice",
+      personalUserId: id("alice"),
     });
-    expect(detail?.user).toMatchObject({ email: "alice@example.com", role: "user" });
-    expect(detail?.customer).toEqual({ stripeCustomerId: "cus_alice", deletedAt: null });
+    expect(detail?.members).toEqual([
+      expect.objectContaining({ id: id("alice"), email: "alice@example.com", role: "owner" }),
+    ]);
+    expect(detail?.customer).toEqual({ stripeCustomerId: "cus_w_alice", deletedAt: null });
     expect(detail?.subscription).toMatchObject({
-      stripeSubscriptionId: "sub_alice_active",
+      stripeSubscriptionId: "sub_w_alice_active",
       planTier: "pro",
       status: "active",
     });
     expect(detail?.subscriptionCount).toBe(2);
+    expect(detail?.seats).toEqual({
+      tier: "pro",
+      members: 1,
+      included: 3,
+      limit: null,
+      billed: 1,
+      billedExtra: 0,
+    });
+    expect(detail?.mrr).toBe(2900);
     expect(detail?.entitlements).toMatchObject({
       tier: "pro",
       source: "subscription",
       status: "active",
     });
 
-    // Her own invoices and her customer's unlinked one, newest first; never Bob's.
+    // Its own invoices and its customer's unlinked one, newest first; never another's.
     expect(detail?.invoices.map((row) => row.id)).toEqual([
       "in_alice_unlinked",
       "in_alice_2",
@@ -329,7 +484,7 @@ describe("getCustomerDetail", () => {
       { metric: "videos_processed", kind: "count", quantity: 2 },
     ]);
 
-    // The newest 20 about her customers (the old one too), newest first.
+    // The newest 20 about its customers (the old one too), newest first.
     const events = detail?.events.map((row) => row.id) ?? [];
     expect(events).toHaveLength(20);
     expect(events[0]).toBe("evt_alice_old_customer");
@@ -339,33 +494,71 @@ describe("getCustomerDetail", () => {
     expect(events).not.toContain("evt_no_customer");
   });
 
-  it("shows another user only what is theirs", async () => {
-    const detail = await getCustomerDetail(handle.db, {
-      userId: ids.bob ?? "",
-      now: NOW,
-      gracePeriodDays: 3,
-    });
-    expect(detail?.subscription?.stripeSubscriptionId).toBe("sub_bob_past_due");
+  it("lists a team's members, owners first, with their roles, site roles and join dates", async () => {
+    const detail = await detailOf("w_acme");
+    expect(detail?.workspace).toMatchObject({ name: "Acme Corp", personalUserId: null });
+    expect(detail?.memberCount).toBe(5);
+    expect(detail?.members.map((member) => [member.email, member.role, member.siteRole])).toEqual([
+      ["bob@example.com", "owner", "user"],
+      ["erin@example.com", "owner", "user"],
+      ["alice@example.com", "admin", "user"],
+      ["carol@example.com", "member", "user"],
+      ["dave@example.com", "member", "user"],
+    ]);
+    expect(detail?.members[0]?.joinedAt.toISOString()).toBe("2026-02-01T00:00:00.000Z");
+    expect(detail?.seats).toMatchObject({ members: 5, included: 3, billed: 5, billedExtra: 2 });
+    expect(detail?.mrr).toBe(4700);
+    // The team's own usage and invoices, not those of its members' personal workspaces.
+    expect(detail?.usage).toEqual([{ metric: "api_calls", kind: "count", quantity: 40 }]);
+    expect(detail?.invoices.map((row) => row.id)).toEqual(["in_acme_1"]);
+  });
+
+  it("shows another workspace only what is its own", async () => {
+    const detail = await detailOf("w_bob");
+    expect(detail?.subscription?.stripeSubscriptionId).toBe("sub_w_bob_past_due");
     expect(detail?.invoices.map((row) => row.id)).toEqual(["in_bob_1"]);
     expect(detail?.events.map((row) => row.id)).toEqual(["evt_bob"]);
     expect(detail?.usage).toEqual([{ metric: "api_calls", kind: "count", quantity: 7 }]);
   });
 
-  it("shows empty lists and Free for a user who never bought anything", async () => {
-    const detail = await getCustomerDetail(handle.db, {
-      userId: ids.dave ?? "",
-      now: NOW,
-      gracePeriodDays: 3,
-    });
-    expect(detail).toMatchObject({
+  it("shows empty lists and Free for a workspace that never bought anything", async () => {
+    expect(await detailOf("w_dave")).toMatchObject({
       customer: null,
       subscription: null,
       subscriptionCount: 0,
+      seats: { tier: "free", members: 1, included: 2, limit: 2, billed: null, billedExtra: null },
+      mrr: 0,
       invoices: [],
       usage: [],
       events: [],
     });
-    expect(detail?.entitlements).toMatchObject({ tier: "free", status: "none" });
+    expect((await detailOf("w_dave"))?.entitlements).toMatchObject({
+      tier: "free",
+      status: "none",
+    });
+  });
+});
+
+describe("personalWorkspaceIdOf", () => {
+  it("leads from a user's id to their personal workspace, and from anything else nowhere", async () => {
+    expect(await personalWorkspaceIdOf(handle.db, id("alice"))).toBe(id("w_alice"));
+    expect(await personalWorkspaceIdOf(handle.db, id("erin"))).toBeNull();
+    expect(await personalWorkspaceIdOf(handle.db, "no-such-user")).toBeNull();
+  });
+});
+
+describe("adminWorkspaceOrThrow", () => {
+  it("finds a workspace by id, and is not_found for any other id", async () => {
+    expect(await adminWorkspaceOrThrow(handle.db, id("w_acme"))).toEqual({
+      id: id("w_acme"),
+      name: "Acme Corp",
+      slug: "acme",
+    });
+    for (const other of ["00000000-0000-4000-8000-000000000000", "nope", id("alice")]) {
+      await expect(adminWorkspaceOrThrow(handle.db, other)).rejects.toMatchObject({
+        code: "not_found",
+      });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gte, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { descIndexed } from "@/db/order";
 import {
@@ -12,7 +12,11 @@ import {
   usageRecords,
   users,
   type WebhookEvent,
+  type Workspace,
+  type WorkspaceRole,
   webhookEvents,
+  workspaceMembers,
+  workspaces,
 } from "@/db/schema";
 import { METRICS, type Metric } from "@/lib/billing/catalog/plans";
 import {
@@ -22,146 +26,17 @@ import {
 } from "@/lib/billing/entitlements";
 import type { InvoiceListItem } from "@/lib/billing/invoices";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import { keyset } from "@/lib/http/cursor";
 import { type FailedMeterEvents, failedMeterEvents } from "@/lib/usage/failed-meter-events";
 import { usedInWindow } from "@/lib/usage/summary";
 import { usageWindow, utcMonthOf } from "@/lib/usage/windows";
+import { type SeatSummary, seatSummary } from "@/lib/workspaces/seat-summary";
+import { isWorkspaceId, type Person, WORKSPACE_COLUMNS, workspaceMrr } from "./customer-workspace";
 
 /**
- * The admin area's customer queries: a searchable, keyset-paginated list of users with their
- * current subscription, and everything about one user on one page. Read-only.
+ * The admin customer page: everything about one workspace (the customer, personal or team) —
+ * its members, Stripe customer, subscription, entitlements, invoices, usage, webhook events and
+ * usage Stripe refused. Read-only. The list is in customer-list.ts.
  */
-
-/** Longest search text accepted; longer is a bad request rather than a silent cut. */
-export const MAX_CUSTOMER_QUERY_LENGTH = 200;
-
-export interface CustomerListItem {
-  id: string;
-  email: string | null;
-  name: string | null;
-  role: User["role"];
-  createdAt: Date;
-  stripeCustomerId: string | null;
-  /** Set when Stripe reported the customer deleted. */
-  stripeCustomerDeletedAt: Date | null;
-  /** The subscription `pickCurrentSubscription` chooses; null for a user who never had one. */
-  subscription: Pick<
-    Subscription,
-    "planTier" | "status" | "billingPeriod" | "cancelAtPeriodEnd" | "currentPeriodEnd"
-  > | null;
-}
-
-export interface CustomerPage {
-  data: CustomerListItem[];
-  /** Pass back as `cursor` for the next page; null on the last one. */
-  nextCursor: string | null;
-}
-
-/** `text` for LIKE, with its wildcards taken literally (backslash is Postgres's LIKE escape). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
-function searchCondition(query: string): SQL | undefined {
-  const text = query.trim();
-  if (text.length > MAX_CUSTOMER_QUERY_LENGTH) {
-    throw new AppError(
-      "bad_request",
-      `Search for at most ${MAX_CUSTOMER_QUERY_LENGTH} characters.`,
-    );
-  }
-  if (!text) return undefined;
-  const escaped = escapeLike(text.toLowerCase());
-  return or(
-    sql`lower(${users.email}) like ${`${escaped}%`}`,
-    sql`${users.name} ilike ${`%${escaped}%`}`,
-  );
-}
-
-/** Walks `user_created_id_idx` (created_at desc, id desc). */
-const CUSTOMERS = keyset({ time: users.createdAt, id: users.id }, "key");
-
-/**
- * Users, newest first, `limit` at a time, optionally filtered by `query`: an email that starts
- * with it or a name that contains it, ignoring case. Throws `bad_request` for a malformed
- * cursor or an over-long query. Each user appears once across the pages of one query, even
- * when users sign up between page loads (they appear before the first page's position).
- */
-export async function listCustomers(
-  db: Database,
-  {
-    query = "",
-    cursor,
-    limit = 50,
-  }: { query?: string | null; cursor?: string | null; limit?: number },
-): Promise<CustomerPage> {
-  const after = CUSTOMERS.parse(cursor);
-  const rows = await db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      createdAt: users.createdAt,
-      stripeCustomerId: customers.stripeCustomerId,
-      stripeCustomerDeletedAt: customers.deletedAt,
-      ...CUSTOMERS.columns,
-    })
-    .from(users)
-    .leftJoin(customers, eq(customers.userId, users.id))
-    .where(and(searchCondition(query ?? ""), CUSTOMERS.after(after)))
-    .orderBy(...CUSTOMERS.order)
-    .limit(limit + 1);
-
-  const page = CUSTOMERS.page(rows, limit);
-  const current = await currentSubscriptions(
-    db,
-    page.rows.map((row) => row.id),
-  );
-  return {
-    data: page.rows.map((row) => {
-      const subscription = current.get(row.id);
-      return {
-        ...row,
-        subscription: subscription
-          ? {
-              planTier: subscription.planTier,
-              status: subscription.status,
-              billingPeriod: subscription.billingPeriod,
-              cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
-              currentPeriodEnd: subscription.currentPeriodEnd,
-            }
-          : null,
-      };
-    }),
-    nextCursor: page.nextCursor,
-  };
-}
-
-/** Each user's current subscription (by `pickCurrentSubscription`), in one query. */
-async function currentSubscriptions(
-  db: Database,
-  userIds: string[],
-): Promise<Map<string, Subscription>> {
-  const byUser = new Map<string, Subscription[]>();
-  if (userIds.length === 0) return new Map();
-  const rows = await db.select().from(subscriptions).where(inArray(subscriptions.userId, userIds));
-  for (const row of rows) {
-    const list = byUser.get(row.userId);
-    if (list) list.push(row);
-    else byUser.set(row.userId, [row]);
-  }
-  const current = new Map<string, Subscription>();
-  for (const [userId, list] of byUser) {
-    const picked = pickCurrentSubscription(list);
-    if (picked) current.set(userId, picked);
-  }
-  return current;
-}
-
-// ---------------------------------------------------------------------------------------------
-// One customer
 
 export interface CustomerUsage {
   metric: Metric;
@@ -178,14 +53,32 @@ export type CustomerEvent = Pick<
   "id" | "type" | "status" | "created" | "receivedAt" | "processedAt" | "attempts" | "lastError"
 >;
 
+export interface CustomerMember extends Person {
+  /** The person's site role (admin or user), which the detail page can change. */
+  siteRole: User["role"];
+  /** Their role in the workspace. */
+  role: WorkspaceRole;
+  joinedAt: Date;
+}
+
 export interface CustomerDetail {
-  user: Pick<User, "id" | "email" | "name" | "role" | "createdAt">;
-  /** The user's Stripe customer link; null before their first checkout. */
+  workspace: Pick<Workspace, "id" | "name" | "slug" | "createdAt"> & {
+    /** The user whose personal workspace this is; null for a team workspace. */
+    personalUserId: string | null;
+  };
+  /** Owners first, then admins, then members; longest-standing first; at most `MEMBER_LIST_LIMIT`. */
+  members: CustomerMember[];
+  memberCount: number;
+  /** The workspace's Stripe customer link; null before its first checkout. */
   customer: { stripeCustomerId: string; deletedAt: Date | null } | null;
-  /** The subscription that decides entitlements; null for a user who never had one. */
+  /** The subscription that decides entitlements; null for a workspace that never had one. */
   subscription: Subscription | null;
-  /** All of the user's subscription rows, current one included. */
+  /** All of the workspace's subscription rows, current one included. */
   subscriptionCount: number;
+  /** Members, seats the plan includes, and seats billed, as the workspace's members page counts them. */
+  seats: SeatSummary;
+  /** As on the list: the monthly amounts of its subscriptions paying at `now`, rounded once. */
+  mrr: number;
   entitlements: Entitlements;
   /** The newest invoices (by Stripe's `created`), at most `DETAIL_LIST_LIMIT`. */
   invoices: InvoiceListItem[];
@@ -197,16 +90,17 @@ export interface CustomerDetail {
    * reported).
    */
   usage: CustomerUsage[];
-  /** Webhook events about the user's Stripe customer(s), newest first, at most `DETAIL_LIST_LIMIT`. */
+  /** Webhook events about the workspace's Stripe customer(s), newest first, at most `DETAIL_LIST_LIMIT`. */
   events: CustomerEvent[];
   /**
-   * The user's usage whose meter event Stripe refused for good (or that was too old to send),
-   * with Stripe's reason: never billed. Newest first, at most `DETAIL_LIST_LIMIT`.
+   * The workspace's usage whose meter event Stripe refused for good (or that was too old to
+   * send), with Stripe's reason: never billed. Newest first, at most `DETAIL_LIST_LIMIT`.
    */
   failedMeterEvents: FailedMeterEvents;
 }
 
 export const DETAIL_LIST_LIMIT = 20;
+export const MEMBER_LIST_LIMIT = 100;
 
 function toInvoiceListItem(row: Invoice): InvoiceListItem {
   return {
@@ -225,73 +119,92 @@ function toInvoiceListItem(row: Invoice): InvoiceListItem {
   };
 }
 
-/**
- * Everything the admin customer page shows about one user, or null for an unknown id.
- * Invoices are the user's own plus any of their Stripe customer not yet linked to a user;
- * events are those naming the user's Stripe customer, or a customer of one of their
- * subscriptions (a customer Stripe deleted and the user replaced). Entitlements are computed
- * from the same subscription rows, as `getEntitlements` does, at `now`.
- */
-export async function getCustomerDetail(
-  db: Database,
-  {
-    userId,
-    now = new Date(),
-    gracePeriodDays = env().BILLING_GRACE_PERIOD_DAYS,
-  }: { userId: string; now?: Date; gracePeriodDays?: number },
-): Promise<CustomerDetail | null> {
-  const [found] = await db
+const ROLE_RANK = sql`case ${workspaceMembers.role} when 'owner' then 0 when 'admin' then 1 else 2 end`;
+
+/** The first `MEMBER_LIST_LIMIT` members, owners first (their count is in the seat summary). */
+function membersOf(db: Database, workspaceId: string): Promise<CustomerMember[]> {
+  return db
     .select({
       id: users.id,
       email: users.email,
       name: users.name,
-      role: users.role,
-      createdAt: users.createdAt,
-      stripeCustomerId: customers.stripeCustomerId,
-      deletedAt: customers.deletedAt,
+      siteRole: users.role,
+      role: workspaceMembers.role,
+      joinedAt: workspaceMembers.createdAt,
     })
-    .from(users)
-    .leftJoin(customers, eq(customers.userId, users.id))
-    .where(eq(users.id, userId))
+    .from(workspaceMembers)
+    .innerJoin(users, eq(users.id, workspaceMembers.userId))
+    .where(eq(workspaceMembers.workspaceId, workspaceId))
+    .orderBy(ROLE_RANK, asc(workspaceMembers.createdAt), asc(users.id))
+    .limit(MEMBER_LIST_LIMIT);
+}
+
+/**
+ * Everything the admin customer page shows about one workspace, or null for an unknown id (or
+ * one that is not a uuid). Invoices are the workspace's own plus any of its Stripe customer not
+ * yet linked to it; events are those naming its Stripe customer, or a customer of one of its
+ * subscriptions (a customer Stripe deleted and the workspace replaced). Entitlements are
+ * computed from the same subscription rows, as `getEntitlements` does, at `now`.
+ */
+export async function getCustomerDetail(
+  db: Database,
+  {
+    workspaceId,
+    now = new Date(),
+    gracePeriodDays = env().BILLING_GRACE_PERIOD_DAYS,
+  }: { workspaceId: string; now?: Date; gracePeriodDays?: number },
+): Promise<CustomerDetail | null> {
+  if (!isWorkspaceId(workspaceId)) return null;
+  const [found] = await db
+    .select(WORKSPACE_COLUMNS)
+    .from(workspaces)
+    .leftJoin(customers, eq(customers.workspaceId, workspaces.id))
+    .where(eq(workspaces.id, workspaceId))
     .limit(1);
   if (!found) return null;
-  const { stripeCustomerId, deletedAt, ...user } = found;
+  const { stripeCustomerId, stripeCustomerDeletedAt: deletedAt, ...workspace } = found;
   const usagePeriod = utcMonthOf(now);
 
-  const [subscriptionRows, invoiceRows, counted, storage, failed] = await Promise.all([
-    db
-      .select()
-      .from(subscriptions)
-      .where(eq(subscriptions.userId, userId))
-      .orderBy(desc(subscriptions.createdAt)),
-    db
-      .select()
-      .from(invoices)
-      .where(
-        stripeCustomerId
-          ? or(eq(invoices.userId, userId), eq(invoices.stripeCustomerId, stripeCustomerId))
-          : eq(invoices.userId, userId),
-      )
-      .orderBy(descIndexed(invoices.created), descIndexed(invoices.id))
-      .limit(DETAIL_LIST_LIMIT),
-    db
-      .select({
-        metric: usageRecords.metric,
-        quantity: sql<number>`sum(${usageRecords.quantity})`.mapWith(Number),
-      })
-      .from(usageRecords)
-      .where(
-        and(
-          eq(usageRecords.userId, userId),
-          ne(usageRecords.metric, LEVEL_METRIC),
-          gte(usageRecords.occurredAt, usagePeriod.start),
-          lt(usageRecords.occurredAt, usagePeriod.end),
-        ),
-      )
-      .groupBy(usageRecords.metric),
-    usedInWindow(db, userId, LEVEL_METRIC, usageWindow(LEVEL_METRIC, now)),
-    failedMeterEvents(db, { userId, limit: DETAIL_LIST_LIMIT }),
-  ]);
+  const [members, seats, subscriptionRows, invoiceRows, counted, storage, failed] =
+    await Promise.all([
+      membersOf(db, workspaceId),
+      seatSummary(db, workspaceId),
+      db
+        .select()
+        .from(subscriptions)
+        .where(eq(subscriptions.workspaceId, workspaceId))
+        .orderBy(desc(subscriptions.createdAt)),
+      db
+        .select()
+        .from(invoices)
+        .where(
+          stripeCustomerId
+            ? or(
+                eq(invoices.workspaceId, workspaceId),
+                eq(invoices.stripeCustomerId, stripeCustomerId),
+              )
+            : eq(invoices.workspaceId, workspaceId),
+        )
+        .orderBy(descIndexed(invoices.created), descIndexed(invoices.id))
+        .limit(DETAIL_LIST_LIMIT),
+      db
+        .select({
+          metric: usageRecords.metric,
+          quantity: sql<number>`sum(${usageRecords.quantity})`.mapWith(Number),
+        })
+        .from(usageRecords)
+        .where(
+          and(
+            eq(usageRecords.workspaceId, workspaceId),
+            ne(usageRecords.metric, LEVEL_METRIC),
+            gte(usageRecords.occurredAt, usagePeriod.start),
+            lt(usageRecords.occurredAt, usagePeriod.end),
+          ),
+        )
+        .groupBy(usageRecords.metric),
+      usedInWindow(db, workspaceId, LEVEL_METRIC, usageWindow(LEVEL_METRIC, now)),
+      failedMeterEvents(db, { workspaceId, limit: DETAIL_LIST_LIMIT }),
+    ]);
   const usage: CustomerUsage[] = counted.map((row) => ({ ...row, kind: "count" }));
   if (storage > 0) usage.push({ metric: LEVEL_METRIC, kind: "level", quantity: storage });
 
@@ -318,10 +231,14 @@ export async function getCustomerDetail(
 
   const subscription = pickCurrentSubscription(subscriptionRows);
   return {
-    user,
+    workspace,
+    members,
+    memberCount: seats.members,
     customer: stripeCustomerId ? { stripeCustomerId, deletedAt } : null,
     subscription,
     subscriptionCount: subscriptionRows.length,
+    seats,
+    mrr: workspaceMrr(subscriptionRows, now),
     entitlements: entitlementsFor(subscription, { now, gracePeriodDays }),
     invoices: invoiceRows.map(toInvoiceListItem),
     usagePeriod,

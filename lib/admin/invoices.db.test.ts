@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db";
-import { INVOICE_STATUSES, invoices, type NewInvoice, users } from "@/db/schema";
+import { INVOICE_STATUSES, invoices, type NewInvoice, workspaces } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { PLAN_TIERS } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
@@ -25,16 +25,16 @@ const HOUR = 60 * 60 * 1000;
 /**
  * Invoice `n` of the bulk set: three invoices share each hour from 2026-01-01 00:00 UTC, so
  * ties on `created` are broken by id and share a status; 20 customers (the first 10 linked to
- * users), emails of even customers stored in mixed case, numbers `ACME<customer>-<n>`.
+ * workspaces), emails of even customers stored in mixed case, numbers `ACME<customer>-<n>`.
  */
-function bulkInvoice(n: number, userIds: string[]): NewInvoice & { created: Date } {
+function bulkInvoice(n: number, workspaceIds: string[]): NewInvoice & { created: Date } {
   const customer = n % 20;
   const status = INVOICE_STATUSES[Math.floor(n / 3) % INVOICE_STATUSES.length] ?? "paid";
   const total = 2900 + n;
   return {
     stripeInvoiceId: `in_bulk_${n}`,
     stripeCustomerId: `cus_${customer}`,
-    userId: customer < 10 ? userIds[customer] : null,
+    workspaceId: customer < 10 ? workspaceIds[customer] : null,
     planTier: PLAN_TIERS[Math.floor(n / 7) % PLAN_TIERS.length] ?? "pro",
     customerEmail:
       customer % 2 === 0 ? `Customer${customer}@Example.com` : `customer${customer}@example.com`,
@@ -164,12 +164,12 @@ const bulkWhere = (predicate: (row: (typeof bulk)[number]) => boolean) =>
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  const userRows = await handle.db
-    .insert(users)
-    .values(Array.from({ length: 10 }, (_, n) => ({ email: `user${n}@example.com` })))
-    .returning({ id: users.id });
-  const userIds = userRows.map((row) => row.id);
-  const rows = Array.from({ length: BULK }, (_, n) => bulkInvoice(n, userIds));
+  const workspaceRows = await handle.db
+    .insert(workspaces)
+    .values(Array.from({ length: 10 }, (_, n) => ({ name: `Team ${n}`, slug: `team-${n}` })))
+    .returning({ id: workspaces.id });
+  const workspaceIds = workspaceRows.map((row) => row.id);
+  const rows = Array.from({ length: BULK }, (_, n) => bulkInvoice(n, workspaceIds));
   const inserted = await handle.db
     .insert(invoices)
     .values(rows)
@@ -372,7 +372,7 @@ describe("streamInvoicesCsv", () => {
     );
     expect(text).toBe(
       [
-        "invoice_id,number,created,status,plan,customer_email,user_id,currency,total,amount_due,amount_paid,amount_remaining,paid_at,hosted_invoice_url,invoice_pdf",
+        "invoice_id,number,created,status,plan,customer_email,workspace_id,currency,total,amount_due,amount_paid,amount_remaining,paid_at,hosted_invoice_url,invoice_pdf",
         "in_csv_a,CSV-0001,2025-06-10T12:00:00.000Z,paid,pro,ann@example.com,,usd,29.00,29.00,29.00,0.00,2025-06-10T12:05:00.000Z,https://invoice.example/a,https://invoice.example/a.pdf",
         `in_csv_b,'=1+2,2025-06-09T08:30:00.000Z,open,enterprise,"""Bob, Jr"" <bob@example.com>",,usd,299.00,299.00,199.00,100.00,,,`,
         `in_csv_c,CSV-0003,2025-06-08T00:00:00.000Z,paid,pro,'@chiyo@example.jp,,jpy,4500,4500,4500,0,2025-06-08T00:01:00.000Z,"https://invoice.example/c?a=1,2",`,

@@ -175,7 +175,7 @@ export type AdminInvoice = Pick<
   | "status"
   | "planTier"
   | "customerEmail"
-  | "userId"
+  | "workspaceId"
   | "currency"
   | "total"
   | "amountDue"
@@ -200,7 +200,7 @@ const listColumns = {
   status: invoices.status,
   planTier: invoices.planTier,
   customerEmail: invoices.customerEmail,
-  userId: invoices.userId,
+  workspaceId: invoices.workspaceId,
   currency: invoices.currency,
   total: invoices.total,
   amountDue: invoices.amountDue,
@@ -288,7 +288,7 @@ export const INVOICE_CSV_HEADER = [
   "status",
   "plan",
   "customer_email",
-  "user_id",
+  "workspace_id",
   "currency",
   "total",
   "amount_due",
@@ -307,7 +307,7 @@ function csvRecord(row: AdminInvoice): string {
     textCell(row.status),
     textCell(row.planTier),
     textCell(row.customerEmail),
-    textCell(row.userId),
+    textCell(row.workspaceId),
     textCell(row.currency),
     decimalAmount(row.total, row.currency),
     decimalAmount(row.amountDue, row.currency),

@@ -5,8 +5,8 @@ import {
   type NewInvoice,
   type NewSubscription,
   subscriptions,
-  users,
   webhookEvents,
+  workspaces,
 } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import {
@@ -16,11 +16,13 @@ import {
   getMrrSeries,
   getRevenueThisMonth,
   getSubscriptionMetrics,
+  isPayingAt,
+  monthlyAmountOf,
 } from "./metrics";
 
 let handle: DatabaseHandle;
 let db: DatabaseHandle["db"];
-let userId: string;
+let workspaceId: string;
 
 /** The fixed clock of every test: mid-July 2026, UTC. */
 const NOW = new Date("2026-07-15T12:00:00.000Z");
@@ -29,12 +31,12 @@ const at = (iso: string) => new Date(iso);
 beforeAll(async () => {
   handle = await createTestDatabase();
   db = handle.db;
-  const [user] = await db
-    .insert(users)
-    .values({ email: "owner@example.com" })
-    .returning({ id: users.id });
-  if (!user) throw new Error("no user");
-  userId = user.id;
+  const [workspace] = await db
+    .insert(workspaces)
+    .values({ name: "Acme", slug: "acme" })
+    .returning({ id: workspaces.id });
+  if (!workspace) throw new Error("no workspace");
+  workspaceId = workspace.id;
 });
 
 afterAll(async () => {
@@ -46,7 +48,7 @@ let sequence = 0;
 function subscription(fields: Partial<NewSubscription> & Pick<NewSubscription, "status">) {
   sequence += 1;
   return {
-    userId,
+    workspaceId,
     stripeSubscriptionId: `sub_${sequence}`,
     stripeCustomerId: `cus_${sequence}`,
     planTier: "pro" as const,
@@ -75,9 +77,9 @@ describe("on an empty database", () => {
       pastDue: 0,
       trialing: 0,
       byPlan: [
-        { tier: "free", active: 0, pastDue: 0, trialing: 0, mrr: 0 },
-        { tier: "pro", active: 0, pastDue: 0, trialing: 0, mrr: 0 },
-        { tier: "enterprise", active: 0, pastDue: 0, trialing: 0, mrr: 0 },
+        { tier: "free", active: 0, pastDue: 0, trialing: 0, seats: 0, mrr: 0 },
+        { tier: "pro", active: 0, pastDue: 0, trialing: 0, seats: 0, mrr: 0 },
+        { tier: "enterprise", active: 0, pastDue: 0, trialing: 0, seats: 0, mrr: 0 },
       ],
     });
     expect(metrics.churn).toMatchObject({ churned: 0, payingAtStart: 0, rate: null });
@@ -121,18 +123,41 @@ describe("on an empty database", () => {
   });
 });
 
+describe("monthlyAmountOf", () => {
+  it("adds each seat beyond the plan's included members at its seat price, a year as a twelfth", () => {
+    const pro = { planTier: "pro", billingPeriod: "monthly" } as const;
+    expect(monthlyAmountOf({ ...pro, quantity: 5 })).toBe(2900 + 2 * 900);
+    expect(monthlyAmountOf({ ...pro, quantity: 3 })).toBe(2900);
+    // The base price includes its members even when fewer (or none) are billed.
+    expect(monthlyAmountOf({ ...pro, quantity: 1 })).toBe(2900);
+    expect(monthlyAmountOf({ ...pro, quantity: 0 })).toBe(2900);
+    expect(
+      monthlyAmountOf({ planTier: "enterprise", billingPeriod: "yearly", quantity: 27 }),
+    ).toBeCloseTo((299_000 + 2 * 6_000) / 12, 9);
+    expect(monthlyAmountOf({ planTier: "pro", billingPeriod: "yearly", quantity: 4 })).toBeCloseTo(
+      (29_000 + 9_000) / 12,
+      9,
+    );
+    expect(monthlyAmountOf({ planTier: "free", billingPeriod: "monthly", quantity: 2 })).toBe(0);
+    expect(monthlyAmountOf({ planTier: "pro", billingPeriod: null, quantity: 5 })).toBe(0);
+  });
+});
+
 describe("with a book of subscriptions", () => {
   beforeAll(async () => {
     await db.insert(subscriptions).values([
-      // A: three seats of Pro monthly, paying since before the chart: 3 × 2900 = 8700.
-      subscription({ status: "active", quantity: 3, createdAt: at("2025-06-10T00:00:00Z") }),
+      // A: Pro monthly with 5 members (3 included), paying since before the chart:
+      // 2900 + 2 × 900 = 4700.
+      subscription({ status: "active", quantity: 5, createdAt: at("2025-06-10T00:00:00Z") }),
       // B: Pro monthly, payment failing but still counted: 2900.
       subscription({ status: "past_due", createdAt: at("2026-01-20T00:00:00Z") }),
-      // C: Enterprise yearly after a trial that ended on Mar 19: 299000 / 12 = 24916.67.
+      // C: Enterprise yearly with 27 members (25 included) after a trial that ended on Mar 19:
+      // (299000 + 2 × 6000) / 12 = 25916.67.
       subscription({
         status: "active",
         planTier: "enterprise",
         billingPeriod: "yearly",
+        quantity: 27,
         createdAt: at("2026-03-05T00:00:00Z"),
         trialStart: at("2026-03-05T00:00:00Z"),
         trialEnd: at("2026-03-19T00:00:00Z"),
@@ -194,38 +219,52 @@ describe("with a book of subscriptions", () => {
     ]);
   });
 
-  it("sums MRR from catalog prices over active and past_due subscriptions, rounding once", async () => {
-    // A 8700 + B 2900 + C 24916.67 + D 2416.67 + J 2900 = 41833.33
+  it("sums MRR with seats from catalog prices over active and past_due subscriptions, rounding once", async () => {
+    // A 4700 + B 2900 + C 25916.67 + D 2416.67 + J 2900 = 38833.33
     expect(await getSubscriptionMetrics(db, NOW)).toEqual({
-      mrr: { amount: 41_833, currency: "usd" },
+      mrr: { amount: 38_833, currency: "usd" },
       active: 4,
       pastDue: 1,
       trialing: 1,
       byPlan: [
-        { tier: "free", active: 0, pastDue: 0, trialing: 0, mrr: 0 },
-        // A 8700 + B 2900 + D 2416.67 + J 2900 = 16916.67
-        { tier: "pro", active: 3, pastDue: 1, trialing: 0, mrr: 16_917 },
-        { tier: "enterprise", active: 1, pastDue: 0, trialing: 1, mrr: 24_917 },
+        { tier: "free", active: 0, pastDue: 0, trialing: 0, seats: 0, mrr: 0 },
+        // A 4700 + B 2900 + D 2416.67 + J 2900 = 12916.67; seats 5 + 1 + 1 + 1
+        { tier: "pro", active: 3, pastDue: 1, trialing: 0, seats: 8, mrr: 12_917 },
+        { tier: "enterprise", active: 1, pastDue: 0, trialing: 1, seats: 27, mrr: 25_917 },
       ],
     });
+  });
+
+  it("prices a subscription in code exactly as the dashboard does in SQL", async () => {
+    const rows = await db.select().from(subscriptions);
+    const { points } = await getMrrSeries(db, NOW);
+    for (const point of points) {
+      const paying = rows.filter((row) => isPayingAt(row, point.at));
+      const mrr = paying.reduce((total, row) => total + monthlyAmountOf(row), 0);
+      expect([point.month, Math.round(mrr), paying.length]).toEqual([
+        point.month,
+        point.mrr,
+        point.subscriptions,
+      ]);
+    }
   });
 
   it("reconstructs MRR at the close of each of the last twelve months", async () => {
     const { currency, points } = await getMrrSeries(db, NOW);
     expect(currency).toBe("usd");
     expect(points.map((point) => [point.month, point.mrr, point.subscriptions])).toEqual([
-      ["2025-08", 38_600, 2], // A 8700, G 29900
-      ["2025-09", 38_600, 2], // F starts on Oct 2
-      ["2025-10", 41_500, 3], // + F 2900
-      ["2025-11", 41_500, 3],
-      ["2025-12", 41_500, 3], // L starts at Jan 1 00:00, after the close of December
-      ["2026-01", 47_300, 5], // + L, + B
-      ["2026-02", 50_200, 6], // + J
-      ["2026-03", 75_117, 7], // + C once its trial ended: 75116.67
-      ["2026-04", 45_217, 6], // − G, ended Apr 30
-      ["2026-05", 47_633, 7], // + D; L ends exactly at the close and still counts
-      ["2026-06", 41_833, 5], // − L, − F
-      ["2026-07", 41_833, 5], // at now: H, E and I never count
+      ["2025-08", 34_600, 2], // A 4700, G 29900
+      ["2025-09", 34_600, 2], // F starts on Oct 2
+      ["2025-10", 37_500, 3], // + F 2900
+      ["2025-11", 37_500, 3],
+      ["2025-12", 37_500, 3], // L starts at Jan 1 00:00, after the close of December
+      ["2026-01", 43_300, 5], // + L, + B
+      ["2026-02", 46_200, 6], // + J
+      ["2026-03", 72_117, 7], // + C once its trial ended: 72116.67
+      ["2026-04", 42_217, 6], // − G, ended Apr 30
+      ["2026-05", 44_633, 7], // + D; L ends exactly at the close and still counts
+      ["2026-06", 38_833, 5], // − L, − F
+      ["2026-07", 38_833, 5], // at now: H, E and I never count
     ]);
     expect(points.at(-1)).toMatchObject({ at: NOW, partial: true });
   });

@@ -1,12 +1,23 @@
 import "server-only";
 import { and, eq, gt, gte, lt, type SQL, sql } from "drizzle-orm";
 import { type Database, selectRows } from "@/db";
-import { invoices, type SubscriptionStatus, subscriptions, webhookEvents } from "@/db/schema";
+import {
+  invoices,
+  type Subscription,
+  type SubscriptionStatus,
+  subscriptions,
+  webhookEvents,
+} from "@/db/schema";
 import {
   BILLING_PERIODS,
+  type BillingPeriod,
   CURRENCY,
+  extraSeatAmount,
+  includedSeats,
+  isPaidTier,
   PLAN_TIERS,
   type PlanTier,
+  planAmount,
   priceFor,
 } from "@/lib/billing/catalog/plans";
 import { DAY_MS, utcMonthOf } from "@/lib/usage/windows";
@@ -18,10 +29,12 @@ import { DAY_MS, utcMonthOf } from "@/lib/usage/windows";
  * Definitions (amounts in the currency's smallest unit; recurring amounts are in the catalog's
  * currency, the one every price in `lib/billing/catalog/plans.ts` is in):
  *
- * - Monthly amount of a subscription: the catalog price of its plan and period (`priceFor`,
- *   never a stored or client-sent amount) times its quantity; a yearly price counts as a
- *   twelfth. A row whose price is not in the catalog (no billing period) adds 0. Metered API
- *   calls are usage, not recurring revenue, and are not included.
+ * - Monthly amount of a subscription: what the catalog charges for its plan and period with its
+ *   quantity of seats (`planAmount`: the base price, which includes the plan's members, plus
+ *   each seat beyond them at the plan's extra-seat price — never a stored or client-sent
+ *   amount); the quantity is the mirrored `subscriptions.quantity`, the members Stripe bills.
+ *   A yearly price counts as a twelfth. A row whose price is not in the catalog (no billing
+ *   period) adds 0. Metered API calls are usage, not recurring revenue, and are not included.
  * - Paying interval of a subscription: from its trial end when it had a trial, else from its
  *   creation, until it ended. A row that is active or past_due now has not ended; a canceled,
  *   unpaid or paused row ended at `ended_at`, else `canceled_at`, else its first failed payment
@@ -74,18 +87,40 @@ function timestamp(at: Date): SQL {
   return sql`${at.toISOString()}::timestamptz`;
 }
 
-/** Monthly amount of a subscription row, exact (numeric, not rounded). */
+const MONTHS: Record<BillingPeriod, number> = { monthly: 1, yearly: 12 };
+
+/**
+ * The monthly amount of a subscription (see the module comment), exact: a yearly one's twelfth
+ * is not rounded. 0 without a billing period. Throws RangeError for a negative quantity.
+ */
+export function monthlyAmountOf(subscription: {
+  planTier: PlanTier;
+  billingPeriod: BillingPeriod | null;
+  quantity: number;
+}): number {
+  const { planTier, billingPeriod, quantity } = subscription;
+  if (!billingPeriod) return 0;
+  return planAmount(planTier, billingPeriod, quantity) / MONTHS[billingPeriod];
+}
+
+/**
+ * Monthly amount of a subscription row in SQL, exact (numeric, not rounded): `monthlyAmountOf`
+ * written as one CASE over the catalog's paid plans and periods.
+ */
 const monthlyAmount: SQL = (() => {
   const cases: SQL[] = [];
   for (const tier of PLAN_TIERS) {
+    if (!isPaidTier(tier)) continue;
     for (const period of BILLING_PERIODS) {
-      const months = period === "yearly" ? 12 : 1;
+      const base = priceFor(tier, period);
+      const extra = extraSeatAmount(tier, period);
+      const extraSeats = sql`greatest(${subscriptions.quantity} - ${includedSeats(tier)}::int, 0)`;
       cases.push(
-        sql`when ${subscriptions.planTier} = ${tier} and ${subscriptions.billingPeriod} = ${period} then ${priceFor(tier, period)}::numeric / ${months}::numeric`,
+        sql`when ${subscriptions.planTier} = ${tier} and ${subscriptions.billingPeriod} = ${period} then (${base}::numeric + ${extraSeats} * ${extra}::numeric) / ${MONTHS[period]}::numeric`,
       );
     }
   }
-  return sql`((case ${sql.join(cases, sql` `)} else 0 end) * ${subscriptions.quantity})`;
+  return sql`(case ${sql.join(cases, sql` `)} else 0 end)`;
 })();
 
 const payingFrom: SQL = sql`coalesce(${subscriptions.trialEnd}, ${subscriptions.createdAt})`;
@@ -98,6 +133,26 @@ const everPaid: SQL = sql`${subscriptions.status} not in (${statusList(NEVER_PAI
 /** The subscription row was paying at `instant`. */
 function payingAt(instant: SQL): SQL {
   return sql`(${everPaid} and ${payingFrom} < ${instant} and (${payingUntil} is null or ${payingUntil} >= ${instant}))`;
+}
+
+/**
+ * `payingAt` for one row in code: whether the subscription was paying at `at` (see the module
+ * comment), for the admin pages that show one workspace's MRR beside the dashboard's.
+ */
+export function isPayingAt(
+  subscription: Pick<
+    Subscription,
+    "status" | "trialEnd" | "createdAt" | "endedAt" | "canceledAt" | "paymentFailedAt"
+  >,
+  at: Date,
+): boolean {
+  if (NEVER_PAID.includes(subscription.status)) return false;
+  const from = subscription.trialEnd ?? subscription.createdAt;
+  if (from >= at) return false;
+  if (PAYING_NOW.includes(subscription.status)) return true;
+  const until =
+    subscription.endedAt ?? subscription.canceledAt ?? subscription.paymentFailedAt ?? from;
+  return until >= at;
 }
 
 /** The row's paying interval is not empty and ended in [from, to). */
@@ -120,6 +175,8 @@ export interface PlanSubscriptions {
   active: number;
   pastDue: number;
   trialing: number;
+  /** Seats billed by the plan's paying subscriptions (their quantities added up). */
+  seats: number;
   /** MRR of the plan's paying subscriptions, rounded on its own. */
   mrr: number;
 }
@@ -146,6 +203,10 @@ export async function getSubscriptionMetrics(
       active: countWhere(sql`${subscriptions.status} = 'active'`),
       pastDue: countWhere(sql`${subscriptions.status} = 'past_due'`),
       trialing: countWhere(sql`${subscriptions.status} = 'trialing'`),
+      seats:
+        sql<number>`coalesce(sum(${subscriptions.quantity}) filter (where ${paying}), 0)::bigint`.mapWith(
+          Number,
+        ),
       mrr: sql<number>`coalesce(round(sum(${amountIfPaying})), 0)::bigint`.mapWith(Number),
       totalMrr:
         sql<number>`coalesce(round(sum(sum(${amountIfPaying})) over ()), 0)::bigint`.mapWith(
@@ -163,6 +224,7 @@ export async function getSubscriptionMetrics(
       active: row?.active ?? 0,
       pastDue: row?.pastDue ?? 0,
       trialing: row?.trialing ?? 0,
+      seats: row?.seats ?? 0,
       mrr: row?.mrr ?? 0,
     };
   });

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db";
-import { users } from "@/db/schema";
+import { users, workspaceMembers } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { AppError } from "@/lib/errors";
+import { listWorkspacesOf } from "@/lib/workspaces/workspaces";
 import {
   applyAdminEmails,
   createPasswordUser,
@@ -37,6 +38,24 @@ describe("password accounts", () => {
     });
     expect(await verifyPasswordUser(handle.db, "ada@example.com", "wrong horse")).toBeNull();
     expect(await verifyPasswordUser(handle.db, "nobody@example.com", "correct horse")).toBeNull();
+  });
+
+  it("gives the new account its personal workspace, with the user as its only member and owner", async () => {
+    const user = await createPasswordUser(handle.db, {
+      email: "margaret@example.com",
+      password: "x".repeat(8),
+    });
+    const memberships = await listWorkspacesOf(handle.db, user.id);
+    expect(memberships).toEqual([
+      { role: "owner", workspace: expect.objectContaining({ personalUserId: user.id }) },
+    ]);
+    const workspaceId = memberships[0]?.workspace.id ?? "";
+    expect(
+      await handle.db
+        .select({ userId: workspaceMembers.userId })
+        .from(workspaceMembers)
+        .where(eq(workspaceMembers.workspaceId, workspaceId)),
+    ).toEqual([{ userId: user.id }]);
   });
 
   it("refuses a second account for the same email, whatever its case", async () => {

@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "@/db";
 import { type NewSubscription, subscriptions, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { env } from "@/lib/env";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { PLANS } from "./catalog/plans";
 import { getEntitlements } from "./entitlements";
 
@@ -18,22 +19,23 @@ const DAY = 24 * 60 * 60 * 1000;
 const at = (iso: string) => new Date(iso);
 const NOW = at("2026-11-24T12:00:00Z");
 
-async function createUser(email: string): Promise<string> {
+/** The personal workspace of a new user. */
+async function createWorkspace(email: string): Promise<string> {
   const [user] = await handle.db.insert(users).values({ email }).returning({ id: users.id });
   if (!user) throw new Error("user not inserted");
-  return user.id;
+  return (await ensurePersonalWorkspace(handle.db, user.id)).id;
 }
 
 let sequence = 0;
 async function subscribe(
-  userId: string,
+  workspaceId: string,
   overrides: Partial<NewSubscription> = {},
 ): Promise<NewSubscription> {
   sequence += 1;
   const values: NewSubscription = {
-    userId,
+    workspaceId,
     stripeSubscriptionId: `sub_entitlements_${sequence}`,
-    stripeCustomerId: `cus_${userId}`,
+    stripeCustomerId: `cus_${workspaceId}`,
     planTier: "pro",
     billingPeriod: "monthly",
     status: "active",
@@ -46,28 +48,28 @@ async function subscribe(
 }
 
 describe("getEntitlements", () => {
-  it("gives Free with status none to a user without subscriptions", async () => {
-    const userId = await createUser("nobody@example.com");
-    const result = await getEntitlements(handle.db, userId, NOW, 3);
+  it("gives Free with status none to a workspace without subscriptions", async () => {
+    const workspaceId = await createWorkspace("nobody@example.com");
+    const result = await getEntitlements(handle.db, workspaceId, NOW, 3);
     expect(result).toMatchObject({ tier: "free", status: "none", source: "free" });
     expect(result.features).toEqual(PLANS.free.features);
     expect(result.limits).toEqual(PLANS.free.limits);
   });
 
   it("grants the plan of the active subscription over an older canceled one", async () => {
-    const userId = await createUser("upgrader@example.com");
-    await subscribe(userId, {
+    const workspaceId = await createWorkspace("upgrader@example.com");
+    await subscribe(workspaceId, {
       planTier: "enterprise",
       status: "canceled",
       createdAt: at("2026-10-01T00:00:00Z"),
     });
-    await subscribe(userId, {
+    await subscribe(workspaceId, {
       planTier: "pro",
       billingPeriod: "yearly",
       status: "active",
       createdAt: at("2026-11-10T00:00:00Z"),
     });
-    const result = await getEntitlements(handle.db, userId, NOW, 3);
+    const result = await getEntitlements(handle.db, workspaceId, NOW, 3);
     expect(result).toMatchObject({
       tier: "pro",
       status: "active",
@@ -78,9 +80,9 @@ describe("getEntitlements", () => {
     expect(result.limits).toEqual(PLANS.pro.limits);
   });
 
-  it("never uses another user's subscription", async () => {
-    const owner = await createUser("owner@example.com");
-    const other = await createUser("other@example.com");
+  it("never uses another workspace's subscription", async () => {
+    const owner = await createWorkspace("owner@example.com");
+    const other = await createWorkspace("other@example.com");
     await subscribe(owner, { planTier: "enterprise", status: "active" });
     await subscribe(other, { planTier: "pro", status: "canceled" });
 
@@ -93,23 +95,25 @@ describe("getEntitlements", () => {
       status: "canceled",
       source: "free",
     });
-    expect(await getEntitlements(handle.db, "no-such-user", NOW, 3)).toMatchObject({
+    expect(
+      await getEntitlements(handle.db, "00000000-0000-4000-8000-000000000000", NOW, 3),
+    ).toMatchObject({
       tier: "free",
       status: "none",
     });
   });
 
   it("applies the grace period it is given to a past_due subscription", async () => {
-    const userId = await createUser("late-payer@example.com");
+    const workspaceId = await createWorkspace("late-payer@example.com");
     const paymentFailedAt = at("2026-11-22T12:00:00Z");
-    await subscribe(userId, { status: "past_due", paymentFailedAt });
+    await subscribe(workspaceId, { status: "past_due", paymentFailedAt });
 
-    const inside = await getEntitlements(handle.db, userId, NOW, 3);
+    const inside = await getEntitlements(handle.db, workspaceId, NOW, 3);
     expect(inside).toMatchObject({ tier: "pro", source: "subscription" });
     expect(inside.warnings).toEqual([
       { kind: "payment_failed", graceEndsAt: new Date(paymentFailedAt.getTime() + 3 * DAY) },
     ]);
-    expect(await getEntitlements(handle.db, userId, NOW, 1)).toMatchObject({
+    expect(await getEntitlements(handle.db, workspaceId, NOW, 1)).toMatchObject({
       tier: "free",
       status: "past_due",
       source: "free",
@@ -117,14 +121,14 @@ describe("getEntitlements", () => {
   });
 
   it("reads the grace period from BILLING_GRACE_PERIOD_DAYS by default", async () => {
-    const userId = await createUser("default-grace@example.com");
+    const workspaceId = await createWorkspace("default-grace@example.com");
     const graceMs = env().BILLING_GRACE_PERIOD_DAYS * DAY;
     const paymentFailedAt = at("2026-11-01T00:00:00Z");
-    await subscribe(userId, { status: "past_due", paymentFailedAt });
+    await subscribe(workspaceId, { status: "past_due", paymentFailedAt });
 
     const justInside = new Date(paymentFailedAt.getTime() + graceMs - 1);
-    expect((await getEntitlements(handle.db, userId, justInside)).source).toBe("subscription");
+    expect((await getEntitlements(handle.db, workspaceId, justInside)).source).toBe("subscription");
     const justOutside = new Date(paymentFailedAt.getTime() + graceMs);
-    expect((await getEntitlements(handle.db, userId, justOutside)).source).toBe("free");
+    expect((await getEntitlements(handle.db, workspaceId, justOutside)).source).toBe("free");
   });
 });

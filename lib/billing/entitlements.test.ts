@@ -18,7 +18,7 @@ function row(overrides: Partial<SubscriptionRow> = {}): SubscriptionRow {
   sequence += 1;
   return {
     id: `00000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`,
-    userId: "user-1",
+    workspaceId: "00000000-0000-4000-8000-00000000000a",
     stripeSubscriptionId: `sub_${sequence}`,
     stripeCustomerId: "cus_1",
     stripePriceId: "price_pro_monthly",

@@ -9,7 +9,7 @@ import PgBoss from "pg-boss";
 import type { DatabaseHandle } from "../../db";
 import { JOB_SCHEMA } from "../../db/job-schema";
 import { log } from "../log";
-import { QUEUES } from "./queues";
+import { QUEUES, type QueueDefinition } from "./queues";
 
 /**
  * How long a finished job stays in pg-boss's job table before its maintenance moves it to the
@@ -52,20 +52,25 @@ export async function startEngine(
   });
   // Queues and schedules first: the cron check runs as soon as the engine starts.
   for (const queue of QUEUES) {
-    const options = {
-      name: queue.name,
-      policy: queue.policy,
-      retryLimit: queue.retryLimit,
-      retryDelay: queue.retryDelay,
-      retryBackoff: true,
-      expireInSeconds: queue.expireInSeconds,
-    };
+    const options = queueOptions(queue);
     await boss.createQueue(queue.name, options);
     await boss.updateQueue(queue.name, options);
   }
   if (work) await scheduleCronJobs(boss);
   await boss.start();
   return boss;
+}
+
+/** A queue's pg-boss options: its policy, and retries with exponential backoff. */
+export function queueOptions(queue: QueueDefinition): PgBoss.Queue {
+  return {
+    name: queue.name,
+    policy: queue.policy,
+    retryLimit: queue.retryLimit,
+    retryDelay: queue.retryDelay,
+    retryBackoff: true,
+    expireInSeconds: queue.expireInSeconds,
+  };
 }
 
 /** Puts the cron schedules in place (and removes those of queues that no longer have one). */

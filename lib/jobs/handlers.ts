@@ -15,6 +15,8 @@ import type { BillingDeps } from "../billing/stripe/client";
 import { log } from "../log";
 import { deleteExpiredRateLimits } from "../rate-limit";
 import { flushUsage } from "../usage/report";
+import { workspacesWithSeatDrift } from "../workspaces/seat-drift";
+import { syncSeats } from "../workspaces/seat-sync";
 import {
   RATE_LIMIT_CLEANUP_QUEUE,
   RECONCILE_CUSTOMER_QUEUE,
@@ -22,8 +24,9 @@ import {
   STRIPE_EVENTS_QUEUE,
   USAGE_FLUSH_QUEUE,
   WEBHOOK_REPLAY_QUEUE,
+  WORKSPACE_SEATS_QUEUE,
 } from "./queues";
-import { sendStripeEventsJob } from "./send";
+import { sendStripeEventsJob, sendWorkspaceSeatsJob } from "./send";
 
 /** Reconcile jobs queued per insert. */
 const RECONCILE_BATCH = 500;
@@ -39,11 +42,16 @@ export interface JobContext extends BillingDeps {
 export type JobHandler = (data: unknown, context: JobContext) => Promise<unknown>;
 
 const customerJob = z.object({ stripeCustomerId: z.string().min(1).max(255) });
+const workspaceJob = z.object({ workspaceId: z.uuid() });
 
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [STRIPE_EVENTS_QUEUE]: async (data, deps) => {
     const { stripeCustomerId } = customerJob.parse(data);
-    return applyCustomerEvents(deps, stripeCustomerId);
+    const applied = await applyCustomerEvents(deps, stripeCustomerId);
+    // A subscription that has just appeared (Checkout completed) may bill the member count its
+    // session started with, while someone joined in between.
+    await askForSeatSyncs(deps.db, deps.boss, { stripeCustomerId });
+    return applied;
   },
 
   [USAGE_FLUSH_QUEUE]: async (_data, { db, stripe }) => flushUsage(db, stripe),
@@ -61,8 +69,12 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
       );
     }
     const pending = await askForPendingEvents(db, boss);
-    log.info({ customers: ids.length, pendingCustomers: pending }, "billing reconcile queued");
-    return { customers: ids.length, pendingCustomers: pending };
+    const seatDrift = await askForSeatSyncs(db, boss);
+    log.info(
+      { customers: ids.length, pendingCustomers: pending, seatDrift },
+      "billing reconcile queued",
+    );
+    return { customers: ids.length, pendingCustomers: pending, seatDrift };
   },
 
   [RECONCILE_CUSTOMER_QUEUE]: async (data, deps) => {
@@ -73,7 +85,13 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
 
   [WEBHOOK_REPLAY_QUEUE]: async (_data, { db, boss }) => ({
     pendingCustomers: await askForPendingEvents(db, boss),
+    seatDrift: await askForSeatSyncs(db, boss),
   }),
+
+  [WORKSPACE_SEATS_QUEUE]: async (data, deps) => {
+    const { workspaceId } = workspaceJob.parse(data);
+    return syncSeats(deps, workspaceId);
+  },
 
   [RATE_LIMIT_CLEANUP_QUEUE]: async (_data, { db }) => ({
     deleted: await deleteExpiredRateLimits(db),
@@ -85,4 +103,15 @@ async function askForPendingEvents(db: JobContext["db"], boss: PgBoss): Promise<
   const pending = await customersWithPendingEvents(db, { maxAttempts: MAX_EVENT_ATTEMPTS });
   for (const { stripeCustomerId } of pending) await sendStripeEventsJob(boss, stripeCustomerId);
   return pending.length;
+}
+
+/** Sends the seat job of every workspace billed for another number of seats than its members. */
+async function askForSeatSyncs(
+  db: JobContext["db"],
+  boss: PgBoss,
+  only: { stripeCustomerId?: string } = {},
+): Promise<number> {
+  const drifted = await workspacesWithSeatDrift(db, only);
+  for (const workspaceId of drifted) await sendWorkspaceSeatsJob(boss, workspaceId);
+  return drifted.length;
 }

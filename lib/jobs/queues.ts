@@ -7,7 +7,7 @@
  *
  * Policies (pg-boss): `short` keeps at most one job of a key waiting (a burst of sends makes one
  * job); `stately` keeps at most one waiting and one running, so a periodic job never runs
- * twice at once nor piles up behind a slow run.
+ * twice at once nor piles up behind a slow run, and two jobs of one key never run at once.
  *
  * Pure data, without `server-only`: the worker script and README read it too.
  */
@@ -37,6 +37,7 @@ export const RECONCILE_QUEUE = "billing-reconcile";
 export const RECONCILE_CUSTOMER_QUEUE = "billing-reconcile-customer";
 export const WEBHOOK_REPLAY_QUEUE = "webhook-replay";
 export const RATE_LIMIT_CLEANUP_QUEUE = "rate-limit-cleanup";
+export const WORKSPACE_SEATS_QUEUE = "workspace-seats";
 
 /**
  * How long a customer's job waits after the first event of a burst before it fetches, so the
@@ -44,6 +45,13 @@ export const RATE_LIMIT_CLEANUP_QUEUE = "rate-limit-cleanup";
  * applied by one fetch.
  */
 export const STRIPE_EVENTS_DELAY_MS = 2_000;
+
+/**
+ * How long a workspace's seat job waits after the membership change that asked for it, so the
+ * changes made together (several invitations accepted, members removed one after another) are
+ * sent to Stripe as one quantity change.
+ */
+export const WORKSPACE_SEATS_DELAY_MS = 2_000;
 
 export const QUEUES: readonly QueueDefinition[] = [
   {
@@ -105,6 +113,20 @@ export const QUEUES: readonly QueueDefinition[] = [
     expireInSeconds: 600,
     cron: "*/15 * * * *",
     concurrency: 1,
+    pollMs: 1_000,
+  },
+  {
+    name: WORKSPACE_SEATS_QUEUE,
+    description:
+      "Brings a workspace's paid subscription to one seat per member: sent in the transaction " +
+      "of every membership change (one job per workspace waiting, never two running), and by " +
+      "the replay and reconcile jobs for workspaces whose billed seats differ from their members.",
+    // Not `short`: two runs of one workspace at once could write an older count after a newer one.
+    policy: "stately",
+    retryLimit: 10,
+    retryDelay: 5,
+    expireInSeconds: 300,
+    concurrency: 2,
     pollMs: 1_000,
   },
   {

@@ -1,19 +1,28 @@
 /** Test support for the plan catalog as it is pushed to Stripe. */
-import type { StripeCatalog } from "@/lib/billing/catalog/push-catalog";
+import type { CatalogPrice, StripeCatalog } from "@/lib/billing/catalog/push-catalog";
 
-/** The catalog with the price `lookupKey` at another amount (as a price change would make it). */
-export function withAmount(
+/** The catalog with the price `lookupKey` changed (as a change to plans.ts would make it). */
+export function withPrice(
   catalog: StripeCatalog,
   lookupKey: string,
-  amount: number,
+  change: Partial<Omit<CatalogPrice, "lookupKey" | "period">>,
 ): StripeCatalog {
   return {
     ...catalog,
     products: catalog.products.map((product) => ({
       ...product,
       prices: product.prices.map((price) =>
-        price.lookupKey === lookupKey ? { ...price, amount } : price,
+        price.lookupKey === lookupKey ? { ...price, ...change } : price,
       ),
     })),
   };
+}
+
+/** The catalog with the price `lookupKey` at another base amount. */
+export function withAmount(
+  catalog: StripeCatalog,
+  lookupKey: string,
+  amount: number,
+): StripeCatalog {
+  return withPrice(catalog, lookupKey, { amount });
 }

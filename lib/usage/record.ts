@@ -211,7 +211,9 @@ async function replays(
   const existing = await tx
     .select()
     .from(usageRecords)
-    .where(and(eq(usageRecords.workspaceId, workspaceId), inArray(usageRecords.idempotencyKey, keys)));
+    .where(
+      and(eq(usageRecords.workspaceId, workspaceId), inArray(usageRecords.idempotencyKey, keys)),
+    );
   const byKey = new Map(existing.map((row) => [row.idempotencyKey, row]));
   for (const record of prepared) {
     const row = record.idempotencyKey ? byKey.get(record.idempotencyKey) : undefined;

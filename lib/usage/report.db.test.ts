@@ -48,7 +48,7 @@ async function subscribedUser(name: string): Promise<{ user: TestUser; customer:
 
 async function recordCalls(user: TestUser, quantities: number[]): Promise<void> {
   for (const quantity of quantities) {
-    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity });
+    await recordUsage(t.db, { workspaceId: user.workspaceId, metric: "api_calls", quantity });
   }
 }
 
@@ -82,8 +82,12 @@ describe("flushUsage", () => {
     const { user, customer } = await subscribedUser("metered");
     const free = await createTestUser(t, "free");
     await recordCalls(user, [1, 2, 3, 4, 5]);
-    await recordUsage(t.db, { userId: user.id, metric: "videos_processed", quantity: 2 });
-    await recordUsage(t.db, { userId: free.id, metric: "api_calls", quantity: 9 });
+    await recordUsage(t.db, {
+      workspaceId: user.workspaceId,
+      metric: "videos_processed",
+      quantity: 2,
+    });
+    await recordUsage(t.db, { workspaceId: free.workspaceId, metric: "api_calls", quantity: 9 });
 
     const first = await flushUsage(t.db, t.stripe, { batchSize: 2 });
     expect(first).toEqual({ sent: 5, failed: 0, abandoned: 0, remaining: 0 });
@@ -93,7 +97,10 @@ describe("flushUsage", () => {
     const second = await flushUsage(t.db, t.stripe);
     expect(second).toEqual({ sent: 0, failed: 0, abandoned: 0, remaining: 0 });
     expect(await meterSum(customer)).toBe(15);
-    const rows = await t.db.select().from(usageRecords).where(eq(usageRecords.userId, user.id));
+    const rows = await t.db
+      .select()
+      .from(usageRecords)
+      .where(eq(usageRecords.workspaceId, user.workspaceId));
     expect(
       rows.map((row) => [
         row.metric,
@@ -270,7 +277,7 @@ describe("flushUsage", () => {
     const [old] = await t.db
       .insert(usageRecords)
       .values({
-        userId: user.id,
+        workspaceId: user.workspaceId,
         metric: "api_calls",
         quantity: 4,
         occurredAt: new Date(now.getTime() - (35 * 24 * 60 + 1) * MINUTE),
@@ -304,7 +311,7 @@ describe("flushUsage", () => {
     const user = await createTestUser(t, "invoiced");
     const customer = await t.stripe.customers.create({
       email: user.email,
-      metadata: { userId: user.id },
+      metadata: { workspaceId: user.workspaceId },
     });
     const card = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
     await t.stripe.customers.update(customer.id, {
@@ -322,7 +329,7 @@ describe("flushUsage", () => {
     });
     expect(subscription.status).toBe("active");
     await t.db.insert(subscriptions).values({
-      userId: user.id,
+      workspaceId: user.workspaceId,
       stripeSubscriptionId: subscription.id,
       stripeCustomerId: customer.id,
       planTier: "pro",

@@ -21,10 +21,10 @@ describe("verifyUsage", () => {
     const user = await createTestUser(t, "verified");
     const subscription = await subscribe(t, user, "pro", "monthly");
     const customer = String(subscription.customer);
-    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 40 });
-    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 2 });
+    await recordUsage(t.db, { workspaceId: user.workspaceId, metric: "api_calls", quantity: 40 });
+    await recordUsage(t.db, { workspaceId: user.workspaceId, metric: "api_calls", quantity: 2 });
     await flushUsage(t.db, t.stripe);
-    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 5 });
+    await recordUsage(t.db, { workspaceId: user.workspaceId, metric: "api_calls", quantity: 5 });
 
     const result = await verifyUsage(t.db, t.stripe, period());
     expect(result.customers).toEqual([
@@ -47,11 +47,11 @@ describe("verifyUsage", () => {
     const user = await createTestUser(t, "drifted");
     const subscription = await subscribe(t, user, "pro", "monthly");
     const customer = String(subscription.customer);
-    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 10 });
+    await recordUsage(t.db, { workspaceId: user.workspaceId, metric: "api_calls", quantity: 10 });
     await flushUsage(t.db, t.stripe);
     // A row marked sent that never reached Stripe (say, restored from a backup).
     await t.db.insert(usageRecords).values({
-      userId: user.id,
+      workspaceId: user.workspaceId,
       metric: "api_calls",
       quantity: 3,
       reportStatus: "sent",
@@ -79,7 +79,7 @@ describe("verifyUsage", () => {
     const user = await createTestUser(t, "refused");
     const subscription = await subscribe(t, user, "pro", "monthly");
     const customer = String(subscription.customer);
-    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 7 });
+    await recordUsage(t.db, { workspaceId: user.workspaceId, metric: "api_calls", quantity: 7 });
     await t.stripe.customers.del(customer);
     const flushed = await flushUsage(t.db, t.stripe, { maxAttempts: 1 });
     expect(flushed).toMatchObject({ failed: 1, abandoned: 1 });
@@ -104,13 +104,15 @@ describe("verifyUsage", () => {
       new RegExp(`FAILED {3}\\S+ ${customer}: 7 at \\S+, 1 attempt\\(s\\): ${reason}`),
     );
 
-    const detail = await getCustomerDetail(t.db, { userId: user.id });
+    const detail = await getCustomerDetail(t.db, { workspaceId: user.workspaceId });
     expect(detail?.failedMeterEvents).toEqual({
       total: 1,
       events: [expect.objectContaining({ quantity: 7, lastReportError: reason })],
     });
     const other = await createTestUser(t, "bystander");
-    expect((await getCustomerDetail(t.db, { userId: other.id }))?.failedMeterEvents).toEqual({
+    expect(
+      (await getCustomerDetail(t.db, { workspaceId: other.workspaceId }))?.failedMeterEvents,
+    ).toEqual({
       total: 0,
       events: [],
     });

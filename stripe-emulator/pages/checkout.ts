@@ -87,7 +87,7 @@ ${items.map((item) => {
   return html`<li><span><strong>${item.description}</strong>${
     quantity > 1 ? html`<br><span class="muted small">Qty ${quantity}</span>` : null
   }</span>
-<span>${price ? priceText(price, quantity) : formatMoney(item.amount_total, currency)}</span></li>`;
+<span>${price ? priceText(em, price, quantity) : formatMoney(item.amount_total, currency)}</span></li>`;
 })}
 </ul>
 <div class="total"><span>Total due today</span><span>${formatMoney(trial ? 0 : total, currency)}</span></div>

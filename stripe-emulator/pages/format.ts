@@ -3,7 +3,9 @@
  * `formatMoney` (`../money.ts`), which the PDF and line descriptions share.
  */
 import type Stripe from "stripe";
+import type { Emulator } from "../context";
 import { formatMoney } from "../money";
+import { amountFor } from "../tiers";
 
 const dateFormat = new Intl.DateTimeFormat("en-US", {
   month: "long",
@@ -24,13 +26,16 @@ export function perInterval(recurring: Stripe.Price.Recurring | null): string {
   return count === 1 ? `per ${recurring.interval}` : `every ${count} ${recurring.interval}s`;
 }
 
-/** What a price costs for a quantity: "$29.00 per month" or "$0.10 per unit, billed per month". */
-export function priceText(price: Stripe.Price, quantity = 1): string {
-  const unit = price.unit_amount ?? 0;
+/**
+ * What a price costs for a quantity: "$29.00 per month" (a tiered price by its tiers for that
+ * quantity) or "$0.10 per unit, billed per month".
+ */
+export function priceText(em: Emulator, price: Stripe.Price, quantity = 1): string {
   if (price.recurring?.usage_type === "metered") {
-    return `${formatMoney(unit, price.currency)} per unit, billed ${perInterval(price.recurring)}`;
+    const unit = formatMoney(amountFor(em, price, 1), price.currency);
+    return `${unit} per unit, billed ${perInterval(price.recurring)}`;
   }
-  const amount = formatMoney(unit * quantity, price.currency);
+  const amount = formatMoney(amountFor(em, price, quantity), price.currency);
   return price.recurring ? `${amount} ${perInterval(price.recurring)}` : amount;
 }
 

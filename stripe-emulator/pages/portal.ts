@@ -149,12 +149,16 @@ function hidden(name: string, value: string): SafeHtml {
 function subscriptionCard(context: Context, subscription: Stripe.Subscription): SafeHtml {
   const { em, session, config } = context;
   const name = planName(em, subscription);
-  const prices = subscription.items.data.map((item) => priceText(item.price, item.quantity ?? 1));
+  const prices = subscription.items.data.map((item) =>
+    priceText(em, item.price, item.quantity ?? 1),
+  );
+  // A switch keeps the item's quantity, so the option is priced for it.
+  const quantity = subscription.items.data[0]?.quantity ?? 1;
   const action = portalPath(session);
   const switches = switchOptions(em, config, subscription).map(
     (price) => html`<form method="post" action="${action}">
 ${hidden("action", "update")}${hidden("subscription", subscription.id)}${hidden("price", price.id)}
-<button type="submit" class="secondary">Switch to ${productName(em, price)} (${priceText(price)})</button>
+<button type="submit" class="secondary">Switch to ${productName(em, price)} (${priceText(em, price, quantity)})</button>
 </form>`,
   );
   const cancel = canCancel(config, subscription)

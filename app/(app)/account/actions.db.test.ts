@@ -1,6 +1,7 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import { apiKeys } from "@/db/schema";
 import { useAppDatabase } from "@/db/testing";
-import { listApiKeys } from "@/lib/auth/api-keys";
 import { currentUser } from "@/lib/auth/session";
 import { signUp } from "@/lib/auth/sign-up";
 import { verifyPasswordUser } from "@/lib/auth/users";
@@ -80,7 +81,10 @@ describe("pages and server actions with a session the owner's proof ended", () =
     expect(
       await verifyPasswordUser(handle.db, "actions@example.com", "attacker-new-password"),
     ).toBeNull();
-    expect(await listApiKeys(handle.db, workspace.id)).toEqual([]);
+    // No key of the account's, in any workspace.
+    expect(await handle.db.select().from(apiKeys).where(eq(apiKeys.userId, account.id))).toEqual(
+      [],
+    );
   });
 });
 

@@ -26,7 +26,7 @@ async function pricingViewer(): Promise<PricingViewer> {
 
 export const metadata: Metadata = {
   title: "Pricing",
-  description: "Free, Pro and Enterprise plans, billed monthly or yearly.",
+  description: "Free, Pro and Enterprise plans per team member, billed monthly or yearly.",
 };
 
 export default async function PricingPage({

@@ -3,13 +3,19 @@ import Link from "next/link";
 import { SubscriptionStatusBadge } from "@/components/billing/subscription-status-badge";
 import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
-import { Cell, EmptyState, Row, RowHeader, Table } from "@/components/ui/table";
+import { Cell, EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Day } from "@/components/ui/time";
 import { getDb } from "@/db";
-import { type CustomerPage, listCustomers, MAX_CUSTOMER_QUERY_LENGTH } from "@/lib/admin/customers";
+import {
+  type CustomerListItem,
+  type CustomerPage,
+  listCustomers,
+  MAX_CUSTOMER_QUERY_LENGTH,
+} from "@/lib/admin/customer-list";
 import { requireAdmin } from "@/lib/auth/session";
-import { PLANS } from "@/lib/billing/catalog/plans";
+import { CURRENCY, PLANS } from "@/lib/billing/catalog/plans";
 import { AppError } from "@/lib/errors";
+import { formatMoney } from "@/lib/format/money";
 
 export const metadata: Metadata = { title: "Customers" };
 export const dynamic = "force-dynamic";
@@ -17,6 +23,7 @@ export const dynamic = "force-dynamic";
 const PAGE = "/admin/customers";
 const PAGE_SIZE = 50;
 const MAX_CURSOR_LENGTH = 400;
+const whole = new Intl.NumberFormat("en-US");
 
 const linkClass =
   "rounded font-medium text-brand-700 underline underline-offset-2 hover:text-brand-900";
@@ -55,6 +62,59 @@ async function loadPage(
   }
 }
 
+/** A personal workspace is known by its person: "Personal" alone names nobody. */
+function workspaceLabel(customer: CustomerListItem): string {
+  if (!customer.personal) return customer.name;
+  const who = customer.owner?.email ?? customer.owner?.name;
+  return who ? `${who} (personal)` : `${customer.name} (personal)`;
+}
+
+function CustomerRow({ customer }: { customer: CustomerListItem }) {
+  const { subscription, owner } = customer;
+  return (
+    <Row>
+      <RowHeader plain>
+        <Link href={`${PAGE}/${encodeURIComponent(customer.id)}`} className={linkClass}>
+          {workspaceLabel(customer)}
+        </Link>
+        <span className="block font-mono text-xs text-slate-600">{customer.slug}</span>
+      </RowHeader>
+      <Cell className="text-slate-700">
+        {owner ? (
+          (owner.email ?? owner.name ?? owner.id)
+        ) : (
+          <span className="text-slate-600">None</span>
+        )}
+      </Cell>
+      <NumericCell>{whole.format(customer.members)}</NumericCell>
+      <NumericCell>
+        {customer.billedSeats === null ? (
+          <span className="text-slate-600">—</span>
+        ) : (
+          whole.format(customer.billedSeats)
+        )}
+      </NumericCell>
+      <Cell>
+        {subscription ? (
+          <span className="flex flex-wrap items-center gap-2">
+            <span className="text-slate-900">{PLANS[subscription.planTier].name}</span>
+            <SubscriptionStatusBadge status={subscription.status} />
+          </span>
+        ) : (
+          <span className="text-slate-600">Free · never subscribed</span>
+        )}
+        {customer.stripeCustomerDeletedAt && (
+          <span className="block text-xs text-slate-600">Stripe customer deleted</span>
+        )}
+      </Cell>
+      <NumericCell>{formatMoney(customer.mrr, CURRENCY)}</NumericCell>
+      <Cell className="whitespace-nowrap text-slate-700">
+        <Day date={customer.createdAt} />
+      </Cell>
+    </Row>
+  );
+}
+
 export default async function CustomersPage({
   searchParams,
 }: {
@@ -69,6 +129,10 @@ export default async function CustomersPage({
   return (
     <>
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Customers</h1>
+      <p className="mt-2 text-sm text-slate-600">
+        The workspace is the customer: every person&rsquo;s personal workspace and every team
+        workspace, with the seats its subscription bills and its monthly recurring revenue.
+      </p>
       <search aria-label="Customers" className="mt-6">
         <form
           method="get"
@@ -77,10 +141,11 @@ export default async function CustomersPage({
         >
           <div className="grow">
             <label htmlFor="customer-search" className="block text-sm font-medium text-slate-800">
-              Search customers
+              Search workspaces
             </label>
             <p id="customer-search-hint" className="mt-1 text-xs text-slate-600">
-              The start of an email address, or part of a name. Case does not matter.
+              Part of a workspace's name, the start of its address (slug), or the start of a
+              member's email address. Case does not matter.
             </p>
             <input
               id="customer-search"
@@ -117,55 +182,28 @@ export default async function CustomersPage({
         ) : result.page.data.length === 0 ? (
           <EmptyState>
             {cursor
-              ? "No more customers."
+              ? "No more workspaces."
               : query
-                ? `No customers match “${query}”.`
-                : "No customers yet."}
+                ? `No workspaces match “${query}”.`
+                : "No workspaces yet."}
           </EmptyState>
         ) : (
           <>
             <Table
-              caption={`${query ? `Customers matching “${query}”` : "Customers"}, newest first`}
-              minWidth="min-w-[48rem]"
-              columns={["Customer", "Plan", "Stripe customer", "Role", "Joined (UTC)"]}
+              caption={`${query ? `Workspaces matching “${query}”` : "Workspaces"}, newest first`}
+              minWidth="min-w-[60rem]"
+              columns={[
+                "Workspace",
+                "Owner",
+                { label: "Members", numeric: true },
+                { label: "Billed seats", numeric: true },
+                "Plan",
+                { label: "MRR", numeric: true },
+                "Created (UTC)",
+              ]}
             >
               {result.page.data.map((customer) => (
-                <Row key={customer.id}>
-                  <RowHeader plain>
-                    <Link href={`${PAGE}/${encodeURIComponent(customer.id)}`} className={linkClass}>
-                      {customer.email ?? customer.name ?? customer.id}
-                    </Link>
-                    {customer.email && customer.name && (
-                      <span className="block text-xs text-slate-600">{customer.name}</span>
-                    )}
-                  </RowHeader>
-                  <Cell>
-                    {customer.subscription ? (
-                      <span className="flex flex-wrap items-center gap-2">
-                        <span className="text-slate-900">
-                          {PLANS[customer.subscription.planTier].name}
-                        </span>
-                        <SubscriptionStatusBadge status={customer.subscription.status} />
-                      </span>
-                    ) : (
-                      <span className="text-slate-600">Free · never subscribed</span>
-                    )}
-                  </Cell>
-                  <Cell className="font-mono text-xs text-slate-700">
-                    {customer.stripeCustomerId ?? (
-                      <span className="font-sans text-slate-600">None</span>
-                    )}
-                    {customer.stripeCustomerDeletedAt && (
-                      <span className="block font-sans text-slate-600">Deleted in Stripe</span>
-                    )}
-                  </Cell>
-                  <Cell className="text-slate-700">
-                    {customer.role === "admin" ? "Admin" : "User"}
-                  </Cell>
-                  <Cell className="whitespace-nowrap text-slate-700">
-                    <Day date={customer.createdAt} />
-                  </Cell>
-                </Row>
+                <CustomerRow key={customer.id} customer={customer} />
               ))}
             </Table>
             {(cursor || result.page.nextCursor) && (

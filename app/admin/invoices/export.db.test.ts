@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, provideDatabase } from "@/db";
-import { invoices, type UserRole, users } from "@/db/schema";
+import { invoices, type UserRole, users, workspaces } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing";
 import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
 import { GET } from "./export/route";
@@ -8,6 +8,7 @@ import { GET } from "./export/route";
 let handle: DatabaseHandle;
 let admin: { id: string; role: UserRole };
 let member: { id: string; role: UserRole };
+let workspaceId: string;
 
 async function user(email: string, role: UserRole) {
   const [row] = await handle.db
@@ -28,11 +29,16 @@ beforeAll(async () => {
   provideDatabase(handle);
   admin = await user("boss@example.com", "admin");
   member = await user("member@example.com", "user");
+  const [workspace] = await handle.db
+    .insert(workspaces)
+    .values({ name: "Acme", slug: "acme" })
+    .returning({ id: workspaces.id });
+  workspaceId = workspace?.id ?? "";
   await handle.db.insert(invoices).values([
     {
       stripeInvoiceId: "in_paid",
       stripeCustomerId: "cus_1",
-      userId: member.id,
+      workspaceId,
       number: "EXP-0001",
       status: "paid",
       planTier: "pro",
@@ -46,7 +52,7 @@ beforeAll(async () => {
     {
       stripeInvoiceId: "in_open",
       stripeCustomerId: "cus_1",
-      userId: member.id,
+      workspaceId,
       number: "EXP-0002",
       status: "open",
       planTier: "pro",
@@ -75,7 +81,7 @@ describe("GET /admin/invoices/export", () => {
     const lines = (await response.text()).split("\r\n");
     expect(lines[0]).toMatch(/^invoice_id,number,created,status,/);
     expect(lines.slice(1)).toEqual([
-      `in_paid,EXP-0001,2026-02-01T10:00:00.000Z,paid,pro,member@example.com,${member.id},usd,29.00,29.00,29.00,0.00,,,`,
+      `in_paid,EXP-0001,2026-02-01T10:00:00.000Z,paid,pro,member@example.com,${workspaceId},usd,29.00,29.00,29.00,0.00,,,`,
       "",
     ]);
   });

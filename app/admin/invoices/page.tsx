@@ -306,8 +306,11 @@ function InvoiceRow({ row }: { row: AdminInvoice }) {
         <Day date={row.created} />
       </Cell>
       <Cell>
-        {row.userId ? (
-          <Link href={`/admin/customers/${encodeURIComponent(row.userId)}`} className={linkClass}>
+        {row.workspaceId ? (
+          <Link
+            href={`/admin/customers/${encodeURIComponent(row.workspaceId)}`}
+            className={linkClass}
+          >
             {customer}
           </Link>
         ) : (

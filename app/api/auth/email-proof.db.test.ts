@@ -14,6 +14,7 @@ import { signUp } from "@/lib/auth/sign-up";
 import { type AppUser, getSignInState, getUserById } from "@/lib/auth/users";
 import { passwordSignIn, signInWithLink, whoAmI } from "@/lib/testing/auth";
 import { testRequest } from "@/lib/testing/http";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 
 // Read once, at the first sign-in of this file.
 vi.stubEnv("ADMIN_EMAILS", "boss@example.com, new-boss@example.com");
@@ -35,6 +36,10 @@ async function signedUp(email: string): Promise<{ user: AppUser; cookie: string 
   const { cookie } = await passwordSignIn({ email, password: PASSWORD, ip: nextIp() });
   return { user, cookie };
 }
+
+/** The personal workspace sign-up gave the user. */
+const personalWorkspaceOf = async (userId: string) =>
+  (await ensurePersonalWorkspace(handle.db, userId)).id;
 
 async function openVerificationLink(token: string, cookie?: string | null): Promise<string> {
   const response = await verifyEmailRoute(
@@ -148,6 +153,7 @@ describe("no pre-account hijack", () => {
     expect(await whoAmI(attacker.cookie)).toMatchObject({ id: account.id });
     const key = await createApiKey(handle.db, {
       userId: account.id,
+      workspaceId: await personalWorkspaceOf(account.id),
       sessionVersion: 0,
       name: "attacker",
     });
@@ -192,6 +198,7 @@ describe("no pre-account hijack", () => {
     const user = await signUpAs("skewed-clock@example.com");
     const key = await createApiKey(handle.db, {
       userId: user.id,
+      workspaceId: await personalWorkspaceOf(user.id),
       sessionVersion: 0,
       name: "just made",
     });
@@ -208,11 +215,16 @@ describe("no pre-account hijack", () => {
   it("a sign-in link on an account already verified ends nothing", async () => {
     const { user, cookie } = await signedUp("settled@example.com");
     await openVerificationLink(await issueEmailVerificationToken(handle.db, user.id), cookie);
-    const key = await createApiKey(handle.db, { userId: user.id, sessionVersion: 0, name: "mine" });
+    const key = await createApiKey(handle.db, {
+      userId: user.id,
+      workspaceId: await personalWorkspaceOf(user.id),
+      sessionVersion: 0,
+      name: "mine",
+    });
 
     await signInWithLink(handle.db, "settled@example.com");
     expect(await whoAmI(cookie)).toMatchObject({ id: user.id });
-    expect(await authenticateApiKey(handle.db, key.key)).toMatchObject({ id: user.id });
+    expect(await authenticateApiKey(handle.db, key.key)).toMatchObject({ user: { id: user.id } });
     expect(await getSignInState(handle.db, user.id)).toMatchObject({ hasPassword: true });
   });
 

@@ -14,6 +14,7 @@ import {
   whoAmI,
 } from "@/lib/testing/auth";
 import { TEST_ORIGIN } from "@/lib/testing/http";
+import { listWorkspacesOf } from "@/lib/workspaces/workspaces";
 import { GET, POST } from "./[...nextauth]/route";
 
 // GitHub sign-in on (read at the first request of this file); GitHub itself is played by
@@ -160,5 +161,43 @@ describe("GitHub sign-in on top of an existing session", () => {
 
     expect(await linkedTo("7003")).toEqual([graceId]);
     expect(await whoAmI(answer.cookie)).toMatchObject({ id: graceId });
+  });
+});
+
+describe("every way of signing up", () => {
+  /** The workspaces of the account at `email`: its personal one alone, owned by it. */
+  async function expectOnlyPersonalWorkspace(email: string): Promise<void> {
+    const id = await userIdOf(email);
+    if (!id) throw new Error(`no account for ${email}`);
+    expect(await listWorkspacesOf(handle.db, id)).toEqual([
+      { role: "owner", workspace: expect.objectContaining({ personalUserId: id }) },
+    ]);
+  }
+
+  it("gives the new person a personal workspace they own: password, sign-in link and GitHub", async () => {
+    await signUp(
+      handle.db,
+      { email: "by-password@example.com", password: "a-long-password" },
+      { ip: "203.0.113.71" },
+    );
+    await expectOnlyPersonalWorkspace("by-password@example.com");
+
+    await signInWithLink(handle.db, "by-link@example.com");
+    await expectOnlyPersonalWorkspace("by-link@example.com");
+
+    const answer = await signInWithGitHub({
+      id: 7004,
+      login: "octo",
+      email: "by-github@example.com",
+    });
+    expect(answer.cookie).not.toBeNull();
+    await expectOnlyPersonalWorkspace("by-github@example.com");
+  });
+
+  it("makes no second workspace for a person who signs in again", async () => {
+    await signInWithLink(handle.db, "by-link@example.com");
+    await signInWithGitHub({ id: 7004, login: "octo", email: "by-github@example.com" });
+    await expectOnlyPersonalWorkspace("by-link@example.com");
+    await expectOnlyPersonalWorkspace("by-github@example.com");
   });
 });

@@ -1,10 +1,11 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { subscriptions, usageRecords, users } from "@/db/schema";
+import { subscriptions, usageRecords, users, workspaceMembers } from "@/db/schema";
 import { useAppDatabase } from "@/db/testing";
 import { createApiKey } from "@/lib/auth/api-keys";
 import type { PlanTier } from "@/lib/billing/catalog/plans";
 import { noParams, sessionCookie, testRequest } from "@/lib/testing/http";
+import { createWorkspace, ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { GET, POST } from "./route";
 
 // The route uses the process-wide database; this file hands it one of its own.
@@ -13,6 +14,8 @@ const handle = useAppDatabase();
 interface Caller {
   id: string;
   cookie: string;
+  /** The caller's personal workspace, which a session call acts on without a header. */
+  workspaceId: string;
 }
 
 let sequence = 0;
@@ -23,9 +26,10 @@ async function createCaller(tier: PlanTier = "free"): Promise<Caller> {
     .values({ email: `usage-route-${sequence}@example.com` })
     .returning({ id: users.id });
   if (!user) throw new Error("user not inserted");
+  const workspaceId = (await ensurePersonalWorkspace(handle.db, user.id)).id;
   if (tier !== "free") {
     await handle.db.insert(subscriptions).values({
-      userId: user.id,
+      workspaceId,
       stripeSubscriptionId: `sub_usage_route_${sequence}`,
       stripeCustomerId: `cus_usage_route_${sequence}`,
       planTier: tier,
@@ -33,7 +37,7 @@ async function createCaller(tier: PlanTier = "free"): Promise<Caller> {
       status: "active",
     });
   }
-  return { id: user.id, cookie: await sessionCookie({ id: user.id }) };
+  return { id: user.id, cookie: await sessionCookie({ id: user.id }), workspaceId };
 }
 
 interface RecordBody {
@@ -61,12 +65,12 @@ async function post(
   return { status: response.status, body: await response.json(), headers: response.headers };
 }
 
-async function rows(userId: string) {
-  return handle.db.select().from(usageRecords).where(eq(usageRecords.userId, userId));
+async function rows(workspaceId: string) {
+  return handle.db.select().from(usageRecords).where(eq(usageRecords.workspaceId, workspaceId));
 }
 
 describe("POST /api/usage", () => {
-  it("records one record for a signed-in user and answers 201 with it", async () => {
+  it("records one record in a signed-in user's personal workspace and answers 201 with it", async () => {
     const caller = await createCaller();
     const response = await post(caller, {
       metric: "api_calls",
@@ -78,13 +82,14 @@ describe("POST /api/usage", () => {
       replayed: false,
       record: { metric: "api_calls", quantity: 3, idempotencyKey: null },
     });
-    expect(await rows(caller.id)).toHaveLength(1);
+    expect(await rows(caller.workspaceId)).toHaveLength(1);
   });
 
-  it("records for the owner of an API key", async () => {
+  it("records in the workspace of an API key", async () => {
     const caller = await createCaller();
     const { key } = await createApiKey(handle.db, {
       userId: caller.id,
+      workspaceId: caller.workspaceId,
       sessionVersion: 0,
       name: "worker",
     });
@@ -93,7 +98,9 @@ describe("POST /api/usage", () => {
       noParams(),
     );
     expect(response.status).toBe(201);
-    expect(await rows(caller.id)).toMatchObject([{ metric: "videos_processed", quantity: 1 }]);
+    expect(await rows(caller.workspaceId)).toMatchObject([
+      { metric: "videos_processed", quantity: 1 },
+    ]);
   });
 
   it("needs a session or an API key", async () => {
@@ -127,7 +134,7 @@ describe("POST /api/usage", () => {
     const changed = await post(caller, { metric: "api_calls", quantity: 5 }, headers);
     expect(changed.status).toBe(409);
     expect((changed.body as ErrorBody).error.code).toBe("conflict");
-    expect(await rows(caller.id)).toHaveLength(1);
+    expect(await rows(caller.workspaceId)).toHaveLength(1);
   });
 
   it("records a batch with one key per record derived from the Idempotency-Key, and replays it", async () => {
@@ -149,7 +156,7 @@ describe("POST /api/usage", () => {
     const again = await post(caller, body, headers);
     expect(again.status).toBe(200);
     expect((again.body as { replayed: boolean }).replayed).toBe(true);
-    expect(await rows(caller.id)).toHaveLength(2);
+    expect(await rows(caller.workspaceId)).toHaveLength(2);
   });
 
   it("records a single call keyed `K:0` apart from record 0 of a batch keyed `K`", async () => {
@@ -169,7 +176,7 @@ describe("POST /api/usage", () => {
       quantity: 5,
       idempotencyKey: "K:0",
     });
-    expect(await rows(caller.id)).toHaveLength(2);
+    expect(await rows(caller.workspaceId)).toHaveLength(2);
     // A key cannot hold the space that batch keys carry.
     const forged = await post(
       caller,
@@ -203,7 +210,7 @@ describe("POST /api/usage", () => {
       message: expect.stringContaining(`must not be before ${dayStart.toISOString()}`),
       fields: [{ path: "occurredAt" }],
     });
-    expect(await rows(caller.id)).toHaveLength(0);
+    expect(await rows(caller.workspaceId)).toHaveLength(0);
   });
 
   it("refuses a 1,000-record batch with one invalid record, naming it, and records nothing", async () => {
@@ -222,12 +229,12 @@ describe("POST /api/usage", () => {
       fields: [{ path: "records.731.quantity" }],
     });
     expect(error.message).toMatch(/^Record 731 is not valid: records\.731\.quantity/);
-    expect(await rows(caller.id)).toHaveLength(0);
+    expect(await rows(caller.workspaceId)).toHaveLength(0);
 
     records[731] = { metric: "matches_performed", quantity: 1 };
     const fine = await post(caller, { records });
     expect(fine.status).toBe(201);
-    expect(await rows(caller.id)).toHaveLength(1_000);
+    expect(await rows(caller.workspaceId)).toHaveLength(1_000);
   });
 
   it("answers clear 400 and 422 errors for bodies that are not valid", async () => {
@@ -256,13 +263,13 @@ describe("POST /api/usage", () => {
       { "Idempotency-Key": "x".repeat(201) },
     );
     expect(badKey.status).toBe(400);
-    expect(await rows(caller.id)).toHaveLength(0);
+    expect(await rows(caller.workspaceId)).toHaveLength(0);
   });
 
   it("refuses 40 of 50 concurrent calls against the last 10 units with 429 and the limit", async () => {
     const caller = await createCaller("enterprise");
     await handle.db.insert(usageRecords).values({
-      userId: caller.id,
+      workspaceId: caller.workspaceId,
       metric: "api_calls",
       quantity: 99_990,
     });
@@ -331,7 +338,7 @@ describe("POST /api/usage records budget", () => {
       retryAfter: 40,
     });
     expect(refused.headers.get("Retry-After")).toBe("40");
-    expect(await rows(caller.id)).toHaveLength(10_000);
+    expect(await rows(caller.workspaceId)).toHaveLength(10_000);
 
     // The next minute has a fresh budget.
     vi.setSystemTime(minute + 60_000);
@@ -393,10 +400,11 @@ describe("GET /api/usage", () => {
     });
   });
 
-  it("answers an API key's owner too, and nobody without credentials", async () => {
+  it("answers for an API key's workspace too, and nobody without credentials", async () => {
     const caller = await createCaller();
     const { key } = await createApiKey(handle.db, {
       userId: caller.id,
+      workspaceId: caller.workspaceId,
       sessionVersion: 0,
       name: "reader",
     });
@@ -404,5 +412,87 @@ describe("GET /api/usage", () => {
     expect(response.status).toBe(200);
     expect((await response.json()).plan).toBe("free");
     expect((await GET(testRequest("/api/usage"), noParams())).status).toBe(401);
+  });
+});
+
+describe("usage of a team workspace", () => {
+  /** A team workspace owned by `owner` with `member` in it as a member. */
+  async function team(owner: Caller, member: Caller): Promise<{ id: string; slug: string }> {
+    sequence += 1;
+    const workspace = await createWorkspace(handle.db, {
+      userId: owner.id,
+      name: `Usage Team ${sequence}`,
+    });
+    await handle.db
+      .insert(workspaceMembers)
+      .values({ workspaceId: workspace.id, userId: member.id, role: "member" });
+    return workspace;
+  }
+  const inTeam = (slug: string) => ({ "Tollgate-Workspace": slug });
+  const videos = (quantity: number) => ({ metric: "videos_processed", quantity });
+
+  it("counts every member's records against the one limit of the workspace the header names", async () => {
+    const owner = await createCaller();
+    const member = await createCaller();
+    const { id, slug } = await team(owner, member);
+
+    // Free allows 5 videos a day, for the whole team.
+    expect((await post(owner, videos(3), inTeam(slug))).status).toBe(201);
+    const refused = await post(member, videos(3), inTeam(slug));
+    expect(refused.status).toBe(402);
+    expect((refused.body as ErrorBody).error).toMatchObject({ limit: 5, used: 3, requested: 3 });
+    expect((await post(member, videos(2), inTeam(slug))).status).toBe(201);
+    expect(await rows(id)).toHaveLength(2);
+
+    // Without the header each acts in their personal workspace, with limits of its own.
+    expect((await post(member, videos(5))).status).toBe(201);
+    expect(await rows(member.workspaceId)).toHaveLength(1);
+    const summary = await GET(
+      testRequest("/api/usage", { cookie: owner.cookie, headers: inTeam(slug) }),
+      noParams(),
+    );
+    expect((await summary.json()).metrics).toContainEqual(
+      expect.objectContaining({ metric: "videos_processed", used: 5, limit: 5 }),
+    );
+  });
+
+  it("shares the limit between members' API keys, and refuses a key once its creator leaves", async () => {
+    const owner = await createCaller();
+    const member = await createCaller();
+    const { id } = await team(owner, member);
+    const keyOf = async (caller: Caller) =>
+      (
+        await createApiKey(handle.db, {
+          userId: caller.id,
+          workspaceId: id,
+          sessionVersion: 0,
+          name: "team worker",
+        })
+      ).key;
+    const withKey = (key: string, quantity: number) =>
+      POST(testRequest("/api/usage", { body: videos(quantity), apiKey: key }), noParams());
+    const ownersKey = await keyOf(owner);
+    const membersKey = await keyOf(member);
+
+    expect((await withKey(ownersKey, 4)).status).toBe(201);
+    expect((await withKey(membersKey, 2)).status).toBe(402);
+    expect((await withKey(membersKey, 1)).status).toBe(201);
+    expect(await rows(id)).toHaveLength(2);
+
+    await handle.db
+      .delete(workspaceMembers)
+      .where(and(eq(workspaceMembers.workspaceId, id), eq(workspaceMembers.userId, member.id)));
+    expect((await withKey(membersKey, 1)).status).toBe(401);
+  });
+
+  it("answers 404 to a session naming a workspace the caller is not a member of, recording nothing", async () => {
+    const owner = await createCaller();
+    const member = await createCaller();
+    const outsider = await createCaller();
+    const { id, slug } = await team(owner, member);
+    const response = await post(outsider, videos(1), inTeam(slug));
+    expect(response.status).toBe(404);
+    expect(await rows(id)).toHaveLength(0);
+    expect(await rows(outsider.workspaceId)).toHaveLength(0);
   });
 });

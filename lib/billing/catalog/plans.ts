@@ -7,6 +7,20 @@
  * Nothing the client sends chooses a price: callers pass a tier and a period, and the server
  * resolves the key.
  *
+ * Seats: a workspace is billed per member (seat). Free takes up to `maxMembers` and has no price.
+ * A paid plan's price includes `includedMembers`, and each further member costs
+ * `extraMember[period]`. In Stripe each paid plan's licensed price under its lookup key is a
+ * graduated tiered price with a flat first tier — `billing_scheme: "tiered"`,
+ * `tiers_mode: "graduated"`, tiers `[{ up_to: includedMembers, flat_amount: amount,
+ * unit_amount: 0 }, { up_to: "inf", unit_amount: extraMember[period] }]` — and the subscription
+ * item's `quantity` is the number of members. Why one tiered price rather than a base item plus
+ * a seat item: a subscription keeps one licensed item, so a plan change (which swaps the price on
+ * that item) carries the quantity over, the plan is still read from the item's lookup key, the
+ * quantity the mirror records is the billed one, and Stripe prorates a quantity change of a
+ * tiered price on its own. `planAmount` is what Stripe bills for a number of members.
+ * `prices[period].amount` stays the base (flat) amount: what the plan costs with up to
+ * `includedMembers` members. The metered API-calls price is a separate item, not per seat.
+ *
  * Adding a tier is one entry in `PLANS`. `PlanTier` is derived from its keys, so every
  * `Record<PlanTier, …>` and every exhaustive `switch` elsewhere stops compiling until it
  * handles the new tier, and the database check on `plan_tier` follows after
@@ -40,10 +54,28 @@ export interface PlanPrice {
   readonly lookupKey: string | null;
 }
 
+/** A plan without a seat price: it takes at most `maxMembers` members. */
+export interface MemberCap {
+  readonly maxMembers: number;
+}
+
+/**
+ * A plan billed per seat: its price includes `includedMembers`; each further member costs
+ * `extraMember[period]` (cents) per period. No cap on members.
+ */
+export interface SeatPricing {
+  readonly includedMembers: number;
+  readonly extraMember: Readonly<Record<BillingPeriod, number>>;
+}
+
+export type SeatTerms = MemberCap | SeatPricing;
+
 export interface PlanDefinition {
   readonly name: string;
   readonly tagline: string;
+  /** `amount` is the base price: what the plan costs with up to its included members. */
   readonly prices: Readonly<Record<BillingPeriod, PlanPrice>>;
+  readonly seats: SeatTerms;
   readonly features: Readonly<Record<Feature, boolean>>;
   readonly limits: {
     readonly daily: Readonly<Record<DailyMetric, number>>;
@@ -64,6 +96,7 @@ export const PLANS = {
       monthly: { amount: 0, lookupKey: null },
       yearly: { amount: 0, lookupKey: null },
     },
+    seats: { maxMembers: 2 },
     features: {
       websocketStreaming: false,
       prioritySupport: false,
@@ -82,6 +115,7 @@ export const PLANS = {
       monthly: { amount: 29_00, lookupKey: "pro_monthly" },
       yearly: { amount: 290_00, lookupKey: "pro_yearly" },
     },
+    seats: { includedMembers: 3, extraMember: { monthly: 9_00, yearly: 90_00 } },
     features: {
       websocketStreaming: true,
       prioritySupport: false,
@@ -100,6 +134,7 @@ export const PLANS = {
       monthly: { amount: 299_00, lookupKey: "enterprise_monthly" },
       yearly: { amount: 2_990_00, lookupKey: "enterprise_yearly" },
     },
+    seats: { includedMembers: 25, extraMember: { monthly: 6_00, yearly: 60_00 } },
     features: {
       websocketStreaming: true,
       prioritySupport: true,
@@ -221,7 +256,10 @@ export function planByLookupKey(
   return null;
 }
 
-/** Price of a plan for a billing period, in cents. */
+/**
+ * Base price of a plan for a billing period, in cents: with up to its included members
+ * (`planAmount` prices a number of members).
+ */
 export function priceFor(tier: PlanTier, period: BillingPeriod): number {
   return PLANS[tier].prices[period].amount;
 }
@@ -235,4 +273,71 @@ export function yearlySaving(tier: PlanTier): number {
 export function yearlySavingPercent(tier: PlanTier): number {
   const twelveMonths = priceFor(tier, "monthly") * 12;
   return twelveMonths === 0 ? 0 : Math.round((yearlySaving(tier) / twelveMonths) * 100);
+}
+
+export function seatTerms(tier: PlanTier): SeatTerms {
+  return PLANS[tier].seats;
+}
+
+/** The seat pricing of a paid plan (every paid plan has one: the type checker holds it to it). */
+export function seatPricing(tier: PaidPlanTier): SeatPricing {
+  return PLANS[tier].seats;
+}
+
+/** A plan billed per seat (a paid plan), as opposed to one that caps members (Free). */
+export function isSeatPricing(terms: SeatTerms): terms is SeatPricing {
+  return "includedMembers" in terms;
+}
+
+/** Members a plan takes at no extra charge: Free's cap, a paid plan's included members. */
+export function includedSeats(tier: PlanTier): number {
+  const terms = seatTerms(tier);
+  return isSeatPricing(terms) ? terms.includedMembers : terms.maxMembers;
+}
+
+/** The most members a plan allows: Free's cap; null (unlimited) for a plan billed per seat. */
+export function memberLimit(tier: PlanTier): number | null {
+  const terms = seatTerms(tier);
+  return isSeatPricing(terms) ? null : terms.maxMembers;
+}
+
+/** Whether a plan allows `members` members (for a new member: the count with them). */
+export function allowsMembers(tier: PlanTier, members: number): boolean {
+  const limit = memberLimit(tier);
+  return limit === null || checkedMembers(members) <= limit;
+}
+
+/** What each member beyond the included ones costs on a paid plan per period, in cents. */
+export function extraSeatAmount(tier: PaidPlanTier, period: BillingPeriod): number {
+  return seatPricing(tier).extraMember[period];
+}
+
+function checkedMembers(members: number): number {
+  if (!Number.isInteger(members) || members < 0) {
+    throw new RangeError(`a number of members must be a whole number, 0 or more: ${members}`);
+  }
+  return members;
+}
+
+/**
+ * Members billed beyond those a plan includes: 0 up to the included members, and always 0 on
+ * a plan without a seat price (Free caps members instead: `memberLimit`). Throws RangeError for
+ * a count that is not a whole number, 0 or more.
+ */
+export function extraSeats(tier: PlanTier, members: number): number {
+  const count = checkedMembers(members);
+  const terms = seatTerms(tier);
+  return isSeatPricing(terms) ? Math.max(0, count - terms.includedMembers) : 0;
+}
+
+/**
+ * What a plan costs for a period with `members` members, in cents: the base price plus each
+ * member beyond the included ones at the extra-seat amount — what Stripe bills for the
+ * subscription item's quantity under the plan's graduated tiers. 0 for Free. Throws RangeError
+ * for a count that is not a whole number, 0 or more.
+ */
+export function planAmount(tier: PlanTier, period: BillingPeriod, members: number): number {
+  const extra = extraSeats(tier, members);
+  if (!isPaidTier(tier)) return priceFor(tier, period);
+  return priceFor(tier, period) + extra * extraSeatAmount(tier, period);
 }

@@ -1,13 +1,15 @@
 /**
  * `pushCatalog`: makes a Stripe account match the plan catalog in `plans.ts`: one product per
- * paid tier, a recurring price per lookup key, the API-calls meter with a metered price per
+ * paid tier, a recurring price per lookup key (graduated tiers: the base price for the included
+ * members, then a price per further member), the API-calls meter with a metered price per
  * tier, and the customer-portal configuration (with no plan switching).
  *
  * Contract: idempotent and convergent. Everything is found by what identifies it (product id,
  * lookup key, meter event name, portal metadata) before anything is written, so a second run
  * changes nothing and a run interrupted halfway is finished by the next one. Prices are
  * immutable in Stripe: a changed amount creates a new price that takes the lookup key over
- * (`transfer_lookup_key`) and archives the old one, so existing subscriptions keep their price.
+ * (`transfer_lookup_key`) and archives the old one, so existing subscriptions keep their price;
+ * so does changed seat pricing, and so did the move from per-unit prices to tiered ones.
  * No explicit idempotency keys: stripe-node adds one to each retried request, and across runs a
  * fixed key would replay a stale object after a manual change within Stripe's 24 hours.
  *
@@ -20,7 +22,9 @@ import {
   API_CALLS_METER,
   BILLING_PERIODS,
   CURRENCY,
+  extraSeatAmount,
   getPlan,
+  includedSeats,
   isPaidTier,
   lookupKeyFor,
   meteredLookupKeyFor,
@@ -55,6 +59,8 @@ export function stripeCatalog(): StripeCatalog {
           lookupKey: lookupKeyFor(tier, period),
           period,
           amount: plan.prices[period].amount,
+          includedSeats: includedSeats(tier),
+          extraSeatAmount: extraSeatAmount(tier, period),
         })),
         meteredPrice: {
           lookupKey: meteredLookupKeyFor(tier),

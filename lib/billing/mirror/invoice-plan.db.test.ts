@@ -6,6 +6,7 @@ import { useBillingTest } from "@/lib/testing/billing";
 import { withAmount } from "@/lib/testing/catalog";
 import { TEST_ORIGIN } from "@/lib/testing/http";
 import { subscriberWithoutWebhooks } from "@/lib/testing/webhooks";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { clientFor, DAY } from "@/stripe-emulator/testing";
 import { pushCatalog, stripeCatalog } from "../catalog/push-catalog";
 import { keepPlanMetadata, planOfSubscription } from "../catalog/subscription";
@@ -57,15 +58,16 @@ async function mirroredPlans(customer: string) {
 
 const resync = (customer: string) => resyncCustomer({ db: t.db, stripe: t.stripe }, customer);
 
-/** A user, and a customer of theirs on a test clock frozen at `start`, paying by Visa. */
+/** A user, and a customer of their personal workspace on a test clock frozen at `start`, paying by Visa. */
 async function clockSubscriber(email: string, start: number, lookupKey: string) {
   const [user] = await t.db.insert(users).values({ email }).returning({ id: users.id });
   if (!user) throw new Error("no user");
+  const workspace = await ensurePersonalWorkspace(t.db, user.id);
   const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: start });
   const customer = await t.stripe.customers.create({
     email,
     test_clock: clock.id,
-    metadata: { userId: user.id },
+    metadata: { workspaceId: workspace.id },
   });
   const card = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
   const subscription = await t.stripe.subscriptions.create({

@@ -4,22 +4,30 @@ import { customers, leases, subscriptions, users, webhookEvents } from "@/db/sch
 import { AppError } from "@/lib/errors";
 import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
 import { putInLedger, subscribeInStripe, subscriberWithoutWebhooks } from "@/lib/testing/webhooks";
+import { createWorkspace, ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import type { TestEmulator } from "@/stripe-emulator/testing";
 import { RECONCILE_LEASE, reconcileBilling, startReconcile } from "./reconcile";
 
 const billing = useBillingTest();
 let db: BillingTest["db"];
 let t: TestEmulator;
-let userId: string;
+let workspaceId: string;
 let stripeSubscriptionId: string;
 
 beforeAll(async () => {
   db = billing.db;
   t = billing.emulator;
   const lost = await subscriberWithoutWebhooks(db, t.stripe, "lost@example.com");
-  userId = lost.userId;
+  workspaceId = lost.workspaceId;
   stripeSubscriptionId = lost.subscription.id;
 }, 60_000);
+
+/** A user with the personal workspace sign-up gives. */
+async function signedUp(email: string) {
+  const [user] = await db.insert(users).values({ email }).returning({ id: users.id });
+  if (!user) throw new Error("no user");
+  return { user, workspace: await ensurePersonalWorkspace(db, user.id) };
+}
 
 function leaseRows() {
   return db.select().from(leases);
@@ -44,7 +52,7 @@ describe("reconcileBilling", () => {
       .from(subscriptions)
       .where(eq(subscriptions.stripeSubscriptionId, stripeSubscriptionId));
     expect(row).toMatchObject({
-      userId,
+      workspaceId,
       planTier: "pro",
       billingPeriod: "yearly",
       status: "active",
@@ -53,14 +61,10 @@ describe("reconcileBilling", () => {
     expect(ledger).toMatchObject({ status: "processed", attempts: 4, lastError: null });
   });
 
-  it("covers a customer linked in customers that carries no metadata.userId", async () => {
-    const [user] = await db
-      .insert(users)
-      .values({ email: "plain@example.com" })
-      .returning({ id: users.id });
-    if (!user) throw new Error("no user");
+  it("covers a customer linked in customers that carries no metadata.workspaceId", async () => {
+    const { workspace } = await signedUp("plain@example.com");
     const customer = await t.stripe.customers.create({ email: "plain@example.com" });
-    await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id });
+    await db.insert(customers).values({ workspaceId: workspace.id, stripeCustomerId: customer.id });
     const subscription = await subscribeInStripe(t.stripe, customer.id, "enterprise_yearly");
 
     expect(await reconcileBilling(db, t.stripe)).toMatchObject({ customers: 2, stillFailing: 0 });
@@ -68,7 +72,39 @@ describe("reconcileBilling", () => {
       .select()
       .from(subscriptions)
       .where(eq(subscriptions.stripeSubscriptionId, subscription.id));
-    expect(row).toMatchObject({ userId: user.id, planTier: "enterprise", status: "active" });
+    expect(row).toMatchObject({
+      workspaceId: workspace.id,
+      planTier: "enterprise",
+      status: "active",
+    });
+  });
+
+  it("links a customer created before workspaces, naming only metadata.userId, to that user's personal workspace", async () => {
+    const { user, workspace } = await signedUp("pre-workspaces@example.com");
+    // The user also owns a team workspace: the legacy customer is still the personal one's.
+    await createWorkspace(db, { userId: user.id, name: "Later Team" });
+    const customer = await t.stripe.customers.create({
+      email: "pre-workspaces@example.com",
+      metadata: { userId: user.id },
+    });
+    const subscription = await subscribeInStripe(t.stripe, customer.id, "pro_monthly");
+
+    expect(await reconcileBilling(db, t.stripe)).toMatchObject({
+      customers: 3,
+      stillFailing: 0,
+      stillUnlinked: 0,
+    });
+    expect(
+      await db
+        .select({ workspaceId: customers.workspaceId })
+        .from(customers)
+        .where(eq(customers.stripeCustomerId, customer.id)),
+    ).toEqual([{ workspaceId: workspace.id }]);
+    const [row] = await db
+      .select()
+      .from(subscriptions)
+      .where(eq(subscriptions.stripeSubscriptionId, subscription.id));
+    expect(row).toMatchObject({ workspaceId: workspace.id, planTier: "pro", status: "active" });
   });
 
   it("runs one at a time: a second reconcile while one runs is refused with a conflict", async () => {

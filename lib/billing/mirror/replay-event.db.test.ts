@@ -17,7 +17,7 @@ describe("replayWebhookEvent", () => {
     const stripe = billing.stripe;
     const customer = await stripe.customers.create({
       email: user.email,
-      metadata: { userId: user.id },
+      metadata: { workspaceId: user.workspaceId },
     });
     const method = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
     const [price] = (await stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;

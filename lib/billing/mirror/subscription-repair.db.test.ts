@@ -62,7 +62,7 @@ describe("a monthly subscription without its metered item", () => {
     const row = await mirroredRow(subscription);
     expect(row?.meteredPriceId).toBe(metered(after)[0]?.price.id);
     expect(row?.meteredItemRestoredAt).toBeInstanceOf(Date);
-    const detail = await getCustomerDetail(t.db, { userId: user.id });
+    const detail = await getCustomerDetail(t.db, { workspaceId: user.workspaceId });
     expect(detail?.subscription?.meteredItemRestoredAt).toEqual(row?.meteredItemRestoredAt);
   });
 

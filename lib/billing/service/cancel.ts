@@ -45,7 +45,7 @@ export async function cancelSubscription(
   if (immediately && !isAdmin) {
     throw new AppError(
       "forbidden",
-      "Only an admin can end a subscription at once; yours can be canceled at the end of the period.",
+      "Only support can end a subscription at once; yours can be canceled at the end of the period.",
     );
   }
   const current = await requireCurrentSubscription(deps);

@@ -17,6 +17,16 @@ describe("planChangeKind", () => {
     expect(planChangeKind({ tier: "pro", period: "yearly" }, enterprise)).toBe("upgrade");
   });
 
+  it("compares what the plans cost for the subscription's members", () => {
+    const pro = { tier: "pro", period: "monthly" } as const;
+    const enterprise = { tier: "enterprise", period: "monthly" } as const;
+    // 30 members: Pro $29 + 27 × $9 = $272, Enterprise $299 + 5 × $6 = $329.
+    expect(planChangeKind(pro, enterprise, 30)).toBe("upgrade");
+    // 100 members: Pro $29 + 97 × $9 = $902, Enterprise $299 + 75 × $6 = $749.
+    expect(planChangeKind(pro, enterprise, 100)).toBe("downgrade");
+    expect(planChangeKind(enterprise, pro, 100)).toBe("upgrade");
+  });
+
   it("calls monthly to yearly an upgrade even when it is cheaper per month", () => {
     expect(
       planChangeKind({ tier: "pro", period: "monthly" }, { tier: "pro", period: "yearly" }),

@@ -6,7 +6,7 @@ import {
   getPlan,
   type PaidPlanTier,
   type PlanTier,
-  priceFor,
+  planAmount,
 } from "../catalog/plans";
 import { keptPlanOf } from "../catalog/subscription";
 import type { CurrentSubscription } from "./current-subscription";
@@ -24,20 +24,28 @@ export interface PlanChoice {
 
 export type PlanChangeKind = "same" | "upgrade" | "downgrade";
 
-/** What a plan costs per month: the yearly price is spread over twelve months. */
-function monthlyEquivalent({ tier, period }: PlanChoice): number {
-  return period === "yearly" ? priceFor(tier, "yearly") / 12 : priceFor(tier, "monthly");
+/**
+ * What a plan costs per month for `members` seats: the yearly price is spread over twelve
+ * months.
+ */
+function monthlyEquivalent({ tier, period }: PlanChoice, members: number): number {
+  return period === "yearly"
+    ? planAmount(tier, "yearly", members) / 12
+    : planAmount(tier, "monthly", members);
 }
 
 /**
- * Pure. An upgrade costs more per month (the yearly price spread over twelve months) or moves
- * from monthly to yearly billing (a year paid up front); anything else that differs is a
- * downgrade. Upgrades take effect now, downgrades at the end of the period.
+ * Pure. An upgrade costs more per month for the subscription's `members` seats (the yearly
+ * price spread over twelve months) or moves from monthly to yearly billing (a year paid up
+ * front); anything else that differs is a downgrade. Upgrades take effect now, downgrades at
+ * the end of the period.
  */
-export function planChangeKind(from: PlanChoice, to: PlanChoice): PlanChangeKind {
+export function planChangeKind(from: PlanChoice, to: PlanChoice, members = 1): PlanChangeKind {
   if (from.tier === to.tier && (from.period ?? "monthly") === to.period) return "same";
   if ((from.period ?? "monthly") === "monthly" && to.period === "yearly") return "upgrade";
-  return monthlyEquivalent(to) > monthlyEquivalent(from) ? "upgrade" : "downgrade";
+  return monthlyEquivalent(to, members) > monthlyEquivalent(from, members)
+    ? "upgrade"
+    : "downgrade";
 }
 
 export interface PlanChangeStrategy {
@@ -94,7 +102,7 @@ export function planChangeStrategy(
   ) {
     return { kind: "upgrade", timing: "now", prorationBehavior: "none", keptPlan: clear };
   }
-  const kind = planChangeKind(current, target);
+  const kind = planChangeKind(current, target, current.item.quantity ?? 1);
   if (kind === "same") {
     throw new AppError(
       "already_on_plan",

@@ -20,7 +20,7 @@ describe("previewChangeForPage", () => {
       previewChangeForPage({
         db: t.db,
         stripe: t.stripe,
-        userId: user.id,
+        workspaceId: user.workspaceId,
         tier: "enterprise",
         period: "monthly",
       });

@@ -21,7 +21,7 @@ async function paidCheckout(user: TestUser): Promise<string> {
 }
 
 const confirm = (user: TestUser, sessionId: string) =>
-  confirmCheckoutReturn({ db: t.db, stripe: t.stripe, userId: user.id, sessionId });
+  confirmCheckoutReturn({ db: t.db, stripe: t.stripe, workspaceId: user.workspaceId, sessionId });
 
 describe("confirmCheckoutReturn", () => {
   it("syncs a paid checkout once, then answers from the mirror without calling Stripe", async () => {
@@ -49,7 +49,7 @@ describe("confirmCheckoutReturn", () => {
     expect(requests).toEqual([]);
   });
 
-  it("refuses ids that are not Checkout sessions, and other users' sessions, alike", async () => {
+  it("refuses ids that are not Checkout sessions, and other workspaces' sessions, alike", async () => {
     const owner = await createTestUser(t, "session-owner");
     const intruder = await createTestUser(t, "session-guesser");
     const sessionId = await paidCheckout(owner);
@@ -58,8 +58,8 @@ describe("confirmCheckoutReturn", () => {
     expect(await confirm(intruder, "../../v1/customers")).toBe("not_found");
     expect(requests).toEqual([]);
     expect(await confirm(intruder, sessionId)).toBe("not_found");
-    // The guess counted against the guesser's limit.
-    const { remaining } = await hitRateLimit(t.db, RATE_LIMITS.billing, intruder.id);
+    // The guess counted against the guesser's workspace's limit.
+    const { remaining } = await hitRateLimit(t.db, RATE_LIMITS.billing, intruder.workspaceId);
     expect(remaining).toBe(RATE_LIMITS.billing.limit - 2);
   });
 });

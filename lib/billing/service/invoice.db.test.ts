@@ -28,27 +28,31 @@ async function code(call: Promise<unknown>): Promise<string> {
 }
 
 describe("getInvoice", () => {
-  it("returns the user's own invoice", async () => {
+  it("returns the workspace's own invoice", async () => {
     const invoice = await getInvoice({
       db: t.db,
       stripe: t.stripe,
-      userId: alice.id,
+      workspaceId: alice.workspaceId,
       invoiceId: aliceInvoice,
     });
     expect(invoice.id).toBe(aliceInvoice);
     expect(invoice.status).toBe("paid");
   });
 
-  it("answers another user's invoice, a missing one and a malformed id alike", async () => {
+  it("answers another workspace's invoice, a missing one and a malformed id alike", async () => {
     const deps = { db: t.db, stripe: t.stripe };
-    expect(await code(getInvoice({ ...deps, userId: bob.id, invoiceId: aliceInvoice }))).toBe(
-      "not_found",
-    );
     expect(
-      await code(getInvoice({ ...deps, userId: alice.id, invoiceId: "in_doesnotexist" })),
+      await code(getInvoice({ ...deps, workspaceId: bob.workspaceId, invoiceId: aliceInvoice })),
     ).toBe("not_found");
-    expect(await code(getInvoice({ ...deps, userId: alice.id, invoiceId: "../customers" }))).toBe(
-      "not_found",
-    );
+    expect(
+      await code(
+        getInvoice({ ...deps, workspaceId: alice.workspaceId, invoiceId: "in_doesnotexist" }),
+      ),
+    ).toBe("not_found");
+    expect(
+      await code(
+        getInvoice({ ...deps, workspaceId: alice.workspaceId, invoiceId: "../customers" }),
+      ),
+    ).toBe("not_found");
   });
 });

@@ -35,7 +35,7 @@ export async function resumeSubscription(
   if (recordedCancelRequester(subscription) === "admin" && !isAdmin) {
     throw new AppError(
       "forbidden",
-      "An admin scheduled this cancellation, so only an admin can undo it. Contact support to keep your plan.",
+      "Support scheduled this cancellation, so only support can undo it. Contact support to keep the plan.",
     );
   }
   const updated = await callStripe("subscriptions.update", () =>

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { withAmount } from "@/lib/testing/catalog";
+import { withAmount, withPrice } from "@/lib/testing/catalog";
 import { type RunningEmulator, startEmulator } from "../../../stripe-emulator";
 import { API_CALLS_METER, PLANS } from "../catalog/plans";
 import { stripeCatalog } from "../catalog/push-catalog";
@@ -28,8 +28,13 @@ afterEach(async () => {
   await emulator.close();
 });
 
+/** The active price under a lookup key, with its tiers. */
 async function priceByLookupKey(lookupKey: string): Promise<Stripe.Price> {
-  const { data } = await stripe.prices.list({ lookup_keys: [lookupKey], active: true });
+  const { data } = await stripe.prices.list({
+    lookup_keys: [lookupKey],
+    active: true,
+    expand: ["data.tiers"],
+  });
   const [price, ...others] = data;
   if (!price) throw new Error(`no active price with lookup key ${lookupKey}`);
   expect(others).toEqual([]);
@@ -66,19 +71,35 @@ describe("setUpStripe", () => {
     expect(second.webhookSecret).toBeNull();
   });
 
-  it("makes every lookup key resolve to a price with the catalog's amount and interval", async () => {
+  it("makes every lookup key resolve to a per-member price with the catalog's amounts and interval", async () => {
     await setUpStripe(stripe, { frontendUrl: FRONTEND_URL });
 
+    // [up_to, flat_amount, unit_amount] of each tier; the last one's up_to is inf (null).
+    const tiersOf = (price: Stripe.Price) =>
+      price.tiers?.map((tier) => [tier.up_to, tier.flat_amount ?? 0, tier.unit_amount]);
+
     const proMonthly = await priceByLookupKey("pro_monthly");
-    expect(proMonthly.unit_amount).toBe(PLANS.pro.prices.monthly.amount);
-    expect(proMonthly.currency).toBe("usd");
-    expect(proMonthly.recurring?.interval).toBe("month");
-    expect(proMonthly.product).toBe("tollgate_pro");
+    expect(proMonthly).toMatchObject({
+      billing_scheme: "tiered",
+      tiers_mode: "graduated",
+      unit_amount: null,
+      currency: "usd",
+      product: "tollgate_pro",
+    });
+    expect(proMonthly.recurring).toMatchObject({ interval: "month", usage_type: "licensed" });
+    // $29 for up to 3 members, then $9 per member.
+    expect(tiersOf(proMonthly)).toEqual([
+      [3, PLANS.pro.prices.monthly.amount, 0],
+      [null, 0, 900],
+    ]);
 
     const enterpriseYearly = await priceByLookupKey("enterprise_yearly");
-    expect(enterpriseYearly.unit_amount).toBe(PLANS.enterprise.prices.yearly.amount);
     expect(enterpriseYearly.recurring?.interval).toBe("year");
     expect(enterpriseYearly.product).toBe("tollgate_enterprise");
+    expect(tiersOf(enterpriseYearly)).toEqual([
+      [25, PLANS.enterprise.prices.yearly.amount, 0],
+      [null, 0, 6000],
+    ]);
 
     const product = await stripe.products.retrieve("tollgate_pro");
     expect(product.name).toBe("Pro");
@@ -116,7 +137,7 @@ describe("setUpStripe", () => {
 
     const current = await priceByLookupKey("pro_monthly");
     expect(current.id).not.toBe(old.id);
-    expect(current.unit_amount).toBe(39_00);
+    expect(current.tiers?.[0]?.flat_amount).toBe(39_00);
     const archived = await stripe.prices.retrieve(old.id);
     expect(archived.active).toBe(false);
     expect(archived.lookup_key).toBeNull();
@@ -133,6 +154,45 @@ describe("setUpStripe", () => {
     );
 
     const again = await setUpStripe(stripe, { frontendUrl: FRONTEND_URL, catalog: changed });
+    expect(again.changes.filter((change) => change.action !== "unchanged")).toEqual([]);
+  });
+
+  it("moves a lookup key to a new price when the extra-seat amount changes", async () => {
+    await setUpStripe(stripe, { frontendUrl: FRONTEND_URL });
+    const old = await priceByLookupKey("enterprise_monthly");
+
+    const changed = withPrice(stripeCatalog(), "enterprise_monthly", { extraSeatAmount: 7_00 });
+    const report = await setUpStripe(stripe, { frontendUrl: FRONTEND_URL, catalog: changed });
+
+    const current = await priceByLookupKey("enterprise_monthly");
+    expect(current.tiers?.map((tier) => tier.unit_amount)).toEqual([0, 7_00]);
+    expect(report.changes.filter((change) => change.action !== "unchanged")).toEqual([
+      { kind: "price", key: "enterprise_monthly", id: current.id, action: "created" },
+      { kind: "price", key: "enterprise_monthly", id: old.id, action: "archived" },
+    ]);
+  });
+
+  it("replaces a per-unit price under a plan's lookup key with the per-member one, once", async () => {
+    // What an account synced before seat pricing holds: a flat $29 per unit under pro_monthly.
+    await stripe.products.create({ id: "tollgate_pro", name: "Pro" });
+    const perUnit = await stripe.prices.create({
+      product: "tollgate_pro",
+      currency: "usd",
+      unit_amount: 29_00,
+      recurring: { interval: "month" },
+      lookup_key: "pro_monthly",
+    });
+
+    const report = await setUpStripe(stripe, { frontendUrl: FRONTEND_URL });
+    const current = await priceByLookupKey("pro_monthly");
+    expect(current.billing_scheme).toBe("tiered");
+    expect(report.changes.filter((change) => change.key === "pro_monthly")).toEqual([
+      { kind: "price", key: "pro_monthly", id: current.id, action: "created" },
+      { kind: "price", key: "pro_monthly", id: perUnit.id, action: "archived" },
+    ]);
+    expect((await stripe.prices.retrieve(perUnit.id)).active).toBe(false);
+
+    const again = await setUpStripe(stripe, { frontendUrl: FRONTEND_URL });
     expect(again.changes.filter((change) => change.action !== "unchanged")).toEqual([]);
   });
 

@@ -1,8 +1,8 @@
 /**
  * Customers' lives, made in the Stripe emulator as the app and its users make them: a user in
- * the app's database, a Stripe customer linked to it (our `customers` table and
- * `metadata.userId`, as the checkout door makes it — or the metadata alone, linked later by the
- * webhook), Checkout paid through the control API, then plan changes, failing and replaced
+ * the app's database with their personal workspace, a Stripe customer linked to the workspace
+ * (our `customers` table and `metadata.workspaceId`, as the checkout door makes it — or the
+ * metadata alone, linked later by the webhook), Checkout paid through the control API, then plan changes, failing and replaced
  * cards, cancellations and deletions through the API, with the emulator's wall clock moved
  * forward between the steps (trial ends, renewals, payment retries). Nothing is delivered here:
  * the emulator records the events, and the harness delivers them later.
@@ -13,7 +13,7 @@
  */
 import type Stripe from "stripe";
 import type { Database } from "../../../db";
-import { customers, users } from "../../../db/schema";
+import { customers, users, workspaceMembers, workspaces } from "../../../db/schema";
 import {
   type BillingPeriod,
   lookupKeyFor,
@@ -21,6 +21,7 @@ import {
   type PaidPlanTier,
 } from "../../billing/catalog/plans";
 import { keepPlanMetadata, meteredItemOf } from "../../billing/catalog/subscription";
+import { personalSlug } from "../../workspaces/slug";
 
 export const SCENARIOS = [
   /** Pro monthly with a trial; the trial ends and is charged; the plan renews. */
@@ -57,11 +58,12 @@ export type Step = (typeof STEPS)[number];
 export interface ChaosCustomer {
   index: number;
   scenario: Scenario;
-  userId: string;
+  /** The personal workspace of the customer's user, which the customer bills. */
+  workspaceId: string;
   customerId: string;
   subscriptionId: string;
   /** How the app knows the customer: our link table (as the checkout door writes it), or
-   *  `metadata.userId` alone (the webhook makes the link). */
+   *  `metadata.workspaceId` alone (the webhook makes the link). */
   linkedBy: "table" | "metadata";
   deleted: boolean;
 }
@@ -123,7 +125,7 @@ export async function subscribe(
   index: number,
   plan: Plan,
   linkedBy: ChaosCustomer["linkedBy"] = "table",
-): Promise<{ userId: string; customerId: string; subscriptionId: string }> {
+): Promise<{ workspaceId: string; customerId: string; subscriptionId: string }> {
   const { db, stripe, tag = "" } = deps;
   const email = `chaos-${tag}${index}@example.com`;
   const [user] = await db
@@ -131,19 +133,27 @@ export async function subscribe(
     .values({ email, name: `Chaos ${index}` })
     .returning({ id: users.id });
   if (!user) throw new Error("no user");
-  const userId = user.id;
-  const customer = await stripe.customers.create({ email, metadata: { userId } });
+  // The personal workspace sign-up gives (lib/workspaces/workspaces.ts is server-only, and this
+  // runs under Playwright too).
+  const [workspace] = await db
+    .insert(workspaces)
+    .values({ name: "Personal", slug: personalSlug(user.id), personalUserId: user.id })
+    .returning({ id: workspaces.id });
+  if (!workspace) throw new Error("no workspace");
+  const workspaceId = workspace.id;
+  await db.insert(workspaceMembers).values({ workspaceId, userId: user.id, role: "owner" });
+  const customer = await stripe.customers.create({ email, metadata: { workspaceId } });
   if (linkedBy === "table") {
-    await db.insert(customers).values({ userId, stripeCustomerId: customer.id, email });
+    await db.insert(customers).values({ workspaceId, stripeCustomerId: customer.id, email });
   }
   const session = await stripe.checkout.sessions.create({
     mode: "subscription",
     customer: customer.id,
-    client_reference_id: userId,
-    metadata: { userId },
+    client_reference_id: workspaceId,
+    metadata: { workspaceId },
     line_items: await planLineItems(stripe, plan.tier, plan.period),
     subscription_data: {
-      metadata: { userId },
+      metadata: { workspaceId },
       ...(plan.trialDays > 0 ? { trial_period_days: plan.trialDays } : {}),
     },
     success_url: "http://127.0.0.1/account/billing?session_id={CHECKOUT_SESSION_ID}",
@@ -154,7 +164,7 @@ export async function subscribe(
     { card: plan.card },
   );
   if (!paid.subscription) throw new Error(`checkout ${session.id} made no subscription`);
-  return { userId, customerId: customer.id, subscriptionId: paid.subscription };
+  return { workspaceId, customerId: customer.id, subscriptionId: paid.subscription };
 }
 
 /** Moves the plan item (and the metered item with it) to `tier`/`period`. */

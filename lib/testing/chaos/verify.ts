@@ -112,7 +112,7 @@ const stored = (date: Date | null) => (date === null ? null : date.toISOString()
 function expectedSubscription(
   subscription: Stripe.Subscription,
   customerInvoices: readonly Stripe.Invoice[],
-  userId: string,
+  workspaceId: string,
 ): Row {
   const plan = planOfSubscription(subscription);
   const periodEnd = plan.item?.current_period_end ?? null;
@@ -128,7 +128,7 @@ function expectedSubscription(
     )
     .map((invoice) => invoice.status_transitions.finalized_at ?? invoice.created);
   return {
-    user_id: userId,
+    workspace_id: workspaceId,
     plan_tier: plan.tier,
     billing_period: plan.period,
     status: subscription.status,
@@ -164,7 +164,7 @@ async function mirroredSubscriptions(db: Database, customerId: string): Promise<
     rows.map((row) => [
       row.stripeSubscriptionId,
       {
-        user_id: row.userId,
+        workspace_id: row.workspaceId,
         plan_tier: row.planTier,
         billing_period: row.billingPeriod,
         status: row.status,
@@ -248,7 +248,7 @@ export interface MirrorComparison {
 /**
  * Compares the mirror with Stripe for each of `made`. A live customer's subscriptions and
  * invoices must equal Stripe's exactly; a deleted customer's invoices too, and its mirrored
- * subscriptions must all have ended. Every customer must be linked to its user, and the mirror
+ * subscriptions must all have ended. Every customer must be linked to its workspace, and the mirror
  * must hold no row of anyone else.
  */
 export async function compareMirror(
@@ -263,9 +263,9 @@ export async function compareMirror(
       .select()
       .from(customers)
       .where(eq(customers.stripeCustomerId, customer.customerId));
-    if (link?.userId !== customer.userId) {
+    if (link?.workspaceId !== customer.workspaceId) {
       result.differences.push(
-        `${label}: linked to ${String(link?.userId)}, not ${customer.userId}`,
+        `${label}: linked to ${String(link?.workspaceId)}, not ${customer.workspaceId}`,
       );
     }
     const customerInvoices = await invoicesOf(stripe, customer.customerId);
@@ -286,7 +286,7 @@ export async function compareMirror(
       }
       result.differences.push(...diffRows(`${label} invoice`, stripeInvoices, mirroredInv));
       const subscription = await stripe.subscriptions.retrieve(customer.subscriptionId);
-      const want = expectedSubscription(subscription, customerInvoices, customer.userId);
+      const want = expectedSubscription(subscription, customerInvoices, customer.workspaceId);
       const have = mirroredSubs.get(subscription.id);
       result.notes.push(
         `${label}: Stripe has the subscription ${want.status} (ended ${String(want.ended_at)}) and ` +
@@ -305,7 +305,7 @@ export async function compareMirror(
     })) {
       stripeSubs.set(
         subscription.id,
-        expectedSubscription(subscription, customerInvoices, customer.userId),
+        expectedSubscription(subscription, customerInvoices, customer.workspaceId),
       );
     }
     result.differences.push(...diffRows(`${label} subscription`, stripeSubs, mirroredSubs));

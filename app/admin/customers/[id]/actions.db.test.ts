@@ -45,6 +45,18 @@ describe("changeRoleAction", () => {
     expect(revalidatePath).toHaveBeenCalledWith("/admin/customers");
   });
 
+  it("comes back to the workspace page the form was on", async () => {
+    const workspaceId = "0b9e4f4e-5d52-4c1e-9d7b-3f1f6a0f8c21";
+    expect(
+      await changeRoleAction(IDLE, testForm({ userId: member.id, workspaceId, role: "user" })),
+    ).toEqual({ status: "success", message: "member@example.com is no longer an admin." });
+    expect(requireAdminSession).toHaveBeenCalledWith(`/admin/customers/${workspaceId}`);
+    expect(revalidatePath).toHaveBeenCalledWith(`/admin/customers/${workspaceId}`);
+    expect(
+      await changeRoleAction(IDLE, testForm({ userId: member.id, workspaceId: "x", role: "user" })),
+    ).toEqual({ status: "error", message: "Choose a role for a user." });
+  });
+
   it("refuses the acting admin's own role, changing nothing", async () => {
     expect(await changeRoleAction(IDLE, testForm({ userId: admin.id, role: "user" }))).toEqual({
       status: "error",

@@ -1,27 +1,34 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { InvoiceTable } from "@/components/billing/invoice-table";
 import { formatAmount } from "@/components/billing/usage-bars";
 import { EmptyState, NumericCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { Day, Moment } from "@/components/ui/time";
+import { SeatSummary } from "@/components/workspaces/seat-summary";
 import { getDb } from "@/db";
-import { type CustomerUsage, getCustomerDetail } from "@/lib/admin/customers";
+import { ENDED_SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "@/db/schema";
+import { personalWorkspaceIdOf } from "@/lib/admin/customer-workspace";
+import { type CustomerDetail, type CustomerUsage, getCustomerDetail } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
-import { METRIC_LABELS } from "@/lib/billing/catalog/plans";
+import { CURRENCY, METRIC_LABELS } from "@/lib/billing/catalog/plans";
 import { formatMonth } from "@/lib/format/date";
+import { formatMoney } from "@/lib/format/money";
 import { EntitlementsView } from "./entitlements-view";
 import { EventsTable } from "./events-table";
 import { FailedMeterEventsTable } from "./failed-meter-events-table";
+import { MembersTable } from "./members-table";
 import { Fact, Facts, Mono, Section } from "./parts";
-import { RoleForm } from "./role-form";
+import { SubscriptionActions } from "./subscription-actions";
 import { SubscriptionFacts } from "./subscription-facts";
 
 export const metadata: Metadata = { title: "Customer" };
 export const dynamic = "force-dynamic";
 
-/** Longer than any user id we create; longer ids are answered 404 without a query. */
+/** Longer than any workspace or user id we create; longer ids are answered 404 without a query. */
 const MAX_ID_LENGTH = 128;
+const whole = new Intl.NumberFormat("en-US");
+const ENDED: readonly SubscriptionStatus[] = ENDED_SUBSCRIPTION_STATUSES;
 
 function UsageTable({ usage, month }: { usage: readonly CustomerUsage[]; month: string }) {
   return (
@@ -45,13 +52,27 @@ function UsageTable({ usage, month }: { usage: readonly CustomerUsage[]; month: 
   );
 }
 
+/** A personal workspace is known by its person: "Personal" alone names nobody. */
+function title(detail: CustomerDetail): string {
+  const { workspace, members } = detail;
+  if (!workspace.personalUserId) return workspace.name;
+  const person = members.find((member) => member.id === workspace.personalUserId);
+  return `${person?.email ?? person?.name ?? workspace.name} (personal)`;
+}
+
 export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const viewer = await requireAdmin(`/admin/customers/${encodeURIComponent(id)}`);
   if (id.length > MAX_ID_LENGTH) notFound();
-  const detail = await getCustomerDetail(await getDb(), { userId: id });
-  if (!detail) notFound();
-  const { user, customer, subscription } = detail;
+  const db = await getDb();
+  const detail = await getCustomerDetail(db, { workspaceId: id });
+  if (!detail) {
+    // Customer pages were per user before workspaces: a user's id leads to their personal one.
+    const personal = await personalWorkspaceIdOf(db, id);
+    if (personal) redirect(`/admin/customers/${personal}`);
+    notFound();
+  }
+  const { workspace, customer, subscription } = detail;
   const month = formatMonth(detail.usagePeriod.start);
 
   return (
@@ -63,19 +84,21 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         All customers
       </Link>
       <h1 className="mt-2 text-2xl font-bold tracking-tight break-words text-slate-900">
-        {user.email ?? user.name ?? user.id}
+        {title(detail)}
       </h1>
 
-      <Section id="account" title="Account">
+      <Section id="workspace" title="Workspace">
         <Facts>
-          <Fact term="Email">{user.email ?? "None"}</Fact>
-          <Fact term="Name">{user.name ?? "None"}</Fact>
-          <Fact term="Role">{user.role === "admin" ? "Admin" : "User"}</Fact>
-          <Fact term="Joined">
-            <Moment date={user.createdAt} />
+          <Fact term="Name">{workspace.name}</Fact>
+          <Fact term="Address">
+            <Mono>{workspace.slug}</Mono>
           </Fact>
-          <Fact term="User id">
-            <Mono>{user.id}</Mono>
+          <Fact term="Kind">{workspace.personalUserId ? "Personal" : "Team"}</Fact>
+          <Fact term="Created">
+            <Moment date={workspace.createdAt} />
+          </Fact>
+          <Fact term="Workspace id">
+            <Mono>{workspace.id}</Mono>
           </Fact>
           <Fact term="Stripe customer">
             {customer ? (
@@ -92,22 +115,47 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
               "None yet (never started a checkout)"
             )}
           </Fact>
+          <Fact term="Seats">
+            <SeatSummary seats={detail.seats} />
+          </Fact>
+          <Fact term="MRR">
+            <span data-testid="workspace-mrr">{formatMoney(detail.mrr, CURRENCY)}</span>
+          </Fact>
         </Facts>
-        <div className="mt-4">
-          {viewer.id === user.id ? (
-            <p className="text-sm text-slate-600">
-              This is you: another admin can change your role.
-            </p>
-          ) : (
-            <RoleForm userId={user.id} role={user.role} />
-          )}
-        </div>
+      </Section>
+
+      <Section id="members" title="Members">
+        {detail.members.length === 0 ? (
+          <EmptyState>No members.</EmptyState>
+        ) : (
+          <>
+            <MembersTable
+              members={detail.members}
+              workspaceId={workspace.id}
+              viewerId={viewer.id}
+            />
+            {detail.memberCount > detail.members.length && (
+              <p className="mt-2 text-sm text-slate-600">
+                The first {whole.format(detail.members.length)} of{" "}
+                {whole.format(detail.memberCount)} members.
+              </p>
+            )}
+          </>
+        )}
       </Section>
 
       <Section id="subscription" title="Subscription">
         {subscription ? (
           <>
             <SubscriptionFacts subscription={subscription} />
+            {!ENDED.includes(subscription.status) && (
+              <div className="mt-4">
+                <SubscriptionActions
+                  workspaceId={workspace.id}
+                  scheduledToEnd={subscription.cancelAtPeriodEnd || subscription.cancelAt !== null}
+                />
+              </div>
+            )}
             {detail.subscriptionCount > 1 && (
               <p className="mt-2 text-sm text-slate-600">
                 The one that decides access, of {detail.subscriptionCount} subscriptions on record.
@@ -115,7 +163,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             )}
           </>
         ) : (
-          <EmptyState>No subscription: this customer is on Free.</EmptyState>
+          <EmptyState>No subscription: this workspace is on Free.</EmptyState>
         )}
       </Section>
 

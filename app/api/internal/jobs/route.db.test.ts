@@ -51,8 +51,8 @@ describe("POST /api/internal/jobs", () => {
   it("runs due jobs for the cron job, its schedules included, by POST or GET", async () => {
     const user = await createTestUser(t, "cron");
     await subscribe(t, user, "pro", "monthly");
-    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 3 });
-    await recordUsage(t.db, { userId: user.id, metric: "api_calls", quantity: 4 });
+    await recordUsage(t.db, { workspaceId: user.workspaceId, metric: "api_calls", quantity: 3 });
+    await recordUsage(t.db, { workspaceId: user.workspaceId, metric: "api_calls", quantity: 4 });
 
     const { GET, POST } = await flushRoute(SECRET);
     const started = Date.now();

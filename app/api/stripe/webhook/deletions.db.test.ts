@@ -10,6 +10,7 @@ import { applyCustomerSnapshot } from "@/lib/billing/mirror/apply-snapshot";
 import { fetchCustomerSnapshot } from "@/lib/billing/mirror/snapshot";
 import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
 import { eventsAbout, subscribeInStripe, webhookDelivery } from "@/lib/testing/webhooks";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { POST } from "./route";
 
 const SECRET = "whsec_tollgate_webhook_deletion_tests";
@@ -25,21 +26,22 @@ beforeAll(() => {
 let sequence = 0;
 
 /**
- * A user and their Stripe customer (with metadata.userId), linked as checkout links it unless
- * `link` is false, on Pro unless `subscribe` is false.
+ * A user's personal workspace and its Stripe customer (with metadata.workspaceId), linked as
+ * checkout links it unless `link` is false, on Pro unless `subscribe` is false.
  */
 async function customerOf(options: { subscribe?: boolean; link?: boolean } = {}) {
   sequence += 1;
   const email = `gone-${sequence}@example.com`;
   const [user] = await db.insert(users).values({ email }).returning({ id: users.id });
   if (!user) throw new Error("no user");
-  const customer = await stripe.customers.create({ email, metadata: { userId: user.id } });
+  const workspaceId = (await ensurePersonalWorkspace(db, user.id)).id;
+  const customer = await stripe.customers.create({ email, metadata: { workspaceId } });
   if (options.link ?? true) {
-    await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id, email });
+    await db.insert(customers).values({ workspaceId, stripeCustomerId: customer.id, email });
   }
   const subscription =
     (options.subscribe ?? true) ? await subscribeInStripe(stripe, customer.id) : null;
-  return { userId: user.id, customer, subscription };
+  return { workspaceId, customer, subscription };
 }
 
 async function deliverAll(events: Stripe.Event[]): Promise<void> {
@@ -61,10 +63,10 @@ async function ledger(eventId: string) {
 
 describe("a customer deleted in Stripe", () => {
   it("ends the mirrored subscription and drops the user to Free on customer.deleted", async () => {
-    const { userId, customer, subscription } = await customerOf();
+    const { workspaceId, customer, subscription } = await customerOf();
     if (!subscription) throw new Error("no subscription");
     await deliverAll(await eventsAbout(stripe, customer.id));
-    expect((await getEntitlements(db, userId)).tier).toBe("pro");
+    expect((await getEntitlements(db, workspaceId)).tier).toBe("pro");
 
     await stripe.customers.del(customer.id);
     const deleted = (await eventsAbout(stripe, customer.id)).find(
@@ -75,13 +77,13 @@ describe("a customer deleted in Stripe", () => {
 
     expect(await mirrored(subscription.id)).toMatchObject({ status: "canceled" });
     expect((await mirrored(subscription.id))?.endedAt).toBeInstanceOf(Date);
-    expect((await getEntitlements(db, userId)).tier).toBe("free");
-    const [link] = await db.select().from(customers).where(eq(customers.userId, userId));
+    expect((await getEntitlements(db, workspaceId)).tier).toBe("free");
+    const [link] = await db.select().from(customers).where(eq(customers.workspaceId, workspaceId));
     expect(link?.deletedAt).toBeInstanceOf(Date);
   });
 
   it("stays ended when the customer's earlier events arrive late, in any order", async () => {
-    const { userId, customer, subscription } = await customerOf();
+    const { workspaceId, customer, subscription } = await customerOf();
     if (!subscription) throw new Error("no subscription");
     // Mirrored by a re-sync; none of the customer's events has arrived yet.
     const live = await fetchCustomerSnapshot(db, stripe, customer.id);
@@ -93,11 +95,11 @@ describe("a customer deleted in Stripe", () => {
     // The deletion first, then every older event late, then all of them again.
     await deliverAll([...after, ...before.reverse(), ...after, ...before]);
     expect(await mirrored(subscription.id)).toMatchObject({ status: "canceled" });
-    expect((await getEntitlements(db, userId)).tier).toBe("free");
+    expect((await getEntitlements(db, workspaceId)).tier).toBe("free");
   });
 
   it("does not revive a subscription from a fetch made before the deletion but written after it", async () => {
-    const { userId, customer, subscription } = await customerOf();
+    const { workspaceId, customer, subscription } = await customerOf();
     if (!subscription) throw new Error("no subscription");
     // Fetched while the customer was live; its write is slow.
     const stale = await fetchCustomerSnapshot(db, stripe, customer.id);
@@ -111,12 +113,12 @@ describe("a customer deleted in Stripe", () => {
 
     await db.transaction((tx) => applyCustomerSnapshot(tx, stale));
     expect(await mirrored(subscription.id)).toBeUndefined();
-    expect((await getEntitlements(db, userId)).tier).toBe("free");
+    expect((await getEntitlements(db, workspaceId)).tier).toBe("free");
   });
 
   it("keeps the invoices paid just before the deletion when their events arrive after it", async () => {
     // Paid, then deleted before the app applied anything (a job delayed, an outage).
-    const { userId, customer, subscription } = await customerOf();
+    const { workspaceId, customer, subscription } = await customerOf();
     if (!subscription) throw new Error("no subscription");
     const paid = String(subscription.latest_invoice);
     await stripe.customers.del(customer.id);
@@ -126,21 +128,21 @@ describe("a customer deleted in Stripe", () => {
     const inStripe = await stripe.invoices.retrieve(paid);
     expect(inStripe.status).toBe("paid");
     expect(row).toMatchObject({
-      userId,
+      workspaceId,
       stripeCustomerId: customer.id,
       status: "paid",
       amountPaid: inStripe.amount_paid,
       planTier: "pro",
     });
-    expect((await getEntitlements(db, userId)).tier).toBe("free");
+    expect((await getEntitlements(db, workspaceId)).tier).toBe("free");
   });
 
   it("treats a customer Stripe answers 404 for as deleted, and applies the event", async () => {
-    const { userId } = await customerOf({ subscribe: false, link: false });
+    const { workspaceId } = await customerOf({ subscribe: false, link: false });
     // A link and a mirrored subscription for a customer this Stripe account does not have.
-    await db.insert(customers).values({ userId, stripeCustomerId: "cus_unknowntostripe" });
+    await db.insert(customers).values({ workspaceId, stripeCustomerId: "cus_unknowntostripe" });
     await db.insert(subscriptions).values({
-      userId,
+      workspaceId,
       stripeSubscriptionId: "sub_unknowntostripe",
       stripeCustomerId: "cus_unknowntostripe",
       planTier: "pro",
@@ -161,22 +163,24 @@ describe("a customer deleted in Stripe", () => {
 
     expect(await hooks.deliver(event)).toEqual({ status: 200, outcome: "processed" });
     expect(await mirrored("sub_unknowntostripe")).toMatchObject({ status: "canceled" });
-    expect((await getEntitlements(db, userId)).tier).toBe("free");
+    expect((await getEntitlements(db, workspaceId)).tier).toBe("free");
     expect(await ledger(event.id)).toMatchObject({ status: "processed", attempts: 1 });
   });
 
   it("clears the deletion mark when Stripe shows the customer live in a later fetch", async () => {
     // The mark came from a 404 that was no deletion (say a key of another account, since fixed).
-    const { userId, customer, subscription } = await customerOf({ link: false });
+    const { workspaceId, customer, subscription } = await customerOf({ link: false });
     if (!subscription) throw new Error("no subscription");
-    await db
-      .insert(customers)
-      .values({ userId, stripeCustomerId: customer.id, deletedAt: new Date(Date.now() - 60_000) });
+    await db.insert(customers).values({
+      workspaceId,
+      stripeCustomerId: customer.id,
+      deletedAt: new Date(Date.now() - 60_000),
+    });
     await deliverAll(await eventsAbout(stripe, customer.id));
-    const [link] = await db.select().from(customers).where(eq(customers.userId, userId));
+    const [link] = await db.select().from(customers).where(eq(customers.workspaceId, workspaceId));
     expect(link?.deletedAt).toBeNull();
     expect(await mirrored(subscription.id)).toMatchObject({ status: "active" });
-    expect((await getEntitlements(db, userId)).tier).toBe("pro");
+    expect((await getEntitlements(db, workspaceId)).tier).toBe("pro");
   });
 });
 

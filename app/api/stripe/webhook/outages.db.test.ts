@@ -15,6 +15,7 @@ import { captureLog } from "@/lib/testing/log-capture";
 import { type ProcessErrors, watchProcessErrors } from "@/lib/testing/process-errors";
 import { startTcpProxy, type TcpProxy } from "@/lib/testing/tcp-proxy";
 import { eventsAbout, subscribeInStripe, webhookDelivery } from "@/lib/testing/webhooks";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { clientFor } from "@/stripe-emulator/testing";
 import { POST } from "./route";
 
@@ -32,8 +33,9 @@ beforeAll(async () => {
   ({ db } = billing);
   const [user] = await db.insert(users).values({ email: EMAIL }).returning({ id: users.id });
   if (!user) throw new Error("no user");
-  const customer = await stripe.customers.create({ email: EMAIL, metadata: { userId: user.id } });
-  await db.insert(customers).values({ userId: user.id, stripeCustomerId: customer.id });
+  const workspaceId = (await ensurePersonalWorkspace(db, user.id)).id;
+  const customer = await stripe.customers.create({ email: EMAIL, metadata: { workspaceId } });
+  await db.insert(customers).values({ workspaceId, stripeCustomerId: customer.id });
   stripeSubscriptionId = (await subscribeInStripe(stripe, customer.id)).id;
   const found = (await eventsAbout(stripe, customer.id)).find(
     (candidate) => candidate.type === "invoice.paid",

@@ -12,6 +12,7 @@ import { applyCustomerSnapshot } from "@/lib/billing/mirror/apply-snapshot";
 import { type CustomerSnapshot, fetchCustomerSnapshot } from "@/lib/billing/mirror/snapshot";
 import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
 import { eventsAbout, webhookDelivery } from "@/lib/testing/webhooks";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import type { TestEmulator } from "@/stripe-emulator/testing";
 import { POST } from "./route";
 
@@ -20,7 +21,7 @@ const FRONTEND = "http://localhost:3000";
 const billing = useBillingTest();
 let db: BillingTest["db"];
 let t: TestEmulator;
-let userId: string;
+let workspaceId: string;
 let customerId: string;
 /** Every event the emulator made for this file's customer, oldest first. */
 let lifecycle: Stripe.Event[] = [];
@@ -73,12 +74,12 @@ beforeAll(async () => {
     .values({ email: "hook@example.com", name: "Hook" })
     .returning({ id: users.id });
   if (!user) throw new Error("no user");
-  userId = user.id;
+  workspaceId = (await ensurePersonalWorkspace(db, user.id)).id;
 
   // A life: checkout with a trial, the trial ends, a renewal, an upgrade, cancel at period end.
   const customer = await t.stripe.customers.create({
     email: "hook@example.com",
-    metadata: { userId },
+    metadata: { workspaceId },
   });
   customerId = customer.id;
   const [pro] = (await t.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;
@@ -87,7 +88,7 @@ beforeAll(async () => {
   const session = await t.stripe.checkout.sessions.create({
     mode: "subscription",
     customer: customer.id,
-    client_reference_id: userId,
+    client_reference_id: workspaceId,
     line_items: [{ price: pro.id, quantity: 1 }],
     subscription_data: { trial_period_days: 14 },
     success_url: `${FRONTEND}/account/billing?session_id={CHECKOUT_SESSION_ID}`,
@@ -123,14 +124,14 @@ describe("POST /api/stripe/webhook", () => {
     const [row] = await db
       .select()
       .from(subscriptionsTable)
-      .where(eq(subscriptionsTable.userId, userId));
+      .where(eq(subscriptionsTable.workspaceId, workspaceId));
     expect(row).toMatchObject({
       planTier: "enterprise",
       billingPeriod: "monthly",
       status: "active",
       cancelAtPeriodEnd: true,
     });
-    const entitlements = await getEntitlements(db, userId);
+    const entitlements = await getEntitlements(db, workspaceId);
     expect(entitlements.tier).toBe("enterprise");
     expect(entitlements.warnings.map((warning) => warning.kind)).toEqual(["cancels"]);
     for (const event of lifecycle.slice(checkoutEnd + 1)) await deliver(event);
@@ -185,7 +186,7 @@ describe("POST /api/stripe/webhook", () => {
     const rows = await db
       .select()
       .from(subscriptionsTable)
-      .where(eq(subscriptionsTable.userId, userId));
+      .where(eq(subscriptionsTable.workspaceId, workspaceId));
     expect(rows).toHaveLength(1);
   });
 
@@ -312,10 +313,11 @@ describe("applyCustomerSnapshot", () => {
 describe("time, through webhooks", () => {
   beforeEach(resetMirror);
 
-  async function newUser(email: string): Promise<string> {
+  /** A new user's personal workspace. */
+  async function newWorkspace(email: string): Promise<string> {
     const [user] = await db.insert(users).values({ email }).returning({ id: users.id });
     if (!user) throw new Error("no user");
-    return user.id;
+    return (await ensurePersonalWorkspace(db, user.id)).id;
   }
 
   async function deliverAllFor(customer: string): Promise<void> {
@@ -323,10 +325,10 @@ describe("time, through webhooks", () => {
   }
 
   it("keeps the plan through the grace period of a failed renewal, then falls back to Free", async () => {
-    const owner = await newUser("late@example.com");
+    const owner = await newWorkspace("late@example.com");
     const customer = await t.stripe.customers.create({
       email: "late@example.com",
-      metadata: { userId: owner },
+      metadata: { workspaceId: owner },
     });
     const card = await t.stripe.paymentMethods.attach("pm_card_chargeCustomerFail", {
       customer: customer.id,
@@ -344,7 +346,7 @@ describe("time, through webhooks", () => {
     const [row] = await db
       .select()
       .from(subscriptionsTable)
-      .where(eq(subscriptionsTable.userId, owner));
+      .where(eq(subscriptionsTable.workspaceId, owner));
     expect(row?.status).toBe("past_due");
     const failedAt = row?.paymentFailedAt;
     if (!failedAt) throw new Error("no failure time mirrored");
@@ -359,10 +361,10 @@ describe("time, through webhooks", () => {
   });
 
   it("keeps the plan until a scheduled cancel, then Free once the deletion arrives", async () => {
-    const owner = await newUser("leaving@example.com");
+    const owner = await newWorkspace("leaving@example.com");
     const customer = await t.stripe.customers.create({
       email: "leaving@example.com",
-      metadata: { userId: owner },
+      metadata: { workspaceId: owner },
     });
     const card = await t.stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
     const [pro] = (await t.stripe.prices.list({ lookup_keys: ["pro_monthly"] })).data;

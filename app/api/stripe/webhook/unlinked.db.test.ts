@@ -12,6 +12,7 @@ import { replayWebhookEvent } from "@/lib/billing/mirror/replay-event";
 import { isHandledWebhookEvent } from "@/lib/billing/mirror/webhook-events";
 import { type BillingTest, useBillingTest } from "@/lib/testing/billing";
 import { eventsAbout, subscribeInStripe, webhookDelivery } from "@/lib/testing/webhooks";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
 import { POST } from "./route";
 
 const SECRET = "whsec_tollgate_webhook_unlinked_tests";
@@ -24,17 +25,21 @@ beforeAll(() => {
   ({ db, stripe } = billing);
 });
 
-/** A user, and a Stripe customer on Pro that nothing links to the user yet, with its events. */
+/**
+ * A user with their personal workspace, and a Stripe customer on Pro that nothing links to the
+ * workspace yet, with its events.
+ */
 async function unlinkedSubscriber(email: string) {
   const [user] = await db.insert(users).values({ email }).returning({ id: users.id });
   if (!user) throw new Error("no user");
+  const workspaceId = (await ensurePersonalWorkspace(db, user.id)).id;
   const customer = await stripe.customers.create({ email });
   const subscription = await subscribeInStripe(stripe, customer.id);
   // The types Tollgate handles; the others are ignored whoever they are about.
   const events = (await eventsAbout(stripe, customer.id)).filter((event) =>
     isHandledWebhookEvent(event.type),
   );
-  return { userId: user.id, customer, subscription, events };
+  return { userId: user.id, workspaceId, customer, subscription, events };
 }
 
 async function statuses(events: Stripe.Event[]) {
@@ -58,7 +63,7 @@ async function mirrored(stripeSubscriptionId: string) {
   return row;
 }
 
-describe("events about a customer linked to no user", () => {
+describe("events about a customer linked to no workspace", () => {
   it("are recorded unlinked, listed as such, and stay retryable", async () => {
     const { events, subscription } = await unlinkedSubscriber("nobody-yet@example.com");
     for (const event of events) {
@@ -81,30 +86,43 @@ describe("events about a customer linked to no user", () => {
     expect(row?.attempts).toBe((before?.attempts ?? 0) + 1);
   });
 
-  it("are applied by reconcile once the customer carries metadata.userId", async () => {
-    const { userId, customer, subscription, events } = await unlinkedSubscriber(
+  it("are applied by reconcile once the customer carries metadata.workspaceId", async () => {
+    const { workspaceId, customer, subscription, events } = await unlinkedSubscriber(
       "claimed-later@example.com",
     );
     for (const event of events) await hooks.deliver(event);
-    await stripe.customers.update(customer.id, { metadata: { userId } });
+    await stripe.customers.update(customer.id, { metadata: { workspaceId } });
 
     const report = await reconcileBilling(db, stripe);
     expect(report.stillFailing).toBe(0);
     expect(report.replayed).toBeGreaterThanOrEqual(events.length);
     expect(await statuses(events)).toEqual(new Set(["processed"]));
-    expect(await mirrored(subscription.id)).toMatchObject({ userId, status: "active" });
-    expect((await getEntitlements(db, userId)).tier).toBe("pro");
+    expect(await mirrored(subscription.id)).toMatchObject({ workspaceId, status: "active" });
+    expect((await getEntitlements(db, workspaceId)).tier).toBe("pro");
   });
 
-  it("are applied by reconcile once the customer is linked in customers, without metadata.userId", async () => {
-    const { userId, customer, subscription, events } =
-      await unlinkedSubscriber("linked-here@example.com");
+  it("are applied to the user's personal workspace once the customer carries a metadata.userId from before workspaces", async () => {
+    const { userId, workspaceId, customer, subscription, events } = await unlinkedSubscriber(
+      "claimed-before-workspaces@example.com",
+    );
     for (const event of events) await hooks.deliver(event);
-    await db.insert(customers).values({ userId, stripeCustomerId: customer.id });
+    await stripe.customers.update(customer.id, { metadata: { userId } });
 
     await reconcileBilling(db, stripe);
     expect(await statuses(events)).toEqual(new Set(["processed"]));
-    expect(await mirrored(subscription.id)).toMatchObject({ userId, status: "active" });
+    expect(await mirrored(subscription.id)).toMatchObject({ workspaceId, status: "active" });
+    expect((await getEntitlements(db, workspaceId)).tier).toBe("pro");
+  });
+
+  it("are applied by reconcile once the customer is linked in customers, without metadata.workspaceId", async () => {
+    const { workspaceId, customer, subscription, events } =
+      await unlinkedSubscriber("linked-here@example.com");
+    for (const event of events) await hooks.deliver(event);
+    await db.insert(customers).values({ workspaceId, stripeCustomerId: customer.id });
+
+    await reconcileBilling(db, stripe);
+    expect(await statuses(events)).toEqual(new Set(["processed"]));
+    expect(await mirrored(subscription.id)).toMatchObject({ workspaceId, status: "active" });
   });
 
   it("are left waiting by reconcile while no link exists", async () => {
@@ -115,7 +133,7 @@ describe("events about a customer linked to no user", () => {
   });
 
   it("can be replayed by an admin once the link exists", async () => {
-    const { userId, customer, subscription, events } =
+    const { workspaceId, customer, subscription, events } =
       await unlinkedSubscriber("replayed@example.com");
     const [event] = events;
     if (!event) throw new Error("no events");
@@ -124,11 +142,11 @@ describe("events about a customer linked to no user", () => {
       ok: true,
       outcome: "unlinked",
     });
-    await db.insert(customers).values({ userId, stripeCustomerId: customer.id });
+    await db.insert(customers).values({ workspaceId, stripeCustomerId: customer.id });
     expect(await replayWebhookEvent(db, stripe, event.id)).toEqual({
       ok: true,
       outcome: "processed",
     });
-    expect(await mirrored(subscription.id)).toMatchObject({ userId, status: "active" });
+    expect(await mirrored(subscription.id)).toMatchObject({ workspaceId, status: "active" });
   });
 });

@@ -19,18 +19,54 @@ function productIdOf(price: Stripe.Price): string {
   return typeof price.product === "string" ? price.product : price.product.id;
 }
 
+/** A tier's amount as a number, from its decimal form when it has one (null: none, 0). */
+function tierAmount(amount: number | null, decimal: Stripe.Decimal | null): number {
+  return decimal !== null ? Number(String(decimal)) : (amount ?? 0);
+}
+
+/** Whether Stripe's tiers (`up_to: null` for the last) charge what the catalog's do. */
+function sameTiers(
+  existing: readonly Stripe.Price.Tier[] | undefined,
+  wanted: readonly Stripe.PriceCreateParams.Tier[],
+): boolean {
+  return (
+    existing !== undefined &&
+    existing.length === wanted.length &&
+    existing.every((tier, index) => {
+      const other = wanted[index];
+      return (
+        other !== undefined &&
+        (tier.up_to ?? "inf") === other.up_to &&
+        tierAmount(tier.flat_amount, tier.flat_amount_decimal) === (other.flat_amount ?? 0) &&
+        tierAmount(tier.unit_amount, tier.unit_amount_decimal) === (other.unit_amount ?? 0)
+      );
+    })
+  );
+}
+
+/**
+ * Per member: a graduated tiered price whose flat first tier is the base price for up to the
+ * included members, then the extra-seat amount for each further one; the subscription item's
+ * quantity is the number of members.
+ */
 export function licensedPriceSpec(
   currency: string,
   product: CatalogProduct,
   price: CatalogPrice,
 ): PriceSpec {
   const interval = INTERVALS[price.period];
+  const tiers: Stripe.PriceCreateParams.Tier[] = [
+    { up_to: price.includedSeats, flat_amount: price.amount, unit_amount: 0 },
+    { up_to: "inf", unit_amount: price.extraSeatAmount },
+  ];
   return {
     lookupKey: price.lookupKey,
     params: {
       product: product.id,
       currency,
-      unit_amount: price.amount,
+      billing_scheme: "tiered",
+      tiers_mode: "graduated",
+      tiers,
       recurring: { interval, usage_type: "licensed" },
       nickname: `${product.name} ${price.period}`,
       metadata: { tollgate_tier: product.tier, tollgate_period: price.period },
@@ -38,7 +74,9 @@ export function licensedPriceSpec(
     matches: (existing) =>
       productIdOf(existing) === product.id &&
       existing.currency === currency &&
-      existing.unit_amount === price.amount &&
+      existing.billing_scheme === "tiered" &&
+      existing.tiers_mode === "graduated" &&
+      sameTiers(existing.tiers, tiers) &&
       existing.recurring?.interval === interval &&
       existing.recurring.interval_count === 1 &&
       existing.recurring.usage_type === "licensed",
@@ -77,13 +115,18 @@ export function meteredPriceSpec(
 
 /**
  * Keeps the active price under the lookup key when it matches; otherwise creates one that takes
- * the key over and archives the one that had it (subscriptions on it keep it).
+ * the key over and archives the one that had it (subscriptions on it keep it). The price is read
+ * with its tiers: Stripe returns them only when expanded.
  */
 export async function pushPrice(
   stripe: Stripe,
   spec: PriceSpec,
 ): Promise<{ id: string; changes: StripeChange[] }> {
-  const { data } = await stripe.prices.list({ lookup_keys: [spec.lookupKey], active: true });
+  const { data } = await stripe.prices.list({
+    lookup_keys: [spec.lookupKey],
+    active: true,
+    expand: ["data.tiers"],
+  });
   const current = data.find((price) => price.lookup_key === spec.lookupKey);
   if (current && spec.matches(current)) {
     return {

@@ -1,10 +1,16 @@
 import type { BillingPeriod, PaidPlanTier } from "../plans";
 
+/**
+ * A plan's licensed price for a period, billed per member: `amount` covers up to
+ * `includedSeats` members, and each further one costs `extraSeatAmount` (all in the currency's
+ * smallest unit, cents). Pushed as a graduated tiered price (plans.ts says why).
+ */
 export interface CatalogPrice {
   readonly lookupKey: string;
   readonly period: BillingPeriod;
-  /** In the currency's smallest unit (cents). */
   readonly amount: number;
+  readonly includedSeats: number;
+  readonly extraSeatAmount: number;
 }
 
 export interface CatalogProduct {
