@@ -7,7 +7,7 @@ import type { Database } from "@/db";
 import { type WorkspaceRole, workspaceMembers } from "@/db/schema";
 
 /** Adds `userId` to the workspace with `role`. */
-export async function addTestMember(
+export async function insertMembership(
   db: Database,
   input: { workspaceId: string; userId: string; role: WorkspaceRole },
 ): Promise<void> {
@@ -15,7 +15,7 @@ export async function addTestMember(
 }
 
 /** Removes `userId` from the workspace (their sessions live on). */
-export async function removeTestMember(
+export async function deleteMembership(
   db: Database,
   input: { workspaceId: string; userId: string },
 ): Promise<void> {

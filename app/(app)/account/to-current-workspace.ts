@@ -18,7 +18,7 @@ import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
  * personal workspace's instead, which they own.
  */
 
-type SearchParams = Record<string, string | string[] | undefined>;
+export type SearchParams = Record<string, string | string[] | undefined>;
 
 /** The path of `section` in the person's current workspace (or personal one, see above). */
 async function currentWorkspacePath(
@@ -34,19 +34,17 @@ async function currentWorkspacePath(
 }
 
 /**
- * A page at an old address: redirects (307 on a first load; the client router follows it on a
- * navigation) to the current workspace's page.
+ * What a page at an old address does: redirects (307 on a first load; the client router follows
+ * it on a navigation) to the current workspace's page, with the page's query string.
  */
-export function oldAccountPage(section: string, need: WorkspaceNeed) {
-  return async function OldAccountPage({
-    searchParams,
-  }: {
-    searchParams: Promise<SearchParams>;
-  }): Promise<never> {
-    const query = queryOf(await searchParams);
-    const user = await requireUser(`/account/${section}${query}`);
-    redirect(`${await currentWorkspacePath(user.id, section, need)}${query}`);
-  };
+export async function redirectToCurrentWorkspace(
+  section: string,
+  need: WorkspaceNeed,
+  searchParams: Promise<SearchParams>,
+): Promise<never> {
+  const query = queryOf(await searchParams);
+  const user = await requireUser(`/account/${section}${query}`);
+  redirect(`${await currentWorkspacePath(user.id, section, need)}${query}`);
 }
 
 function queryOf(params: SearchParams): string {

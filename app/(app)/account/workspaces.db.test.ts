@@ -3,7 +3,7 @@ import { users } from "@/db/schema";
 import { useAppDatabase } from "@/db/testing";
 import { IDLE } from "@/lib/form-state";
 import { sessionCookie, testForm, testRequest } from "@/lib/testing/http";
-import { addTestMember } from "@/lib/testing/workspace-members";
+import { insertMembership } from "@/lib/testing/workspace-members";
 import {
   createWorkspace,
   ensurePersonalWorkspace,
@@ -133,7 +133,7 @@ describe("the addresses from before workspaces", () => {
     const owner = await person("boss");
     const member = await person("member");
     const team = await createWorkspace(handle.db, { userId: owner.id, name: "Crew" });
-    await addTestMember(handle.db, { workspaceId: team.id, userId: member.id, role: "member" });
+    await insertMembership(handle.db, { workspaceId: team.id, userId: member.id, role: "member" });
     browserWith(member.cookie, team.slug);
     expect((await visit(OldUsage)).target).toBe("/w/crew/usage");
     browserWith(member.cookie, team.slug);

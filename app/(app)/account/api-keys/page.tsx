@@ -1,8 +1,10 @@
 // /account/api-keys — the address from before workspaces: redirects to /w/<current workspace>/api-keys,
-// query string kept (see oldAccountPage).
+// query string kept (see redirectToCurrentWorkspace).
 import { NEEDS } from "@/lib/workspaces/access";
-import { oldAccountPage } from "../to-current-workspace";
+import { redirectToCurrentWorkspace, type SearchParams } from "../to-current-workspace";
 
 export const dynamic = "force-dynamic";
 
-export default oldAccountPage("api-keys", NEEDS.apiKeys);
+export default function OldApiKeysPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  return redirectToCurrentWorkspace("api-keys", NEEDS.apiKeys, searchParams);
+}

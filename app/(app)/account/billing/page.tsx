@@ -1,8 +1,10 @@
 // /account/billing — the address from before workspaces: redirects to /w/<current workspace>/billing,
-// query string kept (see oldAccountPage).
+// query string kept (see redirectToCurrentWorkspace).
 import { NEEDS } from "@/lib/workspaces/access";
-import { oldAccountPage } from "../to-current-workspace";
+import { redirectToCurrentWorkspace, type SearchParams } from "../to-current-workspace";
 
 export const dynamic = "force-dynamic";
 
-export default oldAccountPage("billing", NEEDS.billing);
+export default function OldBillingPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  return redirectToCurrentWorkspace("billing", NEEDS.billing, searchParams);
+}

@@ -1,8 +1,10 @@
 // /account/invoices — the address from before workspaces: redirects to /w/<current workspace>/invoices,
-// query string kept (see oldAccountPage).
+// query string kept (see redirectToCurrentWorkspace).
 import { NEEDS } from "@/lib/workspaces/access";
-import { oldAccountPage } from "../to-current-workspace";
+import { redirectToCurrentWorkspace, type SearchParams } from "../to-current-workspace";
 
 export const dynamic = "force-dynamic";
 
-export default oldAccountPage("invoices", NEEDS.invoices);
+export default function OldInvoicesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  return redirectToCurrentWorkspace("invoices", NEEDS.invoices, searchParams);
+}

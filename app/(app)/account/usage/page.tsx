@@ -1,8 +1,10 @@
 // /account/usage — the address from before workspaces: redirects to /w/<current workspace>/usage,
-// query string kept (see oldAccountPage).
+// query string kept (see redirectToCurrentWorkspace).
 import { NEEDS } from "@/lib/workspaces/access";
-import { oldAccountPage } from "../to-current-workspace";
+import { redirectToCurrentWorkspace, type SearchParams } from "../to-current-workspace";
 
 export const dynamic = "force-dynamic";
 
-export default oldAccountPage("usage", NEEDS.use);
+export default function OldUsagePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  return redirectToCurrentWorkspace("usage", NEEDS.use, searchParams);
+}

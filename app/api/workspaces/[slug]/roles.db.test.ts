@@ -5,7 +5,7 @@ import { createApiKey, listApiKeys } from "@/lib/auth/api-keys";
 import { findCustomer } from "@/lib/billing/service/customer";
 import { createTestUser, type TestUser, useBillingTest, userRequest } from "@/lib/testing/billing";
 import { withParams } from "@/lib/testing/http";
-import { addTestMember, removeTestMember } from "@/lib/testing/workspace-members";
+import { deleteMembership, insertMembership } from "@/lib/testing/workspace-members";
 import { DELETE as revokeKeyRoute } from "./api-keys/[id]/route";
 import { POST as createKeyRoute, GET as listKeysRoute } from "./api-keys/route";
 import { POST as checkoutRoute } from "./billing/checkout/route";
@@ -92,11 +92,11 @@ beforeAll(async () => {
   outsider = await createTestUser(t, "outsider");
   removed = await createTestUser(t, "removed");
   const { workspaceId } = owner;
-  await addTestMember(t.db, { workspaceId, userId: admin.id, role: "admin" });
-  await addTestMember(t.db, { workspaceId, userId: member.id, role: "member" });
+  await insertMembership(t.db, { workspaceId, userId: admin.id, role: "admin" });
+  await insertMembership(t.db, { workspaceId, userId: member.id, role: "member" });
   // A former admin whose session is still live.
-  await addTestMember(t.db, { workspaceId, userId: removed.id, role: "admin" });
-  await removeTestMember(t.db, { workspaceId, userId: removed.id });
+  await insertMembership(t.db, { workspaceId, userId: removed.id, role: "admin" });
+  await deleteMembership(t.db, { workspaceId, userId: removed.id });
 });
 
 describe("the workspace billing API", () => {

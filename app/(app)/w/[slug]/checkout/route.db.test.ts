@@ -11,7 +11,7 @@ import {
   userRequest,
 } from "@/lib/testing/billing";
 import { testRequest, withParams } from "@/lib/testing/http";
-import { addTestMember, removeTestMember } from "@/lib/testing/workspace-members";
+import { deleteMembership, insertMembership } from "@/lib/testing/workspace-members";
 
 import { GET, POST } from "./route";
 
@@ -83,9 +83,9 @@ describe("who may start a workspace's checkout", () => {
     const outsider = await createTestUser(t, "outsider");
     const removed = await createTestUser(t, "removed-admin");
     const { workspaceId } = owner;
-    await addTestMember(t.db, { workspaceId, userId: member.id, role: "member" });
-    await addTestMember(t.db, { workspaceId, userId: removed.id, role: "admin" });
-    await removeTestMember(t.db, { workspaceId, userId: removed.id });
+    await insertMembership(t.db, { workspaceId, userId: member.id, role: "member" });
+    await insertMembership(t.db, { workspaceId, userId: removed.id, role: "admin" });
+    await deleteMembership(t.db, { workspaceId, userId: removed.id });
     for (const user of [member, outsider, removed]) {
       const response = await GET(
         userRequest(user, `/w/${owner.workspaceSlug}/checkout?plan=pro&period=monthly`),

@@ -18,7 +18,7 @@ import {
   userRequest,
 } from "@/lib/testing/billing";
 import { withParams } from "@/lib/testing/http";
-import { addTestMember } from "@/lib/testing/workspace-members";
+import { insertMembership } from "@/lib/testing/workspace-members";
 import { POST as checkoutRoute } from "./checkout/route";
 import { POST as portalRoute } from "./portal/route";
 
@@ -128,7 +128,7 @@ describe("POST /api/workspaces/:slug/billing/checkout", () => {
     const owner = await createTestUser(t, "team-buyer");
     for (const name of ["first-mate", "second-mate"]) {
       const mate = await createTestUser(t, name);
-      await addTestMember(t.db, {
+      await insertMembership(t.db, {
         workspaceId: owner.workspaceId,
         userId: mate.id,
         role: "member",

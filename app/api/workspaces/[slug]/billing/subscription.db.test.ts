@@ -386,7 +386,7 @@ describe("who scheduled a cancellation", () => {
     expect(refused.status).toBe(403);
     const error = await errorOf(refused);
     expect(error.code).toBe("forbidden");
-    expect(error.message).toMatch(/An admin scheduled this cancellation/);
+    expect(error.message).toMatch(/Support scheduled this cancellation/);
     expect((await t.stripe.subscriptions.retrieve(subscription.id)).cancel_at_period_end).toBe(
       true,
     );
