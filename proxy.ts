@@ -3,11 +3,33 @@ import NextAuth, { type NextAuthRequest } from "next-auth";
 import { authConfig } from "@/lib/auth/auth.config";
 import { env } from "@/lib/env";
 import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/http/security-headers";
+import { SLUG_PATTERN } from "@/lib/workspaces/slug";
 
 const { auth } = NextAuth(authConfig);
 
 /** Where signed-out visitors are sent to sign-in first. */
-const SIGNED_IN_ONLY = /^\/(account|admin)(\/|$)/;
+const SIGNED_IN_ONLY = /^\/(account|admin|w)(\/|$)/;
+
+/** A workspace's pages: /w/<slug> and below. */
+const WORKSPACE_PATH = /^\/w\/([^/]+)(\/|$)/;
+
+/** The cookie naming the workspace a person last worked in (lib/workspaces/request.ts). */
+const CURRENT_WORKSPACE_COOKIE = "tollgate-workspace";
+
+/**
+ * The workspace a /w/<slug>/ address names, remembered as the person's current one: the
+ * switcher marks it, and the addresses from before workspaces (/account/billing, …) lead to it.
+ * Only a name: every read checks the person is a member of it (`currentWorkspaceOf`).
+ */
+function visitedWorkspace(request: NextRequest): string | null {
+  // A link's prefetch is no visit: the switcher and the account page link to every workspace.
+  const headers = request.headers;
+  if (headers.has("next-router-prefetch") || headers.has("next-router-segment-prefetch")) {
+    return null;
+  }
+  const slug = WORKSPACE_PATH.exec(request.nextUrl.pathname)?.[1]?.toLowerCase();
+  return slug && SLUG_PATTERN.test(slug) ? slug : null;
+}
 
 /**
  * Sends signed-out visitors to sign-in early, with the path they asked for as the way back.
@@ -41,6 +63,12 @@ export default async function proxy(
   });
   const forwarded = new Headers(request.headers);
   forwarded.set("content-security-policy", policy);
+  const workspace = visitedWorkspace(request);
+  if (workspace) {
+    // This request's own render (the header's switcher) reads the workspace it is in, too.
+    request.cookies.set(CURRENT_WORKSPACE_COOKIE, workspace);
+    forwarded.set("cookie", request.cookies.toString());
+  }
 
   const next = () => NextResponse.next({ request: { headers: forwarded } });
   const response = SIGNED_IN_ONLY.test(request.nextUrl.pathname)
@@ -48,6 +76,14 @@ export default async function proxy(
     : next();
   for (const [name, value] of securityHeaders(config.FRONTEND_URL, policy)) {
     response.headers.set(name, value);
+  }
+  if (workspace && response.status < 300) {
+    // The slug matched SLUG_PATTERN: nothing in it needs encoding.
+    const secure = config.FRONTEND_URL.startsWith("https://") ? "; Secure" : "";
+    response.headers.append(
+      "set-cookie",
+      `${CURRENT_WORKSPACE_COOKIE}=${workspace}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax${secure}`,
+    );
   }
   return response;
 }

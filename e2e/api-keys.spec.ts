@@ -1,4 +1,4 @@
-import { expect, signUp, test, uniqueEmail } from "./fixtures";
+import { expect, openWorkspacePage, signUp, test, uniqueEmail, workspaceUrl } from "./fixtures";
 
 test("an API key is shown once, works for programs, and stops working when revoked", async ({
   page,
@@ -6,8 +6,8 @@ test("an API key is shown once, works for programs, and stops working when revok
   baseURL,
 }) => {
   await signUp(page, { email: uniqueEmail("keys"), callbackUrl: "/account/api-keys" });
-  await expect(page).toHaveURL(/\/account\/api-keys$/);
-  await expect(page.getByText("You have no API keys yet.")).toBeVisible();
+  await expect(page).toHaveURL(workspaceUrl("api-keys", "$"));
+  await expect(page.getByText("This workspace has no API keys yet.")).toBeVisible();
 
   await page.getByLabel("Key name").fill("Build server");
   await page.getByRole("button", { name: "Create key" }).click();
@@ -31,7 +31,7 @@ test("an API key is shown once, works for programs, and stops working when revok
   await expect(page.getByRole("row", { name: /Build server/ })).not.toContainText("Never");
 
   await page.getByRole("button", { name: "Revoke Build server" }).click();
-  await expect(page.getByText("You have no API keys yet.")).toBeVisible();
+  await expect(page.getByText("This workspace has no API keys yet.")).toBeVisible();
   const after = await program.get("/api/me", { headers: { authorization: `Bearer ${key}` } });
   expect(after.status()).toBe(401);
   await program.dispose();
@@ -40,14 +40,17 @@ test("an API key is shown once, works for programs, and stops working when revok
 test("a state-changing call from another origin is refused with 403", async ({ page }) => {
   await signUp(page, { email: uniqueEmail("origin") });
   await expect(page).toHaveURL(/\/account$/);
+  const slug = await openWorkspacePage(page, "api-keys");
   // The page's request context carries the session cookie, as a browser would.
-  const foreign = await page.request.post("/api/account/api-keys", {
+  const foreign = await page.request.post(`/api/workspaces/${slug}/api-keys`, {
     data: { name: "csrf" },
     headers: { origin: "https://evil.example" },
   });
   expect(foreign.status()).toBe(403);
   expect(await foreign.json()).toMatchObject({ error: { code: "forbidden" } });
 
-  const own = await page.request.post("/api/account/api-keys", { data: { name: "mine" } });
+  const own = await page.request.post(`/api/workspaces/${slug}/api-keys`, {
+    data: { name: "mine" },
+  });
   expect(own.status()).toBe(201);
 });

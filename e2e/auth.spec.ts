@@ -188,7 +188,7 @@ test("changing the password keeps this browser signed in and signs out every oth
   );
   await expect(page.getByTestId("account-email")).toHaveText(email);
   await page.goto("/account/api-keys");
-  await expect(page).toHaveURL(/\/account\/api-keys$/);
+  await expect(page).toHaveURL(/\/w\/[a-z0-9-]+\/api-keys$/);
 
   await other.goto("/account");
   await expect(other).toHaveURL(/\/sign-in\?callbackUrl=/);
@@ -216,7 +216,8 @@ test("a signed-in visitor of a protected page returns to it after signing in", a
   await page.goto("/account/api-keys");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
   await fillSignIn(page, { email, password: E2E_PASSWORD });
-  await expect(page).toHaveURL(/\/account\/api-keys$/);
+  // Back at the old address, which leads to the personal workspace's page.
+  await expect(page).toHaveURL(/\/w\/[a-z0-9-]+\/api-keys$/);
 });
 
 test("session cookies are HttpOnly and SameSite=Lax", async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, signInAsAdmin, signUp, test, uniqueEmail } from "./fixtures";
+import { expect, openWorkspacePage, signInAsAdmin, signUp, test, uniqueEmail } from "./fixtures";
 
 /**
  * A page link whose cursor is well-formed but names February 30th: before the one cursor module
@@ -13,8 +13,9 @@ const UUID = "0b5e3c1e-7d1a-4c53-9a57-2f0d6f1f8a11";
 test("a user's invoice page with a bad page link says so instead of failing", async ({ page }) => {
   await signUp(page, { email: uniqueEmail("cursor") });
   await expect(page).toHaveURL(/\/account/);
+  const slug = await openWorkspacePage(page, "invoices");
   for (const cursor of [cursorOn30February(UUID), cursorOn30February("-".repeat(36))]) {
-    const response = await page.goto(`/account/invoices?cursor=${cursor}`);
+    const response = await page.goto(`/w/${slug}/invoices?cursor=${cursor}`);
     expect(response?.status()).toBe(200);
     await expect(page.getByText("This page of invoices does not exist")).toBeVisible();
   }

@@ -1,5 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 import { E2E_STRIPE_URL } from "./constants";
+import { workspaceUrl } from "./fixtures";
 
 /** Fills and submits the emulator's hosted checkout page with `card`. */
 export async function payOnCheckoutPage(page: Page, card: string): Promise<void> {
@@ -26,11 +27,11 @@ export async function startProTrialFromPricing(page: Page, email: string): Promi
   await page.getByLabel("Password").fill("a-long-enough-password");
   await page.getByRole("button", { name: "Create account" }).click();
   await payOnCheckoutPage(page, "4242 4242 4242 4242");
-  await expect(page).toHaveURL(/\/account\/billing\?checkout=success/);
+  await expect(page).toHaveURL(workspaceUrl("billing", "\\?checkout=success"));
 }
 
 /**
- * From /account/billing: cancels the plan in the emulator's portal, comes back, and waits for
+ * From a workspace's billing page: cancels the plan in the emulator's portal, comes back, and waits for
  * the cancellation to arrive by webhook (the banner that offers Resume).
  */
 export async function cancelInPortal(page: Page): Promise<void> {
@@ -42,7 +43,7 @@ export async function cancelInPortal(page: Page): Promise<void> {
     .last()
     .click();
   await page.getByRole("link", { name: /Return to/ }).click();
-  await expect(page).toHaveURL(/\/account\/billing/);
+  await expect(page).toHaveURL(workspaceUrl("billing"));
   await expect(async () => {
     await page.reload();
     await expect(page.getByText(/Your plan ends on/)).toBeVisible({ timeout: 1_000 });

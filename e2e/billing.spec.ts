@@ -1,15 +1,15 @@
 import { cancelInPortal, payOnCheckoutPage } from "./billing-steps";
-import { expect, signUp, test, uniqueEmail } from "./fixtures";
+import { expect, openWorkspacePage, signUp, test, uniqueEmail, workspaceUrl } from "./fixtures";
 
 test("a new user starts a Pro trial, cancels in the portal, and resumes", async ({ page }) => {
   await signUp(page, { email: uniqueEmail("billing") });
   await expect(page).toHaveURL(/\/account$/);
-  await page.goto("/account/billing");
+  await openWorkspacePage(page, "billing");
   await expect(page.getByTestId("billing-plan")).toHaveText("Free");
   await page.getByRole("button", { name: "Choose Pro" }).click();
 
   await payOnCheckoutPage(page, "4242 4242 4242 4242");
-  await expect(page).toHaveURL(/\/account\/billing\?checkout=success/);
+  await expect(page).toHaveURL(workspaceUrl("billing", "\\?checkout=success"));
   await expect(page.getByTestId("billing-plan")).toHaveText("Pro");
   await expect(page.getByTestId("billing-status")).toHaveText("Trial");
   await expect(page.getByText(/Your trial ends on .* \(14 days left\)/)).toBeVisible();
@@ -25,11 +25,11 @@ test("a new user starts a Pro trial, cancels in the portal, and resumes", async 
 test("a declined card stays on the checkout page and the account stays Free", async ({ page }) => {
   await signUp(page, { email: uniqueEmail("declined") });
   await expect(page).toHaveURL(/\/account$/);
-  await page.goto("/account/billing");
+  const slug = await openWorkspacePage(page, "billing");
   await page.getByRole("button", { name: "Choose Pro" }).click();
   await payOnCheckoutPage(page, "4000 0000 0000 9995");
   await expect(page.getByRole("alert")).toContainText("Your card has insufficient funds.");
-  await page.goto("/account/billing");
+  await page.goto(`/w/${slug}/billing`);
   await expect(page.getByTestId("billing-plan")).toHaveText("Free");
 });
 
@@ -49,13 +49,16 @@ test("a checkout link on another site asks first, and the confirmation goes on t
   await page.goto("https://foreign.example/offer");
   await page.getByRole("link", { name: "Buy Enterprise" }).click();
 
-  await expect(page).toHaveURL(/\/account\/checkout\/confirm\?plan=enterprise&period=yearly$/);
+  // The old address leads to the current workspace's checkout, which asks first.
+  await expect(page).toHaveURL(
+    workspaceUrl("checkout/confirm", "\\?plan=enterprise&period=yearly$"),
+  );
   await expect(
     page.getByRole("heading", { name: "Subscribe to Enterprise, billed yearly?" }),
   ).toBeVisible();
   await page.getByRole("button", { name: "Continue to payment" }).click();
   await expect(page.getByRole("heading", { name: /Enterprise/ })).toBeVisible();
   await payOnCheckoutPage(page, "4242 4242 4242 4242");
-  await expect(page).toHaveURL(/\/account\/billing\?checkout=success/);
+  await expect(page).toHaveURL(workspaceUrl("billing", "\\?checkout=success"));
   await expect(page.getByTestId("billing-plan")).toHaveText("Enterprise");
 });

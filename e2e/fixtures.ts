@@ -98,3 +98,19 @@ export async function signInAsListedAdmin(
     await followVerificationLink(page, email);
   }
 }
+
+/**
+ * Opens a section of the signed-in person's current workspace (at first their personal one)
+ * through its address from before workspaces, /account/<section>, which redirects there; returns
+ * the workspace's slug.
+ */
+export async function openWorkspacePage(page: Page, section: string): Promise<string> {
+  await page.goto(`/account/${section}`);
+  await expect(page).toHaveURL(new RegExp(`/w/[a-z0-9-]+/${section}$`));
+  return new URL(page.url()).pathname.split("/")[2] ?? "";
+}
+
+/** A workspace page's address: /w/<any slug>/<section>, then `rest` (a regular expression). */
+export function workspaceUrl(section: string, rest = ""): RegExp {
+  return new RegExp(`/w/[a-z0-9-]+/${section}${rest}`);
+}

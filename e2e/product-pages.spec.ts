@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import Stripe from "stripe";
 import { cancelInPortal, payOnCheckoutPage, startProTrialFromPricing } from "./billing-steps";
 import { E2E_STRIPE_KEY, E2E_STRIPE_URL } from "./constants";
-import { expect, signInAsAdmin, signUp, test, uniqueEmail } from "./fixtures";
+import { expect, openWorkspacePage, signInAsAdmin, signUp, test, uniqueEmail } from "./fixtures";
 
 // The admin test measures how MRR moves; the other tests here change it too, so this file's
 // tests run one after another. (Tests in other files create trials only, which MRR leaves out.)
@@ -47,7 +47,7 @@ test("a visitor goes from pricing through sign-up and checkout to a Pro trial, c
   // The pricing page now marks Pro, monthly, as the user's plan.
   await page.goto("/pricing");
   await expect(page.getByTestId("plan-pro").getByText("Your plan")).toBeVisible();
-  await page.goto("/account/billing");
+  await openWorkspacePage(page, "billing");
 
   // The portal's change reaches the app by webhook; the page shows it once it has arrived.
   await cancelInPortal(page);
@@ -102,7 +102,7 @@ test("a card declined on the checkout page leaves the account on Free", async ({
   });
   await payOnCheckoutPage(page, "4000 0000 0000 9995");
   await expect(page.getByRole("alert")).toContainText("Your card has insufficient funds.");
-  await page.goto("/account/billing");
+  await openWorkspacePage(page, "billing");
   await expect(page.getByTestId("billing-plan")).toHaveText("Free");
   await expect(page.getByTestId("billing-status")).toHaveText("No subscription");
 });

@@ -5,17 +5,26 @@ import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { type AppUser, createPasswordUser, setUserRole } from "@/lib/auth/users";
 import { noParams, sessionCookie, TEST_ORIGIN, testRequest, withParams } from "@/lib/testing/http";
 import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
-import { DELETE as revokeKeyRoute } from "./account/api-keys/[id]/route";
-import { POST as createKeyRoute, GET as listKeysRoute } from "./account/api-keys/route";
 import { PUT as setRoleRoute } from "./admin/users/[id]/role/route";
 import { GET as meRoute } from "./me/route";
 import { POST as signUpRoute } from "./sign-up/route";
+import { DELETE as revokeKeyRoute } from "./workspaces/[slug]/api-keys/[id]/route";
+import { POST as createKeyRoute, GET as listKeysRoute } from "./workspaces/[slug]/api-keys/route";
 
 // The routes use the process-wide database; this file hands them one of its own.
 let handle: DatabaseHandle;
 let alice: AppUser;
 let bob: AppUser;
 let admin: AppUser;
+/** The personal workspaces' slugs and ids, by user id. */
+const personal = new Map<string, { id: string; slug: string }>();
+const workspaceOf = (user: AppUser) => {
+  const workspace = personal.get(user.id);
+  if (!workspace) throw new Error("no personal workspace");
+  return workspace;
+};
+const keysPath = (user: AppUser, rest = "") =>
+  `/api/workspaces/${workspaceOf(user).slug}/api-keys${rest}`;
 beforeAll(async () => {
   handle = await createTestDatabase();
   provideDatabase(handle);
@@ -27,15 +36,14 @@ beforeAll(async () => {
     userId: (await make("root@example.com")).id,
     role: "admin",
   });
+  for (const user of [alice, bob, admin]) {
+    const { id, slug } = await ensurePersonalWorkspace(handle.db, user.id);
+    personal.set(user.id, { id, slug });
+  }
 });
 afterAll(async () => {
   await handle.close();
 });
-
-/** The personal workspace sign-up gave the user. */
-async function personalWorkspaceOf(user: AppUser): Promise<string> {
-  return (await ensurePersonalWorkspace(handle.db, user.id)).id;
-}
 
 async function errorCode(response: Response): Promise<string> {
   const body: { error?: { code?: string } } = await response.json();
@@ -58,11 +66,14 @@ describe("who may call", () => {
     expect(await bySession.json()).toMatchObject({
       user: { id: alice.id },
       authenticatedWith: "session",
+      workspaces: [
+        { slug: workspaceOf(alice).slug, name: "Personal", role: "owner", personal: true },
+      ],
     });
 
     const { key } = await createApiKey(handle.db, {
       userId: alice.id,
-      workspaceId: await personalWorkspaceOf(alice),
+      workspaceId: workspaceOf(alice).id,
       sessionVersion: 0,
       name: "me",
     });
@@ -71,18 +82,18 @@ describe("who may call", () => {
     expect(await byKey.json()).toMatchObject({
       user: { id: alice.id },
       authenticatedWith: "api_key",
+      apiKeyWorkspace: workspaceOf(alice).slug,
     });
   });
 
   it("answers 401 for a revoked or unknown key, even beside a valid session", async () => {
-    const workspaceId = await personalWorkspaceOf(alice);
     const { key, id } = await createApiKey(handle.db, {
       userId: alice.id,
-      workspaceId,
+      workspaceId: workspaceOf(alice).id,
       sessionVersion: 0,
       name: "gone",
     });
-    await revokeApiKey(handle.db, { workspaceId, keyId: id });
+    await revokeApiKey(handle.db, { workspaceId: workspaceOf(alice).id, keyId: id });
     const revoked = await meRoute(
       testRequest("/api/me", { apiKey: key, cookie: await sessionCookie(alice) }),
       noParams(),
@@ -101,13 +112,13 @@ describe("who may call", () => {
   it("refuses API keys on session-only routes", async () => {
     const { key } = await createApiKey(handle.db, {
       userId: alice.id,
-      workspaceId: await personalWorkspaceOf(alice),
+      workspaceId: workspaceOf(alice).id,
       sessionVersion: 0,
       name: "not here",
     });
     const response = await listKeysRoute(
-      testRequest("/api/account/api-keys", { apiKey: key }),
-      noParams(),
+      testRequest(keysPath(alice), { apiKey: key }),
+      withParams({ slug: workspaceOf(alice).slug }),
     );
     expect(response.status).toBe(401);
   });
@@ -195,27 +206,29 @@ describe("admin routes", () => {
 describe("API keys over HTTP", () => {
   it("creates a key once, lists it without the secret, and revokes it", async () => {
     const cookie = await sessionCookie(bob);
+    const slug = workspaceOf(bob).slug;
     const created = await createKeyRoute(
-      testRequest("/api/account/api-keys", { body: { name: "deploy" }, cookie }),
-      noParams(),
+      testRequest(keysPath(bob), { body: { name: "deploy" }, cookie }),
+      withParams({ slug }),
     );
     expect(created.status).toBe(201);
     const { apiKey } = (await created.json()) as { apiKey: { id: string; key: string } };
     expect(apiKey.key).toMatch(/^tg_/);
 
     const listed = await listKeysRoute(
-      testRequest("/api/account/api-keys", { cookie }),
-      noParams(),
+      testRequest(keysPath(bob), { cookie }),
+      withParams({ slug }),
     );
     const listing = await listed.text();
     expect(listing).toContain(apiKey.id);
     expect(listing).not.toContain(apiKey.key);
 
+    // Each through their own workspace: another workspace's key is no key of it.
     const revoke = (as: AppUser, id: string) =>
       sessionCookie(as).then((c) =>
         revokeKeyRoute(
-          testRequest(`/api/account/api-keys/${id}`, { method: "DELETE", cookie: c }),
-          withParams({ id }),
+          testRequest(keysPath(as, `/${id}`), { method: "DELETE", cookie: c }),
+          withParams({ slug: workspaceOf(as).slug, id }),
         ),
       );
     expect((await revoke(alice, apiKey.id)).status).toBe(404);
@@ -226,11 +239,11 @@ describe("API keys over HTTP", () => {
 
   it("answers 422 for a key without a name", async () => {
     const response = await createKeyRoute(
-      testRequest("/api/account/api-keys", {
+      testRequest(keysPath(bob), {
         body: { name: "  " },
         cookie: await sessionCookie(bob),
       }),
-      noParams(),
+      withParams({ slug: workspaceOf(bob).slug }),
     );
     expect(response.status).toBe(422);
   });
@@ -239,12 +252,12 @@ describe("API keys over HTTP", () => {
 describe("request safety", () => {
   it("refuses a state-changing call from a foreign origin with 403, before anything else", async () => {
     const response = await createKeyRoute(
-      testRequest("/api/account/api-keys", {
+      testRequest(keysPath(bob), {
         body: { name: "csrf" },
         cookie: await sessionCookie(bob),
         headers: { origin: "https://evil.example" },
       }),
-      noParams(),
+      withParams({ slug: workspaceOf(bob).slug }),
     );
     expect(response.status).toBe(403);
     const crossSite = await signUpRoute(

@@ -172,6 +172,7 @@ export async function startTestCheckout(
     db: t.db,
     stripe: t.stripe,
     workspaceId: user.workspaceId,
+    workspaceSlug: user.workspaceSlug,
     choice: { plan, period },
   });
   if (!checkout.started) throw new Error(`checkout not started: ${checkout.error.message}`);

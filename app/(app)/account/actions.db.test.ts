@@ -8,8 +8,9 @@ import { verifyPasswordUser } from "@/lib/auth/users";
 import { IDLE } from "@/lib/form-state";
 import { passwordSignIn, signInWithLink, whoAmI } from "@/lib/testing/auth";
 import { SESSION_COOKIE, testForm } from "@/lib/testing/http";
+import { ensurePersonalWorkspace } from "@/lib/workspaces/workspaces";
+import { createApiKeyAction } from "../w/[slug]/api-keys/actions";
 import { setPasswordAction } from "./actions";
-import { createApiKeyAction } from "./api-keys/actions";
 
 // The request a page or server action runs in is Next's; here it is a stand-in: the headers
 // `auth()` and `signIn()` read, and the cookies a server action sets. Auth.js, the session
@@ -72,9 +73,10 @@ describe("pages and server actions with a session the owner's proof ended", () =
       setPasswordAction(IDLE, testForm({ newPassword: "attacker-new-password" })),
     ).rejects.toEqual(redirectToSignIn("/account"));
     browserWith(attacker);
-    await expect(createApiKeyAction(IDLE, testForm({ name: "backdoor" }))).rejects.toEqual(
-      redirectToSignIn("/account/api-keys"),
-    );
+    const workspace = await ensurePersonalWorkspace(handle.db, account.id);
+    await expect(
+      createApiKeyAction(IDLE, testForm({ slug: workspace.slug, name: "backdoor" })),
+    ).rejects.toEqual(redirectToSignIn(`/w/${workspace.slug}/api-keys`));
 
     expect(
       await verifyPasswordUser(handle.db, "actions@example.com", "attacker-new-password"),

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { z } from "zod";
@@ -9,7 +10,11 @@ import { signIn } from "@/lib/auth/auth";
 import { resendVerificationEmail } from "@/lib/auth/send-verification-email";
 import { signInPath } from "@/lib/auth/session";
 import { setPassword } from "@/lib/auth/set-password";
+import { env } from "@/lib/env";
 import { action } from "@/lib/http/action";
+import { CURRENT_WORKSPACE_COOKIE } from "@/lib/workspaces/request";
+import { slugFromName, slugSchema, workspaceNameSchema } from "@/lib/workspaces/slug";
+import { createWorkspace } from "@/lib/workspaces/workspaces";
 
 const PAGE = "/account";
 
@@ -53,6 +58,53 @@ export const setPasswordAction = action(
     }
     revalidatePath(PAGE);
     return { status: "success", message: "Your password is saved." };
+  },
+);
+
+/** The form's fields; an empty address is made from the name (`createWorkspace`). */
+const workspaceForm = z.object({
+  name: workspaceNameSchema,
+  slug: z.union([z.literal(""), slugSchema]),
+});
+
+/**
+ * Creates a team workspace owned by the person, then opens its billing page. A taken or
+ * reserved address is answered beside the address field, as is a name that leaves no address
+ * to propose.
+ */
+export const createWorkspaceAction = action(
+  {
+    access: "user",
+    returnTo: PAGE,
+    schema: workspaceForm,
+    errorFields: { conflict: "slug", validation_failed: "slug" },
+    keep: ["name", "slug"],
+  },
+  async ({ name, slug }, { user }) => {
+    const proposed = slug === "" ? slugFromName(name) : slug;
+    if (proposed === "") {
+      return {
+        status: "error",
+        fieldErrors: { slug: "Choose an address: the name has no letters or digits to make one" },
+        values: { name, slug },
+      };
+    }
+    const workspace = await createWorkspace(await getDb(), {
+      userId: user.id,
+      name,
+      slug: proposed,
+    });
+    // The new workspace is the one in use now (the redirect's page renders in this response,
+    // which proxy.ts does not see), and the header's switcher (in the root layout) lists it.
+    (await cookies()).set(CURRENT_WORKSPACE_COOKIE, workspace.slug, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "lax",
+      secure: env().FRONTEND_URL.startsWith("https://"),
+      maxAge: 60 * 60 * 24 * 365,
+    });
+    revalidatePath("/", "layout");
+    redirect(`/w/${workspace.slug}/billing`);
   },
 );
 

@@ -1,10 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { FormAlert } from "@/components/ui/form-alert";
+import { Cell, Row, RowHeader, Table } from "@/components/ui/table";
+import { workspaceHome } from "@/components/workspace-links";
 import { getDb } from "@/db";
 import { requireUser } from "@/lib/auth/session";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/sign-up";
 import { getSignInState } from "@/lib/auth/users";
+import { hasRole, ROLE_LABELS } from "@/lib/workspaces/roles";
+import { listWorkspacesOf } from "@/lib/workspaces/workspaces";
+import { CreateWorkspaceForm } from "./create-workspace-form";
 import { PasswordForm } from "./password-form";
 import { VerifyEmailNotice } from "./verify-email-notice";
 
@@ -24,11 +29,22 @@ const PASSWORD_CHANGED = {
   text: "Your password is changed. Every other session is signed out.",
 } as const;
 
+const SECTION_LABELS = {
+  billing: "Billing",
+  invoices: "Invoices",
+  usage: "Usage",
+  "api-keys": "API keys",
+} as const;
+
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function AccountPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser("/account");
-  const signIn = await getSignInState(await getDb(), user.id);
+  const db = await getDb();
+  const [signIn, workspaces] = await Promise.all([
+    getSignInState(db, user.id),
+    listWorkspacesOf(db, user.id),
+  ]);
   const { email: emailParam, password: passwordParam } = await searchParams;
   const notice =
     emailParam === "verified" || emailParam === "link-invalid"
@@ -52,18 +68,13 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
         </dd>
         <dt className="font-medium text-slate-600">Name</dt>
         <dd className="text-slate-900">{user.name ?? "Not set"}</dd>
-        <dt className="font-medium text-slate-600">Role</dt>
+        <dt className="font-medium text-slate-600">Site role</dt>
         <dd className="text-slate-900">{user.role === "admin" ? "Admin" : "Member"}</dd>
       </dl>
       <ul className="mt-8 flex flex-wrap gap-3 text-sm">
         <li>
           <Link href="/pricing" className="font-medium text-brand-700 underline">
             See plans
-          </Link>
-        </li>
-        <li>
-          <Link href="/account/api-keys" className="font-medium text-brand-700 underline">
-            Manage API keys
           </Link>
         </li>
         {user.role === "admin" && (
@@ -74,6 +85,55 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
           </li>
         )}
       </ul>
+      <section id="workspaces" aria-labelledby="workspaces-heading" className="mt-10">
+        <h2 id="workspaces-heading" className="text-lg font-semibold text-slate-900">
+          Your workspaces
+        </h2>
+        <p className="mt-1 max-w-2xl text-sm text-slate-600">
+          Plans, invoices, usage and API keys belong to a workspace. Your personal workspace is
+          yours alone; team workspaces have members.
+        </p>
+        <div className="mt-4">
+          <Table
+            caption="Your workspaces"
+            minWidth="min-w-[32rem]"
+            columns={["Workspace", "Your role", { label: "Links", hidden: true }]}
+          >
+            {workspaces.map(({ workspace, role }) => (
+              <Row key={workspace.id}>
+                <RowHeader>
+                  <Link href={workspaceHome({ slug: workspace.slug, role })} className="underline">
+                    {workspace.name}
+                  </Link>
+                  {workspace.personalUserId && (
+                    <span className="ml-2 text-xs text-slate-500">Personal</span>
+                  )}
+                </RowHeader>
+                <Cell>{ROLE_LABELS[role]}</Cell>
+                <Cell>
+                  <ul className="flex flex-wrap gap-3">
+                    {(hasRole(role, "admin")
+                      ? (["billing", "invoices", "usage", "api-keys"] as const)
+                      : (["usage", "api-keys"] as const)
+                    ).map((section) => (
+                      <li key={section}>
+                        <Link
+                          href={`/w/${workspace.slug}/${section}`}
+                          className="font-medium text-brand-700 underline"
+                        >
+                          {SECTION_LABELS[section]}
+                          <span className="sr-only"> of {workspace.name}</span>
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                </Cell>
+              </Row>
+            ))}
+          </Table>
+        </div>
+        <CreateWorkspaceForm />
+      </section>
       {signIn && (
         <PasswordForm hasPassword={signIn.hasPassword} passwordMinLength={PASSWORD_MIN_LENGTH} />
       )}

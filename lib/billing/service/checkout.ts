@@ -1,7 +1,8 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import type Stripe from "stripe";
-import { subscriptions } from "@/db/schema";
+import type { Database } from "@/db";
+import { subscriptions, workspaceMembers } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { type WaitingLeaseOptions, withLease } from "@/lib/leases";
@@ -24,8 +25,8 @@ import { callStripe } from "../stripe/call-stripe";
 import type { BillingDeps } from "../stripe/client";
 import { findCustomer, getOrCreateCustomer } from "./customer";
 
-/** Where a checkout that could not start sends the person, for a door that is a page. */
-const BILLING_PAGE = "/account/billing";
+/** The workspace's billing page: where a checkout that could not start, or ended, leads. */
+export const workspaceBillingPath = (slug: string) => `/w/${slug}/billing`;
 
 export type CheckoutStart =
   | { started: true; url: string }
@@ -43,16 +44,18 @@ export type CheckoutStart =
 
 /**
  * The one door to Checkout, for every way a person starts one: the billing page's form, the
- * pricing page's link (GET and POST /account/checkout) and the API (POST
- * /api/billing/checkout). Validates `choice` (a plan and a period of the catalog), charges the
- * user's checkout rate limit (RATE_LIMITS.checkout) only for a valid one, and creates the
+ * pricing page's link (GET and POST /w/<slug>/checkout) and the API (POST
+ * /api/workspaces/<slug>/billing/checkout). The caller has authorised the person for the
+ * workspace's billing; `workspaceSlug` is the workspace's address, for the pages Stripe and a
+ * refusal lead back to. Validates `choice` (a plan and a period of the catalog), charges the
+ * workspace's checkout rate limit (RATE_LIMITS.checkout) only for a valid one, and creates the
  * session (`createCheckoutSession`). A refusal the person can act on (an AppError) is returned,
  * in the terms of each door, and logged; anything else is thrown.
  */
 export async function startCheckout(
-  deps: BillingDeps & { workspaceId: string; choice: unknown },
+  deps: BillingDeps & { workspaceId: string; workspaceSlug: string; choice: unknown },
 ): Promise<CheckoutStart> {
-  const { db, stripe, workspaceId } = deps;
+  const { db, stripe, workspaceId, workspaceSlug } = deps;
   const choice = planChoiceSchema.safeParse(deps.choice);
   if (!choice.success) {
     const error = new AppError("validation_failed", "Choose a plan and a billing period.", {
@@ -63,15 +66,23 @@ export async function startCheckout(
   const { plan, period } = choice.data;
   try {
     await enforceRateLimit(db, RATE_LIMITS.checkout, workspaceId);
-    const { url } = await createCheckoutSession({ db, stripe, workspaceId, tier: plan, period });
+    const { url } = await createCheckoutSession({
+      db,
+      stripe,
+      workspaceId,
+      workspaceSlug,
+      tier: plan,
+      period,
+    });
     return { started: true, url };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     log.info({ workspaceId, plan, period, code: error.code }, "checkout not started");
+    const page = workspaceBillingPath(workspaceSlug);
     const next =
       error.code === "subscription_exists"
-        ? `${BILLING_PAGE}?${new URLSearchParams({ change: plan, period })}`
-        : `${BILLING_PAGE}?${new URLSearchParams({ notice: error.code })}`;
+        ? `${page}?${new URLSearchParams({ change: plan, period })}`
+        : `${page}?${new URLSearchParams({ notice: error.code })}`;
     return { started: false, error, next };
   }
 }
@@ -102,7 +113,12 @@ const NEEDS_ATTENTION = ["past_due", "unpaid", "paused"] as const;
  *   meanwhile, this one is expired too and `subscription_exists` is thrown.
  */
 async function createCheckoutSession(
-  deps: BillingDeps & { workspaceId: string; tier: PlanTier; period: BillingPeriod },
+  deps: BillingDeps & {
+    workspaceId: string;
+    workspaceSlug: string;
+    tier: PlanTier;
+    period: BillingPeriod;
+  },
 ): Promise<{ url: string }> {
   const { tier } = deps;
   if (!isPaidTier(tier)) {
@@ -120,14 +136,19 @@ const CHECKOUT_LEASE: WaitingLeaseOptions = {
   busy: () =>
     new AppError(
       "conflict",
-      "A checkout is already being started for your account. Try again in a moment.",
+      "A checkout is already being started for this workspace. Try again in a moment.",
     ),
 };
 
 async function createSessionLocked(
-  deps: BillingDeps & { workspaceId: string; tier: PaidPlanTier; period: BillingPeriod },
+  deps: BillingDeps & {
+    workspaceId: string;
+    workspaceSlug: string;
+    tier: PaidPlanTier;
+    period: BillingPeriod;
+  },
 ): Promise<{ url: string }> {
-  const { db, stripe, workspaceId, tier, period } = deps;
+  const { db, stripe, workspaceId, workspaceSlug, tier, period } = deps;
   const current = await getEntitlements(db, workspaceId);
   if (current.source === "subscription") {
     if (current.tier === tier && current.period === period) {
@@ -162,6 +183,7 @@ async function createSessionLocked(
     throw subscriptionExists(null);
   }
   const trialDays = history === "none" ? env().DEFAULT_TRIAL_DAYS : 0;
+  const seats = await memberCount(db, workspaceId);
 
   const frontend = env().FRONTEND_URL;
   const minute = Math.floor(Date.now() / 60_000);
@@ -173,9 +195,11 @@ async function createSessionLocked(
           customer,
           client_reference_id: workspaceId,
           metadata: { workspaceId },
-          // A metered price takes no quantity: what it bills comes from the meter.
+          // The plan's price is tiered by seat: its quantity is the members the workspace has
+          // now (the seat sync keeps it there afterwards). A metered price takes no quantity:
+          // what it bills comes from the meter.
           line_items: [
-            { price: price.id, quantity: 1 },
+            { price: price.id, quantity: seats },
             ...(metered ? [{ price: metered.id }] : []),
           ],
           subscription_data: {
@@ -183,13 +207,13 @@ async function createSessionLocked(
             ...(trialDays > 0 ? { trial_period_days: trialDays } : {}),
           },
           allow_promotion_codes: true,
-          success_url: `${frontend}/account/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+          success_url: `${frontend}${workspaceBillingPath(workspaceSlug)}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
           cancel_url: `${frontend}/pricing?checkout=canceled`,
         },
         { idempotencyKey },
       ),
     );
-  const key = `checkout:${workspaceId}:${lookupKeyFor(tier, period)}:${trialDays}:${minute}`;
+  const key = `checkout:${workspaceId}:${lookupKeyFor(tier, period)}:${seats}:${trialDays}:${minute}`;
   let session = await create(key);
   if (session.lastResponse.headers["idempotent-replayed"] === "true") {
     // Stripe answers a replayed key with the session as it was created; what matters is now.
@@ -222,6 +246,15 @@ function subscriptionExists(planName: string | null): AppError {
     "subscription_exists",
     `You already have ${planName ? `the ${planName} plan` : "a subscription"}. Change your plan from the billing page instead.`,
   );
+}
+
+/** The workspace's members now: the seats a new subscription is billed for (at least one). */
+async function memberCount(db: Database, workspaceId: string): Promise<number> {
+  const [row] = await db
+    .select({ members: count() })
+    .from(workspaceMembers)
+    .where(eq(workspaceMembers.workspaceId, workspaceId));
+  return Math.max(1, row?.members ?? 0);
 }
 
 /**

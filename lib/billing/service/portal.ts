@@ -10,16 +10,18 @@ import { BILLING_UNAVAILABLE } from "../stripe/errors";
 import { findCustomer } from "./customer";
 
 /**
- * A Stripe customer-portal session for the user's own customer (the only one they can reach:
- * it is looked up by their id, nothing else); returns its URL. `no_customer` when the user has
- * never started a checkout. The session uses Tollgate's portal configuration (card, billing
+ * A Stripe customer-portal session for the workspace's customer (the caller has authorised the
+ * person for its billing; the customer is looked up by the workspace's id, nothing else),
+ * returning to the workspace's billing page (`workspaceSlug`); returns its URL. `no_customer`
+ * when the workspace has never started a checkout. The session uses Tollgate's portal configuration (card, billing
  * details, invoices, cancel; no plan switching), never the account's default one.
  */
 export async function createPortalSession({
   db,
   stripe,
   workspaceId,
-}: BillingDeps & { workspaceId: string }): Promise<{ url: string }> {
+  workspaceSlug,
+}: BillingDeps & { workspaceId: string; workspaceSlug: string }): Promise<{ url: string }> {
   const customer = await findCustomer(db, workspaceId);
   if (!customer) {
     throw new AppError("no_customer", "You have no billing account yet. Choose a plan first.");
@@ -30,7 +32,7 @@ export async function createPortalSession({
       {
         customer: customer.stripeCustomerId,
         configuration,
-        return_url: `${env().FRONTEND_URL}/account/billing`,
+        return_url: `${env().FRONTEND_URL}/w/${workspaceSlug}/billing`,
       },
       // One session per customer and minute: a double click opens the same portal.
       { idempotencyKey: `portal:${customer.stripeCustomerId}:${Math.floor(Date.now() / 60_000)}` },
