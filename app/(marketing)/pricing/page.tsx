@@ -11,11 +11,14 @@ import { currentUser } from "@/lib/auth/session";
 import { listPlans, PLAN_TIERS } from "@/lib/billing/catalog/plans";
 import { getEntitlements } from "@/lib/billing/entitlements";
 import { env } from "@/lib/env";
+import { currentWorkspaceOf } from "@/lib/workspaces/request";
 
 async function pricingViewer(): Promise<PricingViewer> {
   const user = await currentUser();
   if (!user) return { signedIn: false };
-  const entitlements = await getEntitlements(await getDb(), user.id);
+  // The plan of the workspace the visitor works in (the buttons act on it through /account/*).
+  const { workspace } = await currentWorkspaceOf(user.id);
+  const entitlements = await getEntitlements(await getDb(), workspace.id);
   return {
     signedIn: true,
     tier: entitlements.tier,

@@ -79,7 +79,7 @@ export async function pushCatalog(
     frontendUrl,
     catalog = stripeCatalog(),
   }: {
-    /** FRONTEND_URL: the portal returns to `${frontendUrl}/account/billing`. */
+    /** FRONTEND_URL: the portal's default return, `${frontendUrl}/account/billing` (the current workspace's billing; each portal session names its own workspace's page). */
     frontendUrl: string;
     catalog?: StripeCatalog;
   },

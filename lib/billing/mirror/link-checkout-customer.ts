@@ -1,5 +1,4 @@
 import "server-only";
-import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "@/db";
 import { customers } from "@/db/schema";

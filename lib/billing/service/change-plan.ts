@@ -20,7 +20,7 @@ import {
   subscriptionView,
 } from "./current-subscription";
 
-/** GET /api/billing/subscription?plan=&period= — the change to preview. */
+/** GET /api/workspaces/:slug/billing/subscription?plan=&period= — the change to preview. */
 export const previewChangeSchema = planChoiceSchema;
 
 /**

@@ -12,7 +12,7 @@ import { findCustomer } from "./customer";
 
 /**
  * Confirming a checkout when the person comes back from Stripe's page (`?session_id=` on
- * /account/billing): the session is checked to be theirs and, once paid, their customer is
+ * /w/<slug>/billing): the session is checked to be the workspace's and, once paid, its customer is
  * re-synced so the new plan shows before the webhook arrives.
  */
 

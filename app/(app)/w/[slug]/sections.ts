@@ -6,6 +6,6 @@ export const WORKSPACE_SECTIONS: readonly { path: string; label: string; need: W
   { path: "invoices", label: "Invoices", need: NEEDS.invoices },
   { path: "usage", label: "Usage", need: NEEDS.use },
   { path: "api-keys", label: "API keys", need: NEEDS.apiKeys },
-  { path: "members", label: "Members", need: NEEDS.members },
-  { path: "settings", label: "Settings", need: NEEDS.settings },
+  { path: "members", label: "Members", need: NEEDS.use },
+  { path: "settings", label: "Settings", need: NEEDS.use },
 ];

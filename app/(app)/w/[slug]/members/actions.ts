@@ -15,9 +15,9 @@ import {
 } from "@/lib/workspaces/invitations";
 import { changeMemberRole, removeMember } from "@/lib/workspaces/members";
 import { ROLE_LABELS } from "@/lib/workspaces/roles";
-import { authorizeForm, returnToSection } from "./workspace-action";
+import { authorizeWorkspaceForm, workspaceReturnTo } from "../workspace-form";
 
-const returnTo = returnToSection("members");
+const returnTo = workspaceReturnTo("members");
 const refresh = (slug: string) => revalidatePath(`/w/${slug}/members`);
 
 /** Invites an address; the link is mailed (or logged in development). */
@@ -31,7 +31,7 @@ export const inviteAction = action(
     errorFields: { conflict: "email" },
   },
   async ({ email, role }, { user, formData }) => {
-    const { workspace } = await authorizeForm(formData, user.id, NEEDS.members);
+    const { workspace } = await authorizeWorkspaceForm(formData, user.id, NEEDS.members);
     const { invitation } = await createInvitation(await getDb(), {
       workspaceId: workspace.id,
       inviterId: user.id,
@@ -53,7 +53,7 @@ export const changeRoleAction = action(
     invalid: "message",
   },
   async ({ userId, role }, { user, formData }) => {
-    const { workspace } = await authorizeForm(formData, user.id, NEEDS.members);
+    const { workspace } = await authorizeWorkspaceForm(formData, user.id, NEEDS.members);
     const member = await changeMemberRole(await getDb(), {
       workspaceId: workspace.id,
       actorId: user.id,
@@ -71,7 +71,7 @@ export const changeRoleAction = action(
 export const removeMemberAction = action(
   { access: "user", returnTo, schema: memberForm, invalid: "message" },
   async ({ userId }, { user, formData }) => {
-    const { workspace } = await authorizeForm(formData, user.id, NEEDS.members);
+    const { workspace } = await authorizeWorkspaceForm(formData, user.id, NEEDS.members);
     await removeMember(await getDb(), { workspaceId: workspace.id, actorId: user.id, userId });
     refresh(workspace.slug);
     return { status: "success", message: "Removed." };
@@ -83,7 +83,7 @@ const invitationForm = z.object({ invitationId: z.string().min(1) });
 export const revokeInvitationAction = action(
   { access: "user", returnTo, schema: invitationForm, invalid: "message" },
   async ({ invitationId }, { user, formData }) => {
-    const { workspace } = await authorizeForm(formData, user.id, NEEDS.members);
+    const { workspace } = await authorizeWorkspaceForm(formData, user.id, NEEDS.members);
     await revokeInvitation(await getDb(), { workspaceId: workspace.id, invitationId });
     refresh(workspace.slug);
     return { status: "success", message: "Invitation revoked." };
@@ -93,7 +93,7 @@ export const revokeInvitationAction = action(
 export const resendInvitationAction = action(
   { access: "user", returnTo, schema: invitationForm, invalid: "message" },
   async ({ invitationId }, { user, formData }) => {
-    const { workspace } = await authorizeForm(formData, user.id, NEEDS.members);
+    const { workspace } = await authorizeWorkspaceForm(formData, user.id, NEEDS.members);
     const { invitation } = await resendInvitation(await getDb(), {
       workspaceId: workspace.id,
       invitationId,

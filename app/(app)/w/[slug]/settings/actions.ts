@@ -10,9 +10,9 @@ import { NEEDS } from "@/lib/workspaces/access";
 import { removeMember, transferOwnership } from "@/lib/workspaces/members";
 import { deleteWorkspace, updateWorkspace } from "@/lib/workspaces/settings";
 import { slugSchema, workspaceNameSchema } from "@/lib/workspaces/slug";
-import { authorizeForm, returnToSection } from "../members/workspace-action";
+import { authorizeWorkspaceForm, workspaceReturnTo } from "../workspace-form";
 
-const returnTo = returnToSection("settings");
+const returnTo = workspaceReturnTo("settings");
 
 /** Renames the workspace or moves it to a new address (then the page follows it there). */
 export const updateWorkspaceAction = action(
@@ -27,7 +27,7 @@ export const updateWorkspaceAction = action(
     errorFields: { conflict: "newSlug", validation_failed: "newSlug" },
   },
   async ({ name, newSlug }, { user, formData }) => {
-    const { workspace } = await authorizeForm(formData, user.id, NEEDS.settings);
+    const { workspace } = await authorizeWorkspaceForm(formData, user.id, NEEDS.settings);
     const slug = workspace.personalUserId ? undefined : newSlug;
     const updated = await updateWorkspace(await getDb(), workspace, { name, slug });
     if (updated.slug !== workspace.slug) redirect(`/w/${updated.slug}/settings?saved=1`);
@@ -48,7 +48,7 @@ export const transferAction = action(
     invalid: "message",
   },
   async ({ userId }, { user, formData }) => {
-    const { workspace } = await authorizeForm(formData, user.id, NEEDS.transfer);
+    const { workspace } = await authorizeWorkspaceForm(formData, user.id, NEEDS.transfer);
     await transferOwnership(await getDb(), { workspaceId: workspace.id, actorId: user.id, userId });
     revalidatePath(`/w/${workspace.slug}`, "layout");
     return { status: "success", message: "Ownership transferred. You are now an admin." };
@@ -64,7 +64,7 @@ export const deleteWorkspaceAction = action(
     errorFields: { bad_request: "confirmSlug" },
   },
   async ({ confirmSlug }, { user, formData }) => {
-    const { workspace } = await authorizeForm(formData, user.id, NEEDS.delete);
+    const { workspace } = await authorizeWorkspaceForm(formData, user.id, NEEDS.delete);
     if (confirmSlug.trim().toLowerCase() !== workspace.slug) {
       throw new AppError("bad_request", `Type ${workspace.slug} to confirm.`);
     }
@@ -77,7 +77,7 @@ export const deleteWorkspaceAction = action(
 export const leaveAction = action(
   { access: "user", returnTo, schema: z.object({}) },
   async (_input, { user, formData }) => {
-    const { workspace } = await authorizeForm(formData, user.id, NEEDS.use);
+    const { workspace } = await authorizeWorkspaceForm(formData, user.id, NEEDS.use);
     await removeMember(await getDb(), {
       workspaceId: workspace.id,
       actorId: user.id,
