@@ -109,7 +109,7 @@ async function joinFromInvitation(browser: Browser, email: string, workspaceName
   return { context, page };
 }
 
-test("Acme buys Pro, three invited people join, and the fourth member is billed as one extra seat", async ({
+test("Acme buys Pro, three invited people join, the fourth member is billed as one extra seat, and a removal lowers the next renewal", async ({
   page,
   browser,
 }) => {
@@ -164,6 +164,47 @@ test("Acme buys Pro, three invited people join, and the fourth member is billed 
   await member.goto(`/w/${workspace.slug}/billing`);
   await expect(member.getByRole("heading", { name: "Page not found" })).toBeVisible();
   for (const { context } of joined) await context.close();
+
+  // The trial ends: the first invoice bills the four members, $29 + one extra seat at $9.
+  const subscriptionId = String(subscription?.id);
+  await stripe.subscriptions.update(subscriptionId, { trial_end: "now" });
+  const [first] = (await stripe.invoices.list({ subscription: subscriptionId, limit: 1 })).data;
+  expect(first?.total).toBe(29_00 + 9_00);
+
+  // Removing a member lowers the quantity with no credit now: the next renewal bills three.
+  const leaving = invitees[2] ?? "";
+  await page.goto(`/w/${workspace.slug}/members`);
+  await page
+    .getByTestId(`member-${leaving}`)
+    .getByRole("button", { name: `Remove ${leaving}` })
+    .click();
+  await expect(page.getByTestId(`member-${leaving}`)).toHaveCount(0);
+  await expect(async () => {
+    const current = await stripe.subscriptions.retrieve(subscriptionId);
+    expect(current.items.data[0]?.quantity).toBe(3);
+  }).toPass({ timeout: 60_000 });
+  const upcoming = await stripe.invoices.createPreview({ subscription: subscriptionId });
+  expect(
+    upcoming.lines.data.filter((line) => line.parent?.subscription_item_details?.proration),
+  ).toEqual([]);
+  expect(upcoming.total).toBe(29_00);
+  // The renewal, brought forward by restarting the billing cycle now (the emulator's clock is
+  // shared with the browser tests running beside this one; the seat job's db test moves it).
+  await stripe.subscriptions.update(subscriptionId, {
+    billing_cycle_anchor: { type: "now" },
+    proration_behavior: "none",
+  });
+  const [renewal] = (await stripe.invoices.list({ subscription: subscriptionId, limit: 1 })).data;
+  expect(renewal?.id).not.toBe(first?.id);
+  expect(renewal?.total).toBe(29_00);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("seat-summary")).toContainText(
+      "3 members · 3 included · 0 billed extra",
+      { timeout: 1_000 },
+    );
+  }).toPass({ timeout: 30_000 });
+
   const mine = (await (await page.request.get("/api/workspaces")).json()) as {
     data: { slug: string; personal: boolean }[];
   };

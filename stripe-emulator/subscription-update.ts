@@ -173,7 +173,7 @@ export function updateSubscription(
   const newInterval = intervalOf(subscription);
   const cycleReset =
     !trialing &&
-    (str(params, "billing_cycle_anchor") === "now" ||
+    (billingCycleAnchorNow(params) ||
       newInterval.interval !== oldInterval.interval ||
       newInterval.interval_count !== oldInterval.interval_count);
 
@@ -291,4 +291,15 @@ export function updateSubscription(
     endTrial(em, subscription, now);
   }
   return subscription;
+}
+
+/**
+ * `billing_cycle_anchor=now`: the form older API versions take, and the object form
+ * (`billing_cycle_anchor[type]=now`) stripe-node's types name for newer ones.
+ */
+function billingCycleAnchorNow(params: Params): boolean {
+  const anchor = params.billing_cycle_anchor;
+  if (typeof anchor === "string") return anchor === "now";
+  const asObject = obj(params, "billing_cycle_anchor");
+  return asObject !== undefined && str(asObject, "type", "billing_cycle_anchor[type]") === "now";
 }

@@ -309,3 +309,25 @@ describe("checkout with a quantity", () => {
     expect(error.param).toBe("line_items[0][quantity]");
   });
 });
+
+describe("restarting the billing cycle", () => {
+  it("invoices the current quantity at once, with the anchor given as a string or an object", async () => {
+    for (const anchor of ["now", { type: "now" }] as const) {
+      const { subscription, item } = await subscribe(proMonthly, 5);
+      await t.stripe.subscriptions.update(subscription.id, {
+        items: [{ id: item.id, quantity: 4 }],
+        proration_behavior: "none",
+      });
+      await t.stripe.subscriptions.update(subscription.id, {
+        // stripe-node's types name the object form; older API versions take the string.
+        billing_cycle_anchor: anchor as Stripe.SubscriptionUpdateParams["billing_cycle_anchor"],
+        proration_behavior: "none",
+      });
+      const [renewal, first] = await invoices(subscription.id);
+      // $29 + 2 × $9 first; then $29 + 1 × $9 for a new period starting now.
+      expect(first?.total).toBe(4700);
+      expect(renewal?.total).toBe(3800);
+      expect(renewal?.billing_reason).toBe("subscription_update");
+    }
+  });
+});
