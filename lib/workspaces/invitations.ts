@@ -19,8 +19,9 @@ import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { invitationUrl, sendInvitationEmail } from "./invitation-email";
-import { lockWorkspace, recordMembershipChange } from "./members";
+import { recordMembershipChange } from "./members";
 import { assertMemberRoom } from "./seats";
+import { lockWorkspace } from "./workspaces";
 
 /**
  * Invitations to a workspace. The token (32 random bytes, base64url) is mailed and never

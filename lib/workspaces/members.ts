@@ -1,16 +1,11 @@
 import "server-only";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
-import {
-  users,
-  type Workspace,
-  type WorkspaceRole,
-  workspaceMembers,
-  workspaces,
-} from "@/db/schema";
+import { users, type WorkspaceRole, workspaceMembers, workspaces } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { hasRole, ROLE_LABELS } from "./roles";
 import { requestSeatSync } from "./seats";
+import { lockWorkspace } from "./workspaces";
 
 /**
  * Membership changes. Every change runs in one transaction that first locks the workspace row
@@ -48,23 +43,6 @@ export async function listMembers(db: Database, workspaceId: string): Promise<Me
     .innerJoin(users, eq(users.id, workspaceMembers.userId))
     .where(eq(workspaceMembers.workspaceId, workspaceId))
     .orderBy(ROLE_ORDER, asc(workspaceMembers.createdAt), asc(workspaceMembers.userId));
-}
-
-/**
- * Locks the workspace row for the rest of the transaction: every membership change of one
- * workspace waits for the one before. `no key update`, as `requestSeatSync` locks it: strong
- * enough to serialise the changes, while a new member row's foreign key (a key-share lock on
- * the row) is not held up, so a change that inserts before it locks cannot deadlock against
- * one that locks first. 404 when the workspace is gone.
- */
-export async function lockWorkspace(tx: Database, workspaceId: string): Promise<Workspace> {
-  const [workspace] = await tx
-    .select()
-    .from(workspaces)
-    .where(eq(workspaces.id, workspaceId))
-    .for("no key update");
-  if (!workspace) throw new AppError("not_found", "This workspace no longer exists.");
-  return workspace;
 }
 
 /** Ends a membership change: a new membership version, and the seat sync asked for. */

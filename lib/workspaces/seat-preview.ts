@@ -11,7 +11,7 @@ import { callStripe } from "@/lib/billing/stripe/call-stripe";
 import type { BillingDeps } from "@/lib/billing/stripe/client";
 import { fromUnixSeconds } from "@/lib/format/date";
 import { SEAT_BILLED_STATUSES, seatBilledSubscription } from "./seat-subscription";
-import { memberCount } from "./seats";
+import { memberCount } from "./workspaces";
 
 /** What one more member costs a workspace whose next member takes a paid seat. */
 export interface SeatCostPreview {

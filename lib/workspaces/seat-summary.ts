@@ -3,7 +3,7 @@ import type { Database } from "@/db";
 import { extraSeats, includedSeats, memberLimit, type PlanTier } from "@/lib/billing/catalog/plans";
 import { getEntitlements } from "@/lib/billing/entitlements";
 import { seatBilledSubscription } from "./seat-subscription";
-import { memberCount } from "./seats";
+import { memberCount } from "./workspaces";
 
 /** A workspace's seats as its members page shows them. */
 export interface SeatSummary {

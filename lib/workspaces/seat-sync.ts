@@ -9,7 +9,7 @@ import { callStripe } from "@/lib/billing/stripe/call-stripe";
 import type { BillingDeps } from "@/lib/billing/stripe/client";
 import { log } from "@/lib/log";
 import { SEAT_BILLED_STATUSES, seatBilledSubscription } from "./seat-subscription";
-import { memberCount } from "./seats";
+import { memberCount } from "./workspaces";
 
 export type SeatSyncResult =
   | { outcome: "no_workspace" | "no_subscription" }

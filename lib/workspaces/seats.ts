@@ -1,12 +1,11 @@
 import "server-only";
-import { count, eq } from "drizzle-orm";
 import type { Database } from "@/db";
-import { workspaceMembers, workspaces } from "@/db/schema";
 import { allowsMembers, getPlan, memberLimit, PLAN_TIERS } from "@/lib/billing/catalog/plans";
 import { getEntitlements } from "@/lib/billing/entitlements";
 import { AppError } from "@/lib/errors";
 import { sendWorkspaceSeatsJob } from "@/lib/jobs/send";
 import { jobsOn } from "@/lib/jobs/transaction";
+import { lockWorkspace, memberCount } from "./workspaces";
 
 /**
  * Seats follow membership: the contract every membership change relies on.
@@ -18,15 +17,6 @@ import { jobsOn } from "@/lib/jobs/transaction";
  *   `membership_version` is bumped: the `workspace-seats` job (lib/workspaces/seat-sync.ts)
  *   then sets the Stripe subscription's quantity to the member count.
  */
-
-/** Members of a workspace: what its seats count (pending invitations do not). */
-export async function memberCount(db: Database, workspaceId: string): Promise<number> {
-  const [row] = await db
-    .select({ members: count() })
-    .from(workspaceMembers)
-    .where(eq(workspaceMembers.workspaceId, workspaceId));
-  return row?.members ?? 0;
-}
 
 /**
  * Throws AppError `payment_required` (402) when `adding` more members would pass the member
@@ -43,7 +33,7 @@ export async function assertMemberRoom(
   workspaceId: string,
   adding: number,
 ): Promise<void> {
-  const workspace = await lockWorkspaceRow(db, workspaceId);
+  const workspace = await lockWorkspace(db, workspaceId);
   const { tier } = await getEntitlements(db, workspaceId);
   const limit = memberLimit(tier);
   if (limit === null) return;
@@ -78,21 +68,6 @@ export async function assertMemberRoom(
  * workspace.
  */
 export async function requestSeatSync(db: Database, workspaceId: string): Promise<void> {
-  await lockWorkspaceRow(db, workspaceId);
+  await lockWorkspace(db, workspaceId);
   await sendWorkspaceSeatsJob(jobsOn(db), workspaceId);
-}
-
-/**
- * Holds the workspace's row until the transaction ends (`no key update`: new member rows, whose
- * foreign key takes a key-share lock on it, are not held up, so changes that insert first and
- * lock after do not deadlock each other). `not_found` for no such workspace.
- */
-async function lockWorkspaceRow(db: Database, workspaceId: string): Promise<{ slug: string }> {
-  const [workspace] = await db
-    .select({ slug: workspaces.slug })
-    .from(workspaces)
-    .where(eq(workspaces.id, workspaceId))
-    .for("no key update");
-  if (!workspace) throw new AppError("not_found", "There is no such workspace.");
-  return workspace;
 }

@@ -4,8 +4,8 @@ import { z } from "zod";
 import type { Database } from "@/db";
 import { subscriptions, type Workspace, workspaces } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { lockWorkspace } from "./members";
 import { slugSchema, workspaceNameSchema } from "./slug";
+import { lockWorkspace } from "./workspaces";
 
 export const updateWorkspaceSchema = z
   .object({ name: workspaceNameSchema.optional(), slug: slugSchema.optional() })

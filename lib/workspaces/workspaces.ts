@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { type Workspace, type WorkspaceRole, workspaceMembers, workspaces } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -106,4 +106,30 @@ export async function findMembership(
     )
     .where(eq(workspaces.slug, input.slug.toLowerCase()));
   return row ?? null;
+}
+
+/** Members of a workspace: what its seats count (pending invitations do not). */
+export async function memberCount(db: Database, workspaceId: string): Promise<number> {
+  const [row] = await db
+    .select({ members: count() })
+    .from(workspaceMembers)
+    .where(eq(workspaceMembers.workspaceId, workspaceId));
+  return row?.members ?? 0;
+}
+
+/**
+ * Locks the workspace row for the rest of the transaction: every membership change of one
+ * workspace waits for the one before. `no key update`: strong enough to serialise the changes,
+ * while a new member row's foreign key (a key-share lock on the row) is not held up, so a
+ * change that inserts before it locks cannot deadlock against one that locks first. 404 when
+ * the workspace is gone.
+ */
+export async function lockWorkspace(tx: Database, workspaceId: string): Promise<Workspace> {
+  const [workspace] = await tx
+    .select()
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId))
+    .for("no key update");
+  if (!workspace) throw new AppError("not_found", "This workspace no longer exists.");
+  return workspace;
 }

@@ -1,13 +1,13 @@
 import "server-only";
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Database } from "@/db";
-import { subscriptions, workspaceMembers } from "@/db/schema";
+import { subscriptions } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { type WaitingLeaseOptions, withLease } from "@/lib/leases";
 import { log } from "@/lib/log";
 import { enforceRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { memberCount } from "@/lib/workspaces/workspaces";
 import { planChoiceSchema } from "../catalog/plan-choice";
 import { resolvePlanPrices } from "../catalog/plan-prices";
 import {
@@ -183,7 +183,7 @@ async function createSessionLocked(
     throw subscriptionExists(null);
   }
   const trialDays = history === "none" ? env().DEFAULT_TRIAL_DAYS : 0;
-  const seats = await memberCount(db, workspaceId);
+  const seats = Math.max(1, await memberCount(db, workspaceId));
 
   const frontend = env().FRONTEND_URL;
   const minute = Math.floor(Date.now() / 60_000);
@@ -246,15 +246,6 @@ function subscriptionExists(planName: string | null): AppError {
     "subscription_exists",
     `You already have ${planName ? `the ${planName} plan` : "a subscription"}. Change your plan from the billing page instead.`,
   );
-}
-
-/** The workspace's members now: the seats a new subscription is billed for (at least one). */
-async function memberCount(db: Database, workspaceId: string): Promise<number> {
-  const [row] = await db
-    .select({ members: count() })
-    .from(workspaceMembers)
-    .where(eq(workspaceMembers.workspaceId, workspaceId));
-  return Math.max(1, row?.members ?? 0);
 }
 
 /**
