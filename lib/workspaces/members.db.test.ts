@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useAppDatabase } from "@/db/testing";
+import { authenticateApiKey, createApiKey, listApiKeys } from "@/lib/auth/api-keys";
 import { changeMemberRole, listMembers, removeMember, transferOwnership } from "./members";
 import { createPerson, createTeam, createTeamOfThree, membershipVersion, refusal } from "./testing";
 import { ensurePersonalWorkspace } from "./workspaces";
@@ -147,6 +148,27 @@ describe("members and roles", () => {
         removeMember(t.db, { workspaceId: team.id, actorId: admin.id, userId: removed.id }),
       ),
     ).toBe("not_found");
+  });
+
+  it("revokes a removed member's API keys of the workspace, and no other key", async () => {
+    const owner = await createPerson(t.db, "owner");
+    const removed = await createPerson(t.db, "removed");
+    const team = await createTeam(t.db, owner, [[removed, "member"]]);
+    const personal = await ensurePersonalWorkspace(t.db, removed.id);
+    const key = (workspaceId: string, userId: string, name: string) =>
+      createApiKey(t.db, { userId, workspaceId, sessionVersion: 0, name });
+    const theirs = await key(team.id, removed.id, "theirs");
+    const owners = await key(team.id, owner.id, "owner's");
+    const elsewhere = await key(personal.id, removed.id, "personal");
+
+    await removeMember(t.db, { workspaceId: team.id, actorId: owner.id, userId: removed.id });
+
+    expect((await listApiKeys(t.db, team.id)).map((k) => k.id)).toEqual([owners.id]);
+    expect(await authenticateApiKey(t.db, theirs.key)).toBeNull();
+    expect(await authenticateApiKey(t.db, owners.key)).toMatchObject({ workspaceId: team.id });
+    expect(await authenticateApiKey(t.db, elsewhere.key)).toMatchObject({
+      workspaceId: personal.id,
+    });
   });
 
   it("lets nobody leave their personal workspace", async () => {

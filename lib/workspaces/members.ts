@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/db";
-import { users, type WorkspaceRole, workspaceMembers, workspaces } from "@/db/schema";
+import { apiKeys, users, type WorkspaceRole, workspaceMembers, workspaces } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { hasRole, ROLE_LABELS } from "./roles";
 import { requestSeatSync } from "./seats";
@@ -161,8 +161,9 @@ export async function changeMemberRole(
 /**
  * Removes a member; a member removing themselves leaves. Removing others needs an owner or an
  * admin (an owner only by an owner); the last owner cannot leave or be removed; nobody leaves
- * their personal workspace. Their API keys of this workspace stop working with it (keys act
- * only while their creator is a member). Throws AppError `not_found`, `forbidden`, `conflict`.
+ * their personal workspace. Their API keys of this workspace are revoked with it (they already
+ * stop working, as keys act only while their creator is a member; revoked, they leave the
+ * workspace's key list too). Throws AppError `not_found`, `forbidden`, `conflict`.
  */
 export async function removeMember(
   db: Database,
@@ -204,6 +205,16 @@ export async function removeMember(
         and(
           eq(workspaceMembers.workspaceId, input.workspaceId),
           eq(workspaceMembers.userId, input.userId),
+        ),
+      );
+    await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(
+        and(
+          eq(apiKeys.workspaceId, input.workspaceId),
+          eq(apiKeys.userId, input.userId),
+          isNull(apiKeys.revokedAt),
         ),
       );
     await recordMembershipChange(tx, input.workspaceId);
