@@ -156,7 +156,8 @@ const WORKSPACES_MIGRATION = "0008_workspaces";
 /** Tables whose rows moved from a user to that user's personal workspace. */
 const MOVED_TO_WORKSPACE = ["customers", "subscriptions", "invoices", "usage_records", "api_keys"];
 
-describe("migrations", () => {
+// Migrating a fresh PGlite database takes up to half a minute on a loaded machine.
+describe("migrations", { timeout: 120_000 }, () => {
   it("move every user's billing to a personal workspace without losing a row or a value", async () => {
     const { db, applyMigrations } = await emptyDatabase();
     const before = journal().findIndex((entry) => entry.tag === WORKSPACES_MIGRATION);
@@ -349,7 +350,7 @@ ALTER TABLE "things" VALIDATE CONSTRAINT "things_n_check";`,
 });
 
 // A production server only verifies: these open a PGlite directory twice, whatever DATABASE_URL.
-describe("a production database open", () => {
+describe("a production database open", { timeout: 120_000 }, () => {
   it("refuses a database with migrations not applied, naming them, and opens it once they are", async () => {
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "tollgate-verify-")), "pglite");
     const count = journal().length;
