@@ -2,6 +2,9 @@ import { cancelInPortal, payOnCheckoutPage } from "./billing-steps";
 import { expect, openWorkspacePage, signUp, test, uniqueEmail, workspaceUrl } from "./fixtures";
 
 test("a new user starts a Pro trial, cancels in the portal, and resumes", async ({ page }) => {
+  // Sign-up, Checkout, the portal and a webhook's round trip: more than the default timeout
+  // allows on a loaded machine.
+  test.slow();
   await signUp(page, { email: uniqueEmail("billing") });
   await expect(page).toHaveURL(/\/account$/);
   await openWorkspacePage(page, "billing");
