@@ -2,8 +2,8 @@ import "server-only";
 import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db";
-import type { Caller, SessionCaller } from "@/lib/auth/session";
-import { requireSession, type SignedInSession, sessionCallerFromRequest } from "@/lib/auth/session";
+import type { Caller } from "@/lib/auth/session";
+import { requireSession, type SignedInSession } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { authorizeWorkspace, NEEDS, type WorkspaceNeed } from "./access";
 import { ensurePersonalWorkspace, findMembership, type WorkspaceMembership } from "./workspaces";
@@ -34,21 +34,6 @@ export async function requireWorkspacePage(
     }
     throw error;
   }
-}
-
-/** A workspace route handler's session caller and membership (401, 404 or 403 otherwise). */
-export async function workspaceCallerFromRequest(
-  request: Request,
-  slug: string,
-  need: WorkspaceNeed,
-): Promise<SessionCaller & WorkspaceMembership> {
-  const caller = await sessionCallerFromRequest(request);
-  const membership = await authorizeWorkspace(await getDb(), {
-    userId: caller.user.id,
-    slug,
-    need,
-  });
-  return { ...caller, ...membership };
 }
 
 /**

@@ -4,20 +4,16 @@
 // prorationDate, nextInvoiceAt}: the extra seat's price per period and, from Stripe's preview,
 // the prorated amount for the rest of this period, added to the next invoice. 402 with
 // `upgradeUrl` when the plan has no room for another member (Free: 2).
-import { getDb } from "@/db";
 import { getStripe } from "@/lib/billing/stripe/client";
-import { route } from "@/lib/http/route";
 import { RATE_LIMITS } from "@/lib/rate-limit";
 import { NEEDS } from "@/lib/workspaces/access";
-import { workspaceCallerFromRequest } from "@/lib/workspaces/request";
 import { previewSeatCost } from "@/lib/workspaces/seat-preview";
 import { assertMemberRoom } from "@/lib/workspaces/seats";
+import { workspaceRoute } from "../../workspace-route";
 
-export const GET = route<"user", { slug: string }>(
-  "user",
-  async ({ request, params }) => {
-    const { workspace } = await workspaceCallerFromRequest(request, params.slug, NEEDS.members);
-    const db = await getDb();
+export const GET = workspaceRoute(
+  NEEDS.members,
+  async ({ db, workspace }) => {
     await assertMemberRoom(db, workspace.id, 1);
     const preview = await previewSeatCost({ db, stripe: getStripe() }, workspace.id);
     const body = preview
