@@ -147,6 +147,8 @@ test("Acme buys Pro, three invited people join, the fourth member is billed as o
     );
   }).toPass({ timeout: 60_000 });
   await expect(page.getByTestId("next-seat-cost")).toContainText("$9.00/month");
+  await page.goto(`/w/${workspace.slug}/billing`);
+  await expect(page.getByTestId("billing-price")).toContainText("$38/month for 4 members");
 
   // The emulator's subscription bills four members.
   const stripe = new Stripe(E2E_STRIPE_KEY, {

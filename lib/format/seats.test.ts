@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { formatExtraSeatPrice, formatIncludedMembers, formatSeatTerms } from "./seats";
+import {
+  formatExtraSeatPrice,
+  formatIncludedMembers,
+  formatPlanAmountPer,
+  formatSeatTerms,
+} from "./seats";
 
 describe("seat terms for people", () => {
   it("caps Free at 2 members whatever the period", () => {
@@ -22,5 +27,13 @@ describe("seat terms for people", () => {
     );
     expect(formatIncludedMembers("enterprise")).toBe("25");
     expect(formatExtraSeatPrice("pro", "yearly")).toBe("$90");
+  });
+
+  it("prices a plan for its members, naming them once some are billed beyond the plan", () => {
+    expect(formatPlanAmountPer("pro", "monthly", 1)).toBe("$29/month");
+    expect(formatPlanAmountPer("pro", "monthly", 3)).toBe("$29/month");
+    expect(formatPlanAmountPer("pro", "monthly", 4)).toBe("$38/month for 4 members");
+    expect(formatPlanAmountPer("pro", "yearly", 5)).toBe("$470/year for 5 members");
+    expect(formatPlanAmountPer("enterprise", "yearly", 27)).toBe("$3,110/year for 27 members");
   });
 });

@@ -1,8 +1,10 @@
 import {
   type BillingPeriod,
   CURRENCY,
+  extraSeats,
   isSeatPricing,
   type PlanTier,
+  planAmount,
   seatTerms,
 } from "@/lib/billing/catalog/plans";
 import { formatMoney, PERIOD_UNIT } from "./money";
@@ -39,4 +41,20 @@ export function formatExtraSeatPrice(tier: PlanTier, period: BillingPeriod): str
   const terms = seatTerms(tier);
   if (!isSeatPricing(terms)) return null;
   return formatMoney(terms.extraMember[period], CURRENCY, { dropZeroFraction: true });
+}
+
+/**
+ * What a plan bills per period for a number of members, with them: "$38/month for 4 members";
+ * the plan's price alone while the members fit in it: "$29/month".
+ */
+export function formatPlanAmountPer(
+  tier: PlanTier,
+  period: BillingPeriod,
+  memberCount: number,
+): string {
+  const amount = formatMoney(planAmount(tier, period, memberCount), CURRENCY, {
+    dropZeroFraction: true,
+  });
+  const per = `${amount}/${PERIOD_UNIT[period]}`;
+  return extraSeats(tier, memberCount) > 0 ? `${per} for ${members(memberCount)}` : per;
 }

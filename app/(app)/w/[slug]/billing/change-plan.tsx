@@ -14,7 +14,8 @@ import { workspaceBillingPath } from "@/lib/billing/service/checkout";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { AppError } from "@/lib/errors";
 import { formatLongDate } from "@/lib/format/date";
-import { formatMoney, formatPlanPricePer } from "@/lib/format/money";
+import { formatMoney } from "@/lib/format/money";
+import { formatPlanAmountPer } from "@/lib/format/seats";
 import { changePlanAction } from "./actions";
 import { BillingActionForm } from "./billing-action-form";
 
@@ -24,10 +25,13 @@ export function ChangePlanOptions({
   slug,
   tier,
   period,
+  members,
 }: {
   slug: string;
   tier: PlanTier;
   period: BillingPeriod | null;
+  /** The seats the subscription bills: each option's price is for them. */
+  members: number;
 }) {
   const options = PAID.flatMap((option) =>
     BILLING_PERIODS.map((optionPeriod) => ({ tier: option, period: optionPeriod })),
@@ -43,7 +47,9 @@ export function ChangePlanOptions({
             <span className="font-medium text-slate-900">
               {getPlan(option.tier).name}, {option.period}
             </span>
-            <span className="text-slate-700">{formatPlanPricePer(option.tier, option.period)}</span>
+            <span className="text-slate-700">
+              {formatPlanAmountPer(option.tier, option.period, members)}
+            </span>
           </Link>
         </li>
       ))}
@@ -60,12 +66,15 @@ export async function ChangePlanConfirmation({
   slug,
   tier,
   period,
+  members,
   currentName,
 }: {
   workspaceId: string;
   slug: string;
   tier: PaidPlanTier;
   period: BillingPeriod;
+  /** The seats the subscription bills, which the new plan bills too. */
+  members: number;
   currentName: string;
 }) {
   const target = getPlan(tier);
@@ -97,7 +106,7 @@ export async function ChangePlanConfirmation({
     );
   }
 
-  const price = `${formatPlanPricePer(tier, period)}`;
+  const price = formatPlanAmountPer(tier, period, members);
   const immediate = preview.prorationDate !== null;
   return (
     <section

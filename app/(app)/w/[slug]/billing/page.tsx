@@ -16,7 +16,7 @@ import { type CheckoutReturn, confirmCheckoutReturn } from "@/lib/billing/servic
 import { findCustomer } from "@/lib/billing/service/customer";
 import { getStripe } from "@/lib/billing/stripe/client";
 import { formatLongDate } from "@/lib/format/date";
-import { formatPlanPricePer } from "@/lib/format/money";
+import { formatPlanAmountPer } from "@/lib/format/seats";
 import { usageSummary } from "@/lib/usage/summary";
 import { NEEDS } from "@/lib/workspaces/access";
 import { requireWorkspacePage } from "@/lib/workspaces/request";
@@ -181,7 +181,8 @@ export default async function BillingPage({
           </div>
           {paid && subscription && (
             <p className="mt-1 text-sm text-slate-700" data-testid="billing-price">
-              {formatPlanPricePer(billedTier, billedPeriod)}, billed {billedPeriod}
+              {formatPlanAmountPer(billedTier, billedPeriod, subscription.quantity)}, billed{" "}
+              {billedPeriod}
               {date && ` · ${date}`}
             </p>
           )}
@@ -209,6 +210,7 @@ export default async function BillingPage({
             slug={workspace.slug}
             tier={change.tier}
             period={change.period}
+            members={subscription?.quantity ?? 1}
             currentName={entitlements.plan.name}
           />
         )}
@@ -258,6 +260,7 @@ export default async function BillingPage({
             </p>
             <ChangePlanOptions
               slug={workspace.slug}
+              members={subscription?.quantity ?? 1}
               tier={billedTier}
               period={subscription?.billingPeriod ?? null}
             />
