@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LinkButton } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { getDb } from "@/db";
 import { planChoiceSchema } from "@/lib/billing/catalog/plan-choice";
 import { getPlan, isPaidTier } from "@/lib/billing/catalog/plans";
-import { formatPlanPricePer } from "@/lib/format/money";
+import { formatPlanAmountPer } from "@/lib/format/seats";
 import { NEEDS } from "@/lib/workspaces/access";
 import { requireWorkspacePage } from "@/lib/workspaces/request";
+import { memberCount } from "@/lib/workspaces/workspaces";
 
 export const metadata: Metadata = { title: "Confirm checkout" };
 export const dynamic = "force-dynamic";
@@ -35,6 +37,7 @@ export default async function ConfirmCheckoutPage({
   if (!choice.success || !isPaidTier(choice.data.plan)) redirect("/pricing");
   const { plan, period } = choice.data;
   const name = getPlan(plan).name;
+  const seats = Math.max(1, await memberCount(await getDb(), workspace.id));
 
   return (
     <section
@@ -46,8 +49,8 @@ export default async function ConfirmCheckoutPage({
       </h1>
       <p className="mt-2 text-sm text-slate-700">
         You came here from a link on another site. Nothing has been started: continue to Stripe's
-        payment page to subscribe {workspace.name} to {name} at {formatPlanPricePer(plan, period)},
-        or compare the plans first.
+        payment page to subscribe {workspace.name} to {name} at{" "}
+        {formatPlanAmountPer(plan, period, seats)}, or compare the plans first.
       </p>
       <div className="mt-4 flex flex-wrap items-start gap-3">
         <form method="post" action={`/w/${workspace.slug}/checkout`}>
