@@ -163,8 +163,11 @@ test("Acme buys Pro, three invited people join, the fourth member is billed as o
   // A member gets 404 on billing; the owner's personal workspace stays Free.
   const member = joined[0]?.page;
   if (!member) throw new Error("nobody joined");
-  await member.goto(`/w/${workspace.slug}/billing`);
-  await expect(member.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  for (const section of ["billing", "invoices"]) {
+    const response = await member.goto(`/w/${workspace.slug}/${section}`);
+    expect(response?.status(), section).toBe(404);
+    await expect(member.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  }
   for (const { context } of joined) await context.close();
 
   // The trial ends: the first invoice bills the four members, $29 + one extra seat at $9.
