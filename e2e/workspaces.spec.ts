@@ -9,6 +9,9 @@ test("a person invited by email signs up from the link, verifies the address and
   page,
   browser,
 }) => {
+  // Two people, sign-up, two mails and their links: more than the default timeout allows on a
+  // loaded machine.
+  test.slow();
   const ownerEmail = uniqueEmail("owner");
   await signUp(page, { email: ownerEmail, name: "Olive Owner" });
   await expect(page).toHaveURL(/\/account/);
