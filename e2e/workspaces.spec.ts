@@ -116,7 +116,8 @@ test("Acme buys Pro, three invited people join, the fourth member is billed as o
   page,
   browser,
 }) => {
-  test.slow();
+  // Four people sign up and join through mails, Checkout, two seat jobs and two invoices.
+  test.setTimeout(180_000);
   const ownerEmail = uniqueEmail("acme-owner");
   await signUp(page, { email: ownerEmail, name: "Ada Owner" });
   await expect(page).toHaveURL(/\/account/);
