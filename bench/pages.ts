@@ -2,10 +2,14 @@
  * `npm run bench:pages [-- --quick] [--invoices 1000000] [--customers 10000] [--seconds 4]
  * [--rounds 2] [--clients 1,8] [--no-build] [--keep]`: Tollgate's pages over HTTP, each beside
  * the equivalent page of a bare Next app of the same versions (bench/bare-next: plain SQL through
- * postgres.js, no auth, no layout) on the same database, interleaved in one run.
+ * postgres.js, no auth, an empty root layout) on the same database, interleaved in one run. The
+ * bare counterparts: a static page for /pricing; the 25-row keyset page of every invoice (first,
+ * deep, the same status filter and search) for the admin pages, the dashboard included; a
+ * workspace's 25 newest invoices for the workspace pages; a one-statement JSON route for the
+ * usage API.
  *
  * Seeds a new database `tollgate_bench_<pid>` on postgres://postgres@127.0.0.1:5432 (dropped at
- * the end unless --keep) with support/seed.ts (1M invoices over 10k customers with workspaces
+ * the end unless --keep; DATABASE_URL instead when set, never dropped, seeded only when empty) with support/seed.ts (1M invoices over 10k customers with workspaces
  * and members; --quick: 100k), builds both apps (unless --no-build) and starts each with
  * `next start`, the Stripe emulator beside Tollgate (its calls are counted per page load). Signs
  * in as an admin and as the owner of a team workspace with session cookies made as Auth.js makes
