@@ -3,7 +3,7 @@ import NextAuth, { type NextAuthRequest } from "next-auth";
 import { authConfig } from "@/lib/auth/auth.config";
 import { env } from "@/lib/env";
 import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/http/security-headers";
-import { SLUG_PATTERN } from "@/lib/workspaces/slug";
+import { CURRENT_WORKSPACE_COOKIE, SLUG_PATTERN } from "@/lib/workspaces/slug";
 
 const { auth } = NextAuth(authConfig);
 
@@ -12,9 +12,6 @@ const SIGNED_IN_ONLY = /^\/(account|admin|w)(\/|$)/;
 
 /** A workspace's pages: /w/<slug> and below. */
 const WORKSPACE_PATH = /^\/w\/([^/]+)(\/|$)/;
-
-/** The cookie naming the workspace a person last worked in (lib/workspaces/request.ts). */
-const CURRENT_WORKSPACE_COOKIE = "tollgate-workspace";
 
 /**
  * The workspace a /w/<slug>/ address names, remembered as the person's current one: the

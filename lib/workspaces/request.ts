@@ -6,10 +6,8 @@ import type { Caller } from "@/lib/auth/session";
 import { requireSession, type SignedInSession } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { authorizeWorkspace, NEEDS, type WorkspaceNeed } from "./access";
+import { CURRENT_WORKSPACE_COOKIE } from "./slug";
 import { ensurePersonalWorkspace, findMembership, type WorkspaceMembership } from "./workspaces";
-
-/** The cookie naming the workspace a person last worked in (a slug; checked on every read). */
-export const CURRENT_WORKSPACE_COOKIE = "tollgate-workspace";
 
 /**
  * A workspace page's session and membership. Signed out → sign-in and back; not a member, or a

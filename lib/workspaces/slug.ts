@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 
+/**
+ * The cookie naming the workspace a person last worked in (a slug): set by proxy.ts on a visit
+ * to /w/<slug>/, read by `currentWorkspaceOf`, which checks the membership on every read.
+ */
+export const CURRENT_WORKSPACE_COOKIE = "tollgate-workspace";
+
 /** A workspace address: lower-case letters, digits and inner dashes (db check `workspaces_slug_check`). */
 export const SLUG_PATTERN = /^[a-z0-9]([a-z0-9-]{0,46}[a-z0-9])?$/;
 

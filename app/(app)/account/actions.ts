@@ -12,8 +12,12 @@ import { signInPath } from "@/lib/auth/session";
 import { setPassword } from "@/lib/auth/set-password";
 import { env } from "@/lib/env";
 import { action } from "@/lib/http/action";
-import { CURRENT_WORKSPACE_COOKIE } from "@/lib/workspaces/request";
-import { slugFromName, slugSchema, workspaceNameSchema } from "@/lib/workspaces/slug";
+import {
+  CURRENT_WORKSPACE_COOKIE,
+  slugFromName,
+  slugSchema,
+  workspaceNameSchema,
+} from "@/lib/workspaces/slug";
 import { createWorkspace } from "@/lib/workspaces/workspaces";
 
 const PAGE = "/account";
